@@ -1,0 +1,3 @@
+from finsam.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The `finsam` command line: `demo`, `serve`, `manage …`, and the verbs of the apps.
+
+`finsam VERB args` runs the management command VERB (with - read as _), so `finsam import-population
+FILE` is `manage import_population FILE`. Errors print one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "finsam.settings")
+    import django
+
+    django.setup()
+
+
+USAGE = """Användning: finsam KOMMANDO [argument]
+
+  demo                 skapa databasen och demodata (kan köras flera gånger)
+  serve [--bind ADR]   starta webbservern (gunicorn), standard 127.0.0.1:8000
+  manage ARGUMENT…     Djangos manage.py
+  VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
+"""
+
+
+def serve(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="finsam serve", description="Starta webbservern.")
+    parser.add_argument("--bind", default=os.environ.get("FINSAM_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("FINSAM_WORKERS", "3")))
+    args = parser.parse_args(argv)
+    _setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    gunicorn = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "finsam.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FINSAM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    print(f"Finsam körs på http://{args.bind}/ (avsluta med Ctrl+C)", flush=True)
+    os.execv(sys.executable, gunicorn)  # noqa: S606 - replaces this process with the server
+    return 0  # pragma: no cover
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if args else 2
+    verb, rest = args[0], args[1:]
+    if verb == "serve":
+        return serve(rest)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup()
+        from django.core.management import CommandError, call_command, execute_from_command_line
+
+        if verb == "manage":
+            execute_from_command_line(["finsam manage", *rest])
+            return 0
+        try:
+            call_command(verb.replace("-", "_"), *rest)
+        except CommandError as exc:
+            print(f"finsam {verb}: {exc}", file=sys.stderr)
+            return 1
+    except ImproperlyConfigured as exc:
+        print(f"finsam: felaktig konfiguration: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("finsam: avbrutet", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

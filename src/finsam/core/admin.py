@@ -1,0 +1,106 @@
+"""The Django admin, for national administrators only. Writes through it are audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from finsam.core import audit
+from finsam.core.access import has_capability
+from finsam.core.models import ApiToken, AuditEntry, RoleAssignment
+from finsam.core.roles import Capability
+
+
+def _is_national_admin(request: HttpRequest) -> bool:
+    return request.user.is_active and has_capability(request.user, Capability.ADMIN_SITE)
+
+
+def _login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
+
+
+admin.site.has_permission = _is_national_admin  # type: ignore[method-assign]
+admin.site.login = _login  # type: ignore[method-assign]
+admin.site.site_header = "Finsam – administration"
+admin.site.site_title = "Finsam"
+
+
+class FinsamModelAdmin(admin.ModelAdmin):
+    """Permissions follow the national_admin role, and every save or delete is audited."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_national_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_national_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def _association_id(self, obj: Any) -> int | None:
+        return getattr(obj, "association_id", None)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        action = f"admin.{obj._meta.model_name}.{'update' if change else 'create'}"
+        audit.record(
+            actor=request.user,
+            action=action,
+            target=obj,
+            association_id=self._association_id(obj),
+            details={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(
+            actor=request.user,
+            action=f"admin.{obj._meta.model_name}.delete",
+            target=obj,
+            association_id=self._association_id(obj),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(FinsamModelAdmin):
+    list_display = ["user", "role", "association"]
+    list_filter = ["role", "association"]
+    search_fields = ["user__username"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(FinsamModelAdmin):
+    list_display = ["user", "created", "expires", "last_used"]
+    fields = ["user", "created", "expires", "last_used"]
+    readonly_fields = ["user", "created", "last_used"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(FinsamModelAdmin):
+    list_display = ["at", "actor_username", "action", "object_type", "object_id", "association_id"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,49 @@
+"""Writing the audit log. Services call `record`; the request's client address comes from a context
+variable set by RequestContextMiddleware (or None for the command line and tasks)."""
+
+from __future__ import annotations
+
+import ipaddress
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models
+
+from finsam.core.models import AuditEntry
+
+client_address: ContextVar[str | None] = ContextVar("finsam_client_address", default=None)
+
+
+def _valid_address(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def set_client_address(value: str | None) -> Any:
+    return client_address.set(_valid_address(value))
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    association_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. `details` must not carry personal data: field names, codes, ids only."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor_id=actor.pk if is_user else None,
+        actor_username=actor.get_username() if is_user else "system" if actor is not None else "anonym",
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        association_id=association_id,
+        client_address=client_address.get(),
+        details=details or {},
+    )

@@ -1,0 +1,88 @@
+"""Access declarations on views and API operations.
+
+Every URL pattern and API operation declares what it needs with `@page_access(...)` or
+`api_operation(...)`. The declaration is enforced here (sign-in and capability) and read by the access
+matrix test, which fails for an endpoint that declares nothing. Object scoping (which association)
+is enforced by the selectors the view calls.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from finsam.core.access import has_capability
+from finsam.core.roles import Capability
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """`need` is a Capability, AUTHENTICATED (any signed-in user) or PUBLIC.
+
+    `scoped` names the URL parameter that identifies an object inside an association (for example
+    "association_id"), so that the matrix can check that an outsider gets 404.
+    """
+
+    need: Capability | str
+    scoped: str | None = None
+    methods: tuple[str, ...] = ("GET",)
+
+
+def page_access(
+    need: Capability | str, *, scoped: str | None = None, methods: tuple[str, ...] = ("GET",)
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    rule = AccessRule(need=need, scoped=scoped, methods=methods)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if rule.need != PUBLIC:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if isinstance(rule.need, Capability) and not has_capability(request.user, rule.need):
+                    raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+def api_operation(
+    router: Any, method: str, path: str, *, need: Capability | str, scoped: str | None = None, **kwargs: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers an API operation together with its access rule.
+
+    The rule is enforced before the operation runs (403 without the capability; authentication is the
+    router's bearer auth) and published in the OpenAPI document as `x-access`, where the access matrix
+    test reads it: an operation registered without this helper has no `x-access` and fails the test.
+    """
+    rule = AccessRule(need=need, scoped=scoped, methods=(method.upper(),))
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapped(request: HttpRequest, *args: Any, **kw: Any) -> Any:
+            if isinstance(rule.need, Capability) and not has_capability(request.user, rule.need):
+                raise PermissionDenied
+            return func(request, *args, **kw)
+
+        wrapped.access_rule = rule  # type: ignore[attr-defined]
+        # The API framework reads the signature of the wrapper; give it the original's, resolved.
+        wrapped.__signature__ = inspect.signature(func, eval_str=True)  # type: ignore[attr-defined]
+        extra = dict(kwargs.pop("openapi_extra", None) or {})
+        extra["x-access"] = {"need": str(need), "scoped": scoped}
+        getattr(router, method.lower())(path, openapi_extra=extra, **kwargs)(wrapped)
+        return wrapped
+
+    return decorate

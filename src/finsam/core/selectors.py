@@ -1,0 +1,55 @@
+"""Reads of the audit log, scoped: national administrators see everything, an association
+administrator the entries of their association."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from finsam.core.access import filter_scope, require
+from finsam.core.models import AuditEntry
+from finsam.core.roles import Capability
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    username: str = ""
+    association_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_entries(*, user: Any, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]:
+    scope = require(user, Capability.AUDIT_VIEW)
+    entries = filter_scope(AuditEntry.objects.all(), scope)
+    f = filters or AuditFilter()
+    if f.action:
+        entries = entries.filter(action__startswith=f.action)
+    if f.username:
+        entries = entries.filter(actor_username=f.username)
+    if f.association_id is not None:
+        entries = entries.filter(association_id=f.association_id)
+    if f.date_from:
+        entries = entries.filter(at__gte=_start_of(f.date_from))
+    if f.date_to:
+        entries = entries.filter(at__lt=_start_of(f.date_to + timedelta(days=1)))
+    return entries.order_by("-at", "-id")
+
+
+def audit_actions(*, user: Any) -> list[str]:
+    scope = require(user, Capability.AUDIT_VIEW)
+    return list(
+        filter_scope(AuditEntry.objects.all(), scope)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.i18n import set_language as django_set_language
+
+from finsam.core import selectors
+from finsam.core.access import has_capability
+from finsam.core.decorators import AUTHENTICATED, PUBLIC, page_access
+from finsam.core.forms import FinsamForm
+from finsam.core.roles import Capability
+from finsam.registry import selectors as registry_selectors
+
+
+@page_access(AUTHENTICATED)
+def home(request: HttpRequest) -> HttpResponse:
+    associations = []
+    if has_capability(request.user, Capability.REGISTRY_VIEW):
+        associations = list(registry_selectors.association_list(user=request.user))
+    return render(request, "core/home.html", {"associations": associations})
+
+
+@page_access(PUBLIC, methods=("POST",))
+def set_language(request: HttpRequest) -> HttpResponse:
+    return django_set_language(request)
+
+
+class AuditFilterForm(FinsamForm):
+    action = forms.ChoiceField(label="Händelse", required=False)
+    username = forms.CharField(label="Användare", required=False, max_length=150)
+    association = forms.ChoiceField(label="Förbund", required=False)
+    date_from = forms.DateField(label="Från och med", required=False, widget=forms.DateInput)
+    date_to = forms.DateField(label="Till och med", required=False, widget=forms.DateInput)
+
+    def __init__(
+        self, *args: object, actions: list[str], associations: list[tuple[int, str]], **kwargs: object
+    ):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [("", "Alla")] + [(a, a) for a in actions]
+        self.fields["association"].choices = [("", "Alla")] + [(str(i), n) for i, n in associations]
+
+    def to_filter(self) -> selectors.AuditFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        association = data.get("association")
+        return selectors.AuditFilter(
+            action=data.get("action") or "",
+            username=(data.get("username") or "").strip(),
+            association_id=int(association) if association else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+
+def _audit_form(request: HttpRequest) -> AuditFilterForm:
+    associations = [(a.pk, a.name) for a in registry_selectors.association_list(user=request.user)]
+    return AuditFilterForm(
+        request.GET or None, actions=selectors.audit_actions(user=request.user), associations=associations
+    )
+
+
+@page_access(Capability.AUDIT_VIEW)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = _audit_form(request)
+    entries = selectors.audit_entries(user=request.user, filters=form.to_filter())
+    page = Paginator(entries, 50).get_page(request.GET.get("sida"))
+    names = dict(registry_selectors.association_list(user=request.user).values_list("id", "name"))
+    for entry in page:
+        entry.association_label = names.get(entry.association_id, "")  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"form": form, "page": page, "association_names": names, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@page_access(Capability.AUDIT_VIEW)
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered log as CSV (semicolon-separated, UTF-8 with BOM so that Excel reads å, ä, ö)."""
+    form = _audit_form(request)
+    entries = selectors.audit_entries(user=request.user, filters=form.to_filter())
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield "\ufeff" + writer.writerow(
+            ["tid", "användare", "händelse", "objekttyp", "objekt-id", "förbund-id", "klientadress"]
+        )
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    entry.at.isoformat(),
+                    entry.actor_username,
+                    entry.action,
+                    entry.object_type,
+                    entry.object_id,
+                    entry.association_id or "",
+                    entry.client_address or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="granskningslogg-{date.today():%Y%m%d}.csv"'  # noqa: DTZ011
+    return response

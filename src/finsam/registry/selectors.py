@@ -1,0 +1,293 @@
+"""Every read of the registry, scoped by the user. Objects outside the user's scope do not exist for
+them (Http404), so that an outsider cannot even learn which ids are taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from finsam.core.access import filter_scope, require, scope_for
+from finsam.core.roles import Capability
+from finsam.registry import rules
+from finsam.registry.models import (
+    Association,
+    BoardSeat,
+    Charter,
+    Director,
+    Member,
+    MemberRepresentative,
+    Municipality,
+    PartyKind,
+    Person,
+    Region,
+    SeatRole,
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def association_list(*, user: Any) -> QuerySet[Association]:
+    scope = require(user, Capability.REGISTRY_VIEW)
+    members = Member.objects.select_related("region", "municipality").order_by(
+        "kind", "region__code", "municipality__code"
+    )
+    return (
+        filter_scope(Association.objects.all(), scope, field="id")
+        .select_related("seat")
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
+def association_get(
+    *, user: Any, association_id: int, capability: Capability = Capability.REGISTRY_VIEW
+) -> Association:
+    scope = require(user, capability)
+    if not scope.allows(association_id):
+        raise Http404
+    try:
+        return Association.objects.select_related("seat__region").get(pk=association_id)
+    except Association.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_edit(*, user: Any, association_id: int | None) -> bool:
+    scope = scope_for(user, Capability.REGISTRY_EDIT)
+    return scope.all if association_id is None else scope.allows(association_id)
+
+
+def member_list(*, user: Any, association_id: int) -> QuerySet[Member]:
+    association_get(user=user, association_id=association_id)
+    return Member.objects.filter(association_id=association_id).select_related("region", "municipality")
+
+
+def member_get(*, user: Any, member_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Member:
+    scope = require(user, capability)
+    member = (
+        Member.objects.select_related("association", "region", "municipality").filter(pk=member_id).first()
+    )
+    if member is None or not scope.allows(member.association_id):
+        raise Http404
+    return member
+
+
+def board_list(*, user: Any, association_id: int, current_only: bool = False) -> QuerySet[BoardSeat]:
+    association_get(user=user, association_id=association_id)
+    seats = BoardSeat.objects.filter(association_id=association_id).select_related(
+        "person", "member__region", "member__municipality"
+    )
+    if current_only:
+        day = today()
+        seats = seats.filter(start__lte=day, end__gte=day)
+    return seats.order_by("-end", "member__kind", "member_id", "role", "person__last_name")
+
+
+def board_seat_get(
+    *, user: Any, seat_id: int, capability: Capability = Capability.REGISTRY_VIEW
+) -> BoardSeat:
+    scope = require(user, capability)
+    seat = BoardSeat.objects.select_related("association", "person", "member").filter(pk=seat_id).first()
+    if seat is None or not scope.allows(seat.association_id):
+        raise Http404
+    return seat
+
+
+def charter_list(*, user: Any, association_id: int) -> QuerySet[Charter]:
+    association_get(user=user, association_id=association_id)
+    return Charter.objects.filter(association_id=association_id).prefetch_related("shares__member")
+
+
+def director_list(*, user: Any, association_id: int) -> QuerySet[Director]:
+    association_get(user=user, association_id=association_id)
+    return Director.objects.filter(association_id=association_id).select_related("person")
+
+
+def director_get(
+    *, user: Any, director_id: int, capability: Capability = Capability.REGISTRY_VIEW
+) -> Director:
+    scope = require(user, capability)
+    director = Director.objects.select_related("association", "person").filter(pk=director_id).first()
+    if director is None or not scope.allows(director.association_id):
+        raise Http404
+    return director
+
+
+def representative_list(*, user: Any, association_id: int) -> QuerySet[MemberRepresentative]:
+    association_get(user=user, association_id=association_id)
+    return MemberRepresentative.objects.filter(member__association_id=association_id).select_related(
+        "person", "member__region", "member__municipality"
+    )
+
+
+def representative_get(
+    *, user: Any, representative_id: int, capability: Capability = Capability.REGISTRY_VIEW
+) -> MemberRepresentative:
+    scope = require(user, capability)
+    representative = (
+        MemberRepresentative.objects.select_related("member__association", "person")
+        .filter(pk=representative_id)
+        .first()
+    )
+    if representative is None or not scope.allows(representative.member.association_id):
+        raise Http404
+    return representative
+
+
+def _person_scope_q(association_ids: frozenset[int]) -> Q:
+    return (
+        Q(association_id__in=association_ids)
+        | Q(board_seats__association_id__in=association_ids)
+        | Q(directorships__association_id__in=association_ids)
+        | Q(representations__member__association_id__in=association_ids)
+    )
+
+
+def person_list(*, user: Any, association_id: int | None = None) -> QuerySet[Person]:
+    scope = require(user, Capability.REGISTRY_VIEW)
+    people = Person.objects.all()
+    if association_id is not None:
+        if not scope.allows(association_id):
+            raise Http404
+        people = people.filter(_person_scope_q(frozenset({association_id})))
+    elif not scope.all:
+        people = people.filter(_person_scope_q(scope.association_ids))
+    return people.distinct().order_by("last_name", "first_name", "id")
+
+
+def person_get(*, user: Any, person_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Person:
+    scope = require(user, capability)
+    people = Person.objects.filter(pk=person_id)
+    if not scope.all:
+        if capability == Capability.REGISTRY_EDIT:
+            people = people.filter(association_id__in=scope.association_ids)
+        else:
+            people = people.filter(_person_scope_q(scope.association_ids))
+    person = people.select_related("association").first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def persons_for_choice(*, user: Any, association_id: int) -> QuerySet[Person]:
+    """People an editor may pick for a seat or post in this association."""
+    return person_list(user=user, association_id=association_id)
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.order_by("code")
+
+
+def municipality_list(*, user: Any, query: str = "", region_code: str = "") -> QuerySet[Municipality]:
+    """Reference data; any signed-in user with a registry role may read it."""
+    require(user, Capability.REGISTRY_VIEW)
+    qs = Municipality.objects.select_related("region")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    if region_code:
+        qs = qs.filter(region__code=region_code)
+    return qs.order_by("code")
+
+
+def municipality_coverage() -> dict[str, int | None]:
+    """Which municipality codes belong to an association today: code → association id."""
+    day = today()
+    rows = (
+        Member.objects.filter(kind=PartyKind.MUNICIPALITY, joined__lte=day)
+        .filter(Q(left__isnull=True) | Q(left__gte=day))
+        .values_list("municipality__code", "association_id")
+    )
+    return dict(rows)
+
+
+# --- R-MEMBERS and R-BOARD status -----------------------------------------------------------------
+
+
+@dataclass
+class MemberBoardStatus:
+    member: Member
+    current_members: list[BoardSeat] = field(default_factory=list)
+    current_deputies: list[BoardSeat] = field(default_factory=list)
+    member_gaps: list[rules.Period] = field(default_factory=list)
+    deputy_gaps: list[rules.Period] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.member_gaps and not self.deputy_gaps
+
+
+@dataclass
+class AssociationStatus:
+    day: date
+    window: rules.Period
+    active_members: list[Member]
+    missing_kinds: list[str]
+    board: list[MemberBoardStatus]
+
+    @property
+    def valid(self) -> bool:
+        return not self.missing_kinds
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [rules.KIND_LABELS[k] for k in self.missing_kinds]
+
+    @property
+    def board_ok(self) -> bool:
+        return all(item.ok for item in self.board)
+
+
+def association_status(
+    *, user: Any, association_id: int, day: date | None = None, horizon_days: int = 365
+) -> AssociationStatus:
+    """R-MEMBERS validity on `day` and, per active member, the days in [day, day + horizon] without a
+    ledamot or without an ersättare (R-BOARD). Two queries, whatever the size of the board."""
+    association_get(user=user, association_id=association_id)
+    day = day or today()
+    window_end = day + timedelta(days=horizon_days)
+    members = [
+        m
+        for m in Member.objects.filter(association_id=association_id).select_related("region", "municipality")
+        if m.active_on(day)
+    ]
+    seats = list(
+        BoardSeat.objects.filter(
+            association_id=association_id, end__gte=day, start__lte=window_end
+        ).select_related("person")
+    )
+    board: list[MemberBoardStatus] = []
+    for member in members:
+        window = rules.Period(day, min(window_end, member.left) if member.left else window_end)
+        mine = [s for s in seats if s.member_id == member.pk]
+        status = MemberBoardStatus(member=member)
+        for role, current, gaps in (
+            (SeatRole.MEMBER, status.current_members, status.member_gaps),
+            (SeatRole.DEPUTY, status.current_deputies, status.deputy_gaps),
+        ):
+            periods = [rules.Period(s.start, s.end) for s in mine if s.role == role]
+            current.extend(s for s in mine if s.role == role and s.start <= day <= s.end)
+            gaps.extend(rules.coverage_gaps(periods, window))
+        board.append(status)
+    return AssociationStatus(
+        day=day,
+        window=rules.Period(day, window_end),
+        active_members=members,
+        missing_kinds=rules.missing_member_kinds(m.kind for m in members),
+        board=board,
+    )
+
+
+def association_is_valid(*, association_id: int, day: date) -> bool:
+    """R-MEMBERS, for other apps' services (finance refuses adoption for an invalid association)."""
+    kinds = [
+        m.kind
+        for m in Member.objects.filter(association_id=association_id, joined__lte=day).filter(
+            Q(left__isnull=True) | Q(left__gte=day)
+        )
+    ]
+    return not rules.missing_member_kinds(kinds)

@@ -1,0 +1,646 @@
+"""Every write to the registry. Keyword-only, atomic, authorised against the actor's scope, audited.
+
+A broken rule raises RuleViolation before anything is written; the transaction makes sure a later
+failure leaves nothing half-written either.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from finsam.core import audit
+from finsam.core.access import require, scope_for
+from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.roles import Capability
+from finsam.registry import rules
+from finsam.registry.models import (
+    Association,
+    BoardSeat,
+    Charter,
+    CharterShare,
+    Director,
+    Member,
+    MemberRepresentative,
+    Municipality,
+    PartyKind,
+    Person,
+    Region,
+    SeatRole,
+    SplitKey,
+)
+
+
+def _require_edit(actor: Any, association_id: int | None) -> None:
+    require(actor, Capability.REGISTRY_EDIT, association_id)
+
+
+def _require_national_edit(actor: Any) -> None:
+    if not scope_for(actor, Capability.REGISTRY_EDIT).all:
+        raise PermissionDenied
+
+
+def _changed(instance: Any, values: dict[str, Any]) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return changed
+
+
+# --- associations -------------------------------------------------------------------------------
+
+
+def _association_violations(
+    *, name: str, org_number: str, founded: date, dissolved: date | None, exclude_id: int | None
+) -> tuple[str, list[Violation]]:
+    violations: list[Violation] = []
+    normalised = org_number
+    if not name.strip():
+        violations.append(Violation("R-REQUIRED", "Ange förbundets namn.", "name"))
+    try:
+        normalised = rules.normalise_org_number(org_number)
+    except ValueError as exc:
+        violations.append(Violation("R-ORGNR", str(exc), "org_number"))
+    else:
+        clash = Association.objects.filter(org_number=normalised).exclude(pk=exclude_id).exists()
+        if clash:
+            violations.append(
+                Violation("R-ORGNR", "Ett annat förbund har redan det organisationsnumret.", "org_number")
+            )
+    if Association.objects.filter(name=name.strip()).exclude(pk=exclude_id).exists():
+        violations.append(Violation("R-UNIQUE", "Ett förbund med det namnet finns redan.", "name"))
+    violations += rules.check_period(founded, dissolved, field="dissolved")
+    return normalised, violations
+
+
+@transaction.atomic
+def association_create(
+    *, actor: Any, name: str, org_number: str, seat: Municipality, founded: date
+) -> Association:
+    _require_national_edit(actor)
+    normalised, violations = _association_violations(
+        name=name, org_number=org_number, founded=founded, dissolved=None, exclude_id=None
+    )
+    raise_if_any(violations)
+    association = Association.objects.create(
+        name=name.strip(), org_number=normalised, seat=seat, founded=founded
+    )
+    audit.record(actor=actor, action="association.create", target=association, association_id=association.pk)
+    return association
+
+
+@transaction.atomic
+def association_update(
+    *,
+    actor: Any,
+    association: Association,
+    version: int,
+    name: str,
+    org_number: str,
+    seat: Municipality,
+    founded: date,
+    dissolved: date | None,
+) -> Association:
+    """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
+    _require_edit(actor, association.pk)
+    locked = Association.objects.select_for_update().get(pk=association.pk)
+    if locked.version != version:
+        raise RuleViolation(
+            "R-CONFLICT",
+            "Någon annan har ändrat förbundet sedan du öppnade formuläret. "
+            "Ladda om sidan och gör om ändringen.",
+        )
+    normalised, violations = _association_violations(
+        name=name, org_number=org_number, founded=founded, dissolved=dissolved, exclude_id=locked.pk
+    )
+    raise_if_any(violations)
+    changed = _changed(
+        locked,
+        {
+            "name": name.strip(),
+            "org_number": normalised,
+            "seat": seat,
+            "founded": founded,
+            "dissolved": dissolved,
+        },
+    )
+    if changed:
+        locked.version += 1
+        locked.save()
+        audit.record(
+            actor=actor,
+            action="association.update",
+            target=locked,
+            association_id=locked.pk,
+            details={"fields": changed},
+        )
+    return locked
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+def _member_violations(
+    *,
+    association: Association,
+    kind: str,
+    region: Region | None,
+    municipality: Municipality | None,
+    joined: date,
+    left: date | None,
+    exclude_id: int | None,
+) -> list[Violation]:
+    if kind not in PartyKind.values:
+        return [
+            Violation(
+                "R-PARTY",
+                "Parten måste vara Försäkringskassan, Arbetsförmedlingen, en region eller en kommun.",
+                "kind",
+            )
+        ]
+    violations = rules.check_period(joined, left, field="left")
+    if kind == PartyKind.REGION and region is None:
+        violations.append(Violation("R-PARTY", "Välj vilken region som är medlem.", "region"))
+    if kind == PartyKind.MUNICIPALITY and municipality is None:
+        violations.append(Violation("R-PARTY", "Välj vilken kommun som är medlem.", "municipality"))
+    if joined < association.founded:
+        violations.append(Violation("R-DATES", "Inträdet kan inte ligga före förbundets bildande.", "joined"))
+    if violations:
+        return violations
+    same = Member.objects.filter(association=association, kind=kind).exclude(pk=exclude_id)
+    if kind == PartyKind.REGION:
+        same = same.filter(region=region)
+    elif kind == PartyKind.MUNICIPALITY:
+        same = same.filter(municipality=municipality)
+    candidate = rules.Period(joined, left)
+    if rules.first_overlap(candidate, [rules.Period(m.joined, m.left) for m in same]):
+        if kind in (PartyKind.FK, PartyKind.AF):
+            message = f"{PartyKind(kind).label} är redan medlem i förbundet under den perioden (R-MEMBERS)."
+        else:
+            message = "Parten är redan medlem i förbundet under den perioden."
+        violations.append(Violation("R-MEMBERS", message, "kind"))
+    return violations
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Any,
+    association: Association,
+    kind: str,
+    joined: date,
+    left: date | None = None,
+    region: Region | None = None,
+    municipality: Municipality | None = None,
+) -> Member:
+    _require_edit(actor, association.pk)
+    raise_if_any(
+        _member_violations(
+            association=association,
+            kind=kind,
+            region=region,
+            municipality=municipality,
+            joined=joined,
+            left=left,
+            exclude_id=None,
+        )
+    )
+    member = Member.objects.create(
+        association=association,
+        kind=kind,
+        region=region if kind == PartyKind.REGION else None,
+        municipality=municipality if kind == PartyKind.MUNICIPALITY else None,
+        joined=joined,
+        left=left,
+    )
+    audit.record(
+        actor=actor,
+        action="member.create",
+        target=member,
+        association_id=association.pk,
+        details={"kind": kind},
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, joined: date, left: date | None) -> Member:
+    _require_edit(actor, member.association_id)
+    raise_if_any(
+        _member_violations(
+            association=member.association,
+            kind=member.kind,
+            region=member.region,
+            municipality=member.municipality,
+            joined=joined,
+            left=left,
+            exclude_id=member.pk,
+        )
+    )
+    changed = _changed(member, {"joined": joined, "left": left})
+    if changed:
+        member.save()
+        audit.record(
+            actor=actor,
+            action="member.update",
+            target=member,
+            association_id=member.association_id,
+            details={"fields": changed},
+        )
+    return member
+
+
+# --- charters -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def charter_create(
+    *,
+    actor: Any,
+    association: Association,
+    adopted: date,
+    valid_from: date,
+    municipal_key: str,
+    region_key: str,
+    shares: dict[int, Decimal] | None = None,
+    note: str = "",
+) -> Charter:
+    """A new version of the charter. Fixed keys need percentages that sum to 100 within each group."""
+    _require_edit(actor, association.pk)
+    violations: list[Violation] = []
+    for field, key in (("municipal_key", municipal_key), ("region_key", region_key)):
+        if key not in SplitKey.values:
+            violations.append(Violation("R-SHARES", "Okänd fördelningsnyckel.", field))
+    previous = association.charters.order_by("-version").first()
+    if previous is not None and valid_from <= previous.valid_from:
+        violations.append(
+            Violation(
+                "R-DATES",
+                f"En ny version måste gälla efter version {previous.version} "
+                f"({previous.valid_from:%Y-%m-%d}).",
+                "valid_from",
+            )
+        )
+    members = {m.pk: m for m in association.members.all()}
+    shares = shares or {}
+    for member_id, percent in shares.items():
+        if member_id not in members:
+            violations.append(Violation("R-SHARES", "Andelen gäller en part som inte är medlem.", "shares"))
+        elif percent < 0 or percent > 100:
+            violations.append(Violation("R-SHARES", "En andel ska ligga mellan 0 och 100 %.", "shares"))
+    for field, key, kind in (
+        ("municipal_key", municipal_key, PartyKind.MUNICIPALITY),
+        ("region_key", region_key, PartyKind.REGION),
+    ):
+        group = {pk for pk, m in members.items() if m.kind == kind and m.active_on(valid_from)}
+        if key == SplitKey.FIXED:
+            total = sum((shares.get(pk, Decimal(0)) for pk in group), Decimal(0))
+            if total != Decimal(100):
+                violations.append(
+                    Violation("R-SHARES", f"De fasta andelarna ska summera till 100 % (nu {total} %).", field)
+                )
+    raise_if_any(violations)
+    charter = Charter.objects.create(
+        association=association,
+        version=(previous.version + 1) if previous else 1,
+        adopted=adopted,
+        valid_from=valid_from,
+        municipal_key=municipal_key,
+        region_key=region_key,
+        note=note,
+    )
+    CharterShare.objects.bulk_create(
+        CharterShare(charter=charter, member_id=pk, percent=percent) for pk, percent in shares.items()
+    )
+    audit.record(
+        actor=actor,
+        action="charter.create",
+        target=charter,
+        association_id=association.pk,
+        details={"version": charter.version},
+    )
+    return charter
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def _person_violations(first_name: str, last_name: str) -> list[Violation]:
+    violations = []
+    if not first_name.strip():
+        violations.append(Violation("R-REQUIRED", "Ange förnamn.", "first_name"))
+    if not last_name.strip():
+        violations.append(Violation("R-REQUIRED", "Ange efternamn.", "last_name"))
+    return violations
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    association: Association | None,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    if association is None:
+        _require_national_edit(actor)
+    else:
+        _require_edit(actor, association.pk)
+    raise_if_any(_person_violations(first_name, last_name))
+    person = Person.objects.create(
+        association=association,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="person.create",
+        target=person,
+        association_id=association.pk if association else None,
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: Any, person: Person, first_name: str, last_name: str, email: str, phone: str
+) -> Person:
+    if person.association_id is None:
+        _require_national_edit(actor)
+    else:
+        _require_edit(actor, person.association_id)
+    raise_if_any(_person_violations(first_name, last_name))
+    changed = _changed(
+        person,
+        {
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "email": email.strip(),
+            "phone": phone.strip(),
+        },
+    )
+    if changed:
+        person.save()
+        audit.record(
+            actor=actor,
+            action="person.update",
+            target=person,
+            association_id=person.association_id,
+            details={"fields": changed},
+        )
+    return person
+
+
+# --- board seats --------------------------------------------------------------------------------
+
+
+def _seat_violations(
+    *,
+    association: Association,
+    person: Person,
+    member: Member,
+    role: str,
+    chair: bool,
+    vice_chair: bool,
+    start: date,
+    end: date,
+    exclude_id: int | None,
+) -> list[Violation]:
+    violations = rules.mandate_violations(start, end)
+    if role not in SeatRole.values:
+        violations.append(Violation("R-BOARD", "Uppdraget måste vara ledamot eller ersättare.", "role"))
+    if member.association_id != association.pk:
+        violations.append(Violation("R-BOARD", "Den utseende parten är inte medlem i förbundet.", "member"))
+    elif not (member.joined <= start and (member.left is None or end <= member.left)):
+        violations.append(
+            Violation("R-BOARD", "Mandatperioden måste ligga inom den utseende partens medlemskap.", "start")
+        )
+    if (chair or vice_chair) and role != SeatRole.MEMBER:
+        violations.append(
+            Violation("R-BOARD", "Ordförande och vice ordförande måste vara ledamöter.", "role")
+        )
+    if chair and vice_chair:
+        violations.append(
+            Violation(
+                "R-BOARD", "Samma person kan inte vara både ordförande och vice ordförande.", "vice_chair"
+            )
+        )
+    if violations:
+        return violations
+    candidate = rules.Period(start, end)
+    seats = BoardSeat.objects.filter(association=association, start__lte=end, end__gte=start).exclude(
+        pk=exclude_id
+    )
+    if rules.first_overlap(
+        candidate, [rules.Period(s.start, s.end) for s in seats if s.person_id == person.pk]
+    ):
+        violations.append(
+            Violation(
+                "R-BOARD", "Personen har redan en styrelseplats i förbundet under den perioden.", "person"
+            )
+        )
+    if chair and any(s.chair for s in seats):
+        violations.append(
+            Violation("R-BOARD", "Förbundet har redan en ordförande under den perioden.", "chair")
+        )
+    if vice_chair and any(s.vice_chair for s in seats):
+        violations.append(
+            Violation("R-BOARD", "Förbundet har redan en vice ordförande under den perioden.", "vice_chair")
+        )
+    return violations
+
+
+@transaction.atomic
+def board_seat_create(
+    *,
+    actor: Any,
+    association: Association,
+    person: Person,
+    member: Member,
+    role: str,
+    start: date,
+    end: date,
+    chair: bool = False,
+    vice_chair: bool = False,
+) -> BoardSeat:
+    _require_edit(actor, association.pk)
+    raise_if_any(
+        _seat_violations(
+            association=association,
+            person=person,
+            member=member,
+            role=role,
+            chair=chair,
+            vice_chair=vice_chair,
+            start=start,
+            end=end,
+            exclude_id=None,
+        )
+    )
+    seat = BoardSeat.objects.create(
+        association=association,
+        person=person,
+        member=member,
+        role=role,
+        chair=chair,
+        vice_chair=vice_chair,
+        start=start,
+        end=end,
+    )
+    audit.record(actor=actor, action="board_seat.create", target=seat, association_id=association.pk)
+    return seat
+
+
+@transaction.atomic
+def board_seat_update(
+    *,
+    actor: Any,
+    seat: BoardSeat,
+    person: Person,
+    member: Member,
+    role: str,
+    start: date,
+    end: date,
+    chair: bool,
+    vice_chair: bool,
+) -> BoardSeat:
+    _require_edit(actor, seat.association_id)
+    raise_if_any(
+        _seat_violations(
+            association=seat.association,
+            person=person,
+            member=member,
+            role=role,
+            chair=chair,
+            vice_chair=vice_chair,
+            start=start,
+            end=end,
+            exclude_id=seat.pk,
+        )
+    )
+    changed = _changed(
+        seat,
+        {
+            "person": person,
+            "member": member,
+            "role": role,
+            "start": start,
+            "end": end,
+            "chair": chair,
+            "vice_chair": vice_chair,
+        },
+    )
+    if changed:
+        seat.save()
+        audit.record(
+            actor=actor,
+            action="board_seat.update",
+            target=seat,
+            association_id=seat.association_id,
+            details={"fields": changed},
+        )
+    return seat
+
+
+# --- directors and member representatives -------------------------------------------------------
+
+
+def _post_violations(
+    existing: list[rules.Period], start: date, end: date | None, message: str
+) -> list[Violation]:
+    violations = rules.check_period(start, end)
+    if not violations and rules.first_overlap(rules.Period(start, end), existing):
+        violations.append(Violation("R-OVERLAP", message, "start"))
+    return violations
+
+
+@transaction.atomic
+def director_create(
+    *, actor: Any, association: Association, person: Person, start: date, end: date | None = None
+) -> Director:
+    _require_edit(actor, association.pk)
+    existing = [rules.Period(d.start, d.end) for d in association.directors.all()]
+    raise_if_any(
+        _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
+    )
+    director = Director.objects.create(association=association, person=person, start=start, end=end)
+    audit.record(actor=actor, action="director.create", target=director, association_id=association.pk)
+    return director
+
+
+@transaction.atomic
+def director_update(*, actor: Any, director: Director, start: date, end: date | None) -> Director:
+    _require_edit(actor, director.association_id)
+    existing = [rules.Period(d.start, d.end) for d in director.association.directors.exclude(pk=director.pk)]
+    raise_if_any(
+        _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
+    )
+    changed = _changed(director, {"start": start, "end": end})
+    if changed:
+        director.save()
+        audit.record(
+            actor=actor,
+            action="director.update",
+            target=director,
+            association_id=director.association_id,
+            details={"fields": changed},
+        )
+    return director
+
+
+@transaction.atomic
+def representative_create(
+    *, actor: Any, member: Member, person: Person, start: date, end: date | None = None
+) -> MemberRepresentative:
+    _require_edit(actor, member.association_id)
+    existing = [rules.Period(r.start, r.end) for r in member.representatives.filter(person=person)]
+    raise_if_any(
+        _post_violations(
+            existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
+        )
+    )
+    representative = MemberRepresentative.objects.create(member=member, person=person, start=start, end=end)
+    audit.record(
+        actor=actor,
+        action="representative.create",
+        target=representative,
+        association_id=member.association_id,
+    )
+    return representative
+
+
+@transaction.atomic
+def representative_update(
+    *, actor: Any, representative: MemberRepresentative, start: date, end: date | None
+) -> MemberRepresentative:
+    _require_edit(actor, representative.member.association_id)
+    existing = [
+        rules.Period(r.start, r.end)
+        for r in representative.member.representatives.filter(person=representative.person_id).exclude(
+            pk=representative.pk
+        )
+    ]
+    raise_if_any(
+        _post_violations(
+            existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
+        )
+    )
+    changed = _changed(representative, {"start": start, "end": end})
+    if changed:
+        representative.save()
+        audit.record(
+            actor=actor,
+            action="representative.update",
+            target=representative,
+            association_id=representative.member.association_id,
+            details={"fields": changed},
+        )
+    return representative

@@ -1,0 +1,187 @@
+"""The access matrix: every URL pattern and every API operation, with anonymous, each role of the own
+association, a user of another association, and a signed-in user without roles.
+
+A page view must carry a `page_access` rule and an API operation an `x-access` rule in the OpenAPI
+document; an endpoint added without one fails here. URL parameters get sample values from SAMPLES; a
+new parameter name needs a sample before the matrix can reach it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from finsam.api import api
+from finsam.core.decorators import AUTHENTICATED, PUBLIC, AccessRule
+from finsam.core.roles import GRANTS, Capability
+from finsam.registry.models import BoardSeat, Director, Member, MemberRepresentative, Person
+
+# Sample values for URL parameters: (own association's object, other association's object).
+SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
+    "association_id": lambda w: (w.own.pk, w.other.pk),
+    "member_id": lambda w: (
+        Member.objects.filter(association=w.own).first().pk,
+        Member.objects.filter(association=w.other).first().pk,
+    ),
+    "seat_id": lambda w: (
+        BoardSeat.objects.filter(association=w.own).first().pk,
+        BoardSeat.objects.filter(association=w.other).first().pk,
+    ),
+    "director_id": lambda w: (
+        Director.objects.filter(association=w.own).first().pk,
+        Director.objects.filter(association=w.other).first().pk,
+    ),
+    "representative_id": lambda w: (
+        MemberRepresentative.objects.filter(member__association=w.own).first().pk,
+        MemberRepresentative.objects.filter(member__association=w.other).first().pk,
+    ),
+    "person_id": lambda w: (
+        Person.objects.filter(association=w.own).first().pk,
+        Person.objects.filter(association=w.other).first().pk,
+    ),
+    "charter_id": lambda w: (w.own.charters.first().pk, w.other.charters.first().pk),
+    "uidb64": lambda w: ("MQ", "MQ"),
+    "token": lambda w: ("set-password", "set-password"),
+}
+
+# Views of third-party apps, with the rule that applies to them.
+EXTERNAL = {
+    "admin": AccessRule(need=Capability.ADMIN_SITE),
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), namespace, entry.callback
+
+
+def _page_routes() -> list[tuple[str, AccessRule]]:
+    routes = []
+    for route, namespace, callback in _walk(get_resolver().url_patterns):
+        if route.startswith("api/"):
+            continue
+        if namespace in EXTERNAL:
+            if route == "admin/":
+                routes.append((route, EXTERNAL[namespace]))
+            continue
+        rule = getattr(callback, "access_rule", None)
+        if rule is None:
+            rule = getattr(getattr(callback, "view_class", None), "access_rule", None)
+        assert rule is not None, f"/{route} has no access rule: decorate its view with page_access(...)"
+        routes.append((route, rule))
+    return routes
+
+
+def _fill(route: str, world: Any, which: int) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group("name")
+        assert name in SAMPLES, f"add a sample value for the URL parameter {name!r} to SAMPLES"
+        return str(SAMPLES[name](world)[which])
+
+    return "/" + re.sub(r"<(?:\w+:)?(?P<name>\w+)>", value, re.sub(r"\{(\w+)\}", r"<\1>", route))
+
+
+def _expected(rule: AccessRule, role: str | None, *, outsider: bool, api: bool) -> set[int]:
+    if rule.need == PUBLIC:
+        return {200, 302} if not api else {200, 400}
+    if role is None:
+        return {401} if api else {302}
+    if rule.need == AUTHENTICATED:
+        return {200, 302}
+    granted = role in GRANTS[Capability(rule.need)]
+    if not granted:
+        return {403}
+    if outsider and rule.scoped:
+        return {404}
+    return {200, 201}
+
+
+def _users(world: Any) -> Iterator[tuple[str, Any, bool, str | None]]:
+    yield "anonymous", None, False, None
+    yield "no role", world.no_role, False, "none"
+    for role, user in world.users.items():
+        yield f"own {role}", user, False, role
+    for role, user in world.outsiders.items():
+        yield f"other {role}", user, True, role
+
+
+@pytest.mark.django_db
+def test_every_page_answers_each_role_as_its_rule_says(world: Any) -> None:
+    failures = []
+    for route, rule in _page_routes():
+        for label, user, outsider, role in _users(world):
+            url = _fill(route, world, 1 if outsider else 0)
+            client = world.client(user)
+            for method in rule.methods:
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                expected = _expected(rule, None if role is None else role, outsider=outsider, api=False)
+                if role == "none" and isinstance(rule.need, Capability):
+                    expected = {403}
+                if response.status_code not in expected:
+                    failures.append(
+                        f"{method} {url} as {label}: {response.status_code}, expected {sorted(expected)}"
+                    )
+    assert not failures, "\n".join(failures)
+
+
+def _api_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert "x-access" in operation, (
+                f"{method.upper()} {path} has no access rule: register it with api_operation"
+            )
+            operations.append((path, method, operation))
+    return operations
+
+
+@pytest.mark.django_db
+def test_every_api_operation_answers_each_role_as_its_rule_says(world: Any) -> None:
+    from tests.api.samples import API_BODIES
+
+    failures = []
+    for path, method, operation in _api_operations():
+        access = operation["x-access"]
+        need = access["need"]
+        rule = AccessRule(
+            need=Capability(need) if need in Capability._value2member_map_ else need, scoped=access["scoped"]
+        )
+        key = f"{method.upper()} {path}"
+        if method != "get":
+            assert key in API_BODIES, f"add a sample request body for {key} to tests/api/samples.py"
+        for label, user, outsider, role in _users(world):
+            url = _fill(path.lstrip("/"), world, 1 if outsider else 0)
+            client = world.client(None)
+            headers = {}
+            if user is not None:
+                from finsam.core.tokens import token_create
+
+                headers["HTTP_AUTHORIZATION"] = "Bearer " + token_create(
+                    username=user.username, password="test-lösenord-123"
+                )
+            if method == "get":
+                response = client.get(url, **headers)
+            else:
+                body = API_BODIES[key](world)
+                response = client.generic(
+                    method.upper(),
+                    url,
+                    data=__import__("json").dumps(body),
+                    content_type="application/json",
+                    **headers,
+                )
+            expected = _expected(rule, role, outsider=outsider, api=True)
+            if role == "none" and isinstance(rule.need, Capability):
+                expected = {403}
+            if response.status_code not in expected:
+                failures.append(f"{key} as {label}: {response.status_code}, expected {sorted(expected)}")
+    assert not failures, "\n".join(failures)
