@@ -13,3 +13,5 @@ from finsam.settings import *  # noqa: F403
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # A naive datetime is a bug in this code base: fail instead of warning.
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise looks for it at start

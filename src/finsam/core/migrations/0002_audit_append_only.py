@@ -1,4 +1,6 @@
-"""On PostgreSQL the audit log refuses UPDATE and DELETE (and TRUNCATE) at the database level."""
+"""The audit log refuses UPDATE and DELETE at the database level (PostgreSQL also TRUNCATE).
+
+SQLite gets the same guard with its own trigger syntax, so that both databases behave alike."""
 
 from django.db import migrations
 
@@ -23,14 +25,34 @@ DROP FUNCTION IF EXISTS finsam_audit_append_only();
 """
 
 
+SQLITE_FORWARD = [
+    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
+       BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: UPDATE refused'); END;""",
+    """CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry
+       BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only: DELETE refused'); END;""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
+    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
+]
+
+
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(FORWARD, params=None)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(BACKWARD, params=None)
+    elif vendor == "sqlite":
+        for statement in SQLITE_BACKWARD:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
