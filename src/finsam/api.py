@@ -1,5 +1,10 @@
 """The JSON API under /api/v1/. Each app contributes a router; errors share one shape:
-{"errors": [{"code", "message", "field"}]}."""
+{"errors": [{"code", "message", "field"}]}.
+
+Every operation may answer 400 (bad input or a broken rule), 401 (no valid token), 403 (the role lacks the
+capability) and 404 (outside the user's scope): the handlers below produce them for any operation, and
+the OpenAPI document declares them for every operation, so that clients and schema checks can rely on it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer
 
 from finsam.core.decorators import PUBLIC, api_operation
@@ -41,7 +48,43 @@ ERRORS: dict[int, type[Schema]] = {
     404: ErrorResponse,
 }
 
-api = NinjaAPI(
+ERROR_DESCRIPTIONS = {
+    400: "Felaktig indata eller en regel som inte är uppfylld (koden anger regeln).",
+    401: "Ingen giltig API-nyckel.",
+    403: "Rollen saknar behörighet till åtgärden.",
+    404: "Finns inte, eller ligger utanför användarens förbund.",
+}
+
+
+class FinsamAPI(NinjaAPI):
+    """Declares the shared error responses on every operation of the OpenAPI document."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        definition = ErrorResponse.model_json_schema(
+            ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema, mode="serialization"
+        )
+        schema["components"]["schemas"].update(definition.pop("$defs", {}))
+        schema["components"]["schemas"]["ErrorResponse"] = definition
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_DESCRIPTIONS.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": REF_TEMPLATE.format(model="ErrorResponse")}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = FinsamAPI(
     title="Finsam API",
     version="1",
     description="Samordningsförbundens plattform: register, ekonomi, uppföljning och styrning.",
@@ -59,6 +102,35 @@ def _errors(
     )
 
 
+# Swedish messages for the validation errors of the request schemas, by pydantic error type.
+VALIDATION_MESSAGES = {
+    "missing": "Värdet saknas.",
+    "string_type": "Ange en text.",
+    "string_unicode": "Texten innehåller ogiltiga tecken.",
+    "string_too_short": "Ange ett värde.",
+    "string_too_long": "Texten är för lång.",
+    "string_pattern_mismatch": "Värdet har fel format.",
+    "int_type": "Ange ett heltal.",
+    "int_parsing": "Ange ett heltal.",
+    "int_from_float": "Ange ett heltal.",
+    "bool_type": "Ange true eller false.",
+    "bool_parsing": "Ange true eller false.",
+    "date_type": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_from_datetime_inexact": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "greater_than_equal": "Värdet är för litet.",
+    "greater_than": "Värdet är för litet.",
+    "less_than_equal": "Värdet är för stort.",
+    "less_than": "Värdet är för stort.",
+    "model_type": "Ange ett JSON-objekt.",
+    "model_attributes_type": "Ange ett JSON-objekt.",
+    "dict_type": "Ange ett JSON-objekt.",
+    "list_type": "Ange en lista.",
+    "json_invalid": "Ogiltig JSON.",
+}
+
+
 @api.exception_handler(RuleViolation)
 def on_rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
     return api.create_response(request, exc.as_payload(), status=400)
@@ -74,7 +146,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         items.append(
             {
                 "code": "R-INPUT",
-                "message": f"Ogiltigt värde: {error.get('msg', 'felaktig indata')}",
+                "message": VALIDATION_MESSAGES.get(str(error.get("type")), "Ogiltigt värde."),
                 "field": ".".join(location) or None,
             }
         )
@@ -96,9 +168,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _errors(request, 404, "R-NOT-FOUND", "Finns inte, eller så saknar du behörighet.")
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """The framework's own refusals (an unreadable body, say) in the shared shape."""
+    if exc.status_code == 400:
+        return _errors(request, 400, "R-INPUT", "Begäran kunde inte läsas: skicka giltig JSON.")
+    if exc.status_code == 403:
+        return _errors(request, 403, "R-ACCESS", "Du har inte behörighet till detta.")
+    return _errors(request, exc.status_code, "R-HTTP", "Begäran kunde inte utföras.")
+
+
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[^\x00-\x1F\x7F]+$")
+    password: str = Field(min_length=1, max_length=4096)
 
 
 class TokenOut(Schema):
@@ -114,15 +196,27 @@ class TokenOut(Schema):
     response={200: TokenOut, 400: ErrorResponse},
     tags=["auth"],
     summary="Hämta en API-nyckel",
+    description="Byt användarnamn och lösenord mot en API-nyckel som skickas som `Authorization: Bearer …`. "
+    "Nyckeln visas bara en gång och slutar gälla efter den tid installationen anger.",
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     return {"token": token_create(username=payload.username, password=payload.password)}
 
 
 def _register_routers() -> None:
+    from finsam.finance.api import router as finance_router
+    from finsam.followup.api import router as followup_router
+    from finsam.followup.statistics_api import router as statistics_router
+    from finsam.governance.api import router as governance_router
+    from finsam.interventions.api import router as interventions_router
     from finsam.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
+    api.add_router("/", interventions_router)
+    api.add_router("/", followup_router)
+    api.add_router("/", governance_router)
+    api.add_router("/", finance_router)
+    api.add_router("/", statistics_router)
 
 
 _register_routers()

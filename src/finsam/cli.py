@@ -31,11 +31,14 @@ def serve(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="finsam serve", description="Starta webbservern.")
     parser.add_argument("--bind", default=os.environ.get("FINSAM_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("FINSAM_WORKERS", "3")))
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
     _setup()
     from django.core.management import call_command
 
+    from finsam.settings import env_int
+
+    workers = args.workers if args.workers is not None else env_int("FINSAM_WORKERS", 3, minimum=1)
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = [
         sys.executable,
@@ -45,7 +48,7 @@ def serve(argv: list[str]) -> int:
         "--bind",
         args.bind,
         "--workers",
-        str(args.workers),
+        str(workers),
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",
@@ -58,29 +61,43 @@ def serve(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in {"-h", "--help", "help"}:
+    if not args:
+        print(USAGE, file=sys.stderr)
+        return 2
+    if args[0] in {"-h", "--help", "help"}:
         print(USAGE)
-        return 0 if args else 2
+        return 0
     verb, rest = args[0], args[1:]
-    if verb == "serve":
-        return serve(rest)
     from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
 
     try:
+        if verb == "serve":
+            return serve(rest)
         _setup()
-        from django.core.management import CommandError, call_command, execute_from_command_line
+        from django.core.management import CommandError, call_command, execute_from_command_line, get_commands
+
+        from finsam.core.errors import RuleViolation
 
         if verb == "manage":
             execute_from_command_line(["finsam manage", *rest])
             return 0
+        name = verb.replace("-", "_")
+        if verb.startswith("-") or name not in get_commands():
+            print(f"finsam: okänt kommando {verb!r} (se finsam --help)", file=sys.stderr)
+            return 2
         try:
-            call_command(verb.replace("-", "_"), *rest)
-        except CommandError as exc:
+            call_command(name, *rest)
+        except (CommandError, RuleViolation) as exc:
             print(f"finsam {verb}: {exc}", file=sys.stderr)
             return 1
     except ImproperlyConfigured as exc:
         print(f"finsam: felaktig konfiguration: {exc}", file=sys.stderr)
         return 2
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"finsam: databasfel: {first_line}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("finsam: avbrutet", file=sys.stderr)
         return 130

@@ -52,6 +52,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_days(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole days, each 0–366 ("30,7")."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        days = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole days separated by commas, not {raw!r}") from exc
+    if not days or any(day < 0 or day > 366 for day in days):
+        raise ImproperlyConfigured(f"{name} must list days between 0 and 366, not {raw!r}")
+    return days
+
+
 def env_secret(name: str, *, data_dir: Path, filename: str) -> str:
     """A secret from NAME, from the file NAME_FILE, or (embedded install) from a file under var/.
 
@@ -83,6 +97,28 @@ if TESTING and not os.environ.get("FINSAM_SECRET_KEY"):
     SECRET_KEY = "tests-only-" + "x" * 40
 else:
     SECRET_KEY = env_secret("FINSAM_SECRET_KEY", data_dir=DATA_DIR, filename="secret_key")
+# Participant identities (R-CONSENT): FINSAM_IDENTITY_KEY encrypts personnummer at rest; several keys may be
+# given comma-separated, newest first, to rotate (`finsam rotate-identity-keys` re-encrypts with the first).
+# FINSAM_IDENTITY_HASH_KEY keys the hash that recognises the same person again; it cannot be rotated.
+if TESTING and not os.environ.get("FINSAM_IDENTITY_KEY"):
+    IDENTITY_KEYS = ["tests-only-identity-key-" + "y" * 40]
+else:
+    IDENTITY_KEYS = [
+        key.strip()
+        for key in env_secret("FINSAM_IDENTITY_KEY", data_dir=DATA_DIR, filename="identity_key").split(",")
+        if key.strip()
+    ]
+if TESTING and not os.environ.get("FINSAM_IDENTITY_HASH_KEY"):
+    IDENTITY_HASH_KEY = "tests-only-identity-hash-key-" + "z" * 40
+else:
+    IDENTITY_HASH_KEY = env_secret(
+        "FINSAM_IDENTITY_HASH_KEY", data_dir=DATA_DIR, filename="identity_hash_key"
+    )
+if not IDENTITY_KEYS or any(len(key) < 32 for key in IDENTITY_KEYS) or len(IDENTITY_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FINSAM_IDENTITY_KEY and FINSAM_IDENTITY_HASH_KEY need at least 32 characters")
+# Identities are removed this many years after a participant's last exit (scheduled `purge-identities`).
+IDENTITY_RETENTION_YEARS = env_int("FINSAM_IDENTITY_RETENTION_YEARS", 5, minimum=1)
+
 ALLOWED_HOSTS = env_list("FINSAM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("FINSAM_CSRF_TRUSTED_ORIGINS", [])
 
@@ -105,7 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Before the admin: core's registration/ templates (password reset pages and e-mail) must win over the
+    # admin's templates of the same names.
+    "finsam.core",
+    "finsam.core.apps.FinsamAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,8 +152,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
-    "finsam.core",
     "finsam.registry",
+    "finsam.interventions",
+    "finsam.followup",
+    "finsam.finance",
+    "finsam.reports",
+    "finsam.governance",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +216,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# finsam/static (vendored FKUI and htmx, our CSS) belongs to no single app, so the app finder misses it.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -219,7 +264,17 @@ TRUST_X_FORWARDED_FOR = env_bool("FINSAM_TRUST_X_FORWARDED_FOR", False)
 API_TOKEN_DAYS = env_int("FINSAM_API_TOKEN_DAYS", 30, minimum=1)
 DEMO_PASSWORD = env_str("FINSAM_DEMO_PASSWORD")
 
+# Finance: the reference level of equity (eget kapital) as a percentage of the year's contributions. Above it
+# the budget and outcome pages warn that the förbund holds more than recommended (R-EQUITY, docs/finance.md).
+EQUITY_REFERENCE_PERCENT = env_int("FINSAM_EQUITY_REFERENCE_PERCENT", 20, minimum=0)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Governance: the annual cycle's reminders go out this many days before and after each due date
+# (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.
+REMINDER_DAYS_BEFORE = env_days("FINSAM_REMINDER_DAYS_BEFORE", [30, 7])
+REMINDER_DAYS_AFTER = env_days("FINSAM_REMINDER_DAYS_AFTER", [1, 14])
+SITE_URL = env_str("FINSAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -227,5 +282,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FINSAM_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint reports every layout step at INFO; only its warnings belong in the log.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -33,8 +33,15 @@ def test_an_entry_records_actor_object_association_and_client_address(world: Any
     captured: list[AuditEntry] = []
 
     def view(request: Any) -> Any:
-        captured.append(audit.record(actor=user, action="association.update", target=world.own,
-                                     association_id=world.own.pk, details={"fields": ["name"]}))
+        captured.append(
+            audit.record(
+                actor=user,
+                action="association.update",
+                target=world.own,
+                association_id=world.own.pk,
+                details={"fields": ["name"]},
+            )
+        )
         return None
 
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
@@ -60,9 +67,12 @@ def test_a_forwarded_address_is_only_trusted_when_configured(world: Any, setting
 
 
 def _entries(world: Any) -> None:
-    audit.record(actor=world.users[Role.ASSOCIATION_ADMIN], action="member.update", association_id=world.own.pk)
-    audit.record(actor=world.outsiders[Role.ASSOCIATION_ADMIN], action="member.update",
-                 association_id=world.other.pk)
+    audit.record(
+        actor=world.users[Role.ASSOCIATION_ADMIN], action="member.update", association_id=world.own.pk
+    )
+    audit.record(
+        actor=world.outsiders[Role.ASSOCIATION_ADMIN], action="member.update", association_id=world.other.pk
+    )
     audit.record(actor=world.users[Role.NATIONAL_ADMIN], action="association.create", association_id=None)
 
 
@@ -87,8 +97,16 @@ def test_the_national_admin_reads_everything_and_can_filter(world: Any) -> None:
     assert {e.association_id for e in by_association} == {world.other.pk}
 
 
-@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.AUDITOR, Role.PARTICIPANT_COORDINATOR,
-                                  Role.NATIONAL_VIEWER, Role.MEMBER_REPRESENTATIVE])
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.BOARD_MEMBER,
+        Role.AUDITOR,
+        Role.PARTICIPANT_COORDINATOR,
+        Role.NATIONAL_VIEWER,
+        Role.MEMBER_REPRESENTATIVE,
+    ],
+)
 @pytest.mark.django_db
 def test_other_roles_cannot_read_the_log(world: Any, role: Role) -> None:
     assert world.client(world.users[role]).get(reverse("audit_log")).status_code == 403
@@ -98,8 +116,9 @@ def test_other_roles_cannot_read_the_log(world: Any, role: Role) -> None:
 @pytest.mark.django_db
 def test_the_export_is_the_filtered_scope_as_csv(world: Any) -> None:
     _entries(world)
-    response = world.client(world.users[Role.ASSOCIATION_ADMIN]).get(reverse("audit_export"),
-                                                                      {"action": "member"})
+    response = world.client(world.users[Role.ASSOCIATION_ADMIN]).get(
+        reverse("audit_export"), {"action": "member"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from finsam.core.roles import GRANTS, NATIONAL_ROLES, Capability, Role
 
@@ -77,7 +77,7 @@ def require(user: Any, capability: Capability, association_id: int | None = None
     return scope
 
 
-def filter_scope[M](queryset: QuerySet[M], scope: Scope, field: str = "association_id") -> QuerySet[M]:
+def filter_scope[M: Model](queryset: QuerySet[M], scope: Scope, field: str = "association_id") -> QuerySet[M]:
     if scope.all:
         return queryset
     return queryset.filter(**{f"{field}__in": scope.association_ids})

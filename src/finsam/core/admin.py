@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from finsam.core import audit
 from finsam.core.access import has_capability
@@ -18,14 +21,32 @@ def _is_national_admin(request: HttpRequest) -> bool:
     return request.user.is_active and has_capability(request.user, Capability.ADMIN_SITE)
 
 
-def _login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-    return redirect_to_login(request.get_full_path())
+class FinsamAdminSite(admin.AdminSite):
+    """Admin for the national_admin role. Signing in happens on the platform's own login page; a
+    signed-in user without the role gets 403 rather than a login loop."""
 
+    site_header = "Finsam – administration"
+    site_title = "Finsam"
+    index_title = "Administration"
 
-admin.site.has_permission = _is_national_admin  # type: ignore[method-assign]
-admin.site.login = _login  # type: ignore[method-assign]
-admin.site.site_header = "Finsam – administration"
-admin.site.site_title = "Finsam"
+    def has_permission(self, request: HttpRequest) -> bool:
+        return _is_national_admin(request)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
 
 class FinsamModelAdmin(admin.ModelAdmin):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from finsam.core.access import has_capability, roles_of
+from finsam.core.access import has_capability, roles_of, scope_for
 from finsam.core.roles import Capability, Role
 
 
@@ -18,7 +18,31 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Start"), reverse("home")))
         if has_capability(user, Capability.REGISTRY_VIEW):
             items.append((_("Förbund"), reverse("registry:association_list")))
+            items.append((_("Personer"), reverse("registry:person_list")))
             items.append((_("Kommuner och regioner"), reverse("registry:municipality_list")))
+        # Interventions and participants live inside one förbund: linked when the role has exactly one.
+        interventions = scope_for(user, Capability.INTERVENTION_VIEW)
+        if not interventions.all and len(interventions.association_ids) == 1:
+            [association_id] = interventions.association_ids
+            items.append((_("Insatser"), reverse("interventions:intervention_list", args=[association_id])))
+        participants = scope_for(user, Capability.PARTICIPANT_VIEW)
+        if not participants.all and len(participants.association_ids) == 1:
+            [association_id] = participants.association_ids
+            items.append((_("Deltagare"), reverse("followup:participant_list", args=[association_id])))
+        statistics = scope_for(user, Capability.STATISTICS_VIEW)
+        if not statistics.all and len(statistics.association_ids) == 1:
+            [association_id] = statistics.association_ids
+            items.append((_("Statistik"), reverse("followup:statistics_association", args=[association_id])))
+        elif has_capability(user, Capability.STATISTICS_NATIONAL):
+            items.append((_("Statistik"), reverse("followup:statistics_national")))
+        if has_capability(user, Capability.FINANCE_REPORT):
+            items.append((_("Ekonomi"), reverse("finance:overview")))
+        elif has_capability(user, Capability.FINANCE_CALCULATE):
+            items.append((_("Beräkningar"), reverse("finance:calculator_contributions")))
+        if has_capability(user, Capability.GOVERNANCE_VIEW):
+            items.append((_("Styrning"), reverse("governance:meeting_list")))
+        if has_capability(user, Capability.GOVERNANCE_NATIONAL):
+            items.append((_("Förbundens årscykel"), reverse("governance:national_overview")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

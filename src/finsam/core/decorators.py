@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from finsam.core.access import has_capability
 from finsam.core.roles import Capability
@@ -40,12 +40,12 @@ class AccessRule:
 
 def page_access(
     need: Capability | str, *, scoped: str | None = None, methods: tuple[str, ...] = ("GET",)
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     rule = AccessRule(need=need, scoped=scoped, methods=methods)
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if rule.need != PUBLIC:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())

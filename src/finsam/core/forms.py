@@ -12,7 +12,7 @@ from finsam.core.errors import RuleViolation
 _WIDGET_CLASSES = {
     forms.Select: "select-field__select",
     forms.SelectMultiple: "select-field__select",
-    forms.Textarea: "textarea-field__input",
+    forms.Textarea: "textarea-field__textarea",
     forms.CheckboxInput: "checkbox__input",
 }
 
@@ -23,7 +23,7 @@ class FinsamFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "text-field__input")

@@ -23,8 +23,25 @@ NATIONAL_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_VIEWER})
 class Capability(StrEnum):
     REGISTRY_VIEW = "registry.view"
     REGISTRY_EDIT = "registry.edit"
+    ASSOCIATION_CREATE = "registry.association_create"
     AUDIT_VIEW = "audit.view"
+    INTERVENTION_VIEW = "intervention.view"
+    INTERVENTION_EDIT = "intervention.edit"
+    PARTICIPANT_VIEW = "participant.view"
+    PARTICIPANT_EDIT = "participant.edit"
+    FOLLOWUP_QUESTIONS_EDIT = "followup.questions_edit"
+    FINANCE_VIEW = "finance.view"
+    FINANCE_REPORT = "finance.report"
+    FINANCE_EDIT = "finance.edit"
+    FINANCE_CALCULATE = "finance.calculate"
+    POPULATION_EDIT = "finance.population_edit"
     ADMIN_SITE = "admin.site"
+    GOVERNANCE_VIEW = "governance.view"
+    GOVERNANCE_BOARD_VIEW = "governance.board_view"
+    GOVERNANCE_EDIT = "governance.edit"
+    GOVERNANCE_NATIONAL = "governance.national"
+    STATISTICS_VIEW = "statistics.view"
+    STATISTICS_NATIONAL = "statistics.national"
 
 
 ALL_ASSOCIATION_ROLES = frozenset(Role) - NATIONAL_ROLES
@@ -32,6 +49,75 @@ ALL_ASSOCIATION_ROLES = frozenset(Role) - NATIONAL_ROLES
 GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.REGISTRY_VIEW: frozenset(Role),
     Capability.REGISTRY_EDIT: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
+    # Founding a förbund is registered nationally; an association admin edits only their own.
+    Capability.ASSOCIATION_CREATE: frozenset({Role.NATIONAL_ADMIN}),
     Capability.AUDIT_VIEW: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
     Capability.ADMIN_SITE: frozenset({Role.NATIONAL_ADMIN}),
+    # Interventions: the förbund's own business; the national working group reads them for the national
+    # report. Participants: only coordinators, and each only in the interventions assigned to them (the
+    # followup selectors narrow further); an association admin sees counts, never a participant (DESIGN §1).
+    Capability.INTERVENTION_VIEW: frozenset(
+        {
+            Role.NATIONAL_ADMIN,
+            Role.ASSOCIATION_ADMIN,
+            Role.PARTICIPANT_COORDINATOR,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.INTERVENTION_EDIT: frozenset({Role.ASSOCIATION_ADMIN}),
+    Capability.PARTICIPANT_VIEW: frozenset({Role.PARTICIPANT_COORDINATOR}),
+    Capability.PARTICIPANT_EDIT: frozenset({Role.PARTICIPANT_COORDINATOR}),
+    Capability.FOLLOWUP_QUESTIONS_EDIT: frozenset({Role.ASSOCIATION_ADMIN}),
+    # Finance (DESIGN §1): the national working group, the förbund's administration, its board and its
+    # auditors see budgets, outcome and equity; member representatives see the reports (budget and outcome,
+    # contribution letters) but not the working pages; the national council sees national aggregates only.
+    # The förbund's administration prepares the budget and records consultations, adoption and outcome
+    # (the board decides; the administration keeps the record). Populations are reference data kept by the
+    # national working group; an association admin may correct those of its own member municipalities.
+    # The calculators write nothing and hold no one's data: every role may use them.
+    Capability.FINANCE_VIEW: frozenset(
+        {Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.AUDITOR}
+    ),
+    Capability.FINANCE_REPORT: frozenset(
+        {
+            Role.NATIONAL_ADMIN,
+            Role.ASSOCIATION_ADMIN,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+            Role.MEMBER_REPRESENTATIVE,
+        }
+    ),
+    Capability.FINANCE_EDIT: frozenset({Role.ASSOCIATION_ADMIN}),
+    Capability.FINANCE_CALCULATE: frozenset(Role),
+    Capability.POPULATION_EDIT: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
+    # Governance (DESIGN §1): the förbund's administration, board and auditors see every meeting and the
+    # annual cycle; member representatives see the member consultations, the decisions marked for the
+    # members (R-INFO), the year-end documents and the annual cycle, not the board's meetings (the
+    # governance selectors narrow GOVERNANCE_VIEW to that with GOVERNANCE_BOARD_VIEW). The administration
+    # keeps the record (meetings, minutes, documents, discharges); the national working group may do so for
+    # every förbund and keeps the national council's and working group's meetings. The national overview
+    # of obligations is for the national roles.
+    Capability.GOVERNANCE_VIEW: frozenset(
+        {
+            Role.NATIONAL_ADMIN,
+            Role.ASSOCIATION_ADMIN,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+            Role.MEMBER_REPRESENTATIVE,
+        }
+    ),
+    Capability.GOVERNANCE_BOARD_VIEW: frozenset(
+        {Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.AUDITOR}
+    ),
+    Capability.GOVERNANCE_EDIT: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
+    Capability.GOVERNANCE_NATIONAL: frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_VIEWER}),
+    # Outcome statistics (R-SUPPRESS): a förbund's administration, its board and its participant
+    # coordinators see the förbund's own aggregates, exact (they do not leave the förbund). The national
+    # figures (per förbund, region and nation) are suppressed whoever asks, so every role may see them;
+    # national roles see no förbund's exact figures.
+    Capability.STATISTICS_VIEW: frozenset(
+        {Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.PARTICIPANT_COORDINATOR}
+    ),
+    Capability.STATISTICS_NATIONAL: frozenset(Role),
 }

@@ -21,17 +21,20 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
 def token_create(*, username: str, password: str) -> str:
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
+        # Recorded outside the refusal's transaction, so that the refusal stays on the record.
         audit.record(actor=None, action="api_token.refused")
         raise RuleViolation("R-AUTH", "Fel användarnamn eller lösenord.", "password")
-    token = secrets.token_urlsafe(32)
-    row = ApiToken.objects.create(
-        user=user, key_hash=_digest(token), expires=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
-    )
-    audit.record(actor=user, action="api_token.create", target=row)
+    with transaction.atomic():
+        token = secrets.token_urlsafe(32)
+        row = ApiToken.objects.create(
+            user=user,
+            key_hash=_digest(token),
+            expires=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+        )
+        audit.record(actor=user, action="api_token.create", target=row)
     return token
 
 

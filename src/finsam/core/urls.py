@@ -6,6 +6,7 @@ from finsam.core.decorators import AUTHENTICATED, PUBLIC, page_access
 from finsam.core.forms import PasswordResetForm, SetPasswordForm
 
 _public = page_access(PUBLIC, methods=("GET", "POST"))
+_public_get = page_access(PUBLIC)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "losenord/aterstall/skickat/",
-        _public(auth_views.PasswordResetDoneView.as_view()),
+        _public_get(auth_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
@@ -43,7 +44,7 @@ urlpatterns = [
     ),
     path(
         "losenord/aterstall/klart/",
-        _public(auth_views.PasswordResetCompleteView.as_view()),
+        _public_get(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
 ]

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.paginator import Paginator
@@ -40,9 +42,11 @@ class AuditFilterForm(FinsamForm):
     def __init__(
         self, *args: object, actions: list[str], associations: list[tuple[int, str]], **kwargs: object
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["action"].choices = [("", "Alla")] + [(a, a) for a in actions]
-        self.fields["association"].choices = [("", "Alla")] + [(str(i), n) for i, n in associations]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Alla")] + [(a, a) for a in actions]
+        cast(forms.ChoiceField, self.fields["association"]).choices = [("", "Alla")] + [
+            (str(i), n) for i, n in associations
+        ]
 
     def to_filter(self) -> selectors.AuditFilter:
         data = self.cleaned_data if self.is_valid() else {}
@@ -70,7 +74,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("sida"))
     names = dict(registry_selectors.association_list(user=request.user).values_list("id", "name"))
     for entry in page:
-        entry.association_label = names.get(entry.association_id, "")  # type: ignore[attr-defined]
+        label = names.get(entry.association_id, "") if entry.association_id is not None else ""
+        entry.association_label = label  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -92,7 +97,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     entries = selectors.audit_entries(user=request.user, filters=form.to_filter())
     writer = csv.writer(_Echo(), delimiter=";")
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(
             ["tid", "användare", "händelse", "objekttyp", "objekt-id", "förbund-id", "klientadress"]
         )

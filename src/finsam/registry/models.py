@@ -135,17 +135,17 @@ class Member(models.Model):
 
     @property
     def name(self) -> str:
-        if self.kind == PartyKind.REGION and self.region_id:
+        if self.kind == PartyKind.REGION and self.region is not None:
             return self.region.name
-        if self.kind == PartyKind.MUNICIPALITY and self.municipality_id:
+        if self.kind == PartyKind.MUNICIPALITY and self.municipality is not None:
             return self.municipality.name
         return PartyKind(self.kind).label
 
     @property
     def code(self) -> str:
-        if self.kind == PartyKind.REGION and self.region_id:
+        if self.kind == PartyKind.REGION and self.region is not None:
             return self.region.code
-        if self.kind == PartyKind.MUNICIPALITY and self.municipality_id:
+        if self.kind == PartyKind.MUNICIPALITY and self.municipality is not None:
             return self.municipality.code
         return str(self.kind).upper()
 

@@ -174,6 +174,34 @@ def person_get(*, user: Any, person_id: int, capability: Capability = Capability
     return person
 
 
+@dataclass
+class PersonPosts:
+    seats: list[BoardSeat]
+    directorships: list[Director]
+    representations: list[MemberRepresentative]
+
+
+def person_posts(*, user: Any, person_id: int) -> PersonPosts:
+    """A person's board seats, director posts and member representations, in the associations the
+    user may see (a person may hold posts in several förbund). Three queries."""
+    person_get(user=user, person_id=person_id)
+    scope = require(user, Capability.REGISTRY_VIEW)
+    seats = filter_scope(BoardSeat.objects.filter(person_id=person_id), scope).select_related(
+        "association", "member__region", "member__municipality"
+    )
+    directors = filter_scope(Director.objects.filter(person_id=person_id), scope).select_related(
+        "association"
+    )
+    representations = filter_scope(
+        MemberRepresentative.objects.filter(person_id=person_id), scope, field="member__association_id"
+    ).select_related("member__association", "member__region", "member__municipality")
+    return PersonPosts(
+        seats=list(seats.order_by("-start")),
+        directorships=list(directors.order_by("-start")),
+        representations=list(representations.order_by("-start")),
+    )
+
+
 def persons_for_choice(*, user: Any, association_id: int) -> QuerySet[Person]:
     """People an editor may pick for a seat or post in this association."""
     return person_list(user=user, association_id=association_id)

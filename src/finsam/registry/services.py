@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model, QuerySet
 
 from finsam.core import audit
 from finsam.core.access import require, scope_for
@@ -44,6 +45,10 @@ def _require_national_edit(actor: Any) -> None:
         raise PermissionDenied
 
 
+def _excluding[M: Model](queryset: QuerySet[M], pk: int | None) -> QuerySet[M]:
+    return queryset if pk is None else queryset.exclude(pk=pk)
+
+
 def _changed(instance: Any, values: dict[str, Any]) -> list[str]:
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name, value in values.items():
@@ -66,12 +71,12 @@ def _association_violations(
     except ValueError as exc:
         violations.append(Violation("R-ORGNR", str(exc), "org_number"))
     else:
-        clash = Association.objects.filter(org_number=normalised).exclude(pk=exclude_id).exists()
+        clash = _excluding(Association.objects.filter(org_number=normalised), exclude_id).exists()
         if clash:
             violations.append(
                 Violation("R-ORGNR", "Ett annat förbund har redan det organisationsnumret.", "org_number")
             )
-    if Association.objects.filter(name=name.strip()).exclude(pk=exclude_id).exists():
+    if _excluding(Association.objects.filter(name=name.strip()), exclude_id).exists():
         violations.append(Violation("R-UNIQUE", "Ett förbund med det namnet finns redan.", "name"))
     violations += rules.check_period(founded, dissolved, field="dissolved")
     return normalised, violations
@@ -171,7 +176,7 @@ def _member_violations(
         violations.append(Violation("R-DATES", "Inträdet kan inte ligga före förbundets bildande.", "joined"))
     if violations:
         return violations
-    same = Member.objects.filter(association=association, kind=kind).exclude(pk=exclude_id)
+    same = _excluding(Member.objects.filter(association=association, kind=kind), exclude_id)
     if kind == PartyKind.REGION:
         same = same.filter(region=region)
     elif kind == PartyKind.MUNICIPALITY:
@@ -436,8 +441,8 @@ def _seat_violations(
     if violations:
         return violations
     candidate = rules.Period(start, end)
-    seats = BoardSeat.objects.filter(association=association, start__lte=end, end__gte=start).exclude(
-        pk=exclude_id
+    seats = _excluding(
+        BoardSeat.objects.filter(association=association, start__lte=end, end__gte=start), exclude_id
     )
     if rules.first_overlap(
         candidate, [rules.Period(s.start, s.end) for s in seats if s.person_id == person.pk]

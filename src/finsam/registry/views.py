@@ -1,11 +1,104 @@
+"""The registry's pages. Thin: they parse input with a form, call a selector or a service, and render.
+
+Every form page answers 400 (409 on an edit conflict) with the Swedish message on the field when the
+input is refused, and redirects with a success message after a write.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 
 from finsam.core.decorators import page_access
+from finsam.core.errors import RuleViolation
+from finsam.core.forms import FinsamForm
 from finsam.core.roles import Capability
-from finsam.registry import selectors
+from finsam.registry import forms, selectors, services
+from finsam.registry.models import Association
+
+EDIT = Capability.REGISTRY_EDIT
+FORM_METHODS = ("GET", "POST")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _bound(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(
+    request: HttpRequest,
+    form: FinsamForm,
+    *,
+    title: str,
+    cancel_url: str,
+    association: Association | None = None,
+    template: str = "registry/form.html",
+    conflict: bool = False,
+    **extra: Any,
+) -> HttpResponse:
+    status = 200
+    if form.is_bound and form.errors:
+        status = 409 if conflict else 400
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "association": association, **extra}
+    return render(request, template, context, status=status)
+
+
+def _attempt(form: FinsamForm, write: Callable[[], Any]) -> tuple[Any, RuleViolation | None]:
+    """Runs `write` (a service call) for a valid form; a refusal is put on the form's fields."""
+    if not form.is_bound or not form.is_valid():
+        return None, None
+    try:
+        return write(), None
+    except RuleViolation as exc:
+        form.add_violations(exc)
+        return None, exc
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _percent(value: Decimal) -> str:
+    """62.500 as "62,5" (in Swedish), 70.000 as "70"."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return formats.number_format(Decimal(text))
+
+
+def _person_create_url(association_id: int, back: str) -> str:
+    """The new-person form, which brings the editor back to the form they came from."""
+    return reverse("registry:person_create", args=[association_id]) + "?" + urlencode({"next": back})
+
+
+def _detail_url(association_id: int) -> str:
+    return reverse("registry:association_detail", args=[association_id])
+
+
+def _in_association(obj_association_id: int, association_id: int) -> None:
+    """An object reached under another association's address does not exist there."""
+    if obj_association_id != association_id:
+        raise Http404
+
+
+# --- associations -------------------------------------------------------------------------------
 
 
 @page_access(Capability.REGISTRY_VIEW)
@@ -16,8 +109,32 @@ def association_list(request: HttpRequest) -> HttpResponse:
         "registry/association_list.html",
         {
             "associations": associations,
+            "today": selectors.today(),
             "can_create": selectors.can_edit(user=request.user, association_id=None),
         },
+    )
+
+
+@page_access(Capability.ASSOCIATION_CREATE, methods=FORM_METHODS)
+def association_create(request: HttpRequest) -> HttpResponse:
+    form = forms.AssociationForm(
+        _bound(request), municipalities=selectors.municipality_list(user=request.user)
+    )
+    association, _refusal = _attempt(
+        form, lambda: services.association_create(actor=request.user, **form.cleaned_data)
+    )
+    if association is not None:
+        messages.success(request, _("Förbundet %(name)s har registrerats.") % {"name": association.name})
+        return redirect("registry:association_detail", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Nytt samordningsförbund"),
+        cancel_url=reverse("registry:association_list"),
+        intro=_(
+            "Registrera förbundet här och lägg sedan till medlemmarna: Försäkringskassan, "
+            "Arbetsförmedlingen, minst en region och minst en kommun."
+        ),
     )
 
 
@@ -31,6 +148,7 @@ def association_detail(request: HttpRequest, association_id: int) -> HttpRespons
         {
             "association": association,
             "status": status,
+            "today": status.day,
             "members": selectors.member_list(user=request.user, association_id=association_id),
             "board": selectors.board_list(
                 user=request.user, association_id=association_id, current_only=True
@@ -43,6 +161,479 @@ def association_detail(request: HttpRequest, association_id: int) -> HttpRespons
             "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
         },
     )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def association_edit(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    initial = {
+        "name": association.name,
+        "org_number": association.org_number,
+        "seat": association.seat.code,
+        "founded": association.founded,
+        "dissolved": association.dissolved,
+        "version": association.version,
+    }
+    form = forms.AssociationEditForm(
+        _bound(request), initial=initial, municipalities=selectors.municipality_list(user=request.user)
+    )
+    saved, refusal = _attempt(
+        form,
+        lambda: services.association_update(actor=request.user, association=association, **form.cleaned_data),
+    )
+    if saved is not None:
+        messages.success(request, _("Uppgifterna om förbundet har sparats."))
+        return redirect("registry:association_detail", association.pk)
+    conflict = refusal is not None and refusal.code == "R-CONFLICT"
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra uppgifter om förbundet"),
+        cancel_url=_detail_url(association.pk),
+        association=association,
+        template="registry/association_form.html",
+        conflict=conflict,
+        # On a conflict the page shows what the other editor saved next to what this user typed.
+        current=association if conflict else None,
+    )
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def member_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    form = forms.MemberCreateForm(
+        _bound(request),
+        regions=selectors.region_list(),
+        municipalities=selectors.municipality_list(user=request.user),
+    )
+    member, _refusal = _attempt(
+        form,
+        lambda: services.member_add(actor=request.user, association=association, **form.cleaned_data),
+    )
+    if member is not None:
+        messages.success(request, _("%(name)s har lagts till som medlem.") % {"name": member.name})
+        return redirect("registry:association_detail", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny förbundsmedlem"),
+        cancel_url=_detail_url(association.pk),
+        association=association,
+        intro=_(
+            "Välj parten. För en region eller kommun väljer du också vilken; för Försäkringskassan och "
+            "Arbetsförmedlingen lämnar du de fälten tomma."
+        ),
+    )
+
+
+@page_access(EDIT, scoped="member_id", methods=FORM_METHODS)
+def member_edit(request: HttpRequest, association_id: int, member_id: int) -> HttpResponse:
+    member = selectors.member_get(user=request.user, member_id=member_id, capability=EDIT)
+    _in_association(member.association_id, association_id)
+    form = forms.MemberEditForm(_bound(request), initial={"joined": member.joined, "left": member.left})
+    saved, _refusal = _attempt(
+        form, lambda: services.member_update(actor=request.user, member=member, **form.cleaned_data)
+    )
+    if saved is not None:
+        messages.success(request, _("Medlemskapet för %(name)s har sparats.") % {"name": member.name})
+        return redirect("registry:association_detail", association_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra medlemskap: %(name)s") % {"name": member.name},
+        cancel_url=_detail_url(association_id),
+        association=member.association,
+    )
+
+
+# --- charters -----------------------------------------------------------------------------------
+
+
+@page_access(Capability.REGISTRY_VIEW, scoped="association_id")
+def charter_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id)
+    names = {m.pk: m.name for m in selectors.member_list(user=request.user, association_id=association_id)}
+    versions = [
+        (charter, [(names.get(s.member_id, ""), _percent(s.percent)) for s in charter.shares.all()])
+        for charter in selectors.charter_list(user=request.user, association_id=association_id)
+    ]
+    return render(
+        request,
+        "registry/charter_list.html",
+        {
+            "association": association,
+            "versions": versions,
+            "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+        },
+    )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def charter_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    today = selectors.today()
+    members = [
+        m
+        for m in selectors.member_list(user=request.user, association_id=association_id)
+        if m.left is None or m.left >= today
+    ]
+    charters = selectors.charter_list(user=request.user, association_id=association_id)
+    latest = charters.first()
+    initial: dict[str, Any] = {"adopted": today, "valid_from": today}
+    if latest is not None:
+        initial |= {"municipal_key": latest.municipal_key, "region_key": latest.region_key}
+        initial |= {f"share_{s.member_id}": s.percent for s in latest.shares.all()}
+    form = forms.CharterForm(_bound(request), initial=initial, members=members)
+    charter, _refusal = _attempt(
+        form,
+        lambda: services.charter_create(
+            actor=request.user, association=association, **form.service_arguments()
+        ),
+    )
+    if charter is not None:
+        messages.success(
+            request, _("Version %(version)s av förbundsordningen har sparats.") % {"version": charter.version}
+        )
+        return redirect("registry:charter_list", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny version av förbundsordningen"),
+        cancel_url=reverse("registry:charter_list", args=[association.pk]),
+        association=association,
+        template="registry/charter_form.html",
+        latest=latest,
+    )
+
+
+# --- board --------------------------------------------------------------------------------------
+
+
+@page_access(Capability.REGISTRY_VIEW, scoped="association_id")
+def board(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id)
+    today = selectors.today()
+    current, upcoming, past = [], [], []
+    for seat in selectors.board_list(user=request.user, association_id=association_id):
+        if seat.end < today:
+            past.append(seat)
+        elif seat.start > today:
+            upcoming.append(seat)
+        else:
+            current.append(seat)
+    return render(
+        request,
+        "registry/board.html",
+        {
+            "association": association,
+            "groups": [
+                (_("Nuvarande styrelse"), _("Styrelseplatser som gäller i dag"), current),
+                (_("Kommande mandat"), _("Styrelseplatser som börjar senare"), upcoming),
+                (_("Tidigare mandat"), _("Styrelseplatser som har upphört"), past),
+            ],
+            "today": today,
+            "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+        },
+    )
+
+
+def _seat_form(request: HttpRequest, association_id: int, **kwargs: Any) -> forms.BoardSeatForm:
+    return forms.BoardSeatForm(
+        _bound(request),
+        people=selectors.persons_for_choice(user=request.user, association_id=association_id),
+        members=selectors.member_list(user=request.user, association_id=association_id),
+        **kwargs,
+    )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def board_seat_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    form = _seat_form(request, association_id)
+    seat, _refusal = _attempt(
+        form,
+        lambda: services.board_seat_create(actor=request.user, association=association, **form.cleaned_data),
+    )
+    if seat is not None:
+        messages.success(request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": seat.person.name})
+        return redirect("registry:board", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny styrelseplats"),
+        cancel_url=reverse("registry:board", args=[association.pk]),
+        association=association,
+        person_create_url=_person_create_url(association.pk, request.path),
+    )
+
+
+@page_access(EDIT, scoped="seat_id", methods=FORM_METHODS)
+def board_seat_edit(request: HttpRequest, association_id: int, seat_id: int) -> HttpResponse:
+    seat = selectors.board_seat_get(user=request.user, seat_id=seat_id, capability=EDIT)
+    _in_association(seat.association_id, association_id)
+    initial = {
+        "person": seat.person_id,
+        "member": seat.member_id,
+        "role": seat.role,
+        "chair": seat.chair,
+        "vice_chair": seat.vice_chair,
+        "start": seat.start,
+        "end": seat.end,
+    }
+    form = _seat_form(request, association_id, initial=initial)
+    saved, _refusal = _attempt(
+        form, lambda: services.board_seat_update(actor=request.user, seat=seat, **form.cleaned_data)
+    )
+    if saved is not None:
+        messages.success(
+            request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": saved.person.name}
+        )
+        return redirect("registry:board", association_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra styrelseplats"),
+        cancel_url=reverse("registry:board", args=[association_id]),
+        association=seat.association,
+    )
+
+
+# --- directors ----------------------------------------------------------------------------------
+
+
+@page_access(Capability.REGISTRY_VIEW, scoped="association_id")
+def director_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id)
+    return render(
+        request,
+        "registry/director_list.html",
+        {
+            "association": association,
+            "directors": selectors.director_list(user=request.user, association_id=association_id),
+            "today": selectors.today(),
+            "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+        },
+    )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def director_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    form = forms.DirectorCreateForm(
+        _bound(request), people=selectors.persons_for_choice(user=request.user, association_id=association_id)
+    )
+    director, _refusal = _attempt(
+        form,
+        lambda: services.director_create(actor=request.user, association=association, **form.cleaned_data),
+    )
+    if director is not None:
+        messages.success(request, _("Förbundschefen har registrerats."))
+        return redirect("registry:director_list", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny förbundschef"),
+        cancel_url=reverse("registry:director_list", args=[association.pk]),
+        association=association,
+        person_create_url=_person_create_url(association.pk, request.path),
+    )
+
+
+@page_access(EDIT, scoped="director_id", methods=FORM_METHODS)
+def director_edit(request: HttpRequest, association_id: int, director_id: int) -> HttpResponse:
+    director = selectors.director_get(user=request.user, director_id=director_id, capability=EDIT)
+    _in_association(director.association_id, association_id)
+    form = forms.PeriodForm(_bound(request), initial={"start": director.start, "end": director.end})
+    saved, _refusal = _attempt(
+        form, lambda: services.director_update(actor=request.user, director=director, **form.cleaned_data)
+    )
+    if saved is not None:
+        messages.success(request, _("Förbundschefens period har sparats."))
+        return redirect("registry:director_list", association_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra förbundschef: %(name)s") % {"name": director.person.name},
+        cancel_url=reverse("registry:director_list", args=[association_id]),
+        association=director.association,
+    )
+
+
+# --- member representatives ---------------------------------------------------------------------
+
+
+@page_access(Capability.REGISTRY_VIEW, scoped="association_id")
+def representative_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id)
+    return render(
+        request,
+        "registry/representative_list.html",
+        {
+            "association": association,
+            "representatives": selectors.representative_list(
+                user=request.user, association_id=association_id
+            ),
+            "today": selectors.today(),
+            "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+        },
+    )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def representative_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    form = forms.RepresentativeCreateForm(
+        _bound(request),
+        people=selectors.persons_for_choice(user=request.user, association_id=association_id),
+        members=selectors.member_list(user=request.user, association_id=association_id),
+    )
+    representative, _refusal = _attempt(
+        form, lambda: services.representative_create(actor=request.user, **form.cleaned_data)
+    )
+    if representative is not None:
+        messages.success(request, _("Medlemsrepresentanten har registrerats."))
+        return redirect("registry:representative_list", association.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ny medlemsrepresentant"),
+        cancel_url=reverse("registry:representative_list", args=[association.pk]),
+        association=association,
+        intro=_(
+            "Medlemsrepresentanten företräder sin part i medlemssamråden och ska inte sitta i förbundets "
+            "styrelse."
+        ),
+        person_create_url=_person_create_url(association.pk, request.path),
+    )
+
+
+@page_access(EDIT, scoped="representative_id", methods=FORM_METHODS)
+def representative_edit(request: HttpRequest, association_id: int, representative_id: int) -> HttpResponse:
+    representative = selectors.representative_get(
+        user=request.user, representative_id=representative_id, capability=EDIT
+    )
+    _in_association(representative.member.association_id, association_id)
+    form = forms.PeriodForm(
+        _bound(request), initial={"start": representative.start, "end": representative.end}
+    )
+    saved, _refusal = _attempt(
+        form,
+        lambda: services.representative_update(
+            actor=request.user, representative=representative, **form.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Medlemsrepresentantens period har sparats."))
+        return redirect("registry:representative_list", association_id)
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra medlemsrepresentant: %(name)s") % {"name": representative.person.name},
+        cancel_url=reverse("registry:representative_list", args=[association_id]),
+        association=representative.member.association,
+    )
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+@page_access(Capability.REGISTRY_VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    associations = selectors.association_list(user=request.user)
+    form = forms.PersonFilterForm(
+        request.GET or None, associations=list(associations.values_list("id", "name"))
+    )
+    association_id = form.association_id()
+    people = selectors.person_list(user=request.user, association_id=association_id).select_related(
+        "association"
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "association_id": association_id,
+            "can_create": association_id is not None
+            and selectors.can_edit(user=request.user, association_id=association_id),
+        },
+    )
+
+
+@page_access(Capability.REGISTRY_VIEW, scoped="person_id")
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "posts": selectors.person_posts(user=request.user, person_id=person_id),
+            "today": selectors.today(),
+            # A person registered by no association is edited nationally (can_edit with None).
+            "can_edit": selectors.can_edit(user=request.user, association_id=person.association_id),
+        },
+    )
+
+
+@page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
+def person_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
+    form = forms.PersonForm(_bound(request))
+    person, _refusal = _attempt(
+        form,
+        lambda: services.person_create(actor=request.user, association=association, **form.cleaned_data),
+    )
+    if person is not None:
+        messages.success(request, _("%(name)s har registrerats.") % {"name": person.name})
+        return redirect(_next_url(request, reverse("registry:person_detail", args=[person.pk])))
+    return _form_page(
+        request,
+        form,
+        title=_("Ny person i %(association)s") % {"association": association.name},
+        cancel_url=_next_url(request, _detail_url(association.pk)),
+        association=association,
+        next=_next_url(request, ""),
+        intro=_(
+            "Personer registreras för att kunna utses till styrelseplatser, förbundschef eller "
+            "medlemsrepresentant. Ange bara de kontaktuppgifter som behövs i uppdraget."
+        ),
+    )
+
+
+@page_access(EDIT, scoped="person_id", methods=FORM_METHODS)
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id, capability=EDIT)
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "phone": person.phone,
+    }
+    form = forms.PersonForm(_bound(request), initial=initial)
+    saved, _refusal = _attempt(
+        form, lambda: services.person_update(actor=request.user, person=person, **form.cleaned_data)
+    )
+    if saved is not None:
+        messages.success(request, _("Uppgifterna om %(name)s har sparats.") % {"name": saved.name})
+        return redirect("registry:person_detail", person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Ändra person: %(name)s") % {"name": person.name},
+        cancel_url=reverse("registry:person_detail", args=[person.pk]),
+        association=person.association,
+    )
+
+
+# --- reference data -----------------------------------------------------------------------------
 
 
 @page_access(Capability.REGISTRY_VIEW)

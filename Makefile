@@ -1,0 +1,54 @@
+# Finsam: everyday tasks. `make demo` and `make test` work on a fresh clone with python3.12 and make.
+
+PYTHON ?= python3.12
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test test-pg lint bench migrations-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# uv installs in seconds; plain pip is the fallback when uv cannot be had.
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	@echo "Installing finsam and its development tools into $(VENV) …"
+	@( $(BIN)/python -m pip install --quiet --disable-pip-version-check uv \
+	   && $(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]' ) \
+	 || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(INSTALLED) ## create .venv and install the project with its dev extra
+
+demo: $(INSTALLED) ## database under var/ (or FINSAM_DATABASE_URL), demo data, logins, web server on :8000
+	$(BIN)/finsam demo
+	$(BIN)/finsam serve
+
+serve: $(INSTALLED) ## the web server only (gunicorn on 127.0.0.1:8000)
+	$(BIN)/finsam serve
+
+test: $(INSTALLED) ## the whole suite (SQLite; PostgreSQL when FINSAM_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-pg: $(INSTALLED) ## the whole suite on PostgreSQL at postgres@127.0.0.1:5432 (PG_TEST_URL)
+	FINSAM_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED) ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+migrations-check: $(INSTALLED) ## fail when a model change has no migration
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=tests.settings
+
+bench: $(INSTALLED) ## run bench/bench_*.py and record the figures in docs/benchmarks.md
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean: ## remove the virtual environment and caches (keeps var/, the demo database)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,98 @@
+"""Shared by the benchmarks: a throw-away test database, timing, and the report in docs/benchmarks.md.
+
+A benchmark never touches a real database: it runs on the test settings, so it uses SQLite in memory,
+or the test copy of FINSAM_TEST_DATABASE_URL (test_<name>) on PostgreSQL, created and dropped here.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "benchmarks.md"
+HEADER = """# Benchmarks
+
+Figures recorded by `make bench` (the scripts in `bench/`, see `bench/README.md`). Each compares what
+the application does with the floor: the same result from one hand-written SQL query. The ratio is
+application time divided by floor time; it is the figure to watch, since absolute times depend on the
+machine. Each section is rewritten by its own script, per database.
+"""
+
+
+@contextmanager
+def test_database() -> Iterator[str]:
+    """Set up Django on the test settings, create the test database (migrated), drop it afterwards.
+
+    Yields a description of the database such as "SQLite 3.40.1" or "PostgreSQL 15.4".
+    """
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+                version = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+            else:
+                cursor.execute("select sqlite_version()")
+                version = f"SQLite {cursor.fetchone()[0]}"
+        yield version
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    best_ms: float
+    runs: int
+
+
+def measure(fn: Callable[[], object], *, seconds: float = 2.0, min_runs: int = 20, warmup: int = 3) -> Timing:
+    """Run `fn` repeatedly for about `seconds` (at least `min_runs` times) after a warm-up."""
+    for _ in range(warmup):
+        fn()
+    samples: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(samples) < min_runs or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return Timing(statistics.median(samples), min(samples), len(samples))
+
+
+def environment(database: str) -> str:
+    import django
+
+    return (
+        f"{date.today():%Y-%m-%d}, {database}, Python {platform.python_version()}, "  # noqa: DTZ011
+        f"Django {django.get_version()}"
+    )
+
+
+def write_section(key: str, markdown: str) -> None:
+    """Replace the section `key` of docs/benchmarks.md (between its markers), or append it."""
+    begin, end = f"<!-- bench:{key} -->", f"<!-- /bench:{key} -->"
+    block = f"{begin}\n{markdown.strip()}\n{end}"
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else HEADER
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")

@@ -1,0 +1,61 @@
+"""The `finsam` command line: usage, unknown verbs and failing commands give one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from finsam import cli
+
+
+def test_without_arguments_it_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+
+    err = capsys.readouterr().err
+    assert "Användning: finsam KOMMANDO" in err
+    assert "demo" in err and "serve" in err and "manage" in err
+
+
+def test_help_prints_usage_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+
+    assert "Användning: finsam KOMMANDO" in capsys.readouterr().out
+
+
+def test_an_unknown_verb_prints_one_line_and_exits_non_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["flyga"]) != 0
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == ["finsam: okänt kommando 'flyga' (se finsam --help)"]
+
+
+def test_a_failing_command_prints_one_line_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "--tag", "ingen-sadan-tagg"]) == 1
+
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("finsam check: ")
+
+
+@pytest.mark.django_db
+def test_manage_check_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["manage", "check"]) == 0
+
+    assert "no issues" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_verb_with_dashes_runs_the_management_command(
+    capsys: pytest.CaptureFixture[str], settings: Any, tmp_path: Path
+) -> None:
+    settings.DATA_DIR = tmp_path
+    settings.DEMO_PASSWORD = "ett-demolösenord-för-cli"
+
+    assert cli.main(["demo", "--no-progress"]) == 0
+
+    out = capsys.readouterr().out
+    assert "skelleftea-deltagare" in out
+    assert "Samordningsförbundet Södra Lappland" in out
