@@ -1,0 +1,338 @@
+"""Participant and participation endpoints of the API.
+
+Identities: the participant list never carries a personnummer, to anyone. It returns pseudonymous rows
+(the participant's id and the anonymous facts: sex, birth year, start year, participations), so that a
+list, an export or a script never moves identities in bulk. A participant coordinator assigned to the
+intervention reads one identity at a time with `GET /participants/{id}`, and each such read is written to
+the audit log. Everyone else (association admins included) gets 403 or 404 here and sees counts only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.params.functions import Path
+
+from finsam.core.decorators import api_operation
+from finsam.core.errors import RuleViolation
+from finsam.core.roles import Capability
+from finsam.followup import selectors, services
+from finsam.followup.models import Participant, Participation, Phase
+from finsam.interventions import selectors as intervention_selectors
+from finsam.interventions.api import MAX_ID, NO_CONTROL_CHARACTERS, AssociationId, Day, Id
+from finsam.registry import selectors as registry_selectors
+
+router = Router(tags=["followup"])
+
+ParticipantId = Annotated[int, Path(ge=1, le=MAX_ID, description="Deltagarens (pseudonyma) id.")]
+ParticipationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Deltagandets id.")]
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=NO_CONTROL_CHARACTERS)]
+
+
+class IncomeSourceIn(Schema):
+    source: Code = Field(
+        description="Försörjningskälla, t.ex. salary, sickness_benefit, social_assistance, none."
+    )
+    extent: int = Field(ge=0, le=100, description="Omfattning i procent: 25, 50, 75 eller 100.")
+
+
+class AnswerIn(Schema):
+    question: Id = Field(description="Id för förbundets uppföljningsfråga.")
+    value: int = Field(ge=0, le=5, description="Ja = 1, nej = 0; eller 1–5 på en skala.")
+
+
+class AnswerOut(Schema):
+    question: int
+    point: str = Field(description="exit (vid avslut) eller later (senare uppföljning).")
+    answered_on: date
+    value: int
+
+
+class ConsentIn(Schema):
+    given_on: Day = Field(description="Dagen det skriftliga samtycket lämnades.")
+    form_version: str = Field(min_length=1, max_length=40, pattern=NO_CONTROL_CHARACTERS)
+
+
+class ConsentOut(Schema):
+    given_on: date
+    form_version: str
+    withdrawn_on: date | None
+    scanned_form: bool = Field(description="Om en inskannad blankett finns (hämtas på webbsidan).")
+
+
+class ParticipationSummary(Schema):
+    id: int
+    start: date
+    exit: date | None
+    exit_reason: str
+    in_statistics: bool = Field(description="false när avslutsorsaken är registered_by_mistake.")
+
+
+class ParticipantOut(Schema):
+    id: int = Field(description="Pseudonymt id; säger inget om personen.")
+    intervention: int
+    registration: str = Field(description="identified, anonymous eller protected (skyddad identitet).")
+    sex: str = Field(description="woman eller man.")
+    birth_year: int | None
+    start_year: int
+    registered_on: date
+    has_identity: bool = Field(description="Om personnumret finns sparat (krypterat).")
+    identity_removed: str = Field(description="withdrawn, retention eller tom.")
+    consent: ConsentOut | None
+    participations: list[ParticipationSummary]
+
+
+class ParticipantDetailOut(ParticipantOut):
+    identity_number: str | None = Field(
+        description="ÅÅÅÅMMDD-NNNN, bara för insatsens deltagaransvariga; varje läsning loggas."
+    )
+
+
+class ParticipantIn(Schema):
+    intervention: Id
+    registration: Code = Field(description="identified (med samtycke), anonymous eller protected.")
+    identity_number: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=r"^[0-9 +-]*$",
+        description="Personnummer eller samordningsnummer, tio eller tolv siffror (bara med samtycke).",
+    )
+    consent: ConsentIn | None = Field(default=None, description="Krävs när registration är identified.")
+    sex: Code | None = Field(default=None, description="woman eller man; krävs för anonyma deltagare.")
+    start_year: int | None = Field(default=None, ge=2000, le=2199, description="Standard: i år.")
+
+
+class ParticipationOut(Schema):
+    id: int
+    participant: int
+    intervention: int
+    start: date
+    exit: date | None
+    exit_reason: str
+    in_statistics: bool
+    employment_before: str
+    employment_after: str
+    education_level: str
+    income_before: list[IncomeSourceIn]
+    income_after: list[IncomeSourceIn]
+    answers: list[AnswerOut]
+
+
+class ParticipationIn(Schema):
+    participant: Id
+    start: Day
+    employment_before: Code = Field(description="work, studies, seeking_work eller none.")
+    education_level: Code = Field(
+        description="primary_short, primary, upper_secondary, post_secondary_short, post_secondary, unknown."
+    )
+    income_before: list[IncomeSourceIn] = Field(max_length=20)
+
+
+class ParticipationExitIn(Schema):
+    exit: Day
+    exit_reason: Code = Field(
+        description="completed, work, studies, other_intervention, ill_health, moved, own_request, "
+        "no_contact, other, registered_by_mistake (tar posten ur statistiken)."
+    )
+    employment_after: str = Field(default="", max_length=32, pattern=NO_CONTROL_CHARACTERS)
+    income_after: list[IncomeSourceIn] = Field(default_factory=list, max_length=20)
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=100)
+
+
+class ParticipantFilter(Schema):
+    intervention: int | None = Field(default=None, ge=1, le=MAX_ID, description="Bara en insats.")
+
+
+def _summary(participation: Participation) -> dict[str, Any]:
+    return {
+        "id": participation.pk,
+        "start": participation.start,
+        "exit": participation.exit,
+        "exit_reason": participation.exit_reason,
+        "in_statistics": participation.counts_in_statistics,
+    }
+
+
+def participant_out(participant: Participant) -> dict[str, Any]:
+    consent = getattr(participant, "consent", None) if participant.registration == "identified" else None
+    return {
+        "id": participant.pk,
+        "intervention": participant.intervention_id,
+        "registration": participant.registration,
+        "sex": participant.sex,
+        "birth_year": participant.birth_year,
+        "start_year": participant.start_year,
+        "registered_on": participant.registered_on,
+        "has_identity": participant.identity_hash is not None,
+        "identity_removed": participant.identity_removal,
+        "consent": None
+        if consent is None
+        else {
+            "given_on": consent.given_on,
+            "form_version": consent.form_version,
+            "withdrawn_on": consent.withdrawn_on,
+            "scanned_form": bool(consent.scanned_form),
+        },
+        "participations": [_summary(p) for p in participant.participations.all()],
+    }
+
+
+def participation_out(participation: Participation) -> dict[str, Any]:
+    income = list(participation.income_sources.all())
+    return {
+        **_summary(participation),
+        "participant": participation.participant_id,
+        "intervention": participation.intervention_id,
+        "employment_before": participation.employment_before,
+        "employment_after": participation.employment_after,
+        "education_level": participation.education_level,
+        "income_before": [
+            {"source": i.source, "extent": i.extent} for i in income if i.phase == Phase.BEFORE
+        ],
+        "income_after": [{"source": i.source, "extent": i.extent} for i in income if i.phase == Phase.AFTER],
+        "answers": [
+            {"question": a.question_id, "point": a.point, "answered_on": a.answered_on, "value": a.value}
+            for a in participation.answers.all()
+        ],
+    }
+
+
+@api_operation(
+    router,
+    "get",
+    "/associations/{association_id}/participants",
+    need=Capability.PARTICIPANT_VIEW,
+    scoped="association_id",
+    response=list[ParticipantOut],
+    summary="Deltagare i de insatser du är deltagaransvarig för (pseudonymt)",
+    description="Listan innehåller aldrig personnummer, inte ens för deltagaransvariga: den visar "
+    "pseudonyma id och anonyma uppgifter. Personnumret läses ett i taget med GET /participants/{id}.",
+)
+def participant_list(
+    request: HttpRequest, association_id: AssociationId, filters: Query[ParticipantFilter]
+) -> list[dict[str, Any]]:
+    participants = selectors.participant_list(
+        user=request.user, association_id=association_id, intervention_id=filters.intervention
+    )
+    return [participant_out(p) for p in participants]
+
+
+@api_operation(
+    router,
+    "post",
+    "/associations/{association_id}/participants",
+    need=Capability.PARTICIPANT_EDIT,
+    scoped="association_id",
+    response={201: ParticipantOut},
+    summary="Registrera en deltagare",
+    description=(
+        "R-CONSENT: med personnummer eller samordningsnummer bara tillsammans med skriftligt samtycke för "
+        "insatsen (consent); annars anonymt (anonymous, protected) med kön och startår. Kön och födelseår "
+        "härleds ur numret. Övriga koder: R-IDENTITY (ogiltigt nummer), R-DUPLICATE (redan deltagare i "
+        "insatsen), R-SCOPE (insats i ett annat förbund), R-COORDINATOR (inte deltagaransvarig för "
+        "insatsen), R-KIND (strukturövergripande insats)."
+    ),
+)
+def participant_create(
+    request: HttpRequest, association_id: AssociationId, payload: ParticipantIn
+) -> tuple[int, dict[str, Any]]:
+    association = registry_selectors.association_get(user=request.user, association_id=association_id)
+    intervention = intervention_selectors.intervention_get(
+        user=request.user, intervention_id=payload.intervention
+    )
+    participant = services.participant_register(
+        actor=request.user,
+        association=association,
+        intervention=intervention,
+        registration=payload.registration,
+        identity_number=payload.identity_number or None,
+        consent_given_on=payload.consent.given_on if payload.consent else None,
+        consent_form_version=payload.consent.form_version if payload.consent else "",
+        sex=payload.sex,
+        start_year=payload.start_year,
+    )
+    return 201, participant_out(selectors.participant_get(user=request.user, participant_id=participant.pk))
+
+
+@api_operation(
+    router,
+    "get",
+    "/participants/{participant_id}",
+    need=Capability.PARTICIPANT_VIEW,
+    scoped="participant_id",
+    response=ParticipantDetailOut,
+    summary="En deltagare, med personnummer (loggas)",
+    description="Bara för deltagaransvariga för deltagarens insats. Varje läsning av ett personnummer skrivs "
+    "i granskningsloggen (participant.identity.read).",
+)
+def participant_detail(request: HttpRequest, participant_id: ParticipantId) -> dict[str, Any]:
+    participant = selectors.participant_get(user=request.user, participant_id=participant_id)
+    number = services.participant_identity_read(actor=request.user, participant_id=participant.pk)
+    return {**participant_out(participant), "identity_number": number}
+
+
+@api_operation(
+    router,
+    "post",
+    "/participations",
+    need=Capability.PARTICIPANT_EDIT,
+    scoped="participant",
+    response={201: ParticipationOut},
+    summary="Starta ett deltagande",
+    description="R-FOLLOWUP: startdatum, sysselsättning och försörjningskällor före (med omfattning) och "
+    "utbildningsnivå. Ett deltagande i taget per deltagare; ett nytt start efter förra avslutet. "
+    "Deltagaren (participant) ska höra till en insats du är deltagaransvarig för.",
+)
+def participation_create(request: HttpRequest, payload: ParticipationIn) -> tuple[int, dict[str, Any]]:
+    participant = selectors.participant_get(
+        user=request.user, participant_id=payload.participant, capability=Capability.PARTICIPANT_EDIT
+    )
+    participation = services.participation_start(
+        actor=request.user,
+        participant=participant,
+        start=payload.start,
+        employment_before=payload.employment_before,
+        education_level=payload.education_level,
+        income_before=[(i.source, i.extent) for i in payload.income_before],
+    )
+    return 201, participation_out(
+        selectors.participation_get(user=request.user, participation_id=participation.pk)
+    )
+
+
+@api_operation(
+    router,
+    "patch",
+    "/participations/{participation_id}",
+    need=Capability.PARTICIPANT_EDIT,
+    scoped="participation_id",
+    response=ParticipationOut,
+    summary="Avsluta ett deltagande",
+    description="R-FOLLOWUP: avslutsdatum (inte före start, inte i framtiden, en gång), avslutsorsak, "
+    "sysselsättning och försörjningskällor efter, svar på förbundets frågor vid avslut. Orsaken "
+    "registered_by_mistake tar posten ur statistiken och kräver inga efter-uppgifter.",
+)
+def participation_exit(
+    request: HttpRequest, participation_id: ParticipationId, payload: ParticipationExitIn
+) -> dict[str, Any]:
+    participation = selectors.participation_get(
+        user=request.user, participation_id=participation_id, capability=Capability.PARTICIPANT_EDIT
+    )
+    answers = {answer.question: answer.value for answer in payload.answers}
+    if len(answers) != len(payload.answers):
+        raise RuleViolation("R-FOLLOWUP", "Varje fråga besvaras en gång.", "answers")
+    services.participation_exit(
+        actor=request.user,
+        participation=participation,
+        exit=payload.exit,
+        exit_reason=payload.exit_reason,
+        employment_after=payload.employment_after,
+        income_after=[(i.source, i.extent) for i in payload.income_after],
+        answers=answers,
+    )
+    return participation_out(
+        selectors.participation_get(user=request.user, participation_id=participation_id)
+    )

@@ -1,0 +1,296 @@
+"""Demo participants: a few thousand fictional participations over five years (2022 to this year) in the
+individual-level interventions of the three Västerbotten förbund, with plausible distributions of sex,
+age, income sources before and after, exit reasons and durations.
+
+Everything goes through the interventions and follow-up services with the system actor, so every rule
+holds and the audit log shows "system". Most participants are anonymous (as most are in practice without
+written consent); about one in five is registered with a personnummer (or samordningsnummer) and consent,
+encrypted and hashed by the services like any other. The numbers are made up: a random birth date that
+gives an age of 18–63 at the start, a random serial and a correct Luhn check digit; they are not taken from
+any register. The random generator is seeded per intervention, so the data are the same on every machine.
+
+Idempotent: an intervention that already has participants is left alone, and each intervention's
+participants are written in one transaction (all or none).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from finsam.followup import services
+from finsam.followup.models import (
+    EducationLevel,
+    EmploymentStatus,
+    ExitReason,
+    IncomeSource,
+    Participant,
+    Registration,
+    Sex,
+)
+from finsam.interventions import services as intervention_services
+from finsam.interventions.models import Intervention, InterventionKind, InterventionStatus
+from finsam.registry.models import Association, PartyKind
+
+if TYPE_CHECKING:
+    from finsam.demo import DemoContext
+
+FIRST_YEAR = 2022
+
+
+@dataclass(frozen=True)
+class InterventionSpec:
+    name: str
+    target_group: str
+    start: date
+    yearly: int  # participations started per year
+    median_days: int
+
+
+SPECS: dict[str, tuple[InterventionSpec, ...]] = {
+    "umea": (
+        InterventionSpec(
+            "Arbetslivsinriktad rehabilitering",
+            "Personer 18–64 år med sjukpenning, aktivitetsersättning eller ekonomiskt bistånd",
+            date(2019, 1, 1),
+            120,
+            240,
+        ),
+        InterventionSpec(
+            "Unga vuxna i arbete", "Unga vuxna 18–29 år utan arbete eller studier", date(2021, 8, 1), 70, 180
+        ),
+        InterventionSpec(
+            "Samverkansteam psykisk hälsa",
+            "Personer med psykisk ohälsa som behöver samordnat stöd",
+            date(2020, 3, 1),
+            50,
+            300,
+        ),
+    ),
+    "skelleftea": (
+        InterventionSpec(
+            "Vägen till arbete", "Personer långt från arbetsmarknaden", date(2018, 1, 1), 90, 210
+        ),
+        InterventionSpec(
+            "Koordinatorer i samverkan",
+            "Personer med behov av samordnade insatser",
+            date(2020, 1, 1),
+            50,
+            270,
+        ),
+    ),
+    "sodra-lappland": (
+        InterventionSpec(
+            "Inlandets resursteam",
+            "Personer i inlandskommunerna med behov av samordnat stöd",
+            date(2019, 1, 1),
+            55,
+            260,
+        ),
+        InterventionSpec(
+            "Steg för steg – unga i inlandet", "Unga 16–29 år i inlandskommunerna", date(2021, 1, 1), 35, 200
+        ),
+    ),
+}
+
+EXIT_REASONS = (
+    (ExitReason.COMPLETED, 30),
+    (ExitReason.WORK, 18),
+    (ExitReason.STUDIES, 8),
+    (ExitReason.OTHER_INTERVENTION, 12),
+    (ExitReason.ILL_HEALTH, 10),
+    (ExitReason.MOVED, 4),
+    (ExitReason.OWN_REQUEST, 7),
+    (ExitReason.NO_CONTACT, 7),
+    (ExitReason.OTHER, 2),
+    (ExitReason.REGISTERED_BY_MISTAKE, 2),
+)
+SOURCES_BEFORE = (
+    (IncomeSource.SICKNESS_BENEFIT, 22),
+    (IncomeSource.SOCIAL_ASSISTANCE, 22),
+    (IncomeSource.ACTIVITY_COMPENSATION, 12),
+    (IncomeSource.ACTIVITY_SUPPORT, 12),
+    (IncomeSource.UNEMPLOYMENT_BENEFIT, 9),
+    (IncomeSource.SICKNESS_COMPENSATION, 5),
+    (IncomeSource.ESTABLISHMENT_BENEFIT, 5),
+    (IncomeSource.STUDENT_AID, 2),
+    (IncomeSource.NONE, 11),
+)
+EDUCATION = (
+    (EducationLevel.PRIMARY_SHORT, 8),
+    (EducationLevel.PRIMARY, 27),
+    (EducationLevel.UPPER_SECONDARY, 42),
+    (EducationLevel.POST_SECONDARY_SHORT, 9),
+    (EducationLevel.POST_SECONDARY, 7),
+    (EducationLevel.UNKNOWN, 7),
+)
+EMPLOYMENT_BEFORE = (
+    (EmploymentStatus.NONE, 62),
+    (EmploymentStatus.SEEKING_WORK, 30),
+    (EmploymentStatus.WORK, 5),
+    (EmploymentStatus.STUDIES, 3),
+)
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
+    return rng.choices([value for value, _ in weighted], weights=[w for _, w in weighted])[0]
+
+
+def fictional_identity_number(birth: date, serial: int, *, coordination: bool = False) -> str:
+    """YYYYMMDD-NNNC with a valid Luhn check digit for a made-up birth date and serial (samordningsnummer:
+    day + 60). The third serial digit is odd for a man and even for a woman."""
+    day = birth.day + (60 if coordination else 0)
+    body = f"{birth:%y%m}{day:02d}{serial % 1000:03d}"
+    return f"{birth:%Y%m}{day:02d}-{serial % 1000:03d}{luhn.calc_check_digit(body)}"
+
+
+def _identity(rng: random.Random, start: date, taken: set[str]) -> tuple[str, str]:
+    """(identity number, sex) of someone aged 18–63 at `start`, not yet used in the intervention."""
+    while True:
+        age = rng.randint(18, 63)
+        birth = date(start.year - age, 1, 1) + timedelta(days=rng.randrange(365))
+        sex = Sex.WOMAN if rng.random() < 0.56 else Sex.MAN
+        serial = rng.randrange(100) * 10 + rng.choice((1, 3, 5, 7, 9) if sex == Sex.MAN else (0, 2, 4, 6, 8))
+        number = fictional_identity_number(birth, serial, coordination=rng.random() < 0.05)
+        if number not in taken:
+            taken.add(number)
+            return number, sex
+
+
+def _income_before(rng: random.Random) -> list[tuple[str, int]]:
+    main = _pick(rng, SOURCES_BEFORE)
+    if main == IncomeSource.NONE or rng.random() < 0.8:
+        return [(main, 100)]
+    second = _pick(rng, SOURCES_BEFORE)
+    if second in (main, IncomeSource.NONE):
+        return [(main, 100)]
+    return [(main, 75), (second, 25)] if rng.random() < 0.5 else [(main, 50), (second, 50)]
+
+
+def _after(
+    rng: random.Random, reason: str, before: list[tuple[str, int]]
+) -> tuple[str, list[tuple[str, int]]]:
+    if reason == ExitReason.WORK:
+        if rng.random() < 0.55:
+            return EmploymentStatus.WORK, [(IncomeSource.SALARY, 100)]
+        source = IncomeSource.SUBSIDISED_SALARY if rng.random() < 0.7 else IncomeSource.SALARY
+        rest = before[0][0] if before[0][0] not in (IncomeSource.NONE, source) else IncomeSource.OTHER
+        return EmploymentStatus.WORK, [(source, 50), (rest, 50)]
+    if reason == ExitReason.STUDIES:
+        return EmploymentStatus.STUDIES, [(IncomeSource.STUDENT_AID, 100)]
+    employment = _pick(
+        rng,
+        (
+            (EmploymentStatus.SEEKING_WORK, 40),
+            (EmploymentStatus.NONE, 45),
+            (EmploymentStatus.WORK, 10),
+            (EmploymentStatus.STUDIES, 5),
+        ),
+    )
+    if employment == EmploymentStatus.WORK:
+        return employment, [(IncomeSource.SUBSIDISED_SALARY, 100)]
+    if employment == EmploymentStatus.STUDIES:
+        return employment, [(IncomeSource.STUDENT_AID, 100)]
+    if employment == EmploymentStatus.SEEKING_WORK and rng.random() < 0.5:
+        return employment, [(IncomeSource.ACTIVITY_SUPPORT, 100)]
+    return employment, before
+
+
+def _intervention(ctx: DemoContext, association: Association, spec: InterventionSpec) -> Intervention:
+    existing = Intervention.objects.filter(association=association, name=spec.name).first()
+    if existing is not None:
+        return existing
+    coordinators = get_user_model().objects.filter(
+        role_assignments__role="participant_coordinator", role_assignments__association=association
+    )
+    return intervention_services.intervention_create(
+        actor=ctx.actor,
+        association=association,
+        kind=InterventionKind.INDIVIDUAL,
+        name=spec.name,
+        target_group=spec.target_group,
+        start=spec.start,
+        status=InterventionStatus.ACTIVE,
+        providers=list(association.members.filter(kind=PartyKind.MUNICIPALITY)[:2]),
+        planned=[(year, spec.yearly) for year in range(FIRST_YEAR, timezone.localdate().year + 2)],
+        followup_method="Försörjning och sysselsättning före och efter, enligt förbundets uppföljning.",
+        coordinators=list(coordinators),
+    )
+
+
+def _participants(ctx: DemoContext, intervention: Intervention, spec: InterventionSpec, today: date) -> int:
+    """The intervention's participants, in one transaction; none if it already has some."""
+    if Participant.objects.filter(intervention=intervention).exists():
+        return 0
+    rng = random.Random(f"finsam-demo-{intervention.association.name}-{spec.name}")
+    taken: set[str] = set()
+    first = max(date(FIRST_YEAR, 1, 1), spec.start)
+    days = (today - first).days
+    total = round(spec.yearly * days / 365.25)
+    starts = sorted(first + timedelta(days=rng.randrange(days + 1)) for _ in range(total))
+    for start in starts:
+        before = _income_before(rng)
+        identified = rng.random() < 0.2
+        registration = (
+            Registration.IDENTIFIED
+            if identified
+            else (Registration.PROTECTED if rng.random() < 0.05 else Registration.ANONYMOUS)
+        )
+        number, sex = _identity(rng, start, taken) if identified else (None, None)
+        if not identified:
+            sex = Sex.WOMAN if rng.random() < 0.56 else Sex.MAN
+        participation = services.participant_enrol(
+            actor=ctx.actor,
+            association=intervention.association,
+            intervention=intervention,
+            registration=registration,
+            identity_number=number,
+            consent_given_on=start if identified else None,
+            consent_form_version="FK 9443 (demo)" if identified else "",
+            sex=None if identified else sex,
+            start=start,
+            employment_before=_pick(rng, EMPLOYMENT_BEFORE),
+            education_level=_pick(rng, EDUCATION),
+            income_before=before,
+            today=today,
+        )
+        duration = int(rng.lognormvariate(0, 0.65) * spec.median_days)
+        reason = _pick(rng, EXIT_REASONS)
+        if reason == ExitReason.REGISTERED_BY_MISTAKE:
+            duration = rng.randrange(14)
+        exit = start + timedelta(days=max(duration, 1))
+        if exit > today:
+            continue
+        employment, income_after = _after(rng, reason, before)
+        mistake = reason == ExitReason.REGISTERED_BY_MISTAKE
+        services.participation_exit(
+            actor=ctx.actor,
+            participation=participation,
+            exit=exit,
+            exit_reason=reason,
+            employment_after="" if mistake else employment,
+            income_after=[] if mistake else income_after,
+            today=today,
+        )
+    return total
+
+
+def participants_step(ctx: DemoContext) -> None:
+    today = timezone.localdate()
+    work = [
+        (association, spec) for key, association in ctx.associations.items() for spec in SPECS.get(key, ())
+    ]
+    created = 0
+    for association, spec in ctx.progress(work, desc="Insatser och deltagare"):
+        with transaction.atomic():
+            intervention = _intervention(ctx, association, spec)
+            created += _participants(ctx, intervention, spec, today)
+    if created:
+        ctx.out.write(f"  {created} deltagare i {len(work)} insatser\n")

@@ -1,0 +1,334 @@
+"""Pure functions of R-CONSENT and R-FOLLOWUP. No database access: plain values in, plain values out,
+so that each can be tested on its own (and property-tested)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import personnummer
+
+from finsam.core.errors import Violation
+from finsam.followup.models import (
+    EXTENTS,
+    AnswerKind,
+    EducationLevel,
+    EmploymentStatus,
+    ExitReason,
+    IncomeSource,
+    Sex,
+)
+
+# --- identity numbers ---------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
+COORDINATION_OFFSET = 60
+
+
+@dataclass(frozen=True)
+class IdentityNumber:
+    """A validated personnummer or samordningsnummer, normalised to twelve digits (YYYYMMDDNNNN)."""
+
+    normalised: str
+    coordination: bool
+    birth_date: date
+    sex: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.normalised[:8]}-{self.normalised[8:]}"
+
+
+def parse_identity_number(value: str, *, today: date) -> IdentityNumber:
+    """Validates a personnummer or samordningsnummer (day of birth + 60), ten or twelve digits, with or
+    without separator (`+` marks a ten-digit number of someone aged 100 or more). ValueError with a
+    Swedish message when invalid.
+
+    python-stdnum's `se.personnummer` checks ordinary personnummer; it refuses samordningsnummer (the
+    day 61–91 is not a date), so for those the date is checked with the day minus 60 and the check digit
+    with stdnum's Luhn.
+    """
+    text = "".join(value.split())
+    match = _NUMBER.match(text)
+    if match is None:
+        raise ValueError(
+            "Ange ett personnummer eller samordningsnummer med tio eller tolv siffror, "
+            "till exempel 19811228-9874."
+        )
+    head, separator, tail = match.groups()
+    if len(head) == 8:
+        year, rest = int(head[:4]), head[4:]
+    else:
+        century = today.year // 100
+        if int(head[:2]) > today.year % 100:
+            century -= 1
+        if separator == "+":
+            century -= 1
+        year, rest = century * 100 + int(head[:2]), head[2:]
+    month, day = int(rest[:2]), int(rest[2:])
+    coordination = day > COORDINATION_OFFSET
+    try:
+        birth_date = date(year, month, day - COORDINATION_OFFSET if coordination else day)
+    except ValueError as exc:
+        raise ValueError("Numret innehåller inget giltigt födelsedatum.") from exc
+    if birth_date > today:
+        raise ValueError("Födelsedatumet i numret ligger i framtiden.")
+    normalised = f"{year:04d}{month:02d}{day:02d}{tail}"
+    if not luhn.is_valid(normalised[2:]):
+        raise ValueError("Kontrollsiffran stämmer inte. Kontrollera numret.")
+    if not coordination:
+        try:
+            personnummer.validate(f"{normalised[:8]}-{tail}")
+        except StdnumError as exc:
+            raise ValueError("Personnumret är ogiltigt. Kontrollera numret.") from exc
+    sex = Sex.MAN if int(tail[2]) % 2 else Sex.WOMAN
+    return IdentityNumber(normalised=normalised, coordination=coordination, birth_date=birth_date, sex=sex)
+
+
+def registration_violations(
+    *,
+    registration: str,
+    identity_number: str | None,
+    consent_given_on: date | None,
+    consent_form_version: str,
+    sex: str | None,
+    start_year: int | None,
+    today: date,
+) -> tuple[IdentityNumber | None, list[Violation]]:
+    """R-CONSENT: an identity only with written consent; otherwise anonymous with sex and start year."""
+    violations: list[Violation] = []
+    parsed: IdentityNumber | None = None
+    if registration == "identified":
+        if not identity_number:
+            violations.append(
+                Violation("R-CONSENT", "Ange personnummer eller samordningsnummer.", "identity_number")
+            )
+        else:
+            try:
+                parsed = parse_identity_number(identity_number, today=today)
+            except ValueError as exc:
+                violations.append(Violation("R-IDENTITY", str(exc), "identity_number"))
+        if consent_given_on is None:
+            violations.append(
+                Violation(
+                    "R-CONSENT",
+                    "Ange när det skriftliga samtycket lämnades. "
+                    "Utan samtycke registreras deltagaren anonymt.",
+                    "consent_given_on",
+                )
+            )
+        elif consent_given_on > today:
+            violations.append(
+                Violation("R-CONSENT", "Samtyckets datum kan inte ligga i framtiden.", "consent_given_on")
+            )
+        if not consent_form_version.strip():
+            violations.append(
+                Violation(
+                    "R-CONSENT",
+                    "Ange vilken version av samtyckesblanketten som användes.",
+                    "consent_form_version",
+                )
+            )
+    elif registration in ("anonymous", "protected"):
+        if identity_number:
+            violations.append(
+                Violation(
+                    "R-CONSENT",
+                    "En anonym deltagare registreras utan personnummer "
+                    "(det sparas bara med skriftligt samtycke).",
+                    "identity_number",
+                )
+            )
+        if sex not in Sex.values:
+            violations.append(Violation("R-REQUIRED", "Ange kön.", "sex"))
+    else:
+        violations.append(
+            Violation(
+                "R-CONSENT",
+                "Välj om deltagaren registreras med personnummer och samtycke eller anonymt.",
+                "registration",
+            )
+        )
+    if start_year is not None and not 2000 <= start_year <= today.year + 1:
+        violations.append(Violation("R-INPUT", "Startåret är orimligt.", "start_year"))
+    return parsed, violations
+
+
+# --- participations (R-FOLLOWUP) ----------------------------------------------------------------
+
+
+def income_violations(entries: Sequence[tuple[str, int]], *, field: str) -> list[Violation]:
+    """Income sources of one phase: at least one, each once, extent 25/50/75/100 %; "none" stands alone."""
+    if not entries:
+        return [
+            Violation(
+                "R-FOLLOWUP",
+                "Ange minst en försörjningskälla "
+                "(välj Ingen egen försörjning om personen saknar försörjning).",
+                field,
+            )
+        ]
+    sources = [source for source, _ in entries]
+    if any(source not in IncomeSource.values for source in sources):
+        return [Violation("R-FOLLOWUP", "Okänd försörjningskälla.", field)]
+    if any(extent not in EXTENTS for _, extent in entries):
+        return [Violation("R-FOLLOWUP", "Omfattningen ska vara 25, 50, 75 eller 100 %.", field)]
+    if len(set(sources)) != len(sources):
+        return [Violation("R-FOLLOWUP", "Varje försörjningskälla anges en gång.", field)]
+    if IncomeSource.NONE in sources and len(sources) > 1:
+        return [
+            Violation(
+                "R-FOLLOWUP",
+                "Ingen egen försörjning kan inte kombineras med andra försörjningskällor.",
+                field,
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    exit: date | None
+
+
+def start_violations(
+    *,
+    start: date,
+    today: date,
+    intervention_kind: str,
+    intervention_start: date,
+    intervention_end: date | None,
+    previous: Sequence[Span],
+    employment_before: str,
+    education_level: str,
+    income_before: Sequence[tuple[str, int]],
+) -> list[Violation]:
+    if intervention_kind != "individual":
+        return [
+            Violation(
+                "R-KIND",
+                "En strukturövergripande insats har inga deltagare; registrera antal i stället.",
+                "intervention",
+            )
+        ]
+    violations: list[Violation] = []
+    if start > today:
+        violations.append(Violation("R-FOLLOWUP", "Startdatum kan inte ligga i framtiden.", "start"))
+    if start < intervention_start or (intervention_end is not None and start > intervention_end):
+        violations.append(Violation("R-DATES", "Startdatum ligger utanför insatsens period.", "start"))
+    if any(span.exit is None for span in previous):
+        violations.append(
+            Violation(
+                "R-FOLLOWUP", "Deltagaren har redan ett pågående deltagande. Avsluta det först.", "start"
+            )
+        )
+    elif any(span.exit is not None and start <= span.exit for span in previous):
+        last = max(span.exit for span in previous if span.exit is not None)
+        violations.append(
+            Violation(
+                "R-FOLLOWUP", f"Startdatum måste ligga efter förra avslutet ({last:%Y-%m-%d}).", "start"
+            )
+        )
+    if employment_before not in EmploymentStatus.values:
+        violations.append(Violation("R-FOLLOWUP", "Ange sysselsättning före insatsen.", "employment_before"))
+    if education_level not in EducationLevel.values:
+        violations.append(Violation("R-FOLLOWUP", "Ange utbildningsnivå.", "education_level"))
+    violations += income_violations(income_before, field="income_before")
+    return violations
+
+
+def exit_violations(
+    *,
+    start: date,
+    current_exit: date | None,
+    exit: date,
+    today: date,
+    exit_reason: str,
+    employment_after: str,
+    income_after: Sequence[tuple[str, int]],
+) -> list[Violation]:
+    """An exit: once, not before the start, not in the future, with a reason; unless the record was
+    registered by mistake, with employment and income sources after."""
+    if current_exit is not None:
+        return [Violation("R-FOLLOWUP", f"Deltagandet är redan avslutat ({current_exit:%Y-%m-%d}).", "exit")]
+    violations: list[Violation] = []
+    if exit < start:
+        violations.append(
+            Violation(
+                "R-FOLLOWUP", f"Avslutsdatum kan inte ligga före startdatum ({start:%Y-%m-%d}).", "exit"
+            )
+        )
+    if exit > today:
+        violations.append(Violation("R-FOLLOWUP", "Avslutsdatum kan inte ligga i framtiden.", "exit"))
+    if exit_reason not in ExitReason.values:
+        violations.append(Violation("R-FOLLOWUP", "Ange avslutsorsak.", "exit_reason"))
+    elif exit_reason != ExitReason.REGISTERED_BY_MISTAKE:
+        if employment_after not in EmploymentStatus.values:
+            violations.append(
+                Violation("R-FOLLOWUP", "Ange sysselsättning efter insatsen.", "employment_after")
+            )
+        violations += income_violations(income_after, field="income_after")
+    return violations
+
+
+def answer_violations(
+    answers: Mapping[int, int], *, questions: Mapping[int, str], field: str = "answers"
+) -> list[Violation]:
+    """Answers by question id; `questions` maps the ids that may be answered to their answer kind."""
+    for question_id, value in answers.items():
+        kind = questions.get(question_id)
+        if kind is None:
+            return [Violation("R-FOLLOWUP", "Frågan hör inte till förbundets uppföljningsfrågor här.", field)]
+        if kind == AnswerKind.YES_NO and value not in (0, 1):
+            return [Violation("R-FOLLOWUP", "Svara ja (1) eller nej (0).", field)]
+        if kind == AnswerKind.SCALE and not 1 <= value <= 5:
+            return [Violation("R-FOLLOWUP", "Svara med en siffra från 1 till 5.", field)]
+    return []
+
+
+# --- anonymous facts and retention --------------------------------------------------------------
+
+AGE_BANDS = ((0, 19), (20, 24), (25, 29), (30, 39), (40, 49), (50, 59), (60, 64), (65, 150))
+
+
+def age_band(birth_year: int | None, year: int) -> str | None:
+    """The age band of someone born `birth_year`, in `year` ("20–24", "–19", "65–"); None if unknown."""
+    if birth_year is None:
+        return None
+    age = year - birth_year
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            if low == 0:
+                return f"–{high}"
+            if high == 150:
+                return f"{low}–"
+            return f"{low}–{high}"
+    return None
+
+
+def retention_cutoff(today: date, years: int) -> date:
+    """Identities whose last exit is on or before this day have been kept `years` years and go."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return date(today.year - years, 2, 28)
+
+
+# --- the scanned consent form -------------------------------------------------------------------
+
+MAX_FORM_BYTES = 5 * 1024 * 1024
+_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def scanned_form_violations(*, size: int, head: bytes) -> list[Violation]:
+    """A scanned consent form is a PDF, PNG or JPEG of at most 5 MB (judged by its content, not its name)."""
+    if size > MAX_FORM_BYTES:
+        return [Violation("R-FILE", "Blanketten får vara högst 5 MB.", "consent_form_file")]
+    if not any(head.startswith(signature) for signature in _SIGNATURES):
+        return [Violation("R-FILE", "Blanketten ska vara en PDF-, PNG- eller JPEG-fil.", "consent_form_file")]
+    return []

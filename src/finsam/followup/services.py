@@ -1,0 +1,769 @@
+"""Every write of the follow-up: participants, consent, participations, answers, questions.
+
+Keyword-only, atomic, authorised against the actor's scope, audited; a broken rule raises RuleViolation
+before anything is written. Writes about participants need the participant_coordinator role in the
+förbund *and* an assignment to the intervention. Audit details never carry personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from finsam.core import audit
+from finsam.core.access import is_system, require
+from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.roles import Capability
+from finsam.followup import identity, rules, selectors
+from finsam.followup.models import (
+    Consent,
+    ExitReason,
+    FollowUpAnswer,
+    FollowUpQuestion,
+    IdentityRemoval,
+    IncomeSourceEntry,
+    MeasurementPoint,
+    Participant,
+    Participation,
+    Phase,
+    Registration,
+)
+from finsam.interventions import selectors as intervention_selectors
+from finsam.interventions.models import Intervention
+from finsam.registry.models import Association
+
+IncomeEntries = Sequence[tuple[str, int]]
+CHUNK = 500
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require_coordinator(actor: Any, intervention: Intervention) -> None:
+    """The actor holds the participant_coordinator role in the förbund and is assigned to the
+    intervention. PermissionDenied without the role there; a refusal naming the rule without the
+    assignment (the actor may see the intervention, just not its participants)."""
+    require(actor, Capability.PARTICIPANT_EDIT, intervention.association_id)
+    if not intervention_selectors.coordinates(user=actor, intervention_id=intervention.pk):
+        raise RuleViolation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")
+
+
+def _scanned_form_violations(form_file: UploadedFile | None) -> list[Violation]:
+    if form_file is None:
+        return []
+    head = form_file.read(16)
+    form_file.seek(0)
+    return rules.scanned_form_violations(size=form_file.size or 0, head=head)
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+def _registration_check(
+    *,
+    actor: Any,
+    association: Association,
+    intervention: Intervention,
+    registration: str,
+    identity_number: str | None,
+    consent_given_on: date | None,
+    consent_form_version: str,
+    consent_form_file: UploadedFile | None,
+    sex: str | None,
+    start_year: int | None,
+    today: date,
+) -> tuple[rules.IdentityNumber | None, str | None, list[Violation]]:
+    require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    if intervention.association_id != association.pk:
+        raise RuleViolation("R-SCOPE", "Insatsen hör till ett annat samordningsförbund.", "intervention")
+    _require_coordinator(actor, intervention)
+    if intervention.kind != "individual":
+        raise RuleViolation(
+            "R-KIND",
+            "En strukturövergripande insats har inga deltagare; registrera antal i stället.",
+            "intervention",
+        )
+    parsed, violations = rules.registration_violations(
+        registration=registration,
+        identity_number=identity_number,
+        consent_given_on=consent_given_on,
+        consent_form_version=consent_form_version,
+        sex=sex,
+        start_year=start_year,
+        today=today,
+    )
+    if registration != Registration.IDENTIFIED and consent_form_file is not None:
+        violations.append(
+            Violation(
+                "R-CONSENT",
+                "En samtyckesblankett hör bara till en deltagare med samtycke.",
+                "consent_form_file",
+            )
+        )
+    violations += _scanned_form_violations(consent_form_file)
+    hashed = identity.keyed_hash(parsed.normalised) if parsed is not None else None
+    if (
+        hashed is not None
+        and Participant.objects.filter(intervention=intervention, identity_hash=hashed).exists()
+    ):
+        violations.append(
+            Violation(
+                "R-DUPLICATE", "Personen är redan registrerad som deltagare i insatsen.", "identity_number"
+            )
+        )
+    return parsed, hashed, violations
+
+
+def _create_participant(
+    *,
+    actor: Any,
+    association: Association,
+    intervention: Intervention,
+    registration: str,
+    parsed: rules.IdentityNumber | None,
+    hashed: str | None,
+    consent_given_on: date | None,
+    consent_form_version: str,
+    consent_form_file: UploadedFile | None,
+    sex: str | None,
+    start_year: int | None,
+    today: date,
+) -> Participant:
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                association=association,
+                intervention=intervention,
+                registration=registration,
+                identity_ciphertext=identity.encrypt(parsed.normalised) if parsed else None,
+                identity_hash=hashed,
+                sex=parsed.sex if parsed else (sex or ""),
+                birth_year=parsed.birth_date.year if parsed else None,
+                start_year=start_year or today.year,
+                registered_on=today,
+                registered_by=_user_or_none(actor),
+            )
+    except IntegrityError as exc:  # the same person registered at the same moment by someone else
+        raise RuleViolation(
+            "R-DUPLICATE", "Personen är redan registrerad som deltagare i insatsen.", "identity_number"
+        ) from exc
+    if parsed is not None:
+        assert consent_given_on is not None
+        consent = Consent.objects.create(
+            participant=participant,
+            given_on=consent_given_on,
+            form_version=consent_form_version.strip(),
+            recorded_by=_user_or_none(actor),
+        )
+    audit.record(
+        actor=actor,
+        action="participant.register",
+        target=participant,
+        association_id=association.pk,
+        details={"registration": registration, "intervention": intervention.pk},
+    )
+    if parsed is not None and consent_form_file is not None:
+        # Stored last, under a random name, so that nothing can fail after the file is written.
+        consent.scanned_form.save(consent_form_file.name or "blankett", consent_form_file, save=True)
+    return participant
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: Any,
+    association: Association,
+    intervention: Intervention,
+    registration: str,
+    identity_number: str | None = None,
+    consent_given_on: date | None = None,
+    consent_form_version: str = "",
+    consent_form_file: UploadedFile | None = None,
+    sex: str | None = None,
+    start_year: int | None = None,
+    today: date | None = None,
+) -> Participant:
+    """R-CONSENT: with a personnummer/samordningsnummer only together with written consent for this
+    intervention; otherwise anonymous (also for protected identity) with sex and start year."""
+    day = _today(today)
+    parsed, hashed, violations = _registration_check(
+        actor=actor,
+        association=association,
+        intervention=intervention,
+        registration=registration,
+        identity_number=identity_number,
+        consent_given_on=consent_given_on,
+        consent_form_version=consent_form_version,
+        consent_form_file=consent_form_file,
+        sex=sex,
+        start_year=start_year,
+        today=day,
+    )
+    raise_if_any(violations)
+    return _create_participant(
+        actor=actor,
+        association=association,
+        intervention=intervention,
+        registration=registration,
+        parsed=parsed,
+        hashed=hashed,
+        consent_given_on=consent_given_on,
+        consent_form_version=consent_form_version,
+        consent_form_file=consent_form_file,
+        sex=sex,
+        start_year=start_year,
+        today=day,
+    )
+
+
+def _delete_file_after_commit(name: str) -> None:
+    if not name:
+        return
+    from django.core.files.storage import default_storage
+
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def participant_enrol(
+    *,
+    actor: Any,
+    association: Association,
+    intervention: Intervention,
+    registration: str,
+    start: date,
+    employment_before: str,
+    education_level: str,
+    income_before: IncomeEntries,
+    identity_number: str | None = None,
+    consent_given_on: date | None = None,
+    consent_form_version: str = "",
+    consent_form_file: UploadedFile | None = None,
+    sex: str | None = None,
+    start_year: int | None = None,
+    today: date | None = None,
+) -> Participation:
+    """Registration and the first participation in one step, as the daily form does it: both are
+    checked first and every refusal reported together; then both are written, or neither."""
+    day = _today(today)
+    parsed, hashed, violations = _registration_check(
+        actor=actor,
+        association=association,
+        intervention=intervention,
+        registration=registration,
+        identity_number=identity_number,
+        consent_given_on=consent_given_on,
+        consent_form_version=consent_form_version,
+        consent_form_file=None,
+        sex=sex,
+        start_year=start_year,
+        today=day,
+    )
+    violations += _scanned_form_violations(consent_form_file)
+    violations += _start_violations(
+        intervention=intervention,
+        previous=[],
+        start=start,
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+        today=day,
+    )
+    raise_if_any(violations)
+    participant = _create_participant(
+        actor=actor,
+        association=association,
+        intervention=intervention,
+        registration=registration,
+        parsed=parsed,
+        hashed=hashed,
+        consent_given_on=consent_given_on,
+        consent_form_version=consent_form_version,
+        consent_form_file=None,
+        sex=sex,
+        start_year=start_year or start.year,
+        today=day,
+    )
+    participation = _create_participation(
+        actor=actor,
+        participant=participant,
+        start=start,
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+    )
+    if parsed is not None and consent_form_file is not None:
+        consent = participant.consent
+        consent.scanned_form.save(consent_form_file.name or "blankett", consent_form_file, save=True)
+    return participation
+
+
+@transaction.atomic
+def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
+    """The participant's personnummer or samordningsnummer (YYYYMMDD-NNNN), for a coordinator of the
+    intervention only; every read is written to the audit log (without the number). None when the
+    participant is anonymous or the identity has been removed."""
+    participant = selectors.participant_get(user=actor, participant_id=participant_id)
+    if participant.identity_ciphertext is None:
+        return None
+    number = identity.decrypt(participant.identity_ciphertext)
+    audit.record(
+        actor=actor,
+        action="participant.identity.read",
+        target=participant,
+        association_id=participant.association_id,
+        details={"intervention": participant.intervention_id},
+    )
+    return f"{number[:8]}-{number[8:]}"
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, actor: Any, participant: Participant, withdrawn_on: date, today: date | None = None
+) -> Participant:
+    """R-CONSENT: the identity (ciphertext and hash) and the scanned form go; sex, birth year, start
+    year and the participations stay, anonymous."""
+    day = _today(today)
+    _require_coordinator(actor, participant.intervention)
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    consent = Consent.objects.filter(participant=locked).first()
+    if consent is None or consent.withdrawn_on is not None or locked.identity_hash is None:
+        raise RuleViolation("R-CONSENT", "Det finns inget gällande samtycke att återkalla.", "withdrawn_on")
+    if withdrawn_on < consent.given_on or withdrawn_on > day:
+        raise RuleViolation(
+            "R-CONSENT",
+            f"Återkallelsen ska ligga mellan samtyckets datum ({consent.given_on:%Y-%m-%d}) och i dag.",
+            "withdrawn_on",
+        )
+    locked.identity_ciphertext = None
+    locked.identity_hash = None
+    locked.identity_removed_on = day
+    locked.identity_removal = IdentityRemoval.WITHDRAWN
+    locked.save()
+    _delete_file_after_commit(consent.scanned_form.name or "")
+    consent.scanned_form = ""
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_recorded_by = _user_or_none(actor)
+    consent.save()
+    audit.record(
+        actor=actor,
+        action="participant.consent.withdraw",
+        target=locked,
+        association_id=locked.association_id,
+        details={"intervention": locked.intervention_id},
+    )
+    return locked
+
+
+@transaction.atomic
+def participant_identities_purge(*, actor: Any, today: date) -> int:
+    """Removes the identities kept FINSAM_IDENTITY_RETENTION_YEARS after the participant's last exit
+    (or, for one who never started, after registration), while no participation is open. Run daily by
+    the scheduled `purge-identities`; running it again removes nothing more. One audit entry per
+    förbund with the number removed. Only the system actor runs it."""
+    if not is_system(actor):
+        raise PermissionDenied
+    cutoff = rules.retention_cutoff(today, settings.IDENTITY_RETENTION_YEARS)
+    open_participation = Participation.objects.filter(participant=OuterRef("pk"), exit__isnull=True)
+    due = (
+        Participant.objects.filter(identity_hash__isnull=False)
+        .filter(~Exists(open_participation))
+        .annotate(last_exit=Max("participations__exit"))
+        .filter(Q(last_exit__lte=cutoff) | Q(last_exit__isnull=True, registered_on__lte=cutoff))
+        .values_list("pk", "association_id")
+    )
+    by_association: dict[int, list[int]] = {}
+    for pk, association_id in due:
+        by_association.setdefault(association_id, []).append(pk)
+    removed = 0
+    for association_id, ids in sorted(by_association.items()):
+        for offset in range(0, len(ids), CHUNK):
+            chunk = ids[offset : offset + CHUNK]
+            forms = Consent.objects.filter(participant_id__in=chunk).exclude(scanned_form="")
+            for name in forms.values_list("scanned_form", flat=True):
+                _delete_file_after_commit(name)
+            forms.update(scanned_form="")
+            Participant.objects.filter(pk__in=chunk).update(
+                identity_ciphertext=None,
+                identity_hash=None,
+                identity_removed_on=today,
+                identity_removal=IdentityRemoval.RETENTION,
+            )
+        removed += len(ids)
+        audit.record(
+            actor=actor,
+            action="participant.identity.purge",
+            association_id=association_id,
+            details={"count": len(ids), "retention_years": settings.IDENTITY_RETENTION_YEARS},
+        )
+    return removed
+
+
+@transaction.atomic
+def identity_keys_rotate(*, actor: Any) -> int:
+    """Re-encrypts every stored identity with the first FINSAM_IDENTITY_KEY (after a new key was put
+    first); the older keys can be dropped afterwards. Only the system actor runs it."""
+    if not is_system(actor):
+        raise PermissionDenied
+    rotated = 0
+    stored = Participant.objects.filter(identity_ciphertext__isnull=False).only("pk", "identity_ciphertext")
+    batch: list[Participant] = []
+    for participant in stored.iterator(chunk_size=CHUNK):
+        assert participant.identity_ciphertext is not None
+        participant.identity_ciphertext = identity.rotate(participant.identity_ciphertext)
+        batch.append(participant)
+        if len(batch) == CHUNK:
+            Participant.objects.bulk_update(batch, ["identity_ciphertext"])
+            rotated += len(batch)
+            batch = []
+    Participant.objects.bulk_update(batch, ["identity_ciphertext"])
+    rotated += len(batch)
+    audit.record(actor=actor, action="participant.identity.rotate", details={"count": rotated})
+    return rotated
+
+
+# --- participations (R-FOLLOWUP) ----------------------------------------------------------------
+
+
+def _start_violations(
+    *,
+    intervention: Intervention,
+    previous: Sequence[rules.Span],
+    start: date,
+    employment_before: str,
+    education_level: str,
+    income_before: IncomeEntries,
+    today: date,
+) -> list[Violation]:
+    return rules.start_violations(
+        start=start,
+        today=today,
+        intervention_kind=intervention.kind,
+        intervention_start=intervention.start,
+        intervention_end=intervention.end,
+        previous=previous,
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+    )
+
+
+def _income_rows(participation: Participation, phase: str, entries: IncomeEntries) -> list[IncomeSourceEntry]:
+    return [
+        IncomeSourceEntry(participation=participation, phase=phase, source=source, extent=extent)
+        for source, extent in entries
+    ]
+
+
+def _create_participation(
+    *,
+    actor: Any,
+    participant: Participant,
+    start: date,
+    employment_before: str,
+    education_level: str,
+    income_before: IncomeEntries,
+) -> Participation:
+    if (
+        not Participation.objects.filter(participant=participant).exists()
+        and participant.start_year != start.year
+    ):
+        # The start year of a participant is the year of the first start.
+        participant.start_year = start.year
+        participant.save(update_fields=["start_year"])
+    participation = Participation.objects.create(
+        association_id=participant.association_id,
+        intervention_id=participant.intervention_id,
+        participant=participant,
+        start=start,
+        employment_before=employment_before,
+        education_level=education_level,
+        started_by=_user_or_none(actor),
+    )
+    IncomeSourceEntry.objects.bulk_create(_income_rows(participation, Phase.BEFORE, income_before))
+    audit.record(
+        actor=actor,
+        action="participation.start",
+        target=participation,
+        association_id=participant.association_id,
+        details={"intervention": participant.intervention_id},
+    )
+    return participation
+
+
+@transaction.atomic
+def participation_start(
+    *,
+    actor: Any,
+    participant: Participant,
+    start: date,
+    employment_before: str,
+    education_level: str,
+    income_before: IncomeEntries,
+    today: date | None = None,
+) -> Participation:
+    """A start (or a new start after an exit) with the before-variables of R-FOLLOWUP."""
+    _require_coordinator(actor, participant.intervention)
+    locked = Participant.objects.select_for_update().select_related("intervention").get(pk=participant.pk)
+    previous = [rules.Span(p.start, p.exit) for p in Participation.objects.filter(participant=locked)]
+    raise_if_any(
+        _start_violations(
+            intervention=locked.intervention,
+            previous=previous,
+            start=start,
+            employment_before=employment_before,
+            education_level=education_level,
+            income_before=income_before,
+            today=_today(today),
+        )
+    )
+    return _create_participation(
+        actor=actor,
+        participant=locked,
+        start=start,
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+    )
+
+
+def _questions(association_id: int, point: str) -> dict[int, str]:
+    questions = FollowUpQuestion.objects.filter(
+        association_id=association_id, active=True, asked_at__in=[point, "both"]
+    )
+    return dict(questions.values_list("pk", "answer_kind"))
+
+
+@transaction.atomic
+def participation_exit(
+    *,
+    actor: Any,
+    participation: Participation,
+    exit: date,
+    exit_reason: str,
+    employment_after: str = "",
+    income_after: IncomeEntries = (),
+    answers: Mapping[int, int] | None = None,
+    today: date | None = None,
+) -> Participation:
+    """The exit with the after-variables of R-FOLLOWUP and the answers to the förbund's questions asked
+    at exit. Once only. The reason "registered by mistake" takes the record out of statistics."""
+    _require_coordinator(actor, participation.intervention)
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    answers = dict(answers or {})
+    violations = rules.exit_violations(
+        start=locked.start,
+        current_exit=locked.exit,
+        exit=exit,
+        today=_today(today),
+        exit_reason=exit_reason,
+        employment_after=employment_after,
+        income_after=income_after,
+    )
+    violations += rules.answer_violations(answers, questions=_questions(locked.association_id, "exit"))
+    raise_if_any(violations)
+    locked.exit = exit
+    locked.exit_reason = exit_reason
+    locked.employment_after = employment_after
+    locked.exited_by = _user_or_none(actor)
+    locked.save()
+    IncomeSourceEntry.objects.bulk_create(_income_rows(locked, Phase.AFTER, income_after))
+    FollowUpAnswer.objects.bulk_create(
+        FollowUpAnswer(
+            participation=locked,
+            question_id=question_id,
+            point=MeasurementPoint.EXIT,
+            answered_on=exit,
+            value=value,
+        )
+        for question_id, value in answers.items()
+    )
+    audit.record(
+        actor=actor,
+        action="participation.exit",
+        target=locked,
+        association_id=locked.association_id,
+        details={
+            "intervention": locked.intervention_id,
+            "exit_reason": exit_reason,
+            "in_statistics": exit_reason != ExitReason.REGISTERED_BY_MISTAKE,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def followup_answers_record(
+    *,
+    actor: Any,
+    participation: Participation,
+    answered_on: date,
+    answers: Mapping[int, int],
+    today: date | None = None,
+) -> list[FollowUpAnswer]:
+    """Answers at a later measurement point, after the exit."""
+    _require_coordinator(actor, participation.intervention)
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    violations: list[Violation] = []
+    if locked.exit is None:
+        raise RuleViolation("R-FOLLOWUP", "En senare uppföljning görs efter avslutet.", "answered_on")
+    if answered_on < locked.exit or answered_on > _today(today):
+        violations.append(
+            Violation(
+                "R-FOLLOWUP",
+                f"Uppföljningen ska ligga mellan avslutet ({locked.exit:%Y-%m-%d}) och i dag.",
+                "answered_on",
+            )
+        )
+    if not answers:
+        violations.append(Violation("R-FOLLOWUP", "Besvara minst en fråga.", "answers"))
+    violations += rules.answer_violations(answers, questions=_questions(locked.association_id, "later"))
+    answered = FollowUpAnswer.objects.filter(
+        participation=locked,
+        point=MeasurementPoint.LATER,
+        answered_on=answered_on,
+        question_id__in=list(answers),
+    )
+    if answered.exists():
+        violations.append(
+            Violation("R-FOLLOWUP", "Frågorna är redan besvarade för det datumet.", "answered_on")
+        )
+    raise_if_any(violations)
+    created = FollowUpAnswer.objects.bulk_create(
+        FollowUpAnswer(
+            participation=locked,
+            question_id=question_id,
+            point=MeasurementPoint.LATER,
+            answered_on=answered_on,
+            value=value,
+        )
+        for question_id, value in answers.items()
+    )
+    audit.record(
+        actor=actor,
+        action="followup_answer.create",
+        target=locked,
+        association_id=locked.association_id,
+        details={"questions": sorted(answers)},
+    )
+    return created
+
+
+# --- the förbund's follow-up questions ----------------------------------------------------------
+
+
+def _question_violations(
+    *, association_id: int, text: str, answer_kind: str, asked_at: str, exclude_id: int | None
+) -> list[Violation]:
+    violations: list[Violation] = []
+    if not text.strip():
+        violations.append(Violation("R-REQUIRED", "Skriv frågan.", "text"))
+    elif (
+        FollowUpQuestion.objects.filter(association_id=association_id, text=text.strip())
+        .exclude(pk=exclude_id or 0)
+        .exists()
+    ):
+        violations.append(Violation("R-UNIQUE", "Förbundet har redan den frågan.", "text"))
+    if answer_kind not in ("yes_no", "scale"):
+        violations.append(Violation("R-INPUT", "Välj svarstyp.", "answer_kind"))
+    if asked_at not in ("exit", "later", "both"):
+        violations.append(Violation("R-INPUT", "Välj när frågan ställs.", "asked_at"))
+    return violations
+
+
+@transaction.atomic
+def followup_question_create(
+    *,
+    actor: Any,
+    association: Association,
+    text: str,
+    answer_kind: str,
+    asked_at: str = "exit",
+    position: int = 0,
+) -> FollowUpQuestion:
+    require(actor, Capability.FOLLOWUP_QUESTIONS_EDIT, association.pk)
+    raise_if_any(
+        _question_violations(
+            association_id=association.pk,
+            text=text,
+            answer_kind=answer_kind,
+            asked_at=asked_at,
+            exclude_id=None,
+        )
+    )
+    question = FollowUpQuestion.objects.create(
+        association=association,
+        text=text.strip(),
+        answer_kind=answer_kind,
+        asked_at=asked_at,
+        position=position,
+    )
+    audit.record(
+        actor=actor, action="followup_question.create", target=question, association_id=association.pk
+    )
+    return question
+
+
+@transaction.atomic
+def followup_question_update(
+    *,
+    actor: Any,
+    question: FollowUpQuestion,
+    text: str,
+    answer_kind: str,
+    asked_at: str,
+    active: bool,
+    position: int,
+) -> FollowUpQuestion:
+    """A question already answered keeps its answer kind (its answers would change meaning); retire it
+    by clearing `active` and ask a new one instead."""
+    require(actor, Capability.FOLLOWUP_QUESTIONS_EDIT, question.association_id)
+    violations = _question_violations(
+        association_id=question.association_id,
+        text=text,
+        answer_kind=answer_kind,
+        asked_at=asked_at,
+        exclude_id=question.pk,
+    )
+    if answer_kind != question.answer_kind and question.answers.exists():
+        violations.append(
+            Violation(
+                "R-FOLLOWUP",
+                "Frågan är redan besvarad; svarstypen kan inte ändras. Avaktivera den och skapa en ny.",
+                "answer_kind",
+            )
+        )
+    raise_if_any(violations)
+    values = {
+        "text": text.strip(),
+        "answer_kind": answer_kind,
+        "asked_at": asked_at,
+        "active": active,
+        "position": position,
+    }
+    changed = [name for name, value in values.items() if getattr(question, name) != value]
+    for name, value in values.items():
+        setattr(question, name, value)
+    if changed:
+        question.save()
+        audit.record(
+            actor=actor,
+            action="followup_question.update",
+            target=question,
+            association_id=question.association_id,
+            details={"fields": changed},
+        )
+    return question

@@ -1,0 +1,264 @@
+"""Every write to interventions. Keyword-only, atomic, authorised against the actor's scope, audited.
+
+A broken rule raises RuleViolation before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from finsam.core import audit
+from finsam.core.access import require
+from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.models import RoleAssignment
+from finsam.core.roles import Capability, Role
+from finsam.interventions import rules
+from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
+from finsam.registry.models import Association, Member
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _relation_violations(
+    *, association_id: int, providers: Sequence[Member], coordinators: Sequence[Any]
+) -> list[Violation]:
+    violations: list[Violation] = []
+    if any(member.association_id != association_id for member in providers):
+        violations.append(
+            Violation("R-PARTY", "En utförande part måste vara medlem i samma förbund.", "providers")
+        )
+    coordinator_ids = {user.pk for user in coordinators}
+    if coordinator_ids:
+        holding = set(
+            RoleAssignment.objects.filter(
+                user_id__in=coordinator_ids,
+                role=Role.PARTICIPANT_COORDINATOR,
+                association_id=association_id,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+        if holding != coordinator_ids:
+            violations.append(
+                Violation(
+                    "R-ROLE",
+                    "En deltagaransvarig måste ha rollen deltagaransvarig i förbundet.",
+                    "coordinators",
+                )
+            )
+    return violations
+
+
+def _name_violations(*, association_id: int, name: str, exclude_id: int | None) -> list[Violation]:
+    clash = (
+        Intervention.objects.filter(association_id=association_id, name=_text(name))
+        .exclude(pk=exclude_id or 0)
+        .exists()
+    )
+    if clash:
+        return [Violation("R-UNIQUE", "Förbundet har redan en insats med det namnet.", "name")]
+    return []
+
+
+def _save_planned(intervention: Intervention, planned: Sequence[tuple[int, int]]) -> None:
+    intervention.planned.all().delete()
+    PlannedParticipants.objects.bulk_create(
+        PlannedParticipants(intervention=intervention, year=year, count=count) for year, count in planned
+    )
+
+
+@transaction.atomic
+def intervention_create(
+    *,
+    actor: Any,
+    association: Association,
+    kind: str,
+    name: str,
+    start: date,
+    end: date | None = None,
+    description: str = "",
+    target_group: str = "",
+    providers: Sequence[Member] = (),
+    board_decision_reference: str = "",
+    board_decision_date: date | None = None,
+    followup_method: str = "",
+    esf_cofinanced: bool = False,
+    status: str = "planned",
+    planned: Sequence[tuple[int, int]] = (),
+    coordinators: Sequence[Any] = (),
+) -> Intervention:
+    require(actor, Capability.INTERVENTION_EDIT, association.pk)
+    violations = rules.intervention_violations(
+        name=name, kind=kind, status=status, start=start, end=end, planned=planned
+    )
+    violations += _name_violations(association_id=association.pk, name=name, exclude_id=None)
+    violations += _relation_violations(
+        association_id=association.pk, providers=providers, coordinators=coordinators
+    )
+    raise_if_any(violations)
+    intervention = Intervention.objects.create(
+        association=association,
+        kind=kind,
+        name=_text(name),
+        description=_text(description),
+        target_group=_text(target_group),
+        start=start,
+        end=end,
+        board_decision_reference=_text(board_decision_reference),
+        board_decision_date=board_decision_date,
+        followup_method=_text(followup_method),
+        esf_cofinanced=esf_cofinanced,
+        status=status,
+    )
+    intervention.providers.set(providers)
+    intervention.coordinators.set(coordinators)
+    _save_planned(intervention, planned)
+    audit.record(
+        actor=actor,
+        action="intervention.create",
+        target=intervention,
+        association_id=association.pk,
+        details={"kind": kind, "coordinators": sorted(u.pk for u in coordinators)},
+    )
+    return intervention
+
+
+def _has_followup(intervention: Intervention) -> bool:
+    from finsam.followup import selectors as followup_selectors
+
+    return intervention.structural_counts.exists() or followup_selectors.intervention_has_participants(
+        intervention_id=intervention.pk
+    )
+
+
+@transaction.atomic
+def intervention_update(
+    *,
+    actor: Any,
+    intervention: Intervention,
+    version: int,
+    kind: str,
+    name: str,
+    start: date,
+    end: date | None,
+    description: str,
+    target_group: str,
+    providers: Sequence[Member],
+    board_decision_reference: str,
+    board_decision_date: date | None,
+    followup_method: str,
+    esf_cofinanced: bool,
+    status: str,
+    planned: Sequence[tuple[int, int]],
+    coordinators: Sequence[Any],
+) -> Intervention:
+    """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
+    require(actor, Capability.INTERVENTION_EDIT, intervention.association_id)
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.version != version:
+        raise RuleViolation(
+            "R-CONFLICT",
+            "Någon annan har ändrat insatsen sedan du öppnade formuläret. "
+            "Ladda om sidan och gör om ändringen.",
+        )
+    violations = rules.intervention_violations(
+        name=name, kind=kind, status=status, start=start, end=end, planned=planned
+    )
+    violations += _name_violations(association_id=locked.association_id, name=name, exclude_id=locked.pk)
+    violations += _relation_violations(
+        association_id=locked.association_id, providers=providers, coordinators=coordinators
+    )
+    if kind != locked.kind and _has_followup(locked):
+        violations.append(
+            Violation(
+                "R-KIND",
+                "Typen kan inte ändras när insatsen har deltagare eller registrerade antal.",
+                "kind",
+            )
+        )
+    raise_if_any(violations)
+    values = {
+        "kind": kind,
+        "name": _text(name),
+        "start": start,
+        "end": end,
+        "description": _text(description),
+        "target_group": _text(target_group),
+        "board_decision_reference": _text(board_decision_reference),
+        "board_decision_date": board_decision_date,
+        "followup_method": _text(followup_method),
+        "esf_cofinanced": esf_cofinanced,
+        "status": status,
+    }
+    changed = [field for field, value in values.items() if getattr(locked, field) != value]
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if {m.pk for m in providers} != set(locked.providers.values_list("pk", flat=True)):
+        changed.append("providers")
+        locked.providers.set(providers)
+    if {u.pk for u in coordinators} != set(locked.coordinators.values_list("pk", flat=True)):
+        changed.append("coordinators")
+        locked.coordinators.set(coordinators)
+    if sorted(planned) != sorted(locked.planned.values_list("year", "count")):
+        changed.append("planned")
+        _save_planned(locked, planned)
+    if changed:
+        locked.version += 1
+        locked.save()
+        audit.record(
+            actor=actor,
+            action="intervention.update",
+            target=locked,
+            association_id=locked.association_id,
+            details={"fields": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def structural_count_record(
+    *,
+    actor: Any,
+    intervention: Intervention,
+    period_start: date,
+    period_end: date,
+    people_trained: int,
+    staff_reached: int,
+    note: str = "",
+) -> StructuralCount:
+    """Counts for one period of a structural intervention; a period already recorded is replaced."""
+    require(actor, Capability.INTERVENTION_EDIT, intervention.association_id)
+    raise_if_any(
+        rules.structural_count_violations(
+            kind=intervention.kind,
+            intervention_start=intervention.start,
+            intervention_end=intervention.end,
+            period_start=period_start,
+            period_end=period_end,
+            people_trained=people_trained,
+            staff_reached=staff_reached,
+        )
+    )
+    count, created = StructuralCount.objects.update_or_create(
+        intervention=intervention,
+        period_start=period_start,
+        defaults={
+            "period_end": period_end,
+            "people_trained": people_trained,
+            "staff_reached": staff_reached,
+            "note": _text(note),
+            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="structural_count.create" if created else "structural_count.update",
+        target=count,
+        association_id=intervention.association_id,
+    )
+    return count

@@ -1,0 +1,238 @@
+"""The intervention pages. Thin: they parse input with a form, call a selector or a service, render.
+
+A refused form answers 400 (409 on an edit conflict) with the Swedish message on the field; a write
+redirects with a success message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finsam.core.decorators import page_access
+from finsam.core.errors import RuleViolation
+from finsam.core.roles import Capability
+from finsam.followup import selectors as followup_selectors
+from finsam.interventions import forms, selectors, services
+from finsam.interventions.models import Intervention
+from finsam.registry import selectors as registry_selectors
+
+FORM_METHODS = ("GET", "POST")
+
+
+def _bound(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _status(form: Any, *others: Any, refusal: RuleViolation | None = None) -> int:
+    if refusal is not None and refusal.code == "R-CONFLICT":
+        return 409
+    bound = form.is_bound and (form.errors or any(o.errors or o.non_form_errors() for o in others))
+    return 400 if bound else 200
+
+
+@page_access(Capability.INTERVENTION_VIEW, scoped="association_id")
+def intervention_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = registry_selectors.association_get(user=request.user, association_id=association_id)
+    interventions = selectors.intervention_list(user=request.user, association_id=association_id)
+    return render(
+        request,
+        "interventions/intervention_list.html",
+        {
+            "association": association,
+            "interventions": interventions,
+            "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+            "coordinated": set(
+                selectors.coordinated_interventions(
+                    user=request.user, association_id=association_id
+                ).values_list("pk", flat=True)
+            ),
+        },
+    )
+
+
+@page_access(Capability.INTERVENTION_VIEW, scoped="intervention_id")
+def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, intervention_id=intervention_id)
+    context: dict[str, Any] = {
+        "intervention": intervention,
+        "association": intervention.association,
+        "can_edit": selectors.can_edit(user=request.user, association_id=intervention.association_id),
+        "coordinates": selectors.coordinates(user=request.user, intervention_id=intervention.pk),
+    }
+    if intervention.is_individual:
+        context["counts"] = followup_selectors.intervention_counts(
+            user=request.user, intervention_id=intervention.pk
+        )
+    else:
+        context["structural_counts"] = selectors.structural_counts(
+            user=request.user, intervention_id=intervention.pk
+        )
+    return render(request, "interventions/intervention_detail.html", context)
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: Any,
+    planned: Any,
+    title: str,
+    association: Any,
+    cancel_url: str,
+    refusal: RuleViolation | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "planned": planned,
+            "title": title,
+            "association": association,
+            "cancel_url": cancel_url,
+        },
+        status=_status(form, planned, refusal=refusal),
+    )
+
+
+@page_access(Capability.INTERVENTION_EDIT, scoped="association_id", methods=FORM_METHODS)
+def intervention_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = registry_selectors.association_get(
+        user=request.user, association_id=association_id, capability=Capability.INTERVENTION_EDIT
+    )
+    form = forms.InterventionForm(
+        _bound(request),
+        initial={"start": timezone.localdate(), "status": "planned", "kind": "individual"},
+        members=registry_selectors.member_list(user=request.user, association_id=association_id),
+        coordinator_candidates=selectors.coordinator_candidates(
+            user=request.user, association_id=association_id
+        ),
+    )
+    planned = forms.planned_formset(_bound(request), initial=[])
+    refusal = None
+    if form.is_bound and form.is_valid() and planned.is_valid():
+        try:
+            intervention = services.intervention_create(
+                actor=request.user,
+                association=association,
+                planned=forms.planned_values(planned),
+                **form.service_arguments(),
+            )
+        except RuleViolation as exc:
+            refusal = exc
+            form.add_violations(exc)
+        else:
+            messages.success(request, _("Insatsen %(name)s har registrerats.") % {"name": intervention.name})
+            return redirect("interventions:intervention_detail", intervention.pk)
+    return _form_page(
+        request,
+        form=form,
+        planned=planned,
+        title=_("Ny insats"),
+        association=association,
+        cancel_url=reverse("interventions:intervention_list", args=[association_id]),
+        refusal=refusal,
+    )
+
+
+@page_access(Capability.INTERVENTION_EDIT, scoped="intervention_id", methods=FORM_METHODS)
+def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
+    intervention = selectors.intervention_get(
+        user=request.user, intervention_id=intervention_id, capability=Capability.INTERVENTION_EDIT
+    )
+    association_id = intervention.association_id
+    initial = {
+        "name": intervention.name,
+        "kind": intervention.kind,
+        "status": intervention.status,
+        "start": intervention.start,
+        "end": intervention.end,
+        "target_group": intervention.target_group,
+        "description": intervention.description,
+        "providers": list(intervention.providers.all()),
+        "board_decision_reference": intervention.board_decision_reference,
+        "board_decision_date": intervention.board_decision_date,
+        "followup_method": intervention.followup_method,
+        "esf_cofinanced": intervention.esf_cofinanced,
+        "coordinators": list(intervention.coordinators.all()),
+        "version": intervention.version,
+    }
+    form = forms.InterventionEditForm(
+        _bound(request),
+        initial=initial,
+        members=registry_selectors.member_list(user=request.user, association_id=association_id),
+        coordinator_candidates=selectors.coordinator_candidates(
+            user=request.user, association_id=association_id
+        ),
+    )
+    planned = forms.planned_formset(
+        _bound(request), initial=[{"year": p.year, "count": p.count} for p in intervention.planned.all()]
+    )
+    refusal = None
+    if form.is_bound and form.is_valid() and planned.is_valid():
+        try:
+            services.intervention_update(
+                actor=request.user,
+                intervention=intervention,
+                version=form.cleaned_data["version"],
+                planned=forms.planned_values(planned),
+                **form.service_arguments(),
+            )
+        except RuleViolation as exc:
+            refusal = exc
+            form.add_violations(exc)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("interventions:intervention_detail", intervention.pk)
+    return _form_page(
+        request,
+        form=form,
+        planned=planned,
+        title=_("Ändra %(name)s") % {"name": intervention.name},
+        association=intervention.association,
+        cancel_url=reverse("interventions:intervention_detail", args=[intervention.pk]),
+        refusal=refusal,
+    )
+
+
+@page_access(Capability.INTERVENTION_EDIT, scoped="intervention_id", methods=FORM_METHODS)
+def structural_count_create(request: HttpRequest, intervention_id: int) -> HttpResponse:
+    intervention: Intervention = selectors.intervention_get(
+        user=request.user, intervention_id=intervention_id, capability=Capability.INTERVENTION_EDIT
+    )
+    year = timezone.localdate().year
+    form = forms.StructuralCountForm(
+        _bound(request),
+        initial={
+            "period_start": max(intervention.start, timezone.localdate().replace(month=1, day=1)),
+            "period_end": timezone.localdate().replace(year=year, month=12, day=31),
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.structural_count_record(
+                actor=request.user, intervention=intervention, **form.cleaned_data
+            )
+        except RuleViolation as exc:
+            form.add_violations(exc)
+        else:
+            messages.success(request, _("Antalen är sparade."))
+            return redirect("interventions:intervention_detail", intervention.pk)
+    return render(
+        request,
+        "interventions/structural_count_form.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "association": intervention.association,
+            "title": _("Registrera antal för %(name)s") % {"name": intervention.name},
+            "cancel_url": reverse("interventions:intervention_detail", args=[intervention.pk]),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

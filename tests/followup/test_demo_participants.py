@@ -1,0 +1,129 @@
+"""Demo participants: a few thousand fictional participations over five years, through the services, valid
+but made-up identity numbers, idempotent, quick enough to run with `finsam demo`, and the statistics pages
+work with them."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.utils import timezone
+from stdnum import luhn
+
+from finsam import demo
+from finsam.core.models import AuditEntry
+from finsam.followup import identity, rules
+from finsam.followup.demo import fictional_identity_number, participants_step
+from finsam.followup.models import Participant, Participation
+from finsam.interventions.models import Intervention
+
+pytestmark = pytest.mark.django_db
+
+STEPS = [step for step in demo.STEPS if step.run in (demo.registry_step, demo.users_step)]
+
+
+@dataclass
+class Demo:
+    ctx: demo.DemoContext
+    cpu_seconds: float
+    counts: dict[str, int]
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "interventions": Intervention.objects.count(),
+        "participants": Participant.objects.count(),
+        "participations": Participation.objects.count(),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+@pytest.fixture(scope="module")
+def built(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    """The förbund and users of the demo, then the participants step once; rolled back afterwards."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DATA_DIR=tmp_path_factory.mktemp("demo"), DEMO_PASSWORD=""),
+        transaction.atomic(),
+    ):
+        ctx = demo.build(out=io.StringIO(), password="demo-lösenord-123", show_progress=False, steps=STEPS)
+        began = time.process_time()
+        participants_step(ctx)
+        yield Demo(ctx, time.process_time() - began, _counts())
+        transaction.set_rollback(True)
+
+
+def test_a_few_thousand_participants_quickly_and_a_second_run_adds_nothing(built: Demo) -> None:
+    assert 1800 <= built.counts["participants"] <= 6000
+    assert built.counts["participations"] == built.counts["participants"]
+    # The work the step does (the wall-clock time also depends on the machine's load).
+    assert built.cpu_seconds < 60, f"the demo participants took {built.cpu_seconds:.0f} s"
+    with transaction.atomic():
+        participants_step(built.ctx)
+        assert _counts() == built.counts
+        transaction.set_rollback(True)
+
+
+def test_demo_participants_are_plausible(built: Demo) -> None:
+    ctx = built.ctx
+    participations = Participation.objects.all()
+    years = dict(participations.values("start__year").annotate(n=Count("id")).values_list("start__year", "n"))
+    # Five years, 2022 to this one, each with a plausible number of starts.
+    assert set(years) == set(range(2022, timezone.localdate().year + 1))
+    assert all(n >= 100 for n in years.values())
+    sexes = Counter(participations.values_list("participant__sex", flat=True))
+    assert 0.45 < sexes["woman"] / sum(sexes.values()) < 0.67
+    reasons = Counter(participations.exclude(exit=None).values_list("exit_reason", flat=True))
+    assert reasons["registered_by_mistake"] > 0
+    assert reasons["work"] > reasons["registered_by_mistake"]
+    assert participations.filter(exit=None).exists()  # some are still going on
+    for association in ctx.associations.values():
+        assert Intervention.objects.filter(association=association, kind="individual").count() >= 2
+    # Most are anonymous; the identified ones have consent and a valid, encrypted identity number.
+    registrations = Counter(Participant.objects.values_list("registration", flat=True))
+    assert registrations["anonymous"] > registrations["identified"] > 0
+    for participant in Participant.objects.filter(registration="identified")[:50]:
+        number = identity.decrypt(participant.identity_ciphertext)
+        parsed = rules.parse_identity_number(number, today=timezone.localdate())
+        assert participant.consent.given_on is not None
+        assert parsed.sex == participant.sex
+        assert 18 <= participant.start_year - participant.birth_year <= 64
+
+
+def test_fictional_identity_numbers_have_valid_check_digits() -> None:
+    number = fictional_identity_number(date(1987, 4, 9), 341)
+    assert number.startswith("19870409-341")
+    assert luhn.is_valid(number[2:8] + number[9:])
+    parsed = rules.parse_identity_number(number, today=date(2026, 1, 1))
+    assert parsed.sex == "man" and parsed.birth_date == date(1987, 4, 9)
+    coordination = fictional_identity_number(date(1987, 4, 9), 342, coordination=True)
+    assert rules.parse_identity_number(coordination, today=date(2026, 1, 1)).coordination
+
+
+def test_statistics_pages_render_with_the_demo_data(built: Demo) -> None:
+    ctx = built.ctx
+    year = timezone.localdate().year - 1
+    chief, council = Client(), Client()
+    chief.force_login(ctx.users["umea-chef"])
+    council.force_login(ctx.users["nationella-radet"])
+    umea = ctx.associations["umea"]
+    response = chief.get(f"/uppfoljning/forbund/{umea.pk}/statistik/?ar={year}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Arbetslivsinriktad rehabilitering" in html and 'role="img"' in html
+    response = council.get(f"/uppfoljning/statistik/?ar={year}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert umea.name in html and "Västerbotten" in html
+    assert council.get(f"/uppfoljning/statistik/excel/?ar={year}").status_code == 200
