@@ -1,0 +1,516 @@
+"""Every read of finance, scoped by the user. A budget outside the user's scope does not exist for them
+(Http404). Totals are aggregated in the database; list pages take a fixed number of queries.
+
+`budget_adoption` is the face other apps use (the governance app's annual cycle): it takes an association
+id, not a user, like `registry.selectors.association_is_valid`, because its callers scope themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finsam.core.access import filter_scope, require, scope_for
+from finsam.core.roles import Capability
+from finsam.finance import rules
+from finsam.finance.models import (
+    Budget,
+    BudgetConsultation,
+    BudgetLine,
+    BudgetStatus,
+    Contribution,
+    LineKind,
+    Population,
+)
+from finsam.registry.models import Association, Charter, Director, Member, Municipality, PartyKind
+
+ZERO = Decimal("0.00")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _sum(expression: str, **filters: Any) -> Coalesce:
+    return Coalesce(
+        Sum(expression, filter=Q(**filters) if filters else None), Value(ZERO), output_field=_MONEY
+    )
+
+
+# --- budgets ------------------------------------------------------------------------------------
+
+
+def _with_totals(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
+    """Annotates each budget with its costs, actual costs, contributions received and counts; the sums come
+    from subqueries so that the joins of one do not multiply the other."""
+    from django.db.models import OuterRef, Subquery
+
+    def line_sum(field: str) -> Coalesce:
+        rows = (
+            BudgetLine.objects.filter(budget=OuterRef("pk"))
+            .order_by()
+            .values("budget")
+            .annotate(total=Sum(field))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+
+    received = (
+        Contribution.objects.filter(budget=OuterRef("pk"))
+        .order_by()
+        .values("budget")
+        .annotate(total=Sum("received"))
+        .values("total")
+    )
+    return budgets.annotate(
+        costs_total=line_sum("amount"),
+        actual_total=line_sum("actual"),
+        received_total=Coalesce(Subquery(received, output_field=_MONEY), Value(ZERO), output_field=_MONEY),
+    )
+
+
+def budget_list(*, user: Any, association_id: int) -> QuerySet[Budget]:
+    """The association's budgets, newest year first, with their totals. One query."""
+    scope = require(user, Capability.FINANCE_VIEW)
+    if not scope.allows(association_id):
+        raise Http404
+    return _with_totals(Budget.objects.filter(association_id=association_id)).select_related("outcome")
+
+
+def budget_get(*, user: Any, budget_id: int, capability: Capability = Capability.FINANCE_VIEW) -> Budget:
+    scope = require(user, capability)
+    budget = (
+        Budget.objects.select_related("association__seat", "charter", "outcome").filter(pk=budget_id).first()
+    )
+    if budget is None or not scope.allows(budget.association_id):
+        raise Http404
+    return budget
+
+
+def budget_for_year(
+    *, user: Any, association_id: int, year: int, capability: Capability = Capability.FINANCE_VIEW
+) -> Budget:
+    scope = require(user, capability)
+    if not scope.allows(association_id):
+        raise Http404
+    budget = (
+        Budget.objects.select_related("association__seat", "charter", "outcome")
+        .filter(association_id=association_id, year=year)
+        .first()
+    )
+    if budget is None:
+        raise Http404
+    return budget
+
+
+def can_edit(*, user: Any, association_id: int) -> bool:
+    return scope_for(user, Capability.FINANCE_EDIT).allows(association_id)
+
+
+def can_view(*, user: Any, association_id: int) -> bool:
+    return scope_for(user, Capability.FINANCE_VIEW).allows(association_id)
+
+
+@dataclass
+class OverviewRow:
+    association: Association
+    budgets: list[Budget]
+
+    def for_year(self, year: int) -> Budget | None:
+        return next((b for b in self.budgets if b.year == year), None)
+
+
+def overview(*, user: Any, years: list[int]) -> list[OverviewRow]:
+    """The associations the user may see with their budgets of `years`. Two queries."""
+    scope = require(user, Capability.FINANCE_REPORT)
+    associations = filter_scope(Association.objects.all(), scope, field="id").order_by("name")
+    budgets = Budget.objects.filter(year__in=years).order_by("year")
+    return [
+        OverviewRow(association=a, budgets=list(a.budgets.all()))
+        for a in associations.prefetch_related(Prefetch("budgets", queryset=budgets))
+    ]
+
+
+def report_budget_list(*, user: Any, association_id: int) -> QuerySet[Budget]:
+    """The budgets whose reports the user may read (member representatives read reports only)."""
+    scope = require(user, Capability.FINANCE_REPORT)
+    if not scope.allows(association_id):
+        raise Http404
+    return Budget.objects.filter(association_id=association_id).order_by("-year")
+
+
+def lines(*, budget: Budget) -> list[BudgetLine]:
+    """The budget's lines: interventions first, then administration. One query."""
+    rows = list(BudgetLine.objects.filter(budget=budget).select_related("intervention"))
+    rows.sort(key=lambda line: (line.kind != LineKind.INTERVENTION, line.position, line.pk))
+    return rows
+
+
+def contributions(*, budget: Budget) -> list[Contribution]:
+    return list(
+        Contribution.objects.filter(budget=budget).select_related("member__region", "member__municipality")
+    )
+
+
+def consultations(*, budget: Budget) -> list[BudgetConsultation]:
+    return list(
+        BudgetConsultation.objects.filter(budget=budget).select_related(
+            "member__region", "member__municipality", "representative"
+        )
+    )
+
+
+def budget_members(*, budget: Budget) -> list[Member]:
+    """The members the budget concerns: those that are members on 1 January of its year."""
+    return members_on(association_id=budget.association_id, day=date(budget.year, 1, 1))
+
+
+def members_on(*, association_id: int, day: date) -> list[Member]:
+    members = (
+        Member.objects.filter(association_id=association_id, joined__lte=day)
+        .filter(Q(left__isnull=True) | Q(left__gte=day))
+        .select_related("region", "municipality")
+    )
+    order = {PartyKind.FK: 0, PartyKind.AF: 1, PartyKind.REGION: 2, PartyKind.MUNICIPALITY: 3}
+    return sorted(members, key=lambda m: (order.get(PartyKind(m.kind), 9), m.code))
+
+
+def unconsulted_members(*, budget: Budget) -> list[Member]:
+    """R-BUDGET: the budget's members without a recorded budget consultation."""
+    consulted = set(BudgetConsultation.objects.filter(budget=budget).values_list("member_id", flat=True))
+    return [m for m in budget_members(budget=budget) if m.pk not in consulted]
+
+
+def charter_for_year(*, association_id: int, year: int) -> Charter | None:
+    """The förbundsordning in force on 1 January of `year`: the latest version valid by then."""
+    return (
+        Charter.objects.filter(association_id=association_id, valid_from__lte=date(year, 1, 1))
+        .prefetch_related("shares")
+        .order_by("-valid_from", "-version")
+        .first()
+    )
+
+
+def previous_budget(*, budget: Budget) -> Budget | None:
+    return (
+        Budget.objects.select_related("outcome")
+        .filter(association_id=budget.association_id, year=budget.year - 1)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    frame: Decimal
+    costs: Decimal
+    budget_result: Decimal
+    received: Decimal
+    actual: Decimal
+    outcome_result: Decimal
+    contributions_complete: bool
+    actuals_complete: bool
+
+
+def budget_totals(*, budget: Budget) -> BudgetTotals:
+    """Budgeted and actual sums of one budget, aggregated in the database. Two queries."""
+    line_sums = BudgetLine.objects.filter(budget=budget).aggregate(
+        costs_sum=_sum("amount"),
+        actual_sum=_sum("actual"),
+        actual_missing=Count("pk", filter=Q(actual__isnull=True)),
+    )
+    contribution_sums = Contribution.objects.filter(budget=budget).aggregate(
+        received_sum=_sum("received"), received_missing=Count("pk", filter=Q(received__isnull=True))
+    )
+    planned = rules.year_result(income=budget.frame, costs=[line_sums["costs_sum"]])
+    actual = rules.year_result(income=contribution_sums["received_sum"], costs=[line_sums["actual_sum"]])
+    return BudgetTotals(
+        frame=budget.frame,
+        costs=planned.costs,
+        budget_result=planned.result,
+        received=actual.income,
+        actual=actual.costs,
+        outcome_result=actual.result,
+        contributions_complete=contribution_sums["received_missing"] == 0,
+        actuals_complete=line_sums["actual_missing"] == 0,
+    )
+
+
+def reference_percent() -> Decimal:
+    return Decimal(settings.EQUITY_REFERENCE_PERCENT)
+
+
+def equity(*, budget: Budget, totals: BudgetTotals | None = None) -> rules.EquityPosition:
+    """Equity at the end of the budget's year: from the closed outcome when there is one; otherwise a
+    forecast from the outcome entered so far, or (before any outcome) from the budgeted result."""
+    outcome = getattr(budget, "outcome", None) if _has_outcome(budget) else None
+    if outcome is not None:
+        return rules.equity_position(
+            opening=outcome.opening_equity,
+            result=outcome.result,
+            contributions=outcome.income,
+            reference_percent=reference_percent(),
+        )
+    totals = totals or budget_totals(budget=budget)
+    has_outcome = totals.received > 0 or totals.actual > 0
+    return rules.equity_position(
+        opening=budget.opening_equity,
+        result=totals.outcome_result if has_outcome else totals.budget_result,
+        contributions=totals.received if has_outcome else totals.frame,
+        reference_percent=reference_percent(),
+    )
+
+
+def _has_outcome(budget: Budget) -> bool:
+    try:
+        return budget.outcome is not None
+    except Budget.outcome.RelatedObjectDoesNotExist:
+        return False
+
+
+def has_outcome(*, budget: Budget) -> bool:
+    """Whether the budget's year is closed (its result carried to equity)."""
+    return _has_outcome(budget)
+
+
+# --- for other apps -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """R-BUDGET for the annual cycle: whether the budget for `year` is adopted, when, and whether late."""
+
+    year: int
+    deadline: date
+    exists: bool
+    adopted: bool
+    adopted_on: date | None
+    late: bool
+    budget_id: int | None
+
+    @property
+    def overdue(self) -> bool:
+        """Not adopted and the deadline has passed."""
+        return not self.adopted and today() > self.deadline
+
+
+def budget_adoption(*, association_id: int, year: int) -> Adoption:
+    """The adoption of the association's budget for `year` (for the governance app's annual cycle)."""
+    budget = Budget.objects.filter(association_id=association_id, year=year).first()
+    adopted = budget is not None and budget.status == BudgetStatus.ADOPTED
+    return Adoption(
+        year=year,
+        deadline=rules.adoption_deadline(year),
+        exists=budget is not None,
+        adopted=adopted,
+        adopted_on=budget.adopted_on if budget is not None else None,
+        late=bool(budget and budget.adopted_late),
+        budget_id=budget.pk if budget is not None else None,
+    )
+
+
+def late_adoptions(*, user: Any, year: int | None = None) -> QuerySet[Budget]:
+    """Budgets adopted after the deadline, in the user's scope (optionally of one year)."""
+    scope = require(user, Capability.FINANCE_VIEW)
+    budgets = filter_scope(Budget.objects.filter(adopted_late=True), scope).select_related("association")
+    if year is not None:
+        budgets = budgets.filter(year=year)
+    return budgets.order_by("-year", "association__name")
+
+
+# --- populations --------------------------------------------------------------------------------
+
+
+def population_editable_municipalities(*, user: Any) -> QuerySet[Municipality]:
+    """The municipalities whose populations the user may change: every one for the national working
+    group and the system; for an association admin those that are (or were) members of its förbund."""
+    scope = require(user, Capability.POPULATION_EDIT)
+    municipalities = Municipality.objects.select_related("region")
+    if not scope.all:
+        municipalities = municipalities.filter(
+            memberships__association_id__in=scope.association_ids, memberships__kind=PartyKind.MUNICIPALITY
+        ).distinct()
+    return municipalities.order_by("code")
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    municipality: Municipality
+    population: int | None
+    previous: int | None
+
+
+def population_table(*, user: Any, year: int) -> list[PopulationRow]:
+    """The editable municipalities with their population of `year` and of the year before. Two queries."""
+    municipalities = list(population_editable_municipalities(user=user))
+    figures = {
+        (row.municipality_id, row.year): row.population
+        for row in Population.objects.filter(
+            year__in=(year, year - 1), municipality_id__in=[m.pk for m in municipalities]
+        )
+    }
+    return [
+        PopulationRow(
+            municipality=m, population=figures.get((m.pk, year)), previous=figures.get((m.pk, year - 1))
+        )
+        for m in municipalities
+    ]
+
+
+def population_years() -> list[int]:
+    return list(Population.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def populations(*, municipality_ids: list[int], year: int) -> dict[int, int]:
+    """municipality id → population of `year` (reference data: no scope)."""
+    return dict(
+        Population.objects.filter(municipality_id__in=municipality_ids, year=year).values_list(
+            "municipality_id", "population"
+        )
+    )
+
+
+def region_populations(*, region_ids: list[int], year: int) -> dict[int, int]:
+    """region id → the sum of its municipalities' populations of `year`, and how many have none."""
+    rows = (
+        Population.objects.filter(municipality__region_id__in=region_ids, year=year)
+        .values("municipality__region_id")
+        .annotate(total=Sum("population"))
+    )
+    return {row["municipality__region_id"]: row["total"] for row in rows}
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    title: str
+    amount: Decimal
+    actual: Decimal | None
+
+    @property
+    def deviation(self) -> Decimal | None:
+        """Outcome less budget: positive means more was spent than budgeted."""
+        return None if self.actual is None else self.actual - self.amount
+
+
+@dataclass(frozen=True)
+class LineGroup:
+    kind: str
+    title: str
+    lines: tuple[ReportLine, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def actual(self) -> Decimal | None:
+        """The sum of the outcome, or None while a line has none."""
+        if any(line.actual is None for line in self.lines):
+            return None
+        return sum((line.actual for line in self.lines if line.actual is not None), ZERO)
+
+    @property
+    def deviation(self) -> Decimal | None:
+        actual = self.actual
+        return None if actual is None else actual - self.amount
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    budget: Budget
+    association: Association
+    groups: tuple[LineGroup, ...]
+    contributions: tuple[Contribution, ...]
+    totals: BudgetTotals
+    equity: rules.EquityPosition
+    closed: bool
+    director: str
+    generated: date
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.totals.actual > 0 or self.totals.received > 0 or self.closed
+
+    @property
+    def lines(self) -> list[ReportLine]:
+        return [line for group in self.groups for line in group.lines]
+
+
+def budget_report(*, user: Any, budget_id: int) -> BudgetReport:
+    """Everything the budget-and-outcome report shows (page, PDF, Excel and contribution letters)."""
+    budget = budget_get(user=user, budget_id=budget_id, capability=Capability.FINANCE_REPORT)
+    return _report(budget)
+
+
+def _report(budget: Budget) -> BudgetReport:
+    rows = lines(budget=budget)
+    groups = []
+    for kind, title in (
+        (LineKind.INTERVENTION, _("Insatser")),
+        (LineKind.ADMINISTRATION, _("Administration")),
+    ):
+        mine = tuple(ReportLine(line.title, line.amount, line.actual) for line in rows if line.kind == kind)
+        if mine:
+            groups.append(LineGroup(kind=str(kind), title=str(title), lines=mine))
+    totals = budget_totals(budget=budget)
+    day = budget.adopted_on or today()
+    director = (
+        Director.objects.filter(association_id=budget.association_id, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("person")
+        .order_by("-start")
+        .first()
+    )
+    return BudgetReport(
+        budget=budget,
+        association=budget.association,
+        groups=tuple(groups),
+        contributions=tuple(contributions(budget=budget)),
+        totals=totals,
+        equity=equity(budget=budget, totals=totals),
+        closed=_has_outcome(budget),
+        director=director.person.name if director is not None else "",
+        generated=today(),
+    )
+
+
+def contribution_for_letter(
+    *, user: Any, budget_id: int, member_id: int
+) -> tuple[BudgetReport, Contribution]:
+    """The report and one member's contribution, for the member's contribution letter."""
+    report = budget_report(user=user, budget_id=budget_id)
+    contribution = next((c for c in report.contributions if c.member_id == member_id), None)
+    if contribution is None:
+        raise Http404
+    return report, contribution
+
+
+def with_party_names(result: rules.ContributionResult) -> rules.ContributionResult:
+    """The calculator's result with the names of the regions and municipalities from the reference data,
+    where the code is one of theirs (the rules know codes only). Two queries."""
+    from dataclasses import replace
+
+    from finsam.registry.models import Region
+
+    codes = {share.code for share in result.shares}
+    names = dict(Municipality.objects.filter(code__in=codes).values_list("code", "name"))
+    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    shares = []
+    for share in result.shares:
+        known = regions if share.kind == "region" else names if share.kind == "municipality" else {}
+        shares.append(
+            replace(share, name=known.get(share.code, share.name)) if share.code in known else share
+        )
+    return rules.ContributionResult(total=result.total, shares=tuple(shares))

@@ -1,0 +1,105 @@
+"""Excel workbooks (openpyxl) from plain descriptions: a sheet is a heading and tables of rows.
+
+Amounts are written as numbers with a number format, not as text, so that they can be summed in Excel;
+Excel shows them with the reader's own separators (1 234 567,00 in a Swedish Excel).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from finsam.reports.pdf import safe_filename
+
+MONEY_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    # Column index → number format (MONEY_FORMAT …); other columns are text.
+    formats: dict[int, str] = field(default_factory=dict)
+    total: Sequence[Cell] | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    heading: Sequence[str]
+    tables: Sequence[Table]
+    widths: Sequence[int] = ()
+
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=14)
+_HEADER_FILL = PatternFill("solid", fgColor="E8E9F6")
+_TOP_RULE = Border(top=Side(style="thin", color="1B1E23"))
+
+
+def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam") -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = title
+    book.properties.creator = creator
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title[:31])
+        row = 1
+        for index, line in enumerate(sheet.heading):
+            ws.cell(row=row, column=1, value=line).font = _TITLE if index == 0 else Font()
+            row += 1
+        for table in sheet.tables:
+            row += 1
+            ws.cell(row=row, column=1, value=table.caption).font = _BOLD
+            row += 1
+            for column, header in enumerate(table.headers, start=1):
+                cell = ws.cell(row=row, column=column, value=header)
+                cell.font = _BOLD
+                cell.fill = _HEADER_FILL
+                if column - 1 in table.formats:
+                    cell.alignment = Alignment(horizontal="right")
+            ws.freeze_panes = None
+            row += 1
+            for values in table.rows:
+                _write_row(ws, row, values, table.formats)
+                row += 1
+            if table.total is not None:
+                _write_row(ws, row, table.total, table.formats, bold=True)
+                for column in range(1, len(table.headers) + 1):
+                    ws.cell(row=row, column=column).border = _TOP_RULE
+                row += 1
+        for column, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_row(
+    ws: object, row: int, values: Sequence[Cell], formats: dict[int, str], bold: bool = False
+) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=column, value=value)  # type: ignore[attr-defined]
+        if column - 1 in formats and value is not None and not isinstance(value, str):
+            cell.number_format = formats[column - 1]
+        if bold:
+            cell.font = _BOLD
+
+
+def xlsx_response(data: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}.xlsx"'
+    return response
