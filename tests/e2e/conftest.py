@@ -1,0 +1,143 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Chromium comes from the operating system (/usr/bin/chromium); Playwright's own browser downloads are
+never used. Without Chromium the tests skip on a developer's machine and fail in CI (CI=true), so that
+a missing browser cannot pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a thread with
+# a running loop unless told that this is intended. Set before any test touches the database.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup: None) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: the browser tests must run in CI", pytrace=False)
+        pytest.skip(f"{message}; install it to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # Between its calls, Playwright's sync API leaves an event loop marked as running in this thread, and
+    # Django then keeps database connections per context instead of per thread. Without the next lines
+    # the tests would open a second connection, one without the test database's serialized contents.
+    established = {alias: connections[alias] for alias in connections}
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    for alias, wrapper in established.items():
+        connections[alias] = wrapper
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+_append_only = importlib.import_module("finsam.core.migrations.0002_audit_append_only")
+
+
+def _audit_guard(*, install: bool) -> None:
+    """Drops (and, with install, re-creates) the triggers that keep the audit log append-only."""
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        statements = [_append_only.BACKWARD] + ([_append_only.FORWARD] if install else [])
+    elif vendor == "sqlite":
+        statements = _append_only.SQLITE_BACKWARD + (_append_only.SQLITE_FORWARD if install else [])
+    else:
+        return
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _committed_database(django_db_serialized_rollback: None) -> Iterator[None]:
+    """The live server sees only committed data, so these tests run in real transactions and the database
+    is flushed after each. The flush would also remove the municipalities and regions that migrations
+    load (serialized rollback restores them), and the audit log's append-only triggers refuse it: they
+    are lifted for the flush and put back before the next test and after the module."""
+    _audit_guard(install=True)
+    yield
+    _audit_guard(install=False)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _audit_guard_back(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _audit_guard(install=True)
+
+
+@dataclass
+class Browser:
+    """A browser context for one test, speaking Swedish (Accept-Language sv-SE) unless told otherwise."""
+
+    context: Any
+    page: Any
+    base_url: str
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str) -> Any:
+        response = self.page.goto(self.url(path))
+        assert response is not None, f"no response for {path}"
+        return response
+
+    def follow(self, control: Any) -> None:
+        """Clicks a link or submit button and waits until the page it leads to has loaded."""
+        with self.page.expect_navigation():
+            control.click()
+
+    def login_as(self, user: Any) -> None:
+        """Signs in through a session cookie (the login form itself is tested in test_auth/test_keyboard)."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.context.clear_cookies()
+        self.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url}]
+        )
+
+    def logout(self) -> None:
+        self.context.clear_cookies()
+
+
+@pytest.fixture
+def ui(browser: Any, live_server: Any) -> Iterator[Browser]:
+    context = browser.new_context(locale="sv-SE", viewport=VIEWPORT)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield Browser(context=context, page=page, base_url=live_server.url)
+    finally:
+        context.close()

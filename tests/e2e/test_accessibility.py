@@ -1,0 +1,60 @@
+"""Every page passes axe-core without serious or critical findings.
+
+The pages are enumerated from the URL configuration exactly as the access matrix does it, so a page that
+someone adds later is checked without anyone editing this file. Each page is opened by a user who may see
+it: anonymously for public pages, otherwise the national administrator when that role may, else the first
+role that may; pages scoped to an association are opened by its administrator as well, because they see
+the editing controls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from finsam.core.decorators import AUTHENTICATED, PUBLIC, AccessRule
+from finsam.core.roles import GRANTS, Capability, Role
+from tests.e2e import axe
+from tests.test_access_matrix import _fill, _page_routes
+
+pytestmark = pytest.mark.e2e
+
+
+def _visitors(rule: AccessRule) -> list[Role | None]:
+    if rule.need == PUBLIC:
+        return [None]
+    if rule.need == AUTHENTICATED:
+        return [Role.NATIONAL_ADMIN]
+    granted = GRANTS[Capability(rule.need)]
+    visitors: list[Role | None] = [next(role for role in Role if role in granted)]
+    if rule.scoped and Role.ASSOCIATION_ADMIN in granted and Role.ASSOCIATION_ADMIN not in visitors:
+        visitors.append(Role.ASSOCIATION_ADMIN)
+    return visitors
+
+
+def test_every_page_has_no_serious_or_critical_axe_violations(ui: Any, world: Any) -> None:
+    problems: list[str] = []
+    checked: list[str] = []
+    for route, rule in _page_routes():
+        if "GET" not in rule.methods:
+            continue
+        path = _fill(route, world, 0)
+        for role in _visitors(rule):
+            who = "anonymous" if role is None else role
+            if role is None:
+                ui.logout()
+            else:
+                ui.login_as(world.users[role])
+            probe = ui.context.request.get(ui.url(path), max_redirects=0)
+            if probe.status != 200:
+                problems.append(f"GET {path} as {who}: status {probe.status}, expected 200")
+                continue
+            if not probe.headers.get("content-type", "").startswith("text/html"):
+                continue  # a download (CSV, PDF …), not a page
+            ui.goto(path)
+            problems += axe.describe(axe.blocking(ui.page), f"{path} as {who}")
+            checked.append(path)
+    assert "/logga-in/" in checked and "/admin/" in checked, f"the walk missed pages: {checked}"
+    if problems:
+        pytest.fail("axe found serious or critical problems:\n" + "\n".join(problems), pytrace=False)

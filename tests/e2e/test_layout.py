@@ -1,0 +1,132 @@
+"""The page frame as a person sees it: stylesheets load, pages reflow on a narrow screen, and full-page
+screenshots of the main pages are saved under test-artifacts/screenshots/ for review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from finsam.core import audit
+from finsam.core.roles import Role
+from tests.e2e import axe
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def _main_pages(world: Any) -> list[tuple[str, Role | None, str]]:
+    """(name, who, path) of the pages a reviewer looks at first."""
+    return [
+        ("login", None, reverse("login")),
+        ("home", Role.NATIONAL_ADMIN, reverse("home")),
+        ("association-list", Role.NATIONAL_ADMIN, reverse("registry:association_list")),
+        (
+            "association-detail",
+            Role.ASSOCIATION_ADMIN,
+            reverse("registry:association_detail", args=[world.own.pk]),
+        ),
+        ("municipality-list", Role.NATIONAL_ADMIN, reverse("registry:municipality_list")),
+        ("audit-log", Role.NATIONAL_ADMIN, reverse("audit_log")),
+    ]
+
+
+def _open(ui: Any, world: Any, who: Role | None, path: str) -> None:
+    if who is None:
+        ui.logout()
+    else:
+        ui.login_as(world.users[who])
+    response = ui.goto(path)
+    assert response.status == 200, f"{path}: {response.status}"
+
+
+def test_the_design_system_and_the_site_stylesheet_are_applied(ui: Any, world: Any) -> None:
+    failed: list[str] = []
+
+    def note_failure(response: Any) -> None:
+        if response.status >= 400:
+            failed.append(f"{response.status} {response.url}")
+
+    ui.page.on("response", note_failure)
+    _open(ui, world, Role.NATIONAL_ADMIN, reverse("home"))
+    assert not failed, f"the page's resources did not load: {failed}"
+    sheets = ui.page.evaluate(
+        "[...document.styleSheets].filter(s => s.href)"
+        ".map(s => [new URL(s.href).pathname, s.cssRules.length])"
+    )
+    assert [path for path, _ in sheets] == [
+        "/static/vendor/fkui/fkui-css-variables.css",
+        "/static/vendor/fkui/fkui.min.css",
+        "/static/finsam/finsam.css",
+    ]
+    assert all(rules > 0 for _, rules in sheets), sheets
+    # The header takes its colour from FKUI's theme variables through finsam.css: both must be applied.
+    header = ui.page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(17, 106, 62)", f"header background {header}: a stylesheet is missing"
+    font = ui.page.eval_on_selector("body", "e => getComputedStyle(e).fontFamily")
+    assert "Helvetica" in font, f"FKUI's font stack is not applied: {font}"
+    button = ui.page.get_by_role("button", name="Logga ut")
+    assert button.evaluate("e => getComputedStyle(e).cursor") == "pointer", "FKUI's button style is missing"
+
+
+def test_main_pages_reflow_to_a_narrow_screen_and_stay_accessible_there(ui: Any, world: Any) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels the page scrolls only vertically. Wide tables scroll in their own box,
+    which then must be reachable with the keyboard (axe: scrollable-region-focusable)."""
+    ui.page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for name, who, path in _main_pages(world):
+        _open(ui, world, who, path)
+        scroll, client = ui.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client:
+            problems.append(f"{name} ({path}): {scroll}px wide in {client}px")
+        problems += axe.describe(axe.blocking(ui.page), f"{path} at 320px")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_table_that_scrolls_sideways_is_a_named_region_reached_with_tab(ui: Any, world: Any) -> None:
+    ui.login_as(world.users[Role.NATIONAL_ADMIN])
+    ui.goto(reverse("audit_log"))
+    assert ui.page.locator(".table-wrap[tabindex]").count() == 0, "a table that fits is in the tab order"
+    ui.page.set_viewport_size({"width": 320, "height": 640})
+    region = ui.page.get_by_role("region", name="Loggposter, nyast först")
+    region.wait_for()
+    ui.page.get_by_role("link", name="Exportera till CSV").focus()
+    ui.page.keyboard.press("Tab")
+    assert ui.page.evaluate("document.activeElement.classList.contains('table-wrap')"), "Tab skips the table"
+    ui.page.keyboard.press("ArrowRight")
+    ui.page.wait_for_function("document.activeElement.scrollLeft > 0")
+
+
+def test_screenshots_of_the_main_pages(ui: Any, world: Any) -> None:
+    audit.record(
+        actor=world.users[Role.ASSOCIATION_ADMIN],
+        action="association.update",
+        target=world.own,
+        association_id=world.own.pk,
+        details={"fields": ["name"]},
+    )
+    audit.record(
+        actor=world.users[Role.NATIONAL_ADMIN],
+        action="association.create",
+        target=world.other,
+        association_id=world.other.pk,
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, who, path in _main_pages(world):
+        _open(ui, world, who, path)
+        _save(ui, name)
+        if name in {"home", "association-detail"}:
+            ui.follow(ui.page.get_by_role("button", name="English"))
+            _save(ui, f"{name}-en")
+            ui.follow(ui.page.get_by_role("button", name="Svenska"))
+
+
+def _save(ui: Any, name: str) -> None:
+    target = SCREENSHOTS / f"{name}.png"
+    ui.page.screenshot(path=str(target), full_page=True)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 5_000, target
