@@ -1,0 +1,520 @@
+"""The governance pages: who sees which meeting, meetings created and refused on the page (rule code on
+the field, nothing saved), warnings shown, the minutes written, adjusted, locked and printed, the R-INFO
+list for the members, documents, the annual cycle, the national overview and the calendar feed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from finsam.core.access import SYSTEM
+from finsam.core.models import AuditEntry
+from finsam.governance import ical, selectors, services
+from finsam.governance.models import Document, Meeting, Minutes, MinutesStatus
+from finsam.registry.models import BoardSeat
+from tests.factories import MINIMAL_PDF, consultation_participants, make_consultation, make_document
+from tests.governance.helpers import counts
+
+pytestmark = pytest.mark.django_db
+
+
+def client(world: Any, role: str, *, outsider: bool = False) -> Any:
+    return world.client((world.outsiders if outsider else world.users)[role])
+
+
+def board_meeting(world: Any, day: date, *, title: str = "Styrelsemöte med beslut") -> Meeting:
+    seats = BoardSeat.objects.filter(association=world.own, start__lte=day, end__gte=day, role="member")
+    participants = [
+        services.ParticipantInput(person=s.person, capacity="board_member", attended=True, adjuster=s.chair)
+        for s in seats
+    ]
+    return services.meeting_create(
+        actor=SYSTEM,
+        kind="board_meeting",
+        date=day,
+        title=title,
+        associations=[world.own],
+        participants=participants,
+        agenda=[services.AgendaInput("Verksamhetsplan"), services.AgendaInput("Övrigt")],
+    )
+
+
+def lock(meeting: Meeting, decisions: list[services.DecisionInput]) -> None:
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={1: "Anteckning."}, decisions=decisions)
+    for participant in meeting.participants.filter(adjuster=True):
+        services.minutes_confirm(actor=SYSTEM, meeting=meeting, participant=participant)
+    services.minutes_lock(actor=SYSTEM, meeting=meeting)
+
+
+# --- who sees what --------------------------------------------------------------------------------
+
+
+def test_member_representatives_see_the_consultations_but_not_the_board_meetings(
+    world: Any, spring: date
+) -> None:
+    consultation = make_consultation([world.own], day=spring, title="Vårens medlemssamråd")
+    board = board_meeting(world, spring)
+    representative = client(world, "member_representative")
+    page = representative.get(reverse("governance:meeting_list")).content.decode()
+    assert "Vårens medlemssamråd" in page and "Styrelsemöte med beslut" not in page
+    assert representative.get(reverse("governance:meeting_detail", args=[consultation.pk])).status_code == 200
+    assert representative.get(reverse("governance:meeting_detail", args=[board.pk])).status_code == 404
+    assert representative.get(reverse("governance:minutes_pdf", args=[board.pk])).status_code == 404
+    for role in ("board_member", "auditor", "association_admin", "national_admin"):
+        page = client(world, role).get(reverse("governance:meeting_list")).content.decode()
+        assert "Vårens medlemssamråd" in page and "Styrelsemöte med beslut" in page, role
+
+
+def test_another_associations_meeting_does_not_exist_for_an_outsider(world: Any, spring: date) -> None:
+    consultation = make_consultation([world.own], day=spring)
+    outsider = client(world, "association_admin", outsider=True)
+    assert outsider.get(reverse("governance:meeting_detail", args=[consultation.pk])).status_code == 404
+    assert outsider.get(reverse("governance:meeting_edit", args=[consultation.pk])).status_code == 404
+    assert "Provsamråd" not in outsider.get(reverse("governance:meeting_list")).content.decode()
+
+
+# --- creating and refusing on the page ------------------------------------------------------------------
+
+
+def form_data(
+    world: Any, day: date, rows: list[dict[str, Any]] | None = None, **fields: Any
+) -> dict[str, Any]:
+    rows = rows or []
+    data: dict[str, Any] = {
+        "kind": "member_consultation",
+        "consultation_kind": "annual",
+        "date": day.isoformat(),
+        "associations": [world.own.pk],
+        "agenda": "",
+        # As the page sends it: every row, blank or not, is one of the formset's initial forms.
+        "participants-TOTAL_FORMS": str(len(rows)),
+        "participants-INITIAL_FORMS": str(len(rows)),
+        "participants-MIN_NUM_FORMS": "0",
+        "participants-MAX_NUM_FORMS": "300",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"participants-{index}-{name}"] = value
+    data.update(fields)
+    return data
+
+
+def test_a_consultation_is_created_on_the_page_with_the_invitations_and_the_recommended_agenda(
+    world: Any, spring: date
+) -> None:
+    participants = consultation_participants(
+        world.own, spring
+    )  # makes sure every member has a representative
+    convener = participants[0].person
+    response = client(world, "association_admin").post(
+        reverse("governance:meeting_create"), form_data(world, spring, convener=convener.pk, invite="on")
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("governance:meeting_detail", args=[meeting.pk])
+    assert meeting.participants.count() == len(participants)
+    assert meeting.agenda_items.count() == 5
+    assert meeting.convener == convener
+
+
+def test_a_board_member_as_representative_is_refused_on_the_field_and_nothing_is_saved(
+    world: Any, spring: date
+) -> None:
+    participants = consultation_participants(world.own, spring)
+    seat = BoardSeat.objects.filter(association=world.own, member__kind="municipality").first()
+    rows = [{"person": seat.person.pk, "capacity": "member_representative", "member": seat.member.pk}]
+    before = counts()
+    response = client(world, "association_admin").post(
+        reverse("governance:meeting_create"),
+        form_data(world, spring, rows, convener=participants[0].person.pk, invite="on"),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "[R-SAMRAD-1]" in page
+    assert 'id="id_participants-0-person_error"' in page
+    assert counts() == before
+
+
+def test_a_convener_not_designated_by_a_member_and_a_meeting_without_associations_are_refused(
+    world: Any, spring: date
+) -> None:
+    seat = BoardSeat.objects.filter(association=world.own).first()
+    before = counts()
+    admin = client(world, "association_admin")
+    response = admin.post(
+        reverse("governance:meeting_create"), form_data(world, spring, convener=seat.person.pk)
+    )
+    assert response.status_code == 400
+    assert "[R-SAMRAD-4]" in response.content.decode()
+    response = admin.post(reverse("governance:meeting_create"), form_data(world, spring, associations=[]))
+    assert response.status_code == 400
+    assert "[R-SAMRAD-3]" in response.content.decode()
+    assert counts() == before
+
+
+def test_a_new_consultation_form_starts_from_the_recommended_agenda(world: Any) -> None:
+    page = client(world, "association_admin").get(
+        reverse("governance:meeting_create") + "?typ=member_consultation"
+    )
+    assert page.status_code == 200
+    assert "Iakttagelser av strukturella hinder för samverkan" in page.content.decode()
+
+
+def test_the_warnings_kept_on_the_record_are_shown_on_the_meeting_page(world: Any, spring: date) -> None:
+    without_director = [p for p in consultation_participants(world.own, spring) if p.capacity != "director"]
+    meeting = make_consultation([world.own], day=spring, participants=without_director)
+    page = client(world, "member_representative").get(reverse("governance:meeting_detail", args=[meeting.pk]))
+    text = page.content.decode()
+    assert "Förbundschefen för" in text and "[R-SAMRAD-2]" in text
+    assert "[R-SAMRAD-5]" in text
+
+
+def test_the_meeting_is_edited_on_the_page(world: Any, spring: date) -> None:
+    meeting = make_consultation([world.own], day=spring)
+    admin = client(world, "association_admin")
+    page = admin.get(reverse("governance:meeting_edit", args=[meeting.pk]))
+    assert page.status_code == 200
+    form = page.context["form"]
+    formset = page.context["formset"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["date"] = meeting.date.isoformat()
+    data["agenda"] = form.initial["agenda"]
+    data["place"] = "Förbundets kansli"
+    rows = [{k: v for k, v in row.items() if v not in (None, "", False)} for row in formset.initial]
+    posted = form_data(world, spring, rows, **data)
+    response = admin.post(reverse("governance:meeting_edit", args=[meeting.pk]), posted)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Förbundets kansli"
+    assert meeting.participants.count() == len([row for row in rows if "person" in row])
+
+
+# --- minutes -------------------------------------------------------------------------------------------
+
+
+def test_minutes_are_written_adjusted_and_locked_on_the_pages(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    admin = client(world, "association_admin")
+    items = meeting.agenda_items.order_by("position")
+    data = {
+        f"notes_{items[0].position}": "Förbundschefen presenterade planen.",
+        "decisions-TOTAL_FORMS": "1",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "200",
+        "decisions-0-text": "Verksamhetsplanen fastställs.",
+        "decisions-0-agenda_position": "1",
+        "decisions-0-r_info": "on",
+    }
+    response = admin.post(reverse("governance:minutes_edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    decision = meeting.decisions.get()
+    assert decision.r_info and decision.agenda_item == items[0]
+    adjuster = meeting.participants.get(adjuster=True)
+    version = meeting.minutes.version
+    response = admin.post(
+        reverse("governance:minutes_confirm", args=[meeting.pk]),
+        {"participant": adjuster.pk, "version": version},
+    )
+    assert response.status_code == 302
+    meeting.minutes.refresh_from_db()
+    assert meeting.minutes.status == MinutesStatus.CHECKED
+    response = admin.post(
+        reverse("governance:minutes_lock", args=[meeting.pk]), {"version": meeting.minutes.version}
+    )
+    assert response.status_code == 302
+    meeting.minutes.refresh_from_db()
+    assert meeting.minutes.status == MinutesStatus.LOCKED
+    page = admin.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "kan inte ändras" in page and "Information till medlemmarna (R-INFO)" in page
+
+
+def test_a_change_to_locked_minutes_is_refused_on_the_page_and_nothing_is_written(
+    world: Any, spring: date
+) -> None:
+    meeting = board_meeting(world, spring)
+    lock(meeting, [services.DecisionInput("Beslut.", agenda_position=1)])
+    admin = client(world, "association_admin")
+    before = counts()
+    data = {
+        "notes_1": "Ändrad anteckning",
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "200",
+    }
+    response = admin.post(reverse("governance:minutes_edit", args=[meeting.pk]), data)
+    assert response.status_code == 400
+    assert "[R-MINUTES-LOCKED]" in response.content.decode()
+    response = admin.post(reverse("governance:meeting_edit", args=[meeting.pk]), form_data(world, spring))
+    assert response.status_code == 400
+    assert "[R-MINUTES-LOCKED]" in response.content.decode()
+    assert counts() == before
+    assert meeting.agenda_items.get(position=1).notes == "Anteckning."
+
+
+def test_an_adjuster_with_a_login_confirms_on_the_meeting_page(world: Any, spring: date) -> None:
+    participants = consultation_participants(world.own, spring)
+    participants[0] = replace(participants[0], adjuster=True, attended=True)
+    meeting = make_consultation([world.own], day=spring, participants=participants)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={}, decisions=[])
+    adjuster = meeting.participants.get(adjuster=True)
+    adjuster.person.user = world.users["member_representative"]
+    adjuster.person.save()
+    representative = client(world, "member_representative")
+    page = representative.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Registrera justering" in page
+    response = representative.post(
+        reverse("governance:minutes_confirm", args=[meeting.pk]),
+        {"participant": adjuster.pk, "version": Minutes.objects.get(meeting=meeting).version},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.get(action="minutes.confirm").actor_username == "own-member_representative"
+    # Nobody else's confirmation is offered to them, and the board member without a tie gets no form.
+    assert (
+        "Registrera justering"
+        not in client(world, "board_member")
+        .get(reverse("governance:meeting_detail", args=[meeting.pk]))
+        .content.decode()
+    )
+
+
+def poppler(tool: str, pdf: bytes, *args: str) -> str:
+    """The output of a poppler tool (Debian package poppler-utils) on the PDF."""
+    path = shutil.which(tool)
+    assert path is not None, f"{tool} is missing: install the Debian package poppler-utils"
+    command = [path, *args, "-", "-"] if tool == "pdftotext" else [path, "-"]
+    result = subprocess.run(command, input=pdf, capture_output=True, check=True)  # noqa: S603
+    return result.stdout.decode("utf-8").replace("\u00a0", " ")
+
+
+def test_the_minutes_pdf_carries_the_associations_details_decisions_and_adjusters(
+    world: Any, spring: date
+) -> None:
+    meeting = board_meeting(world, spring)
+    lock(meeting, [services.DecisionInput("Verksamhetsplanen fastställs.", r_info=True, agenda_position=1)])
+    response = client(world, "auditor").get(reverse("governance:minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(poppler("pdftotext", response.content, "-layout").split())
+    assert world.own.name in text
+    assert f"Org.nr {world.own.org_number}" in text
+    assert f"Säte: {world.own.seat.name}" in text
+    assert re.search(r"§\s?1\s+Verksamhetsplan", text)
+    assert "Beslut: Verksamhetsplanen fastställs." in text
+    assert "Information till medlemmarna, 18 §" in text
+    assert "Justerat digitalt" in text and "Protokollet låstes" in text
+    assert "Utkast" not in text
+    info = poppler("pdfinfo", response.content)
+    assert "Tagged:          yes" in info
+    assert "Title:           Protokoll – Styrelsemöte med beslut" in info
+
+
+def test_a_draft_minutes_pdf_says_it_is_a_draft(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    response = client(world, "association_admin").get(reverse("governance:minutes_pdf", args=[meeting.pk]))
+    assert "Utkast – protokollet är inte justerat." in " ".join(
+        poppler("pdftotext", response.content).split()
+    )
+
+
+# --- R-INFO ------------------------------------------------------------------------------------------
+
+
+def test_decisions_for_the_members_are_listed_from_locked_minutes_for_member_representatives(
+    world: Any, spring: date
+) -> None:
+    locked = board_meeting(world, spring, title="Låst styrelsemöte")
+    lock(
+        locked,
+        [
+            services.DecisionInput(
+                "Förbundet finansierar en ny insats för unga vuxna.", r_info=True, agenda_position=1
+            ),
+            services.DecisionInput("Protokollet läggs till handlingarna.", agenda_position=2),
+        ],
+    )
+    draft = board_meeting(world, spring, title="Utkast")
+    services.minutes_update(
+        actor=SYSTEM,
+        meeting=draft,
+        notes={},
+        decisions=[services.DecisionInput("Ej justerat beslut.", r_info=True)],
+    )
+    page = client(world, "member_representative").get(
+        reverse("governance:informed_decisions", args=[world.own.pk])
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Förbundet finansierar en ny insats för unga vuxna." in text
+    assert "Protokollet läggs till handlingarna." not in text
+    assert "Ej justerat beslut." not in text
+    # The member representative may not open the board meeting itself: no link to it.
+    assert reverse("governance:meeting_detail", args=[locked.pk]) not in text
+    admin_page = client(world, "association_admin").get(
+        reverse("governance:informed_decisions", args=[world.own.pk])
+    )
+    assert reverse("governance:meeting_detail", args=[locked.pk]) in admin_page.content.decode()
+    outsider = client(world, "member_representative", outsider=True)
+    assert outsider.get(reverse("governance:informed_decisions", args=[world.own.pk])).status_code == 404
+
+
+# --- documents -----------------------------------------------------------------------------------------
+
+
+def test_a_document_is_uploaded_on_the_page_and_downloaded_by_a_member_representative(world: Any) -> None:
+    admin = client(world, "association_admin")
+    response = admin.post(
+        reverse("governance:document_create", args=[world.own.pk]),
+        {
+            "kind": "annual_report",
+            "year": "2025",
+            "file": SimpleUploadedFile("Bokslut 2025.pdf", MINIMAL_PDF),
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    download = client(world, "member_representative").get(
+        reverse("governance:document_download", args=[document.pk])
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == MINIMAL_PDF
+    assert 'filename="Bokslut 2025.pdf"' in download["Content-Disposition"]
+    outsider = client(world, "association_admin", outsider=True)
+    assert outsider.get(reverse("governance:document_download", args=[document.pk])).status_code == 404
+
+
+def test_an_upload_that_is_not_a_pdf_is_refused_on_the_page(world: Any) -> None:
+    before = counts()
+    response = client(world, "association_admin").post(
+        reverse("governance:document_create", args=[world.own.pk]),
+        {"kind": "annual_report", "year": "2025", "file": SimpleUploadedFile("bokslut.pdf", b"GIF89a....")},
+    )
+    assert response.status_code == 400
+    assert "[R-DOCUMENT]" in response.content.decode()
+    assert counts() == before
+
+
+def test_the_delivery_date_is_set_afterwards_on_the_document_page(world: Any) -> None:
+    document = make_document(world.own, year=2025)
+    response = client(world, "association_admin").post(
+        reverse("governance:document_edit", args=[document.pk]),
+        {"title": document.title, "delivered_on": "2026-03-20", "version": document.version},
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.delivered_on == date(2026, 3, 20)
+
+
+# --- the annual cycle and the national overview -----------------------------------------------------
+
+
+def test_the_annual_cycle_page_shows_each_status_in_colour_and_in_text(world: Any) -> None:
+    year = date.today().year - 1  # noqa: DTZ011
+    make_document(world.own, kind="annual_report", year=year - 1, delivered_on=date(year, 3, 10))
+    make_document(world.own, kind="activity_report", year=year - 1, delivered_on=date(year, 3, 10))
+    page = client(world, "member_representative").get(
+        reverse("governance:annual_cycle", args=[world.own.pk]) + f"?ar={year}"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<span class="status status--ok">Klar</span>' in text
+    assert '<span class="status status--error">Försenad</span>' in text
+    assert f"Årscykel {year} för {world.own.name}" in text
+    assert "R-ANNUAL" in text and "R-AUDIT" in text and "R-BUDGET" in text and "R-BOARD" in text
+
+
+def test_discharge_and_the_national_report_are_recorded_on_the_pages(world: Any) -> None:
+    year = date.today().year - 1  # noqa: DTZ011
+    member = world.own.members.first()
+    admin = client(world, "association_admin")
+    response = admin.post(
+        reverse("governance:discharge_create", args=[world.own.pk]),
+        {"member": member.pk, "year": year, "decided_on": f"{year + 1}-01-10", "granted": "yes"},
+    )
+    if date(year + 1, 1, 10) > date.today():  # noqa: DTZ011  (run in the first days of January)
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 302
+        assert member.discharges.get().granted
+    response = admin.post(reverse("governance:discharge_create", args=[world.own.pk]), {"year": year})
+    assert response.status_code == 400
+    response = admin.post(
+        reverse("governance:national_report_create", args=[world.own.pk]),
+        {"year": year - 1, "submitted_on": f"{year}-03-01", "reference": "Dnr 12"},
+    )
+    assert response.status_code == 302
+
+
+def test_the_national_overview_is_for_the_national_roles(world: Any) -> None:
+    for role in ("national_admin", "national_viewer"):
+        page = client(world, role).get(reverse("governance:national_overview"))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert world.own.name in text and world.other.name in text
+        assert "status--" in text and ("Försenad" in text or "Ska göras" in text)
+    assert client(world, "association_admin").get(reverse("governance:national_overview")).status_code == 403
+
+
+# --- calendar --------------------------------------------------------------------------------------------
+
+
+def test_the_calendar_feed_shows_the_users_meetings_and_deadlines_by_the_secret_in_its_address(
+    world: Any,
+) -> None:
+    coming = date(date.today().year + 1, 4, 15)  # noqa: DTZ011
+    consultation = make_consultation([world.own], day=coming, title="Vårens samråd")
+    board_meeting(world, coming, title="Styrelsens möte")
+    representative = world.users["member_representative"]
+    browser = world.client(representative)
+    assert browser.post(reverse("governance:calendar"), {}).status_code == 400
+    assert browser.post(reverse("governance:calendar"), {"confirm": "on"}).status_code == 302
+    token = selectors.calendar_token(user=representative)
+    assert token is not None
+    page = browser.get(reverse("governance:calendar")).content.decode()
+    url = reverse("governance:calendar_feed", args=[token, world.own.pk])
+    assert url in page
+
+    feed = world.client(None).get(url)  # a calendar program: no session
+    assert feed.status_code == 200
+    assert feed["Content-Type"] == "text/calendar; charset=utf-8"
+    lines = ical.unfold(feed.content.decode())
+    assert f"UID:meeting-{consultation.pk}@finsam" in lines
+    assert not any("Styrelsens möte" in line for line in lines)  # a board meeting: not for members
+    assert any(line.startswith("SUMMARY:Senast: Medlemssamråd") for line in lines)
+
+    services.calendar_feed_renew(actor=representative)
+    assert world.client(None).get(url).status_code == 404  # the old address stopped working
+    other_url = reverse(
+        "governance:calendar_feed", args=[selectors.calendar_token(user=representative), world.other.pk]
+    )
+    assert world.client(None).get(other_url).status_code == 404  # not the user's förbund
+    assert world.client(None).get(url.replace(token, "1-" + "0" * 40)).status_code == 404
+
+
+def test_the_meeting_list_takes_the_same_number_of_queries_for_more_meetings(
+    world: Any, spring: date
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = client(world, "association_admin")
+    board_meeting(world, spring, title="Första")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin.get(reverse("governance:meeting_list")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(4):
+        board_meeting(world, spring, title=f"Möte {n}")
+    make_consultation([world.own, world.other], day=spring)
+    assert queries() == one
