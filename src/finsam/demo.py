@@ -35,7 +35,7 @@ from finsam.core import services as core_services
 from finsam.core.access import SYSTEM
 from finsam.core.roles import Role
 from finsam.finance.demo import finance_step
-from finsam.followup.demo import participants_step
+from finsam.followup.demo import interventions_step, participants_step
 from finsam.governance.demo import governance_step
 from finsam.registry import services
 from finsam.registry.models import (
@@ -389,9 +389,10 @@ def users_step(ctx: DemoContext) -> None:
 STEPS: list[Step] = [
     Step("Förbund, medlemmar, förbundsordningar, styrelser", registry_step),
     Step("Användare och roller", users_step),
+    Step("Insatser", interventions_step),
     Step("Folkmängd, budgetar, utfall och eget kapital", finance_step),
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
-    Step("Insatser och deltagare", participants_step),
+    Step("Deltagare", participants_step),
 ]
 
 

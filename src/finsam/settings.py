@@ -268,6 +268,10 @@ DEMO_PASSWORD = env_str("FINSAM_DEMO_PASSWORD")
 # the budget and outcome pages warn that the förbund holds more than recommended (R-EQUITY, docs/finance.md).
 EQUITY_REFERENCE_PERCENT = env_int("FINSAM_EQUITY_REFERENCE_PERCENT", 20, minimum=0)
 
+# Follow-up: the yearly cost to the public of one full-year equivalent of public support (helårsekvivalent),
+# in whole kronor, for the socio-economic estimate (docs/socioeconomics.md). A page may try another value.
+FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date

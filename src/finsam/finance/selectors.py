@@ -318,6 +318,42 @@ def budget_adoption(*, association_id: int, year: int) -> Adoption:
     )
 
 
+@dataclass(frozen=True)
+class InterventionCost:
+    """An intervention's budget and outcome (utfall) in one year, summed over its budget lines. `actual` is
+    None while a line of it has no outcome yet."""
+
+    intervention_id: int
+    budget: Decimal
+    actual: Decimal | None
+
+
+def intervention_costs(*, association_ids: list[int], year: int) -> dict[int, InterventionCost]:
+    """Budget and outcome per registered intervention of the associations' budgets for `year`, keyed by
+    intervention id (for the follow-up app's cost per participant and socio-economic estimate, and the
+    national report). Its callers scope themselves. One query."""
+    rows = (
+        BudgetLine.objects.filter(
+            budget__association_id__in=association_ids, budget__year=year, intervention__isnull=False
+        )
+        .values("intervention_id")
+        .annotate(
+            budget_sum=_sum("amount"),
+            actual_sum=_sum("actual"),
+            missing=Count("pk", filter=Q(actual__isnull=True)),
+        )
+        .order_by()
+    )
+    return {
+        row["intervention_id"]: InterventionCost(
+            intervention_id=row["intervention_id"],
+            budget=row["budget_sum"],
+            actual=row["actual_sum"] if row["missing"] == 0 else None,
+        )
+        for row in rows
+    }
+
+
 def late_adoptions(*, user: Any, year: int | None = None) -> QuerySet[Budget]:
     """Budgets adopted after the deadline, in the user's scope (optionally of one year)."""
     scope = require(user, Capability.FINANCE_VIEW)

@@ -282,13 +282,21 @@ def _participants(ctx: DemoContext, intervention: Intervention, spec: Interventi
     return total
 
 
+def interventions_step(ctx: DemoContext) -> None:
+    """The interventions alone, before the budgets, so that the budget lines name them (their outcome is
+    the cost in cost per participant and in the socio-economic estimate)."""
+    for key, association in ctx.associations.items():
+        for spec in SPECS.get(key, ()):
+            _intervention(ctx, association, spec)
+
+
 def participants_step(ctx: DemoContext) -> None:
     today = timezone.localdate()
     work = [
         (association, spec) for key, association in ctx.associations.items() for spec in SPECS.get(key, ())
     ]
     created = 0
-    for association, spec in ctx.progress(work, desc="Insatser och deltagare"):
+    for association, spec in ctx.progress(work, desc="Deltagare"):
         with transaction.atomic():
             intervention = _intervention(ctx, association, spec)
             created += _participants(ctx, intervention, spec, today)

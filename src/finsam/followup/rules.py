@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -332,3 +333,91 @@ def scanned_form_violations(*, size: int, head: bytes) -> list[Violation]:
     if not any(head.startswith(signature) for signature in _SIGNATURES):
         return [Violation("R-FILE", "Blanketten ska vara en PDF-, PNG- eller JPEG-fil.", "consent_form_file")]
     return []
+
+
+# --- socio-economic estimate (R-FOLLOWUP, national follow-up) -----------------------------------
+
+# The income sources paid by the public as support to the person: benefits from Försäkringskassan and
+# Arbetsförmedlingen and the municipality's ekonomiskt bistånd. Wages (subsidised ones too, where the
+# employer carries part), student aid and other income are not counted (docs/socioeconomics.md).
+PUBLIC_SUPPORT: tuple[str, ...] = (
+    IncomeSource.SICKNESS_BENEFIT,
+    IncomeSource.ACTIVITY_COMPENSATION,
+    IncomeSource.SICKNESS_COMPENSATION,
+    IncomeSource.ACTIVITY_SUPPORT,
+    IncomeSource.UNEMPLOYMENT_BENEFIT,
+    IncomeSource.ESTABLISHMENT_BENEFIT,
+    IncomeSource.SOCIAL_ASSISTANCE,
+)
+
+
+def public_support_percent(entries: Sequence[tuple[str, int]]) -> int:
+    """One person's public support in one phase, in percent of full time: the extents of the public support
+    sources summed, at most 100 (two benefits cannot make more than one full-year equivalent)."""
+    return min(100, sum(extent for source, extent in entries if source in PUBLIC_SUPPORT))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Public support before and after, in full-year equivalents (helårsekvivalenter), valued at
+    `yearly_cost` kronor each, against the intervention's `cost` in the year (None when unknown).
+
+    `before_percent` and `after_percent` are the sums over the participations of `public_support_percent`;
+    a full-year equivalent is 100 of them."""
+
+    participations: int
+    before_percent: int
+    after_percent: int
+    yearly_cost: Decimal
+    cost: Decimal | None
+
+    @property
+    def before(self) -> Decimal:
+        return Decimal(self.before_percent) / 100
+
+    @property
+    def after(self) -> Decimal:
+        return Decimal(self.after_percent) / 100
+
+    @property
+    def change(self) -> Decimal:
+        """The fall in public support (positive: less support after than before)."""
+        return self.before - self.after
+
+    @property
+    def value(self) -> Decimal:
+        """The fall in public support for one year, in kronor."""
+        return (self.change * self.yearly_cost).quantize(Decimal("0.01"))
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Kronor of less public support per krona the intervention cost (None without a cost)."""
+        if not self.cost:
+            return None
+        return (self.value / self.cost).quantize(Decimal("0.01"))
+
+    @property
+    def payback_years(self) -> Decimal | None:
+        """Years of the lower support it takes to equal the cost (None when support did not fall)."""
+        if not self.cost or self.value <= 0:
+            return None
+        return (self.cost / self.value).quantize(Decimal("0.1"))
+
+
+def combine_estimates(estimates: Sequence[Estimate], *, yearly_cost: Decimal) -> Estimate:
+    """The förbund's estimate from its interventions'; the cost is unknown when any of them is."""
+    costs = [e.cost for e in estimates]
+    return Estimate(
+        participations=sum(e.participations for e in estimates),
+        before_percent=sum(e.before_percent for e in estimates),
+        after_percent=sum(e.after_percent for e in estimates),
+        yearly_cost=yearly_cost,
+        cost=None if not costs or any(c is None for c in costs) else sum((c for c in costs if c), Decimal(0)),
+    )
+
+
+def cost_per_participant(cost: Decimal | None, participants: int) -> Decimal | None:
+    """Kronor per participant, to the krona; None without a cost or participants."""
+    if cost is None or participants <= 0:
+        return None
+    return (cost / participants).quantize(Decimal("1"))

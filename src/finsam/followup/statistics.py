@@ -157,11 +157,13 @@ class Statistics:
 # Aggregation in the database
 
 
-def _year_bounds(year: int) -> tuple[date, date]:
+def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _base(association_id: int | None = None) -> QuerySet[Participation]:
+def counted(association_id: int | None = None) -> QuerySet[Participation]:
+    """The participations the statistics count: in individual-level interventions, not registered by
+    mistake (optionally of one förbund)."""
     participations = Participation.objects.for_statistics().filter(
         intervention__kind=InterventionKind.INDIVIDUAL
     )
@@ -171,18 +173,18 @@ def _base(association_id: int | None = None) -> QuerySet[Participation]:
 
 
 def started_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    first, last = _year_bounds(year)
-    return _base(association_id).filter(start__gte=first, start__lte=last)
+    first, last = year_bounds(year)
+    return counted(association_id).filter(start__gte=first, start__lte=last)
 
 
 def exited_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    first, last = _year_bounds(year)
-    return _base(association_id).filter(exit__gte=first, exit__lte=last)
+    first, last = year_bounds(year)
+    return counted(association_id).filter(exit__gte=first, exit__lte=last)
 
 
 def ongoing_at_end_of(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    last = min(_year_bounds(year)[1], timezone.localdate())
-    return _base(association_id).filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gt=last))
+    last = min(year_bounds(year)[1], timezone.localdate())
+    return counted(association_id).filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gt=last))
 
 
 def _with_age_band(queryset: QuerySet[Participation]) -> QuerySet[Participation]:
@@ -435,7 +437,7 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
-    active = _base().order_by().values_list("association_id", flat=True).distinct()
+    active = counted().order_by().values_list("association_id", flat=True).distinct()
     associations = Association.objects.filter(pk__in=Subquery(active)).order_by("name")
     names_by_id = {str(pk): name for pk, name in associations.values_list("pk", "name")}
     keys = list(names_by_id) or ["-"]
@@ -472,7 +474,7 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
 def years() -> list[int]:
     """The years to choose from: from the first start on record (or this year) to this year."""
     this_year = timezone.localdate().year
-    first = _base().aggregate(first=Min("start"))["first"]
+    first = counted().aggregate(first=Min("start"))["first"]
     start = min(first.year, this_year) if first else this_year
     return list(range(this_year, start - 1, -1))
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from finsam.core.decorators import page_access
 from finsam.core.roles import Capability
 from finsam.core.suppression import TOTAL
-from finsam.followup import statistics
+from finsam.followup import economics, statistics
 from finsam.reports import charts, excel
 
 HIDDEN = "–"
@@ -62,7 +62,8 @@ DIMENSION_NAMES = {
 }
 
 
-def _year(request: HttpRequest) -> int:
+def requested_year(request: HttpRequest) -> int:
+    """The year in `?ar=`, when it is one with figures; otherwise the latest."""
     years = statistics.years()
     try:
         year = int(request.GET.get("ar", ""))
@@ -145,7 +146,27 @@ def _context(stats: statistics.Statistics) -> dict[str, Any]:
     }
 
 
-def _workbook(stats: statistics.Statistics, title: str) -> bytes:
+def _cost_sheet(economy: economics.Economy) -> excel.Sheet:
+    rows: list[list[excel.Cell]] = [
+        [row.name, row.participants, row.cost, row.cost_source_label, row.cost_per_participant]
+        for row in economy.rows
+    ]
+    total: list[excel.Cell] = [
+        _("Förbundet"),
+        economy.participants,
+        economy.total.cost,
+        "",
+        economy.cost_per_participant,
+    ]
+    headers = [_("Insats"), _("Deltagare under året"), _("Kostnad (kr)"), _("Kostnadens källa")]
+    formats = {1: excel.COUNT_FORMAT, 2: excel.MONEY_FORMAT, 4: excel.COUNT_FORMAT}
+    table = excel.Table(
+        _("Kostnad per deltagare"), [*headers, _("Kostnad per deltagare (kr)")], rows, formats, total=total
+    )
+    return excel.Sheet(title=_("Kostnad per deltagare"), heading=[_("Kostnad per deltagare")], tables=[table])
+
+
+def _workbook(stats: statistics.Statistics, title: str, economy: economics.Economy | None = None) -> bytes:
     sheets = []
     for item in stats.tables:
         shown = _display(item, f"x-{item.key}")
@@ -180,35 +201,39 @@ def _workbook(stats: statistics.Statistics, title: str) -> bytes:
     if stats.suppressed:
         heading.append(_("Antal 1–4 och uppgifter som skulle röja dem är dolda (–)."))
     sheets.insert(0, excel.Sheet(title=_("Nyckeltal"), heading=heading, tables=tables, widths=[44, 14, 10]))
+    if economy is not None:
+        sheets.append(_cost_sheet(economy))
     return excel.workbook(sheets, title=title)
 
 
 @page_access(Capability.STATISTICS_VIEW, scoped="association_id")
 def association_statistics(request: HttpRequest, association_id: int) -> HttpResponse:
     stats = statistics.association_statistics(
-        user=request.user, association_id=association_id, year=_year(request)
+        user=request.user, association_id=association_id, year=requested_year(request)
     )
-    return render(request, "followup/statistics.html", _context(stats))
+    economy = economics.association_economy(user=request.user, association_id=association_id, year=stats.year)
+    return render(request, "followup/statistics.html", {**_context(stats), "economy": economy})
 
 
 @page_access(Capability.STATISTICS_VIEW, scoped="association_id")
 def association_statistics_excel(request: HttpRequest, association_id: int) -> HttpResponse:
     stats = statistics.association_statistics(
-        user=request.user, association_id=association_id, year=_year(request)
+        user=request.user, association_id=association_id, year=requested_year(request)
     )
     assert stats.association is not None
     title = _("Statistik %(year)s – %(name)s") % {"year": stats.year, "name": stats.association.name}
-    return excel.xlsx_response(_workbook(stats, title), filename=f"statistik-{stats.year}")
+    economy = economics.association_economy(user=request.user, association_id=association_id, year=stats.year)
+    return excel.xlsx_response(_workbook(stats, title, economy), filename=f"statistik-{stats.year}")
 
 
 @page_access(Capability.STATISTICS_NATIONAL)
 def national_statistics(request: HttpRequest) -> HttpResponse:
-    stats = statistics.national_statistics(user=request.user, year=_year(request))
+    stats = statistics.national_statistics(user=request.user, year=requested_year(request))
     return render(request, "followup/statistics.html", _context(stats))
 
 
 @page_access(Capability.STATISTICS_NATIONAL)
 def national_statistics_excel(request: HttpRequest) -> HttpResponse:
-    stats = statistics.national_statistics(user=request.user, year=_year(request))
+    stats = statistics.national_statistics(user=request.user, year=requested_year(request))
     title = _("Nationell statistik %(year)s") % {"year": stats.year}
     return excel.xlsx_response(_workbook(stats, title), filename=f"nationell-statistik-{stats.year}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finsam.followup import statistics_views, views
+from finsam.followup import economics_views, statistics_views, views
 
 app_name = "followup"
 
@@ -27,6 +27,12 @@ urlpatterns = [
         association + "statistik/excel/",
         statistics_views.association_statistics_excel,
         name="statistics_association_excel",
+    ),
+    path(association + "samhallsekonomi/", economics_views.association_economy, name="economy_association"),
+    path(
+        association + "samhallsekonomi/excel/",
+        economics_views.association_economy_excel,
+        name="economy_association_excel",
     ),
     path("statistik/", statistics_views.national_statistics, name="statistics_national"),
     path("statistik/excel/", statistics_views.national_statistics_excel, name="statistics_national_excel"),
