@@ -67,6 +67,7 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
         calendar_token(w.users["association_admin"]),
         calendar_token(w.users["association_admin"]),
     ),
+    "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
     "uidb64": lambda w: ("MQ", "MQ"),
     "token": lambda w: ("set-password", "set-password"),
 }
@@ -77,6 +78,18 @@ def calendar_token(user: Any) -> str:
     from finsam.governance.services import calendar_feed_renew
 
     return current(user=user) or calendar_feed_renew(actor=user)
+
+
+def import_run_sample(association: Any) -> Any:
+    """A finished, refused import run of the association, with one error row."""
+    from finsam.followup.models import ImportRun, ImportRunError
+
+    run, created = ImportRun.objects.get_or_create(
+        association=association, defaults={"status": "refused", "error_count": 1}
+    )
+    if created:
+        ImportRunError.objects.create(run=run, row=2, column="startdatum", message="Ange ett datum.")
+    return run
 
 
 # Views of third-party apps, with the rule that applies to them.

@@ -434,6 +434,10 @@ def logins(ctx: DemoContext) -> list[tuple[str, str, str]]:
         spec.key: ctx.associations[spec.key].name for spec in ASSOCIATIONS if spec.key in ctx.associations
     }
     return [
-        (spec.username, spec.role.label, names.get(spec.association, "") if spec.association else "nationell")
+        (
+            spec.username,
+            str(spec.role.label),
+            names.get(spec.association, "") if spec.association else "nationell",
+        )
         for spec in USERS
     ]

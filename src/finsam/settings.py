@@ -274,6 +274,14 @@ FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Participant import (docs/import.md): the largest file accepted, in bytes, and how an uploaded file is
+# processed: "thread" (a background thread of the web process, the default), "task" (django.tasks, for a
+# configured task worker) or "inline" (within the upload request; the tests use it).
+IMPORT_MAX_BYTES = env_int("FINSAM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+IMPORT_RUNNER = env_str("FINSAM_IMPORT_RUNNER", "thread")
+if IMPORT_RUNNER not in {"thread", "task", "inline"}:
+    raise ImproperlyConfigured(f"FINSAM_IMPORT_RUNNER must be thread, task or inline, not {IMPORT_RUNNER!r}")
+
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.
 REMINDER_DAYS_BEFORE = env_days("FINSAM_REMINDER_DAYS_BEFORE", [30, 7])

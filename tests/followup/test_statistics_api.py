@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from openpyxl import load_workbook
 
 from finsam.core.roles import Role
@@ -142,3 +143,37 @@ def test_excel_export_has_the_tables_shown(world: Any, data: Any) -> None:
     ]
     rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=5, values_only=True) if row[0]}
     assert rows["Steget vidare"] == (7, 3, 10)
+
+
+def test_pages_workbooks_and_api_work_in_english_too(world: Any, data: Any) -> None:
+    """The category names and titles are lazy translations: every way out turns them into text."""
+    own = world.client(world.users[Role.ASSOCIATION_ADMIN])
+    national = world.client(world.users[Role.NATIONAL_VIEWER])
+    for client in (own, national):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    base = f"/uppfoljning/forbund/{world.own.pk}"
+    for client, url in (
+        (own, f"{base}/statistik/?ar=2025"),
+        (own, f"{base}/samhallsekonomi/?ar=2025"),
+        (national, "/uppfoljning/statistik/?ar=2025"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.content.decode()
+    for client, url in (
+        (own, f"{base}/statistik/excel/?ar=2025"),
+        (own, f"{base}/samhallsekonomi/excel/?ar=2025"),
+        (national, "/uppfoljning/statistik/excel/?ar=2025"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert load_workbook(io.BytesIO(response.content)).sheetnames
+    token = token_create(username=world.users[Role.ASSOCIATION_ADMIN].username, password=PASSWORD)
+    response = world.client(None).get(
+        "/api/v1/statistics?year=2025", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    names = [name for t in body["tables"] for names in t["names"].values() for name in names.values()]
+    assert names and all(isinstance(name, str) and name for name in names)
+    assert all(isinstance(t["title"], str) and t["title"] for t in body["tables"])

@@ -5,16 +5,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", "Nationell arbetsgrupp (administratör)"
-    NATIONAL_VIEWER = "national_viewer", "Nationella rådet (läsare)"
-    ASSOCIATION_ADMIN = "association_admin", "Förbundschef/administratör"
-    PARTICIPANT_COORDINATOR = "participant_coordinator", "Deltagaransvarig"
-    BOARD_MEMBER = "board_member", "Styrelseledamot"
-    AUDITOR = "auditor", "Revisor"
-    MEMBER_REPRESENTATIVE = "member_representative", "Medlemsrepresentant"
+    NATIONAL_ADMIN = "national_admin", _("Nationell arbetsgrupp (administratör)")
+    NATIONAL_VIEWER = "national_viewer", _("Nationella rådet (läsare)")
+    ASSOCIATION_ADMIN = "association_admin", _("Förbundschef/administratör")
+    PARTICIPANT_COORDINATOR = "participant_coordinator", _("Deltagaransvarig")
+    BOARD_MEMBER = "board_member", _("Styrelseledamot")
+    AUDITOR = "auditor", _("Revisor")
+    MEMBER_REPRESENTATIVE = "member_representative", _("Medlemsrepresentant")
 
 
 NATIONAL_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_VIEWER})

@@ -9,6 +9,8 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.i18n import set_language as django_set_language
 
 from finsam.core import selectors
@@ -33,18 +35,18 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 class AuditFilterForm(FinsamForm):
-    action = forms.ChoiceField(label="Händelse", required=False)
-    username = forms.CharField(label="Användare", required=False, max_length=150)
-    association = forms.ChoiceField(label="Förbund", required=False)
-    date_from = forms.DateField(label="Från och med", required=False, widget=forms.DateInput)
-    date_to = forms.DateField(label="Till och med", required=False, widget=forms.DateInput)
+    action = forms.ChoiceField(label=_("Händelse"), required=False)
+    username = forms.CharField(label=_("Användare"), required=False, max_length=150)
+    association = forms.ChoiceField(label=pgettext_lazy("ett förbund", "Förbund"), required=False)
+    date_from = forms.DateField(label=_("Från och med"), required=False, widget=forms.DateInput)
+    date_to = forms.DateField(label=_("Till och med"), required=False, widget=forms.DateInput)
 
     def __init__(
         self, *args: object, actions: list[str], associations: list[tuple[int, str]], **kwargs: object
     ):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Alla")] + [(a, a) for a in actions]
-        cast(forms.ChoiceField, self.fields["association"]).choices = [("", "Alla")] + [
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("Alla"))] + [(a, a) for a in actions]
+        cast(forms.ChoiceField, self.fields["association"]).choices = [("", _("Alla"))] + [
             (str(i), n) for i, n in associations
         ]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def _money(verbose_name: str, **options: Any) -> models.DecimalField:
@@ -20,25 +21,25 @@ def _money(verbose_name: str, **options: Any) -> models.DecimalField:
 
 
 class BudgetStatus(models.TextChoices):
-    DRAFT = "draft", "Utkast"
-    CONSULTED = "consulted", "Samråd genomfört"
-    ADOPTED = "adopted", "Fastställd"
+    DRAFT = "draft", _("Utkast")
+    CONSULTED = "consulted", _("Samråd genomfört")
+    ADOPTED = "adopted", _("Fastställd")
 
 
 class LineKind(models.TextChoices):
-    INTERVENTION = "intervention", "Insats"
-    ADMINISTRATION = "administration", "Administration"
+    INTERVENTION = "intervention", _("Insats")
+    ADMINISTRATION = "administration", _("Administration")
 
 
 class CostType(models.TextChoices):
     """Cost types of the förbund's own administration."""
 
-    PERSONNEL = "personnel", "Personalkostnader"
-    PREMISES = "premises", "Lokaler"
-    SERVICES = "services", "Köpta tjänster (ekonomi, IT, revision)"
-    BOARD = "board", "Styrelsens arvoden"
-    DEVELOPMENT = "development", "Utbildning och kompetensutveckling"
-    OTHER = "other", "Övriga kostnader"
+    PERSONNEL = "personnel", _("Personalkostnader")
+    PREMISES = "premises", _("Lokaler")
+    SERVICES = "services", _("Köpta tjänster (ekonomi, IT, revision)")
+    BOARD = "board", _("Styrelsens arvoden")
+    DEVELOPMENT = "development", _("Utbildning och kompetensutveckling")
+    OTHER = "other", _("Övriga kostnader")
 
 
 class Population(models.Model):
@@ -201,7 +202,9 @@ class BudgetLine(models.Model):
     @property
     def title(self) -> str:
         if self.kind == LineKind.ADMINISTRATION:
-            text = CostType(self.cost_type).label if self.cost_type in CostType.values else self.cost_type
+            text = (
+                str(CostType(self.cost_type).label) if self.cost_type in CostType.values else self.cost_type
+            )
             return f"{text} – {self.label}" if self.label else text
         if self.intervention is not None:
             return self.intervention.name

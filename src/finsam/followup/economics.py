@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Least
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import require
 from finsam.core.roles import Capability
@@ -30,9 +31,9 @@ OUTCOME = "outcome"
 BUDGET = "budget"
 MISSING = "missing"
 COST_SOURCES = {
-    OUTCOME: "Utfall",
-    BUDGET: "Budget (utfall saknas)",
-    MISSING: "Ingen budgetpost",
+    OUTCOME: _("Utfall"),
+    BUDGET: _("Budget (utfall saknas)"),
+    MISSING: _("Ingen budgetpost"),
 }
 
 MAX_YEARLY_COST = 10_000_000
@@ -53,7 +54,7 @@ class InterventionEconomy:
 
     @property
     def cost_source_label(self) -> str:
-        return COST_SOURCES[self.cost_source]
+        return str(COST_SOURCES[self.cost_source])
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Economy:
     def public_support_labels(self) -> list[str]:
         from finsam.followup.models import IncomeSource
 
-        return [IncomeSource(code).label for code in rules.PUBLIC_SUPPORT]
+        return [str(IncomeSource(code).label) for code in rules.PUBLIC_SUPPORT]
 
 
 def _public_percent(phase: str) -> Least:

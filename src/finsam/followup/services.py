@@ -7,7 +7,7 @@ förbund *and* an assignment to the intervention. Audit details never carry pers
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from finsam.core import audit
 from finsam.core.access import is_system, require
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
-from finsam.followup import identity, rules, selectors
+from finsam.followup import identity, import_rules, rules, selectors
 from finsam.followup.models import (
     Consent,
     ExitReason,
@@ -547,6 +547,22 @@ def _questions(association_id: int, point: str) -> dict[int, str]:
     return dict(questions.values_list("pk", "answer_kind"))
 
 
+def _store_answers(
+    participation: Participation, point: str, answered_on: date, answers: Mapping[int, int]
+) -> list[FollowUpAnswer]:
+    """The answers to the förbund's questions at one measurement point (already checked)."""
+    return FollowUpAnswer.objects.bulk_create(
+        FollowUpAnswer(
+            participation=participation,
+            question_id=question_id,
+            point=point,
+            answered_on=answered_on,
+            value=value,
+        )
+        for question_id, value in answers.items()
+    )
+
+
 @transaction.atomic
 def participation_exit(
     *,
@@ -581,16 +597,7 @@ def participation_exit(
     locked.exited_by = _user_or_none(actor)
     locked.save()
     IncomeSourceEntry.objects.bulk_create(_income_rows(locked, Phase.AFTER, income_after))
-    FollowUpAnswer.objects.bulk_create(
-        FollowUpAnswer(
-            participation=locked,
-            question_id=question_id,
-            point=MeasurementPoint.EXIT,
-            answered_on=exit,
-            value=value,
-        )
-        for question_id, value in answers.items()
-    )
+    _store_answers(locked, MeasurementPoint.EXIT, exit, answers)
     audit.record(
         actor=actor,
         action="participation.exit",
@@ -642,16 +649,7 @@ def followup_answers_record(
             Violation("R-FOLLOWUP", "Frågorna är redan besvarade för det datumet.", "answered_on")
         )
     raise_if_any(violations)
-    created = FollowUpAnswer.objects.bulk_create(
-        FollowUpAnswer(
-            participation=locked,
-            question_id=question_id,
-            point=MeasurementPoint.LATER,
-            answered_on=answered_on,
-            value=value,
-        )
-        for question_id, value in answers.items()
-    )
+    created = _store_answers(locked, MeasurementPoint.LATER, answered_on, answers)
     audit.record(
         actor=actor,
         action="followup_answer.create",
@@ -767,3 +765,172 @@ def followup_question_update(
             details={"fields": changed},
         )
     return question
+
+
+# --- import of a participant file (docs/import.md) -----------------------------------------------
+
+
+def _import_refusal(row: import_rules.ImportRow, violations: list[Violation]) -> RuleViolation:
+    return RuleViolation(
+        violations=[Violation(v.code, f"Rad {row.row}: {v.message}", v.field) for v in violations]
+    )
+
+
+def _import_batch(
+    *,
+    actor: Any,
+    association: Association,
+    batch: list[import_rules.ImportRow],
+    interventions: Mapping[int, import_rules.InterventionFacts],
+    seen: dict[bytes, int],
+    counts: dict[str, int],
+    today: date,
+) -> None:
+    user = _user_or_none(actor)
+    participants: list[Participant] = []
+    consents: list[tuple[int, date, str]] = []
+    for row in batch:
+        facts = interventions.get(row.intervention_id)
+        if facts is None:
+            raise _import_refusal(
+                row,
+                [Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")],
+            )
+        parsed, violations = import_rules.row_violations(row, intervention=facts, today=today)
+        if violations:
+            raise _import_refusal(row, violations)
+        hashed = identity.keyed_hash(parsed.normalised) if parsed is not None else None
+        if hashed is not None:
+            key = bytes.fromhex(hashed) + row.intervention_id.to_bytes(8, "big")
+            if key in seen:
+                raise _import_refusal(
+                    row,
+                    [
+                        Violation(
+                            "R-DUPLICATE",
+                            f"Personen finns redan på rad {seen[key]} för samma insats.",
+                            "identity_number",
+                        )
+                    ],
+                )
+            seen[key] = row.row
+            assert row.consent_given_on is not None  # row_violations requires it with an identity
+            consents.append((len(participants), row.consent_given_on, row.consent_form_version.strip()))
+        participants.append(
+            Participant(
+                association=association,
+                intervention_id=row.intervention_id,
+                registration=row.registration,
+                identity_ciphertext=identity.encrypt(parsed.normalised) if parsed else None,
+                identity_hash=hashed,
+                sex=parsed.sex if parsed else row.sex,
+                birth_year=parsed.birth_date.year if parsed else None,
+                start_year=row.start.year,
+                registered_on=today,
+                registered_by=user,
+            )
+        )
+        counts[row.registration] = counts.get(row.registration, 0) + 1
+    try:
+        Participant.objects.bulk_create(participants)
+    except IntegrityError as exc:  # registered by someone else since the file was checked
+        raise RuleViolation(
+            "R-DUPLICATE",
+            "En person i filen har registrerats som deltagare i insatsen under inläsningen. "
+            "Ingenting har sparats; läs in filen igen.",
+            "identity_number",
+        ) from exc
+    Consent.objects.bulk_create(
+        Consent(
+            participant=participants[index],
+            given_on=given_on,
+            form_version=version,
+            recorded_by=user,
+        )
+        for index, given_on, version in consents
+    )
+    participations = Participation.objects.bulk_create(
+        Participation(
+            association=association,
+            intervention_id=row.intervention_id,
+            participant=participant,
+            start=row.start,
+            exit=row.exit,
+            exit_reason=row.exit_reason if row.exit else "",
+            employment_before=row.employment_before,
+            employment_after=row.employment_after if row.exit else "",
+            education_level=row.education_level,
+            started_by=user,
+            exited_by=user if row.exit else None,
+        )
+        for participant, row in zip(participants, batch, strict=True)
+    )
+    IncomeSourceEntry.objects.bulk_create(
+        entry
+        for participation, row in zip(participations, batch, strict=True)
+        for entry in (
+            *_income_rows(participation, Phase.BEFORE, row.income_before),
+            *(_income_rows(participation, Phase.AFTER, row.income_after) if row.exit else ()),
+        )
+    )
+    counts["participants"] += len(batch)
+    counts["exited"] += sum(1 for row in batch if row.exit)
+
+
+@transaction.atomic
+def participants_import(
+    *,
+    actor: Any,
+    association: Association,
+    rows: Iterable[import_rules.ImportRow],
+    today: date | None = None,
+    batch_size: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Registers a participant with one participation per row, in batches (bulk inserts), all or
+    nothing: every row is checked again by `import_rules.row_violations`, and the first refusal (or a
+    person twice in the same intervention) rolls back everything. `rows` is consumed once, as a stream.
+    The actor needs the participant_coordinator role in the förbund and an assignment to each row's
+    intervention, as for a single registration. One audit entry with the counts, no personal data.
+    Returns the counts: participants, identified, anonymous, protected, exited."""
+    day = _today(today)
+    require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    interventions = {
+        i.pk: import_rules.InterventionFacts(id=i.pk, kind=i.kind, start=i.start, end=i.end, coordinated=True)
+        for i in intervention_selectors.coordinated_interventions(user=actor, association_id=association.pk)
+    }
+    counts = {"participants": 0, "identified": 0, "anonymous": 0, "protected": 0, "exited": 0}
+    seen: dict[bytes, int] = {}
+    used: set[int] = set()
+    batch: list[import_rules.ImportRow] = []
+
+    def flush() -> None:
+        _import_batch(
+            actor=actor,
+            association=association,
+            batch=batch,
+            interventions=interventions,
+            seen=seen,
+            counts=counts,
+            today=day,
+        )
+        batch.clear()
+        if progress is not None:
+            progress(counts["participants"])
+
+    for row in rows:
+        batch.append(row)
+        used.add(row.intervention_id)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    if not counts["participants"]:
+        raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+    audit.record(
+        actor=actor,
+        action="participant.import",
+        association_id=association.pk,
+        details={**counts, "interventions": sorted(used)},
+    )
+    return counts

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -44,6 +44,8 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finsam.core.access import require
 from finsam.core.roles import Capability
@@ -67,8 +69,11 @@ from finsam.followup.models import (
 from finsam.interventions.models import Intervention, InterventionKind
 from finsam.registry.models import Association, Member, PartyKind
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 UNKNOWN = "unknown"
-UNKNOWN_LABEL = "Uppgift saknas"
+UNKNOWN_LABEL = gettext_lazy("Uppgift saknas")
 
 SEXES = tuple(Sex.values)
 SEX_LABELS = dict(Sex.choices)
@@ -87,16 +92,22 @@ INCOME = (*IncomeSource.values, UNKNOWN)
 INCOME_LABELS = {**dict(IncomeSource.choices), UNKNOWN: UNKNOWN_LABEL}
 
 # Duration bands: (code, label, first day of the next band); the last band is open.
-DURATION_BANDS: tuple[tuple[str, str, int | None], ...] = (
-    ("0-3", "Under 3 månader", 91),
-    ("3-6", "3–6 månader", 183),
-    ("6-12", "6–12 månader", 366),
-    ("12-24", "1–2 år", 731),
-    ("24-", "Över 2 år", None),
+DURATION_BANDS: tuple[tuple[str, _StrOrPromise, int | None], ...] = (
+    ("0-3", gettext_lazy("Under 3 månader"), 91),
+    ("3-6", gettext_lazy("3–6 månader"), 183),
+    ("6-12", gettext_lazy("6–12 månader"), 366),
+    ("12-24", gettext_lazy("1–2 år"), 731),
+    ("24-", gettext_lazy("Över 2 år"), None),
 )
 DURATION_LABELS = {code: label for code, label, _ in DURATION_BANDS}
 
-SUPPRESSED_TEXT = "Dold: färre än 5 deltaganden, eller dold för att skydda en annan dold uppgift."
+# Display names of a table's categories: dimension → category code → name (a lazy translation for the
+# choices and the constants above).
+Names = Mapping[str, Mapping[str, "_StrOrPromise"]]
+
+SUPPRESSED_TEXT = gettext_lazy(
+    "Dold: färre än 5 deltaganden, eller dold för att skydda en annan dold uppgift."
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -105,12 +116,13 @@ SUPPRESSED_TEXT = "Dold: färre än 5 deltaganden, eller dold för att skydda en
 
 @dataclass(frozen=True)
 class StatisticsTable:
-    """One published table: its cells (suppressed or not) and the display names of its categories."""
+    """One published table: its cells (suppressed or not) and the display names of its categories (lazy
+    translations among them: `name` gives the text in the active language)."""
 
     key: str
     title: str
     table: SuppressedTable
-    names: dict[str, dict[str, str]]  # dimension → category code → display name
+    names: Names
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -118,8 +130,8 @@ class StatisticsTable:
 
     def name(self, dimension: str, code: str) -> str:
         if code == TOTAL:
-            return "Totalt"
-        return self.names.get(dimension, {}).get(code, code)
+            return _("Totalt")
+        return str(self.names.get(dimension, {}).get(code, code))
 
 
 @dataclass(frozen=True)
@@ -300,9 +312,7 @@ def _share(
     return round(100 * sum(p for p in parts if p is not None) / total, 1)
 
 
-def _exit_tables(
-    exited: QuerySet[Participation], first: Table
-) -> tuple[list[Table], dict[str, dict[str, dict[str, str]]]]:
+def _exit_tables(exited: QuerySet[Participation], first: Table) -> tuple[list[Table], dict[str, Names]]:
     """The tables about the participations exited in the year (they share their grand total)."""
     outcome = _two_way(
         "employment_after", "sex", OUTCOMES, SEXES, _grouped(exited, "employment_after", "participant__sex")
@@ -314,7 +324,7 @@ def _exit_tables(
         [code for code, _, _ in DURATION_BANDS],
         _grouped(exited.annotate(band=_duration_band()), "band"),
     )
-    names = {
+    names: dict[str, Names] = {
         "outcome": {"employment_after": OUTCOME_LABELS, "sex": SEX_LABELS},
         "income": {"income_before": INCOME_LABELS, "income_after": INCOME_LABELS},
         "duration": {"duration": DURATION_LABELS},
@@ -338,11 +348,14 @@ def _figures(
     shown_total = _shown(exited_table, TOTAL, TOTAL)
     mean, median = duration_days(exited) if shown_total else (None, None)
     return [
-        Figure("work_or_studies", "Andel i arbete eller studier vid avslut", share, "%"),
+        Figure("work_or_studies", _("Andel i arbete eller studier vid avslut"), share, "%"),
         Figure(
-            "mean_days", "Genomsnittlig tid i insatsen", None if mean is None else round(mean, 1), "dagar"
+            "mean_days",
+            _("Genomsnittlig tid i insatsen"),
+            None if mean is None else round(mean, 1),
+            _("dagar"),
         ),
-        Figure("median_days", "Mediantid i insatsen", median, "dagar"),
+        Figure("median_days", _("Mediantid i insatsen"), median, _("dagar")),
     ]
 
 
@@ -361,7 +374,7 @@ def association_statistics(*, user: Any, association_id: int, year: int) -> Stat
         raise Http404
     interventions = _intervention_names(association_id)
     groups = list(interventions) or ["-"]
-    names = {"intervention": interventions, "sex": SEX_LABELS}
+    names: Names = {"intervention": interventions, "sex": SEX_LABELS}
     started = started_in(year, association_id)
     exited = exited_in(year, association_id)
     started_by_intervention = _by_sex(started, "intervention_id", groups)
@@ -379,18 +392,18 @@ def association_statistics(*, user: Any, association_id: int, year: int) -> Stat
     published += _publish([started_by_age], suppress=False)
     published += _publish([ongoing], suppress=False)
     published += _publish(exit_tables, suppress=False)
-    titles = [
-        ("started", "Påbörjade deltaganden per insats och kön", names),
+    titles: list[tuple[str, str, Names]] = [
+        ("started", _("Påbörjade deltaganden per insats och kön"), names),
         (
             "started_age",
-            "Påbörjade deltaganden per åldersgrupp och kön",
+            _("Påbörjade deltaganden per åldersgrupp och kön"),
             {"age_band": {UNKNOWN: UNKNOWN_LABEL}, "sex": SEX_LABELS},
         ),
-        ("ongoing", "Pågående deltaganden vid årets slut per insats och kön", names),
-        ("exited", "Avslutade deltaganden per insats och kön", names),
-        ("outcome", "Sysselsättning vid avslut", exit_names["outcome"]),
-        ("income", "Huvudsaklig försörjning före och efter (avslutade deltaganden)", exit_names["income"]),
-        ("duration", "Tid i insatsen (avslutade deltaganden)", exit_names["duration"]),
+        ("ongoing", _("Pågående deltaganden vid årets slut per insats och kön"), names),
+        ("exited", _("Avslutade deltaganden per insats och kön"), names),
+        ("outcome", _("Sysselsättning vid avslut"), exit_names["outcome"]),
+        ("income", _("Huvudsaklig försörjning före och efter (avslutade deltaganden)"), exit_names["income"]),
+        ("duration", _("Tid i insatsen (avslutade deltaganden)"), exit_names["duration"]),
     ]
     tables = [
         StatisticsTable(key, title, table, table_names)
@@ -451,14 +464,14 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
     exit_tables, exit_names = _exit_tables(exited, exited_by_association)
     exit_tables[1] = _outcome_one_way(exited)
     published = _publish(started_tables, suppress=True) + _publish(exit_tables, suppress=True)
-    association_names = {"association": names_by_id, "sex": SEX_LABELS}
-    titles = [
-        ("started", "Påbörjade deltaganden per förbund och kön", association_names),
-        ("started_age", "Påbörjade deltaganden per åldersgrupp", {"age_band": {UNKNOWN: UNKNOWN_LABEL}}),
-        ("exited", "Avslutade deltaganden per förbund och kön", association_names),
-        ("outcome", "Sysselsättning vid avslut", {"employment_after": OUTCOME_LABELS}),
-        ("income", "Huvudsaklig försörjning före och efter (avslutade deltaganden)", exit_names["income"]),
-        ("duration", "Tid i insatsen (avslutade deltaganden)", exit_names["duration"]),
+    association_names: Names = {"association": names_by_id, "sex": SEX_LABELS}
+    titles: list[tuple[str, str, Names]] = [
+        ("started", _("Påbörjade deltaganden per förbund och kön"), association_names),
+        ("started_age", _("Påbörjade deltaganden per åldersgrupp"), {"age_band": {UNKNOWN: UNKNOWN_LABEL}}),
+        ("exited", _("Avslutade deltaganden per förbund och kön"), association_names),
+        ("outcome", _("Sysselsättning vid avslut"), {"employment_after": OUTCOME_LABELS}),
+        ("income", _("Huvudsaklig försörjning före och efter (avslutade deltaganden)"), exit_names["income"]),
+        ("duration", _("Tid i insatsen (avslutade deltaganden)"), exit_names["duration"]),
     ]
     tables = [
         StatisticsTable(key, title, table, table_names)

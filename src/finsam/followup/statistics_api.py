@@ -85,7 +85,10 @@ def _out(stats: statistics.Statistics) -> dict[str, Any]:
                 "key": t.key,
                 "title": t.title,
                 "dimensions": list(t.dimensions),
-                "names": t.names,
+                "names": {
+                    dimension: {code: str(name) for code, name in names.items()}
+                    for dimension, names in t.names.items()
+                },
                 "cells": cells(t.table),
             }
             for t in stats.tables

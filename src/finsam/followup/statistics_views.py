@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from finsam.core.decorators import page_access
 from finsam.core.roles import Capability
@@ -51,15 +52,19 @@ class DisplayTable:
 
 
 DIMENSION_NAMES = {
-    "intervention": "Insats",
-    "association": "Förbund",
-    "age_band": "Åldersgrupp",
-    "employment_after": "Sysselsättning efter",
-    "income_before": "Försörjning före",
-    "income_after": "Försörjning efter",
-    "duration": "Tid i insatsen",
-    "sex": "Kön",
+    "intervention": gettext_lazy("Insats"),
+    "association": pgettext_lazy("ett förbund", "Förbund"),
+    "age_band": gettext_lazy("Åldersgrupp"),
+    "employment_after": gettext_lazy("Sysselsättning efter"),
+    "income_before": gettext_lazy("Försörjning före"),
+    "income_after": gettext_lazy("Försörjning efter"),
+    "duration": gettext_lazy("Tid i insatsen"),
+    "sex": gettext_lazy("Kön"),
 }
+
+
+def _dimension_name(dimension: str) -> str:
+    return str(DIMENSION_NAMES.get(dimension, dimension))
 
 
 def requested_year(request: HttpRequest) -> int:
@@ -118,7 +123,7 @@ def _display(item: statistics.StatisticsTable, chart_id: str) -> DisplayTable:
             "Liggande stapeldiagram: antal per %(dimension)s. Dolda uppgifter visas som ett streck. "
             "Samma siffror finns i tabellen bredvid."
         )
-        % {"dimension": _(DIMENSION_NAMES.get(dimension, dimension)).lower()},
+        % {"dimension": _dimension_name(dimension).lower()},
         categories=[label for label, _ in chart_rows],
         series=[(name, [None if v is None else Decimal(v) for v in values]) for name, values in series],
         format_value=_count,
@@ -126,7 +131,7 @@ def _display(item: statistics.StatisticsTable, chart_id: str) -> DisplayTable:
     return DisplayTable(
         key=item.key,
         title=item.title,
-        row_heading=_(DIMENSION_NAMES.get(dimension, dimension)),
+        row_heading=_dimension_name(dimension),
         columns=columns,
         rows=rows,
         chart=chart,
@@ -142,7 +147,7 @@ def _context(stats: statistics.Statistics) -> dict[str, Any]:
         "stats": stats,
         "tables": [_display(item, f"chart-{item.key}") for item in stats.tables],
         "years": statistics.years(),
-        "hidden_text": _(statistics.SUPPRESSED_TEXT),
+        "hidden_text": str(statistics.SUPPRESSED_TEXT),
     }
 
 

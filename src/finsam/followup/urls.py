@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finsam.followup import economics_views, statistics_views, views
+from finsam.followup import economics_views, import_views, national_report_views, statistics_views, views
 
 app_name = "followup"
 
@@ -12,6 +12,21 @@ urlpatterns = [
     path(association + "deltagare/", views.participant_list, name="participant_list"),
     path(association + "deltagare/ny/", views.participant_register, name="participant_register"),
     path(association + "validera/", views.validate, name="validate"),
+    path(association + "deltagare/inlasning/", import_views.import_upload, name="import_upload"),
+    path(
+        association + "deltagare/inlasning/mall.csv",
+        import_views.import_template,
+        {"kind": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        association + "deltagare/inlasning/mall.xlsx",
+        import_views.import_template,
+        {"kind": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path("inlasning/<int:import_run_id>/", import_views.import_run, name="import_run"),
+    path("inlasning/<int:import_run_id>/fel.csv", import_views.import_run_report, name="import_run_report"),
     path(association + "fragor/", views.question_list, name="question_list"),
     path(association + "fragor/ny/", views.question_create, name="question_create"),
     path("fragor/<int:question_id>/andra/", views.question_edit, name="question_edit"),
@@ -36,4 +51,24 @@ urlpatterns = [
     ),
     path("statistik/", statistics_views.national_statistics, name="statistics_national"),
     path("statistik/excel/", statistics_views.national_statistics_excel, name="statistics_national_excel"),
+    path(
+        association + "nationell-rapport/", national_report_views.association_report, name="national_report"
+    ),
+    path(
+        association + "nationell-rapport/excel/",
+        national_report_views.association_excel,
+        name="national_report_excel",
+    ),
+    path(
+        association + "nationell-rapport/csv/",
+        national_report_views.association_csv,
+        name="national_report_csv",
+    ),
+    path("nationell-rapport/", national_report_views.national, name="national_report_national"),
+    path(
+        "nationell-rapport/excel/",
+        national_report_views.national_excel,
+        name="national_report_national_excel",
+    ),
+    path("nationell-rapport/csv/", national_report_views.national_csv, name="national_report_national_csv"),
 ]

@@ -14,39 +14,41 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
-    BOARD = "board_meeting", "Styrelsemöte"
-    MEMBER_CONSULTATION = "member_consultation", "Medlemssamråd"
-    NATIONAL_COUNCIL = "national_council", "Nationella rådet"
-    WORKING_GROUP = "working_group", "Nationella arbetsgruppen"
+    BOARD = "board_meeting", _("Styrelsemöte")
+    MEMBER_CONSULTATION = "member_consultation", _("Medlemssamråd")
+    NATIONAL_COUNCIL = "national_council", _("Nationella rådet")
+    WORKING_GROUP = "working_group", _("Nationella arbetsgruppen")
 
 
 class ConsultationKind(models.TextChoices):
-    ANNUAL = "annual", "Årligt medlemssamråd"
-    BUDGET = "budget", "Budgetsamråd"
+    ANNUAL = "annual", _("Årligt medlemssamråd")
+    BUDGET = "budget", pgettext_lazy("slag av samråd", "Budgetsamråd")
 
 
 class Capacity(models.TextChoices):
-    MEMBER_REPRESENTATIVE = "member_representative", "Medlemsrepresentant"
-    CHAIR = "chair", "Ordförande"
-    BOARD_MEMBER = "board_member", "Styrelseledamot"
-    DIRECTOR = "director", "Förbundschef"
-    OTHER = "other", "Övrig"
+    MEMBER_REPRESENTATIVE = "member_representative", _("Medlemsrepresentant")
+    CHAIR = "chair", _("Ordförande")
+    BOARD_MEMBER = "board_member", _("Styrelseledamot")
+    DIRECTOR = "director", _("Förbundschef")
+    OTHER = "other", pgettext_lazy("i egenskap av", "Övrig")
 
 
 class MinutesStatus(models.TextChoices):
-    DRAFT = "draft", "Utkast"
-    CHECKED = "checked", "Justerat"
-    LOCKED = "locked", "Låst"
+    DRAFT = "draft", _("Utkast")
+    CHECKED = "checked", pgettext_lazy("protokoll", "Justerat")
+    LOCKED = "locked", _("Låst")
 
 
 class DocumentKind(models.TextChoices):
-    ANNUAL_REPORT = "annual_report", "Årsredovisning (bokslut)"
-    ACTIVITY_REPORT = "activity_report", "Verksamhetsberättelse"
-    AUDIT_REPORT = "audit_report", "Revisionsberättelse"
-    OTHER = "other", "Övrigt underlag"
+    ANNUAL_REPORT = "annual_report", _("Årsredovisning (bokslut)")
+    ACTIVITY_REPORT = "activity_report", _("Verksamhetsberättelse")
+    AUDIT_REPORT = "audit_report", _("Revisionsberättelse")
+    OTHER = "other", _("Övrigt underlag")
 
 
 class Meeting(models.Model):
@@ -151,7 +153,7 @@ class MeetingParticipant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return Capacity(self.capacity).label
+        return str(Capacity(self.capacity).label)
 
 
 class AgendaItem(models.Model):

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from finsam.core import audit
 from finsam.core.access import SYSTEM, require, scope_for
@@ -121,11 +122,18 @@ def samrad_agenda() -> list[AgendaInput]:
     return [AgendaInput(title, number) for number, title in enumerate(rules.SAMRAD_AGENDA, start=1)]
 
 
+def _stored_label(label: object) -> str:
+    """A choice label written into a stored text: in the default language (Swedish), whatever language
+    the user reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
 def default_title(kind: str, consultation_kind: str, day: date) -> str:
     if kind == MeetingKind.MEMBER_CONSULTATION:
         label = "Budgetsamråd" if consultation_kind == "budget" else "Medlemssamråd"
     else:
-        label = MeetingKind(kind).label if kind in MeetingKind.values else "Möte"
+        label = _stored_label(MeetingKind(kind).label) if kind in MeetingKind.values else "Möte"
     return f"{label} {day:%Y-%m-%d}"
 
 
@@ -691,7 +699,7 @@ def document_upload(
             year=year,
             kind=kind,
             member=member,
-            title=title.strip() or f"{DocumentKind(kind).label} {year}",
+            title=title.strip() or f"{_stored_label(DocumentKind(kind).label)} {year}",
             file=stored,
             filename=filename,
             content_type=content_type,

@@ -10,17 +10,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InterventionKind(models.TextChoices):
-    INDIVIDUAL = "individual", "Individinriktad"
-    STRUCTURAL = "structural", "Strukturövergripande"
+    INDIVIDUAL = "individual", _("Individinriktad")
+    STRUCTURAL = "structural", _("Strukturövergripande")
 
 
 class InterventionStatus(models.TextChoices):
-    PLANNED = "planned", "Planerad"
-    ACTIVE = "active", "Pågående"
-    ENDED = "ended", "Avslutad"
+    PLANNED = "planned", pgettext_lazy("insatsens status", "Planerad")
+    ACTIVE = "active", pgettext_lazy("insatsens status", "Pågående")
+    ENDED = "ended", pgettext_lazy("insatsens status", "Avslutad")
 
 
 class Intervention(models.Model):

@@ -12,24 +12,25 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class PartyKind(models.TextChoices):
-    FK = "fk", "Försäkringskassan"
-    AF = "af", "Arbetsförmedlingen"
-    REGION = "region", "Region"
-    MUNICIPALITY = "municipality", "Kommun"
+    FK = "fk", _("Försäkringskassan")
+    AF = "af", _("Arbetsförmedlingen")
+    REGION = "region", _("Region")
+    MUNICIPALITY = "municipality", _("Kommun")
 
 
 class SeatRole(models.TextChoices):
-    MEMBER = "member", "Ledamot"
-    DEPUTY = "deputy", "Ersättare"
+    MEMBER = "member", _("Ledamot")
+    DEPUTY = "deputy", _("Ersättare")
 
 
 class SplitKey(models.TextChoices):
-    POPULATION = "population", "Efter folkmängd"
-    EQUAL = "equal", "Lika delar"
-    FIXED = "fixed", "Fasta procentsatser"
+    POPULATION = "population", _("Efter folkmängd")
+    EQUAL = "equal", _("Lika delar")
+    FIXED = "fixed", _("Fasta procentsatser")
 
 
 class Region(models.Model):
@@ -139,7 +140,7 @@ class Member(models.Model):
             return self.region.name
         if self.kind == PartyKind.MUNICIPALITY and self.municipality is not None:
             return self.municipality.name
-        return PartyKind(self.kind).label
+        return str(PartyKind(self.kind).label)
 
     @property
     def code(self) -> str:

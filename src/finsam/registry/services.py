@@ -10,9 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils import translation
 
 from finsam.core import audit
 from finsam.core.access import require, scope_for
@@ -184,7 +186,9 @@ def _member_violations(
     candidate = rules.Period(joined, left)
     if rules.first_overlap(candidate, [rules.Period(m.joined, m.left) for m in same]):
         if kind in (PartyKind.FK, PartyKind.AF):
-            message = f"{PartyKind(kind).label} är redan medlem i förbundet under den perioden (R-MEMBERS)."
+            with translation.override(settings.LANGUAGE_CODE):  # the rules' messages are Swedish
+                party = str(PartyKind(kind).label)
+            message = f"{party} är redan medlem i förbundet under den perioden (R-MEMBERS)."
         else:
             message = "Parten är redan medlem i förbundet under den perioden."
         violations.append(Violation("R-MEMBERS", message, "kind"))
