@@ -24,6 +24,14 @@ from finsam.followup.models import (
     Sex,
 )
 
+# The codes of the choices, computed once: `TextChoices.values` builds a new list at every call, and the
+# rules run for every row of an import.
+SEX_CODES = frozenset(Sex.values)
+INCOME_CODES = frozenset(IncomeSource.values)
+EMPLOYMENT_CODES = frozenset(EmploymentStatus.values)
+EDUCATION_CODES = frozenset(EducationLevel.values)
+EXIT_REASON_CODES = frozenset(ExitReason.values)
+
 # --- identity numbers ---------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^(\d{6}|\d{8})([-+]?)(\d{4})$")
@@ -144,7 +152,7 @@ def registration_violations(
                     "identity_number",
                 )
             )
-        if sex not in Sex.values:
+        if sex not in SEX_CODES:
             violations.append(Violation("R-REQUIRED", "Ange kön.", "sex"))
     else:
         violations.append(
@@ -174,7 +182,7 @@ def income_violations(entries: Sequence[tuple[str, int]], *, field: str) -> list
             )
         ]
     sources = [source for source, _ in entries]
-    if any(source not in IncomeSource.values for source in sources):
+    if any(source not in INCOME_CODES for source in sources):
         return [Violation("R-FOLLOWUP", "Okänd försörjningskälla.", field)]
     if any(extent not in EXTENTS for _, extent in entries):
         return [Violation("R-FOLLOWUP", "Omfattningen ska vara 25, 50, 75 eller 100 %.", field)]
@@ -235,9 +243,9 @@ def start_violations(
                 "R-FOLLOWUP", f"Startdatum måste ligga efter förra avslutet ({last:%Y-%m-%d}).", "start"
             )
         )
-    if employment_before not in EmploymentStatus.values:
+    if employment_before not in EMPLOYMENT_CODES:
         violations.append(Violation("R-FOLLOWUP", "Ange sysselsättning före insatsen.", "employment_before"))
-    if education_level not in EducationLevel.values:
+    if education_level not in EDUCATION_CODES:
         violations.append(Violation("R-FOLLOWUP", "Ange utbildningsnivå.", "education_level"))
     violations += income_violations(income_before, field="income_before")
     return violations
@@ -266,10 +274,10 @@ def exit_violations(
         )
     if exit > today:
         violations.append(Violation("R-FOLLOWUP", "Avslutsdatum kan inte ligga i framtiden.", "exit"))
-    if exit_reason not in ExitReason.values:
+    if exit_reason not in EXIT_REASON_CODES:
         violations.append(Violation("R-FOLLOWUP", "Ange avslutsorsak.", "exit_reason"))
     elif exit_reason != ExitReason.REGISTERED_BY_MISTAKE:
-        if employment_after not in EmploymentStatus.values:
+        if employment_after not in EMPLOYMENT_CODES:
             violations.append(
                 Violation("R-FOLLOWUP", "Ange sysselsättning efter insatsen.", "employment_after")
             )

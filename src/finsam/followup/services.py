@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from finsam.core import audit
 from finsam.core.access import is_system, require
+from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.followup import identity, import_rules, rules, selectors
@@ -832,7 +833,7 @@ def _import_batch(
         )
         counts[row.registration] = counts.get(row.registration, 0) + 1
     try:
-        Participant.objects.bulk_create(participants)
+        insert_many(Participant, participants)
     except IntegrityError as exc:  # registered by someone else since the file was checked
         raise RuleViolation(
             "R-DUPLICATE",
@@ -840,38 +841,47 @@ def _import_batch(
             "Ingenting har sparats; läs in filen igen.",
             "identity_number",
         ) from exc
-    Consent.objects.bulk_create(
-        Consent(
-            participant=participants[index],
-            given_on=given_on,
-            form_version=version,
-            recorded_by=user,
-        )
-        for index, given_on, version in consents
+    insert_many(
+        Consent,
+        [
+            Consent(
+                participant=participants[index],
+                given_on=given_on,
+                form_version=version,
+                recorded_by=user,
+            )
+            for index, given_on, version in consents
+        ],
     )
-    participations = Participation.objects.bulk_create(
-        Participation(
-            association=association,
-            intervention_id=row.intervention_id,
-            participant=participant,
-            start=row.start,
-            exit=row.exit,
-            exit_reason=row.exit_reason if row.exit else "",
-            employment_before=row.employment_before,
-            employment_after=row.employment_after if row.exit else "",
-            education_level=row.education_level,
-            started_by=user,
-            exited_by=user if row.exit else None,
-        )
-        for participant, row in zip(participants, batch, strict=True)
+    participations = insert_many(
+        Participation,
+        [
+            Participation(
+                association=association,
+                intervention_id=row.intervention_id,
+                participant=participant,
+                start=row.start,
+                exit=row.exit,
+                exit_reason=row.exit_reason if row.exit else "",
+                employment_before=row.employment_before,
+                employment_after=row.employment_after if row.exit else "",
+                education_level=row.education_level,
+                started_by=user,
+                exited_by=user if row.exit else None,
+            )
+            for participant, row in zip(participants, batch, strict=True)
+        ],
     )
-    IncomeSourceEntry.objects.bulk_create(
-        entry
-        for participation, row in zip(participations, batch, strict=True)
-        for entry in (
-            *_income_rows(participation, Phase.BEFORE, row.income_before),
-            *(_income_rows(participation, Phase.AFTER, row.income_after) if row.exit else ()),
-        )
+    insert_many(
+        IncomeSourceEntry,
+        [
+            entry
+            for participation, row in zip(participations, batch, strict=True)
+            for entry in (
+                *_income_rows(participation, Phase.BEFORE, row.income_before),
+                *(_income_rows(participation, Phase.AFTER, row.income_after) if row.exit else ()),
+            )
+        ],
     )
     counts["participants"] += len(batch)
     counts["exited"] += sum(1 for row in batch if row.exit)
