@@ -519,6 +519,19 @@ def test_the_purge_command_runs_for_the_scheduler_and_uses_the_setting(fu: Any, 
 
 
 @pytest.mark.django_db
+def test_the_daily_task_purges_identities_past_the_retention_time(fu: Any, settings: Any) -> None:
+    from finsam.followup.tasks import purge_identities
+
+    settings.IDENTITY_RETENTION_YEARS = 1
+    participant = make_participant(fu.x)
+    exit_participation(make_participation(participant, start=date(2021, 1, 1)), exit=date(2022, 1, 1))
+    assert purge_identities.call() == {"removed": 1}
+    participant.refresh_from_db()
+    assert participant.identity_hash is None
+    assert purge_identities.call() == {"removed": 0}
+
+
+@pytest.mark.django_db
 def test_only_the_system_runs_the_purge(fu: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.participant_identities_purge(
