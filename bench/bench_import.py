@@ -1,0 +1,207 @@
+"""The participant import (`finsam import-participants`, docs/import.md) against the floor: the same rows
+loaded with one PostgreSQL `COPY` (on SQLite, which has no COPY: one `executemany` in one transaction)
+into a table with the file's columns, typed.
+
+The application side is what the command does: count the rows, the validation pass (parse, R-CONSENT
+and R-FOLLOWUP rules, keyed hash, duplicates in the file and in the database), and the write pass
+(parse again, check again, encrypt, bulk inserts of participants, consents, participations and income
+sources in one transaction). The floor does none of the checking and writes one table instead of four;
+the ratio says what all of that costs per row.
+
+    python bench/bench_import.py [--rows N]      (default 200 000; FINSAM_TEST_DATABASE_URL for PostgreSQL)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from _common import environment, test_database, write_section
+
+FLOOR_TABLE = """
+CREATE TABLE bench_import_floor (
+    intervention varchar(200), registration varchar(40), identity_number varchar(20),
+    consent_given_on date, consent_form_version varchar(40), sex varchar(10), start date,
+    education_level varchar(40), employment_before varchar(40), income_before varchar(200),
+    exit date, exit_reason varchar(40), employment_after varchar(40), income_after varchar(200)
+)
+"""
+
+
+def _n(value: float) -> str:
+    """1 234 567: thousands separated by a space, as in the rest of the report."""
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def identity_number(birth: date, serial: int) -> str:
+    from stdnum import luhn
+
+    body = f"{birth:%y%m%d}{serial:03d}"
+    return f"{birth:%Y%m%d}-{serial:03d}{luhn.calc_check_digit(body)}"
+
+
+def write_file(path: Path, rows: int, intervention: str) -> dict[str, int]:
+    """A file like a förbund's: 60 % with personnummer, 40 % anonymous, a third of them exited."""
+    from finsam.followup.importing import HEADERS
+
+    rng = random.Random(20260101)
+    people = iter(
+        (date(1950, 1, 1) + timedelta(days=day), serial)
+        for serial in range(0, 1000, 7)
+        for day in rng.sample(range(20_000), 20_000)
+    )
+    sources = [
+        "sickness_benefit:75|salary:25",
+        "social_assistance:100",
+        "activity_compensation:100",
+        "none:100",
+    ]
+    mix = {"identified": 0, "anonymous": 0, "exited": 0}
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for _ in range(rows):
+            start = date(2021, 1, 4) + timedelta(days=rng.randrange(1200))
+            identified = rng.random() < 0.6
+            exited = rng.random() < 0.33
+            mix["identified" if identified else "anonymous"] += 1
+            mix["exited"] += exited
+            birth, serial = next(people)
+            writer.writerow(
+                [
+                    intervention,
+                    "identified" if identified else "anonymous",
+                    identity_number(birth, serial) if identified else "",
+                    start.isoformat() if identified else "",
+                    "FK 9443 v3" if identified else "",
+                    "" if identified else rng.choice(["woman", "man"]),
+                    start.isoformat(),
+                    rng.choice(["primary", "upper_secondary", "post_secondary", "unknown"]),
+                    rng.choice(["none", "seeking_work", "studies"]),
+                    rng.choice(sources),
+                    (start + timedelta(days=60 + rng.randrange(200))).isoformat() if exited else "",
+                    rng.choice(["work", "studies", "completed"]) if exited else "",
+                    "work" if exited else "",
+                    "salary:100" if exited else "",
+                ]
+            )
+    return mix
+
+
+def through_application(path: Path, association: Any) -> dict[str, float]:
+    from finsam.core.access import SYSTEM
+    from finsam.followup import importing
+
+    started = time.perf_counter()
+    source = importing.ImportFile(path)
+    total = source.count()
+    counted = time.perf_counter()
+    context = importing.context_for(actor=SYSTEM, association=association)
+    rows, errors = importing.validate(source, context=context)
+    validated = time.perf_counter()
+    assert not errors, errors[:5]
+    assert rows == total
+    counts = importing.write(source, actor=SYSTEM, context=context)
+    written = time.perf_counter()
+    assert counts["participants"] == rows
+    return {
+        "count": counted - started,
+        "validate": validated - counted,
+        "write": written - validated,
+        "total": written - started,
+    }
+
+
+def through_floor(path: Path) -> float:
+    """Best of three loads into an emptied table."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_TABLE)
+    best = float("inf")
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM bench_import_floor")
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                copy_sql = "COPY bench_import_floor FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';')"
+                with path.open("rb") as data, cursor.cursor.copy(copy_sql) as copy:
+                    while chunk := data.read(1 << 20):
+                        copy.write(chunk)
+            else:
+                with path.open(encoding="utf-8", newline="") as data:
+                    reader = csv.reader(data, delimiter=";")
+                    next(reader)
+                    placeholders = ", ".join(["%s"] * 14)
+                    cursor.executemany(
+                        f"INSERT INTO bench_import_floor VALUES ({placeholders})",  # noqa: S608 - no input
+                        ([value or None for value in cells] for cells in reader),
+                    )
+        best = min(best, time.perf_counter() - started)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM bench_import_floor")
+            loaded = cursor.fetchone()[0]
+    return best if loaded else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000, help="rows in the file (default 200 000)")
+    args = parser.parse_args()
+    with test_database() as database, tempfile.TemporaryDirectory() as tmp:
+        from django.db import connection
+        from tests.factories import make_association, make_intervention
+
+        from finsam.followup.models import Participant, Participation
+
+        association = make_association("Samordningsförbundet Bench")
+        intervention = make_intervention(association, name="Bench-insatsen", start=date(2021, 1, 1))
+        path = Path(tmp) / "deltagare.csv"
+        mix = write_file(path, args.rows, intervention.name)
+        size_mb = path.stat().st_size / (1024 * 1024)
+
+        app = through_application(path, association)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert Participant.objects.count() == args.rows == Participation.objects.count()
+        floor = through_floor(path)
+        ratio = app["total"] / floor
+        rate = args.rows / app["total"]
+        floor_name = "one `COPY … FROM STDIN`" if connection.vendor == "postgresql" else "one `executemany`"
+        print(
+            f"{args.rows} rows ({size_mb:.1f} MB): import {app['total']:.1f} s ({rate:,.0f} rows/s; "
+            f"validate {app['validate']:.1f} s, write {app['write']:.1f} s), floor {floor:.2f} s, "
+            f"ratio {ratio:.0f}, peak RSS {peak_mb:.0f} MB"
+        )
+        lines = [
+            f"## Participant import, {database}",
+            "",
+            f"`bench/bench_import.py --rows {args.rows}`, recorded {environment(database)}. A CSV file "
+            f"of {_n(args.rows)} rows ({size_mb:.1f} MB): {_n(mix['identified'])} with personnummer and "
+            f"consent, {_n(mix['anonymous'])} anonymous, {_n(mix['exited'])} exited, all in one "
+            "intervention. The import is what `finsam import-participants` does: count the rows, the "
+            "validation pass (parse, rules, keyed hash, duplicates in the file and in the database), then "
+            "the write pass (parse and check again, encrypt the identities, bulk inserts into four tables "
+            f"in one transaction). The floor is {floor_name} of the same file into one table with the "
+            "file's columns, typed, best of three. Peak RSS is the whole benchmark process's (Django, the "
+            "test database connection and the import), read after the import.",
+            "",
+            "| rows | count, s | validate, s | write, s | import, s | rows/s | floor, s | ratio "
+            "| peak RSS, MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {_n(args.rows)} | {app['count']:.1f} | {app['validate']:.1f} | {app['write']:.1f} "
+            f"| {app['total']:.1f} | {_n(rate)} | {floor:.2f} | {ratio:.0f} | {peak_mb:.0f} |",
+        ]
+        key = "import-" + ("postgresql" if connection.vendor == "postgresql" else "sqlite")
+        write_section(key, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

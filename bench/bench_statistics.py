@@ -1,0 +1,668 @@
+"""The outcome statistics (`followup.statistics`) and the economy (`followup.economics`) of a national data
+set, against the floor: one hand-written SQL query producing the same core counts.
+
+The data: 80 förbund with their members (five of them small, whose counts the national statistics hide),
+3–8 individual-level interventions each (and one structural one, which the statistics leave out), about
+200 000 participations of five years (2021–2025) as recorded at the end of January 2026, with income
+sources before and after, and a share registered by mistake. Three things are measured for the year
+2025:
+
+- the national statistics (`national_statistics`) for a national viewer, against started and exited
+  participations per förbund and sex;
+- a förbund's own statistics (`association_statistics`) for its administrator, against started and exited
+  participations per intervention and sex of that förbund;
+- the förbund's economy (`association_economy`), against the people taking part during the year per
+  intervention and the capped public-support sums of those who exited.
+
+The floor's counts are compared with the selectors' unsuppressed counts before timing, and every cell the
+national statistics show is checked against the floor.
+
+Run with `make bench` (SQLite in memory), or with FINSAM_TEST_DATABASE_URL=postgres://… for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from _common import Timing, environment, measure, test_database, write_section
+
+ASSOCIATIONS = 80
+SMALL = 5  # förbund with 12–40 participants in five years
+FIRST_PARTICIPATIONS = 185_000  # plus about 8 % second participations: some 200 000 in all
+FIRST_YEAR, YEAR = 2021, 2025
+RECORDED_UNTIL = date(2026, 1, 31)  # the data as a national report for 2025 would find it
+MISTAKE_SHARE = 0.02
+BATCH = 5000
+
+FIRST, LAST = date(YEAR, 1, 1), date(YEAR, 12, 31)
+NOT_COUNTED = "registered_by_mistake"
+
+Cells = dict[tuple[str, str], int]
+Economy = dict[int, tuple[int, int, int, int]]
+
+NATIONAL_SQL = """
+SELECT p.association_id, pt.sex,
+       SUM(CASE WHEN p.start BETWEEN %s AND %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.exit BETWEEN %s AND %s THEN 1 ELSE 0 END)
+FROM followup_participation p
+JOIN interventions_intervention i ON i.id = p.intervention_id
+JOIN followup_participant pt ON pt.id = p.participant_id
+WHERE i.kind = 'individual' AND p.exit_reason <> %s
+  AND (p.start BETWEEN %s AND %s OR p.exit BETWEEN %s AND %s)
+GROUP BY p.association_id, pt.sex
+"""
+
+ASSOCIATION_SQL = """
+SELECT p.intervention_id, pt.sex,
+       SUM(CASE WHEN p.start BETWEEN %s AND %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.exit BETWEEN %s AND %s THEN 1 ELSE 0 END)
+FROM followup_participation p
+JOIN interventions_intervention i ON i.id = p.intervention_id
+JOIN followup_participant pt ON pt.id = p.participant_id
+WHERE p.association_id = %s AND i.kind = 'individual' AND p.exit_reason <> %s
+  AND (p.start BETWEEN %s AND %s OR p.exit BETWEEN %s AND %s)
+GROUP BY p.intervention_id, pt.sex
+"""
+
+# The participations open at some time in the year; for those exited in the year, their public support
+# before and after (the sum of the extents of the public-support sources, from the unique index on
+# participation, phase and source); then per intervention: distinct people, exits in the year, and the
+# exits' support capped at 100 % per participation (MATERIALIZED, so that each subquery runs once per
+# participation rather than once per reference).
+ECONOMY_SQL = """
+WITH x AS MATERIALIZED (
+    SELECT p.intervention_id, p.participant_id,
+           CASE WHEN p.exit BETWEEN %s AND %s THEN 1 ELSE 0 END AS exited,
+           CASE WHEN p.exit BETWEEN %s AND %s THEN (
+               SELECT COALESCE(SUM(e.extent), 0) FROM followup_incomesourceentry e
+               WHERE e.participation_id = p.id AND e.phase = 'before' AND e.source IN ({sources})
+           ) ELSE 0 END AS before,
+           CASE WHEN p.exit BETWEEN %s AND %s THEN (
+               SELECT COALESCE(SUM(e.extent), 0) FROM followup_incomesourceentry e
+               WHERE e.participation_id = p.id AND e.phase = 'after' AND e.source IN ({sources})
+           ) ELSE 0 END AS after
+    FROM followup_participation p
+    JOIN interventions_intervention i ON i.id = p.intervention_id
+    WHERE p.association_id = %s AND i.kind = 'individual' AND p.exit_reason <> %s
+      AND p.start <= %s AND (p.exit IS NULL OR p.exit >= %s)
+)
+SELECT x.intervention_id,
+       COUNT(DISTINCT x.participant_id),
+       SUM(x.exited),
+       SUM(CASE WHEN x.before > 100 THEN 100 ELSE x.before END),
+       SUM(CASE WHEN x.after > 100 THEN 100 ELSE x.after END)
+FROM x
+GROUP BY x.intervention_id
+"""
+
+# --- the data set ------------------------------------------------------------------------------------
+
+INCOME_BEFORE = {
+    "social_assistance": 24,
+    "sickness_benefit": 17,
+    "activity_support": 12,
+    "activity_compensation": 10,
+    "none": 8,
+    "sickness_compensation": 5,
+    "unemployment_benefit": 5,
+    "salary": 5,
+    "establishment_benefit": 4,
+    "other": 4,
+    "subsidised_salary": 3,
+    "student_aid": 3,
+}
+INCOME_AFTER = {
+    "salary": 18,
+    "social_assistance": 17,
+    "sickness_benefit": 12,
+    "activity_support": 11,
+    "subsidised_salary": 9,
+    "activity_compensation": 8,
+    "student_aid": 7,
+    "none": 5,
+    "unemployment_benefit": 5,
+    "sickness_compensation": 4,
+    "other": 3,
+    "establishment_benefit": 1,
+}
+EXIT_REASONS = {
+    "completed": 34,
+    "work": 14,
+    "studies": 8,
+    "other_intervention": 13,
+    "ill_health": 10,
+    "own_request": 8,
+    "no_contact": 7,
+    "moved": 3,
+    "other": 3,
+}
+EMPLOYMENT_BEFORE = {"none": 70, "seeking_work": 20, "studies": 5, "work": 5}
+EMPLOYMENT_AFTER = {"none": 40, "work": 24, "seeking_work": 18, "studies": 14, "": 4}
+EDUCATION = {
+    "primary_short": 10,
+    "primary": 27,
+    "upper_secondary": 38,
+    "post_secondary_short": 9,
+    "post_secondary": 8,
+    "unknown": 8,
+}
+YEAR_WEIGHTS = {2021: 85, 2022: 92, 2023: 100, 2024: 106, 2025: 112}
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def start_date(rng: random.Random) -> date:
+    """A start in 2021–2025, more in later years, fewer in July."""
+    year = rng.choices(list(YEAR_WEIGHTS), weights=list(YEAR_WEIGHTS.values()))[0]
+    while True:
+        day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        if day.month != 7 or rng.random() < 0.35:
+            return day
+
+
+def duration(rng: random.Random) -> int:
+    """Days in the intervention: log-normal around half a year, at most four years."""
+    return min(1460, max(7, round(math.exp(rng.gauss(math.log(190), 0.75)))))
+
+
+@dataclass
+class Period:
+    start: date
+    exit: date | None
+    reason: str
+
+
+def periods(rng: random.Random) -> list[Period]:
+    """One participant's participations: mostly one, sometimes a second one after the first."""
+    start = start_date(rng)
+    out: list[Period] = []
+    while True:
+        if rng.random() < MISTAKE_SHARE:
+            out.append(Period(start, start + timedelta(days=rng.randrange(15)), NOT_COUNTED))
+        else:
+            exit_ = start + timedelta(days=duration(rng))
+            if exit_ > RECORDED_UNTIL:
+                out.append(Period(start, None, ""))
+                return out
+            out.append(Period(start, exit_, pick(rng, EXIT_REASONS)))
+        last_exit = out[-1].exit
+        assert last_exit is not None
+        again = last_exit + timedelta(days=rng.randint(30, 400))
+        if again > RECORDED_UNTIL or again.year > YEAR or len(out) == 2 or rng.random() > 0.09:
+            return out
+        start = again
+
+
+def sources(rng: random.Random, weights: dict[str, int]) -> list[tuple[str, int]]:
+    """One or two income sources with their extents."""
+    first = pick(rng, weights)
+    if rng.random() < 0.7:
+        return [(first, rng.choice((100, 100, 100, 75, 50)))]
+    second = pick(rng, weights)
+    while second == first:
+        second = pick(rng, weights)
+    split = rng.choice(((50, 50), (75, 25), (50, 25), (100, 25)))
+    return [(first, split[0]), (second, split[1])]
+
+
+def synthetic_number(birth_year: int, serial: int) -> str:
+    """A 12-digit number shaped like a samordningsnummer (day 61–88), unique per birth year for serials
+    below 210 000 (the least common multiple of 12, 28 and 10 000)."""
+    return f"{birth_year}{1 + serial % 12:02d}{61 + serial % 28:02d}{serial % 10_000:04d}"
+
+
+def populate(rng: random.Random) -> tuple[Any, Any, int]:
+    """The data set; returns a national viewer, the administrator of the largest förbund and its id."""
+    from django.contrib.auth import get_user_model
+    from stdnum.se import orgnr
+
+    from finsam.core.models import RoleAssignment
+    from finsam.core.roles import Role
+    from finsam.followup import identity
+    from finsam.followup.models import IncomeSourceEntry, Participant, Participation
+    from finsam.interventions.models import Intervention
+    from finsam.registry.models import Association, Member, Municipality, PartyKind
+
+    municipalities = list(Municipality.objects.select_related("region"))
+    associations = []
+    for n in range(ASSOCIATIONS):
+        body = f"223{n:06d}"
+        associations.append(
+            Association(
+                name=f"Samordningsförbundet Statistik {n:02d}",
+                org_number=orgnr.format(body + orgnr.luhn.calc_check_digit(body)),
+                seat=rng.choice(municipalities),
+                founded=date(2005 + n % 12, 1, 1),
+            )
+        )
+    Association.objects.bulk_create(associations)
+    associations = list(Association.objects.order_by("pk"))
+    by_region: dict[int, list[Any]] = {}
+    for m in municipalities:
+        by_region.setdefault(m.region_id, []).append(m)
+    members = []
+    for association in associations:
+        region_municipalities = rng.choice(list(by_region.values()))
+        chosen = rng.sample(region_municipalities, min(len(region_municipalities), rng.randint(1, 6)))
+        members += [
+            Member(association=association, kind=PartyKind.FK, joined=association.founded),
+            Member(association=association, kind=PartyKind.AF, joined=association.founded),
+            Member(
+                association=association,
+                kind=PartyKind.REGION,
+                region=chosen[0].region,
+                joined=association.founded,
+            ),
+            *(
+                Member(
+                    association=association,
+                    kind=PartyKind.MUNICIPALITY,
+                    municipality=m,
+                    joined=association.founded,
+                )
+                for m in chosen
+            ),
+        ]
+    Member.objects.bulk_create(members)
+
+    interventions = []
+    for association in associations:
+        for k in range(rng.randint(3, 8)):
+            interventions.append(
+                Intervention(
+                    association=association,
+                    kind="individual",
+                    name=f"Insats {k + 1}",
+                    start=date(rng.randint(2014, 2020), 1, 1),
+                    status="active",
+                )
+            )
+        interventions.append(
+            Intervention(
+                association=association,
+                kind="structural",
+                name="Kompetensutveckling",
+                start=date(2019, 1, 1),
+                status="active",
+            )
+        )
+    Intervention.objects.bulk_create(interventions)
+    by_association: dict[int, list[Intervention]] = {}
+    for intervention in Intervention.objects.filter(kind="individual").order_by("pk"):
+        by_association.setdefault(intervention.association_id, []).append(intervention)
+
+    # Förbund sizes are skewed (a few large ones, and SMALL förbund with a few participants a year, whose
+    # counts the national statistics hide), interventions within one too.
+    size_weights = [rng.lognormvariate(0, 1.0) for _ in associations[SMALL:]]
+    scale = FIRST_PARTICIPATIONS / sum(size_weights)
+    sizes = [rng.randint(12, 40) for _ in associations[:SMALL]] + [round(w * scale) for w in size_weights]
+    plan: list[tuple[Intervention, str, int | None, str, list[Period]]] = []
+    for association, size in zip(associations, sizes, strict=True):
+        own = by_association[association.pk]
+        intervention_weights = [rng.uniform(0.3, 1.0) for _ in own]
+        for _ in range(size):
+            intervention = rng.choices(own, weights=intervention_weights)[0]
+            spans = periods(rng)
+            sex = "woman" if rng.random() < 0.57 else "man"
+            registration = rng.choices(
+                ["identified", "withdrawn", "anonymous", "protected"], weights=[70, 4, 23, 3]
+            )[0]
+            age = min(66, max(16, round(rng.gauss(35, 11))))
+            birth_year = spans[0].start.year - age if registration in ("identified", "withdrawn") else None
+            plan.append((intervention, sex, birth_year, registration, spans))
+
+    participants = []
+    for serial, (intervention, sex, birth_year, registration, spans) in enumerate(plan):
+        first_start = spans[0].start
+        participant = Participant(
+            association_id=intervention.association_id,
+            intervention=intervention,
+            registration="identified" if registration == "withdrawn" else registration,
+            sex=sex,
+            birth_year=birth_year,
+            start_year=first_start.year,
+            registered_on=first_start,
+        )
+        if registration == "identified":
+            assert birth_year is not None
+            number = synthetic_number(birth_year, serial)
+            participant.identity_ciphertext = identity.encrypt(number)
+            participant.identity_hash = identity.keyed_hash(number)
+        elif registration == "withdrawn":
+            participant.identity_removed_on = first_start + timedelta(days=rng.randint(10, 200))
+            participant.identity_removal = "withdrawn"
+        participants.append(participant)
+    Participant.objects.bulk_create(participants, batch_size=BATCH)
+
+    participations = []
+    for participant, (intervention, _, _, _, spans) in zip(participants, plan, strict=True):
+        for span in spans:
+            exited = span.exit is not None
+            participations.append(
+                Participation(
+                    association_id=intervention.association_id,
+                    intervention=intervention,
+                    participant=participant,
+                    start=span.start,
+                    exit=span.exit,
+                    exit_reason=span.reason,
+                    employment_before=pick(rng, EMPLOYMENT_BEFORE),
+                    employment_after=pick(rng, EMPLOYMENT_AFTER)
+                    if exited and span.reason != NOT_COUNTED
+                    else "",
+                    education_level=pick(rng, EDUCATION),
+                )
+            )
+    Participation.objects.bulk_create(participations, batch_size=BATCH)
+
+    entries = []
+    for participation in participations:
+        if rng.random() < 0.97:
+            entries += [
+                IncomeSourceEntry(participation=participation, phase="before", source=s, extent=e)
+                for s, e in sources(rng, INCOME_BEFORE)
+            ]
+        counted_exit = participation.exit is not None and participation.exit_reason != NOT_COUNTED
+        if counted_exit and rng.random() < 0.95:
+            entries += [
+                IncomeSourceEntry(participation=participation, phase="after", source=s, extent=e)
+                for s, e in sources(rng, INCOME_AFTER)
+            ]
+    IncomeSourceEntry.objects.bulk_create(entries, batch_size=BATCH)
+
+    largest = Counter(p.association_id for p in participations).most_common(1)[0][0]
+    users = get_user_model().objects
+    national = users.create_user(username="bench-national")
+    RoleAssignment.objects.create(user=national, role=Role.NATIONAL_VIEWER)
+    admin = users.create_user(username="bench-admin")
+    RoleAssignment.objects.create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
+    return national, admin, largest
+
+
+# --- the floor ---------------------------------------------------------------------------------------
+
+
+def fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def by_sex(rows: list[tuple[Any, ...]]) -> tuple[Cells, Cells]:
+    started: Cells = {}
+    exited: Cells = {}
+    for group, sex, n_started, n_exited in rows:
+        if n_started:
+            started[(str(group), sex)] = int(n_started)
+        if n_exited:
+            exited[(str(group), sex)] = int(n_exited)
+    return started, exited
+
+
+def national_floor() -> tuple[Cells, Cells]:
+    return by_sex(fetch(NATIONAL_SQL, [FIRST, LAST, FIRST, LAST, NOT_COUNTED, FIRST, LAST, FIRST, LAST]))
+
+
+def association_floor(association_id: int) -> tuple[Cells, Cells]:
+    params = [FIRST, LAST, FIRST, LAST, association_id, NOT_COUNTED, FIRST, LAST, FIRST, LAST]
+    return by_sex(fetch(ASSOCIATION_SQL, params))
+
+
+def economy_sql() -> str:
+    from finsam.followup.rules import PUBLIC_SUPPORT
+
+    return ECONOMY_SQL.format(sources=", ".join(f"'{code}'" for code in PUBLIC_SUPPORT))
+
+
+def economy_floor(association_id: int) -> Economy:
+    params = [FIRST, LAST, FIRST, LAST, FIRST, LAST, association_id, NOT_COUNTED, LAST, FIRST]
+    rows = fetch(economy_sql(), params)
+    return {row[0]: (int(row[1]), int(row[2]), int(row[3]), int(row[4])) for row in rows}
+
+
+# --- the selectors -----------------------------------------------------------------------------------
+
+
+def fresh(user: Any) -> Any:
+    if hasattr(user, "_finsam_roles"):
+        del user._finsam_roles  # a new request loads the roles again
+    return user
+
+
+def national(user: Any) -> Any:
+    from finsam.followup import statistics
+
+    return statistics.national_statistics(user=fresh(user), year=YEAR)
+
+
+def association(user: Any, association_id: int) -> Any:
+    from finsam.followup import statistics
+
+    return statistics.association_statistics(user=fresh(user), association_id=association_id, year=YEAR)
+
+
+def economy(user: Any, association_id: int) -> Any:
+    from finsam.followup import economics
+
+    return economics.association_economy(user=fresh(user), association_id=association_id, year=YEAR)
+
+
+def grouped_unsuppressed(queryset: Any) -> Cells:
+    """The counts behind the national tables, before suppression: the selector's own querysets, grouped."""
+    from django.db.models import Count
+
+    rows = queryset.order_by().values("association_id", "participant__sex").annotate(n=Count("id"))
+    return {(str(row["association_id"]), row["participant__sex"]): row["n"] for row in rows}
+
+
+def table_cells(table: Any) -> tuple[Cells, int, int]:
+    """The inner cells of a published two-way table as {(row, column): value} (hidden cells left out),
+    with the number of inner cells and of hidden ones."""
+    shown: Cells = {}
+    inner = hidden = 0
+    for cell in table.cells:
+        key = cell.key
+        if "total" in key:
+            continue
+        inner += 1
+        if cell.suppressed:
+            hidden += 1
+        elif cell.value:
+            shown[key] = cell.value
+    return shown, inner, hidden
+
+
+def check_national(result: Any, floor: tuple[Cells, Cells]) -> tuple[int, int]:
+    from finsam.followup import statistics
+
+    started, exited = floor
+    assert grouped_unsuppressed(statistics.started_in(YEAR)) == started, "national: started differ"
+    assert grouped_unsuppressed(statistics.exited_in(YEAR)) == exited, "national: exited differ"
+    inner = hidden = 0
+    for key, counts in (("started", started), ("exited", exited)):
+        table = result.table(key).table
+        for cell in table.cells:
+            if "total" in cell.key or cell.suppressed:
+                continue
+            assert cell.value == counts.get(cell.key, 0), f"national {key}: shown cell {cell.key} differs"
+        _, n, h = table_cells(table)
+        inner, hidden = inner + n, hidden + h
+    return inner, hidden
+
+
+def check_association(result: Any, floor: tuple[Cells, Cells]) -> None:
+    for key, counts in zip(("started", "exited"), floor, strict=True):
+        shown, _, hidden = table_cells(result.table(key).table)
+        assert hidden == 0, "a förbund's own statistics are not suppressed"
+        assert shown == counts, f"association {key}: the selector and the SQL query disagree"
+
+
+def check_economy(result: Any, floor: Economy) -> None:
+    selected = {
+        row.intervention_id: (
+            row.participants,
+            row.estimate.participations,
+            row.estimate.before_percent,
+            row.estimate.after_percent,
+        )
+        for row in result.rows
+        if row.participants or row.estimate.participations
+    }
+    assert selected == floor, "economy: the selector and the SQL query disagree"
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], object]) -> Timing:
+    """`measure`, with fewer runs for what takes long."""
+    start = time.perf_counter()
+    fn()
+    once = time.perf_counter() - start
+    if once > 1.0:
+        return measure(fn, seconds=0, min_runs=5, warmup=1)
+    if once > 0.2:
+        return measure(fn, seconds=2.0, min_runs=8, warmup=1)
+    return measure(fn)
+
+
+def queries(fn: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured)
+
+
+def main() -> None:
+    with test_database() as database:
+        from django.db import connection
+
+        from finsam.followup import statistics
+        from finsam.followup.models import IncomeSourceEntry, Participant, Participation
+        from finsam.interventions.models import Intervention
+
+        for model in (Participation, Participant, Intervention, IncomeSourceEntry):
+            assert model._meta.db_table in NATIONAL_SQL + ECONOMY_SQL, model._meta.db_table
+
+        began = time.perf_counter()
+        national_viewer, admin, association_id = populate(random.Random(20251231))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would after such a load: planner statistics
+        total = Participation.objects.count()
+        print(f"populated {total} participations in {time.perf_counter() - began:.1f} s")
+        mistakes = Participation.objects.filter(exit_reason=NOT_COUNTED).count()
+        entries = IncomeSourceEntry.objects.count()
+        started_n = statistics.started_in(YEAR).count()
+        exited_n = statistics.exited_in(YEAR).count()
+        own_started = statistics.started_in(YEAR, association_id).count()
+        own_exited = statistics.exited_in(YEAR, association_id).count()
+        own_interventions = Intervention.objects.filter(
+            association_id=association_id, kind="individual"
+        ).count()
+        own_total = Participation.objects.filter(association_id=association_id).count()
+
+        # Same results first.
+        national_result = national(national_viewer)
+        inner, hidden = check_national(national_result, national_floor())
+        check_association(association(admin, association_id), association_floor(association_id))
+        economy_result = economy(admin, association_id)
+        economy_rows = economy_floor(association_id)
+        check_economy(economy_result, economy_rows)
+        during = sum(participants for participants, _, _, _ in economy_rows.values())
+
+        measurements: list[tuple[str, int, Callable[[], object], Callable[[], object]]] = [
+            (
+                "national statistics (`national_statistics`), national_viewer; floor: started and exited "
+                "per förbund × sex",
+                started_n + exited_n,
+                lambda: national(national_viewer),
+                national_floor,
+            ),
+            (
+                f"a förbund's own statistics (`association_statistics`), its admin; floor: started and "
+                f"exited per intervention × sex ({own_interventions} interventions)",
+                own_started + own_exited,
+                lambda: association(admin, association_id),
+                lambda: association_floor(association_id),
+            ),
+            (
+                "the förbund's economy (`association_economy`), its admin; floor: people during the year "
+                "per intervention, exits and capped public support before/after",
+                during,
+                lambda: economy(admin, association_id),
+                lambda: economy_floor(association_id),
+            ),
+        ]
+        lines = [
+            f"## Follow-up statistics: national and a förbund's own, {database}",
+            "",
+            f"`bench/bench_statistics.py`, recorded {environment(database)}. {ASSOCIATIONS} förbund, "
+            f"{total} participations {FIRST_YEAR}–{YEAR} ({mistakes} registered by mistake) with {entries} "
+            f"income-source entries; the year measured is {YEAR}. The förbund measured is the largest "
+            f"({own_total} participations). Rows are the participations behind the compared counts (started "
+            f"plus exited in {YEAR}; for the economy, people taking part at some time in {YEAR}). The floor "
+            "is one SQL query giving the core counts; before timing, its counts are checked against the "
+            "selector's unsuppressed ones, and every cell the national statistics show against the floor "
+            f"({hidden} of the {inner} inner cells of the national started/exited tables are hidden). "
+            "The selectors do more than the floor: the national statistics also group by age band, exit "
+            "outcome, main income source before × after (a correlated subquery per participation and "
+            "phase) and duration, compute the mean and median duration, suppress all of it (R-SUPPRESS: "
+            "maximum-flow audits in Python) and sum regions; a förbund's own statistics add the ongoing "
+            "participations and the same age, outcome, income and duration tables unsuppressed; the "
+            "economy adds the year's costs from the budgets (one query; no budgets in this data set). "
+            + (
+                "The tables are analysed after loading, as autovacuum would. The last three rows repeat the "
+                "measurements with JIT compilation off (`SET jit = off`): with it on, as by default, "
+                "PostgreSQL compiles every plan whose estimated cost is high, such as the income matrix's "
+                "correlated subqueries, at every call. "
+                if connection.vendor == "postgresql"
+                else "On SQLite, Django computes the year of a date and date arithmetic (age bands, "
+                "duration bands, durations) with Python functions registered in SQLite, called per row. "
+            )
+            + "Times are the median and the best of repeated runs; the ratio is taken from the best times.",
+            "",
+            "| measurement | rows | queries | selector, ms (median / best) "
+            "| one SQL query, ms (median / best) | ratio |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        postgresql = connection.vendor == "postgresql"
+        # On PostgreSQL everything once more with JIT compilation off (it is on by default).
+        for jit_off in (False, True) if postgresql else (False,):
+            if jit_off:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET jit = off")
+            for label, rows, selector, floor in measurements:
+                if jit_off:
+                    label = label.replace(";", ", JIT off;", 1)
+                n_queries = queries(selector)
+                app = timed(selector)
+                sql = timed(floor)
+                ratio = app.best_ms / sql.best_ms
+                lines.append(
+                    f"| {label} | {rows} | {n_queries} | {app.median_ms:.1f} / {app.best_ms:.1f} "
+                    f"| {sql.median_ms:.1f} / {sql.best_ms:.1f} | {ratio:.1f} |"
+                )
+                print(
+                    f"{label.split(';')[0]}: {rows} rows, {n_queries} queries, selector {app.best_ms:.1f} "
+                    f"ms, SQL {sql.best_ms:.1f} ms (best), ratio {ratio:.1f}"
+                )
+        key = "statistics-" + ("postgresql" if postgresql else "sqlite")
+        write_section(key, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
