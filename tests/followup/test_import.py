@@ -768,3 +768,25 @@ def test_coded_values_are_read_in_swedish_and_english_whatever_language_the_firs
     column = next(c for c in importing.COLUMNS if c.choice is importing.SEX)
     with translation.override("en"):
         assert "Kvinna" in [label for _value, label in column.allowed()]
+
+
+def test_a_large_import_refreshes_the_planner_statistics_on_postgresql_after_commit(
+    fu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 2)
+    path = csv_file(tmp_path, [row(personnummer=number(101)), anonymous()])
+    # The callbacks run as their context closes, inside the capture of the queries.
+    with (
+        CaptureQueriesContext(connection) as sql,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        run_import(path, fu.world.own)
+    analyzed = [q["sql"] for q in sql.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert len(callbacks) == 1
+        assert len(analyzed) == 1 and '"followup_participation"' in analyzed[0]
+    else:
+        assert callbacks == [] and analyzed == []  # SQLite plans without such statistics

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -887,6 +887,18 @@ def _import_batch(
     counts["exited"] += sum(1 for row in batch if row.exit)
 
 
+# After an import this large, PostgreSQL's planner statistics of the follow-up tables are refreshed at once
+# rather than when autovacuum gets to them: until then the statistics queries are planned as if the tables
+# were a fraction of their size.
+ANALYZE_AFTER = 10_000
+
+
+def _analyze_followup_tables() -> None:
+    tables = [model._meta.db_table for model in (Participant, Consent, Participation, IncomeSourceEntry)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 @transaction.atomic
 def participants_import(
     *,
@@ -937,6 +949,8 @@ def participants_import(
         flush()
     if not counts["participants"]:
         raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+    if counts["participants"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        transaction.on_commit(_analyze_followup_tables)
     audit.record(
         actor=actor,
         action="participant.import",

@@ -41,7 +41,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,22 +198,16 @@ def ongoing_at_end_of(year: int, association_id: int | None = None) -> QuerySet[
     return counted(association_id).filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gt=last))
 
 
-def _with_age_band(queryset: QuerySet[Participation]) -> QuerySet[Participation]:
-    """`band`: the age band in the year of the start ("unknown" for an anonymous participant)."""
-    return queryset.annotate(age=ExtractYear("start") - F("participant__birth_year")).annotate(
-        band=_age_band()
-    )
-
-
-def _age_band() -> Case:
-    return Case(
-        *[
-            When(participant__birth_year__isnull=False, age__gte=low, age__lte=high, then=Value(label))
-            for low, high, label in AGE_BANDS
-        ],
-        default=Value(UNKNOWN),
-        output_field=CharField(),
-    )
+def _by_age_band(started: QuerySet[Participation], year: int, *fields: str) -> dict[tuple[str, ...], int]:
+    """{(age band, …): count} of participations started in `year`, by the age in the year of the start
+    ("unknown" for an anonymous participant). Every start is in `year`, so the age depends on the birth
+    year alone: the database groups by birth year (one GROUP BY, no per-row date arithmetic) and the few
+    birth years are banded here with `rules.age_band`."""
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for (birth_year, *rest), n in _grouped(started, "participant__birth_year", *fields).items():
+        band = rules.age_band(int(birth_year), year) if birth_year != UNKNOWN else None
+        counts[(band or UNKNOWN, *rest)] += n
+    return dict(counts)
 
 
 def _main_source(phase: str) -> Subquery:
@@ -383,7 +376,7 @@ def association_statistics(*, user: Any, association_id: int, year: int) -> Stat
         "sex",
         AGE_LABELS,
         SEXES,
-        _grouped(_with_age_band(started), "band", "participant__sex"),
+        _by_age_band(started, year, "participant__sex"),
     )
     ongoing = _by_sex(ongoing_at_end_of(year, association_id), "intervention_id", groups)
     exited_by_intervention = _by_sex(exited, "intervention_id", groups)
@@ -458,7 +451,7 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
     exited = exited_in(year)
     started_tables: list[Table] = [
         _by_sex(started, "association_id", keys),
-        _one_way("age_band", AGE_LABELS, _grouped(_with_age_band(started), "band")),
+        _one_way("age_band", AGE_LABELS, _by_age_band(started, year)),
     ]
     exited_by_association = _by_sex(exited, "association_id", keys)
     exit_tables, exit_names = _exit_tables(exited, exited_by_association)
