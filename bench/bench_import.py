@@ -4,9 +4,9 @@ into a table with the file's columns, typed.
 
 The application side is what the command does: count the rows, the validation pass (parse, R-CONSENT
 and R-FOLLOWUP rules, keyed hash, duplicates in the file and in the database), and the write pass
-(parse again, check again, encrypt, bulk inserts of participants, consents, participations and income
-sources in one transaction). The floor does none of the checking and writes one table instead of four;
-the ratio says what all of that costs per row.
+(parse again, check again, encrypt, inserts of participants, consents, participations and income
+sources in one transaction: COPY on PostgreSQL, bulk_create on SQLite). The floor does none of the
+checking and writes one table instead of four; the ratio says what all of that costs per row.
 
     python bench/bench_import.py [--rows N]      (default 200 000; FINSAM_TEST_DATABASE_URL for PostgreSQL)
 """
@@ -188,8 +188,9 @@ def main() -> None:
             f"consent, {_n(mix['anonymous'])} anonymous, {_n(mix['exited'])} exited, all in one "
             "intervention. The import is what `finsam import-participants` does: count the rows, the "
             "validation pass (parse, rules, keyed hash, duplicates in the file and in the database), then "
-            "the write pass (parse and check again, encrypt the identities, bulk inserts into four tables "
-            f"in one transaction). The floor is {floor_name} of the same file into one table with the "
+            "the write pass (parse and check again, encrypt the identities, insert into four tables in one "
+            "transaction: `COPY` on PostgreSQL, `bulk_create` on SQLite). "
+            f"The floor is {floor_name} of the same file into one table with the "
             "file's columns, typed, best of three. Peak RSS is the whole benchmark process's (Django, the "
             "test database connection and the import), read after the import.",
             "",
