@@ -263,6 +263,9 @@ TRUST_X_FORWARDED_FOR = env_bool("FINSAM_TRUST_X_FORWARDED_FOR", False)
 
 API_TOKEN_DAYS = env_int("FINSAM_API_TOKEN_DAYS", 30, minimum=1)
 DEMO_PASSWORD = env_str("FINSAM_DEMO_PASSWORD")
+# A file of Skatteverket's test identity numbers (testpersonnummer); when set, the demo's identified
+# participants get numbers from it only, certain not to be a real person's (followup/demo.py).
+DEMO_IDENTITY_NUMBERS = env_str("FINSAM_DEMO_IDENTITY_NUMBERS")
 
 # Finance: the reference level of equity (eget kapital) as a percentage of the year's contributions. Above it
 # the budget and outcome pages warn that the förbund holds more than recommended (R-EQUITY, docs/finance.md).

@@ -139,3 +139,57 @@ def test_demo_budgets_name_the_interventions_so_cost_per_participant_is_known(bu
     assert economy.rows
     assert all(row.cost is not None and row.cost_per_participant is not None for row in economy.rows)
     assert economy.total.participations > 0
+
+
+def test_test_numbers_are_read_from_skatteverkets_file_valid_ones_only(tmp_path: Any) -> None:
+    from finsam.followup.demo import read_test_numbers
+
+    woman = fictional_identity_number(date(1990, 3, 4), 982).replace("-", "")
+    man = fictional_identity_number(date(1971, 11, 30), 991).replace("-", "")
+    path = tmp_path / "testpersonnummer.csv"
+    path.write_text(f"testpersonnummer\n{woman}\n{man}\n{woman}\n199003040000\nnot a number\n", "utf-8")
+    known = read_test_numbers(path)
+    assert [(k.number, k.birth, k.sex) for k in known] == [
+        (man, date(1971, 11, 30), "man"),
+        (woman, date(1990, 3, 4), "woman"),
+    ]
+
+
+def test_unreadable_or_empty_test_number_files_are_refused_in_swedish(tmp_path: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from finsam.followup.demo import read_test_numbers
+
+    empty = tmp_path / "tom.csv"
+    empty.write_text("testpersonnummer\n", "utf-8")
+    with pytest.raises(ImproperlyConfigured, match="innehåller inga giltiga personnummer"):
+        read_test_numbers(empty)
+    with pytest.raises(ImproperlyConfigured, match="kan inte läsas"):
+        read_test_numbers(tmp_path / "saknas.csv")
+
+
+def test_with_test_numbers_configured_the_demo_uses_only_them_and_otherwise_none(
+    tmp_path: Any, settings: Any
+) -> None:
+    import random
+
+    from finsam.followup import demo as followup_demo
+
+    numbers = {
+        fictional_identity_number(date(1990, 3, 4), 982).replace("-", ""),
+        fictional_identity_number(date(1985, 6, 7), 993).replace("-", ""),
+        fictional_identity_number(date(1940, 1, 1), 984).replace("-", ""),  # too old for the demo
+    }
+    path = tmp_path / "testpersonnummer.txt"
+    path.write_text("\n".join(sorted(numbers)), "utf-8")
+    settings.DEMO_IDENTITY_NUMBERS = str(path)
+    followup_demo._test_numbers.cache_clear()
+    try:
+        rng, taken = random.Random(1), set()
+        picked = [followup_demo._identity(rng, date(2024, 5, 1), taken) for _ in range(3)]
+        chosen = {p[0] for p in picked if p is not None}
+        assert chosen == numbers - {fictional_identity_number(date(1940, 1, 1), 984).replace("-", "")}
+        assert picked[2] is None  # every fitting number is used in this intervention: anonymous instead
+    finally:
+        settings.DEMO_IDENTITY_NUMBERS = ""
+        followup_demo._test_numbers.cache_clear()

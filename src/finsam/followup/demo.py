@@ -6,8 +6,11 @@ Everything goes through the interventions and follow-up services with the system
 holds and the audit log shows "system". Most participants are anonymous (as most are in practice without
 written consent); about one in five is registered with a personnummer (or samordningsnummer) and consent,
 encrypted and hashed by the services like any other. The numbers are made up: a random birth date that
-gives an age of 18–63 at the start, a random serial and a correct Luhn check digit; they are not taken from
-any register. The random generator is seeded per intervention, so the data are the same on every machine.
+gives an age of 18–63 at the start, a random serial and a correct Luhn check digit. Such a number can still
+happen to be a real person's; only Skatteverket's published test numbers (testpersonnummer, open data) are
+certain not to be. With FINSAM_DEMO_IDENTITY_NUMBERS naming a file of them, the demo takes its numbers from
+that file only (and registers a participant as anonymous when no number of a fitting age is left). The
+random generator is seeded per intervention, so the data are the same on every machine.
 
 Idempotent: an intervention that already has participants is left alone, and each intervention's
 participants are written in one transaction (all or none).
@@ -16,16 +19,21 @@ participants are written in one transaction (all or none).
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from finsam.followup import services
+from finsam.followup import rules, services
 from finsam.followup.models import (
     EducationLevel,
     EmploymentStatus,
@@ -151,8 +159,56 @@ def fictional_identity_number(birth: date, serial: int, *, coordination: bool = 
     return f"{birth:%Y%m}{day:02d}-{serial % 1000:03d}{luhn.calc_check_digit(body)}"
 
 
-def _identity(rng: random.Random, start: date, taken: set[str]) -> tuple[str, str]:
-    """(identity number, sex) of someone aged 18–63 at `start`, not yet used in the intervention."""
+@dataclass(frozen=True)
+class KnownNumber:
+    number: str
+    birth: date
+    sex: str
+
+
+_TWELVE_DIGITS = re.compile(r"(?<!\d)(\d{8})-?(\d{4})(?!\d)")
+
+
+def read_test_numbers(path: Path) -> list[KnownNumber]:
+    """The valid identity numbers in a file of test numbers (Skatteverket's testpersonnummer as CSV or
+    JSON, or one number a line): every twelve-digit number in it that passes the check, once each."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(
+            f"FINSAM_DEMO_IDENTITY_NUMBERS: filen {path} kan inte läsas som UTF-8 ({exc.__class__.__name__})"
+        ) from exc
+    found: dict[str, KnownNumber] = {}
+    today = timezone.localdate()
+    for match in _TWELVE_DIGITS.finditer(text):
+        try:
+            parsed = rules.parse_identity_number(match.group(1) + match.group(2), today=today)
+        except ValueError:
+            continue
+        found.setdefault(parsed.normalised, KnownNumber(parsed.normalised, parsed.birth_date, parsed.sex))
+    if not found:
+        raise ImproperlyConfigured(
+            f"FINSAM_DEMO_IDENTITY_NUMBERS: filen {path} innehåller inga giltiga personnummer"
+        )
+    return sorted(found.values(), key=lambda known: known.number)
+
+
+@cache
+def _test_numbers(path: str) -> tuple[KnownNumber, ...]:
+    return tuple(read_test_numbers(Path(path))) if path else ()
+
+
+def _identity(rng: random.Random, start: date, taken: set[str]) -> tuple[str, str] | None:
+    """(identity number, sex) of someone aged 18–63 at `start`, not yet used in the intervention: from the
+    test numbers when they are configured (None when none fits), otherwise made up."""
+    known = _test_numbers(settings.DEMO_IDENTITY_NUMBERS)
+    if known:
+        fitting = [k for k in known if 18 <= start.year - k.birth.year <= 63 and k.number not in taken]
+        if not fitting:
+            return None
+        choice = rng.choice(fitting)
+        taken.add(choice.number)
+        return choice.number, choice.sex
     while True:
         age = rng.randint(18, 63)
         birth = date(start.year - age, 1, 1) + timedelta(days=rng.randrange(365))
@@ -237,13 +293,14 @@ def _participants(ctx: DemoContext, intervention: Intervention, spec: Interventi
     starts = sorted(first + timedelta(days=rng.randrange(days + 1)) for _ in range(total))
     for start in starts:
         before = _income_before(rng)
-        identified = rng.random() < 0.2
+        picked = _identity(rng, start, taken) if rng.random() < 0.2 else None
+        identified = picked is not None
+        number, sex = picked if picked is not None else (None, None)
         registration = (
             Registration.IDENTIFIED
             if identified
             else (Registration.PROTECTED if rng.random() < 0.05 else Registration.ANONYMOUS)
         )
-        number, sex = _identity(rng, start, taken) if identified else (None, None)
         if not identified:
             sex = Sex.WOMAN if rng.random() < 0.56 else Sex.MAN
         participation = services.participant_enrol(
@@ -302,3 +359,10 @@ def participants_step(ctx: DemoContext) -> None:
             created += _participants(ctx, intervention, spec, today)
     if created:
         ctx.out.write(f"  {created} deltagare i {len(work)} insatser\n")
+        if settings.DEMO_IDENTITY_NUMBERS:
+            ctx.out.write("  personnummer ur Skatteverkets testpersonnummer (FINSAM_DEMO_IDENTITY_NUMBERS)\n")
+        else:
+            ctx.out.write(
+                "  påhittade personnummer; ange FINSAM_DEMO_IDENTITY_NUMBERS för Skatteverkets "
+                "testpersonnummer\n"
+            )
