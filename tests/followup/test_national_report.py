@@ -311,15 +311,22 @@ def test_a_forbund_without_a_budget_still_reports_its_interventions(world: Any) 
 # --- scope ----------------------------------------------------------------------------------------------
 
 
-def test_the_forbund_report_is_for_its_own_roles_and_the_national_working_group(data: Data) -> None:
+def test_the_forbund_report_is_for_its_own_roles_and_the_national_roles(data: Data) -> None:
     world = data.world
-    for role in (Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.AUDITOR, Role.NATIONAL_ADMIN):
+    roles = (
+        Role.ASSOCIATION_ADMIN,
+        Role.BOARD_MEMBER,
+        Role.AUDITOR,
+        Role.NATIONAL_ADMIN,
+        Role.NATIONAL_VIEWER,
+    )
+    for role in roles:
         assert report_of(data, world.users[role]).association == world.own
     with pytest.raises(Http404):
         national_report.national_report(
             user=world.outsiders[Role.ASSOCIATION_ADMIN], association_id=world.own.pk, year=YEAR
         )
-    for user in (world.no_role, world.users[Role.PARTICIPANT_COORDINATOR], world.users[Role.NATIONAL_VIEWER]):
+    for user in (world.no_role, world.users[Role.PARTICIPANT_COORDINATOR]):
         with pytest.raises(PermissionDenied):
             report_of(data, user)
 
@@ -444,8 +451,10 @@ def test_the_national_page_and_exports_list_every_forbund(data: Data) -> None:
     page = client.get(reverse("followup:national_report_national"), {"ar": YEAR}).content.decode()
     assert world.own.name in page and world.other.name in page
     assert "Ingen budget för året" in page  # the other förbund has no budget for 2025
-    # a national viewer reads the compilation but not a förbund's own report page: no link to it
-    assert reverse("followup:national_report", args=[world.own.pk]) not in page
+    # the national council reads each förbund's own report page too: the compilation links to it
+    assert reverse("followup:national_report", args=[world.own.pk]) in page
+    outsider = world.client(world.outsiders[Role.ASSOCIATION_ADMIN])
+    assert outsider.get(reverse("followup:national_report_national"), {"ar": YEAR}).status_code == 403
 
     rows = _csv(client.get(reverse("followup:national_report_national_csv"), {"ar": YEAR}))
     assert {row["förbund_id"] for row in rows} == {str(world.own.pk), str(world.other.pk)}

@@ -43,6 +43,7 @@ class Capability(StrEnum):
     GOVERNANCE_NATIONAL = "governance.national"
     STATISTICS_VIEW = "statistics.view"
     STATISTICS_NATIONAL = "statistics.national"
+    NATIONAL_REPORT = "followup.national_report"
 
 
 ALL_ASSOCIATION_ROLES = frozenset(Role) - NATIONAL_ROLES
@@ -121,4 +122,16 @@ GRANTS: dict[Capability, frozenset[Role]] = {
         {Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.PARTICIPANT_COORDINATOR}
     ),
     Capability.STATISTICS_NATIONAL: frozenset(Role),
+    # The national report of a förbund (aggregates, counts of people suppressed): those who read its
+    # budget report, and the national council, which receives every förbund's report.
+    Capability.NATIONAL_REPORT: frozenset(
+        {
+            Role.NATIONAL_ADMIN,
+            Role.NATIONAL_VIEWER,
+            Role.ASSOCIATION_ADMIN,
+            Role.BOARD_MEMBER,
+            Role.AUDITOR,
+            Role.MEMBER_REPRESENTATIVE,
+        }
+    ),
 }

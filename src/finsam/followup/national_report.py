@@ -12,11 +12,11 @@ counts 1–4 hidden, and secondary suppression so that no hidden count can be wo
 That holds for every reader, the förbund's own included: the report is the same document wherever it is
 read. What each figure is and where it comes from: docs/national-report.md.
 
-Access: a förbund's report is read with FINANCE_REPORT (its administration, board, auditors and member
-representatives; the national working group for every förbund). The national compilation of every förbund
-is for the national roles (GOVERNANCE_NATIONAL, the capability of the national overview of the annual
-cycle, to which the report belongs). Both check the user here; the finance reads then run as the system
-actor, because the scope has already been decided.
+Access: a förbund's report is read with NATIONAL_REPORT (its administration, board, auditors and member
+representatives; the national working group and the national council for every förbund). The national
+compilation of every förbund is for the national roles (GOVERNANCE_NATIONAL, the capability of the
+national overview of the annual cycle, to which the report belongs). Both check the user here; the
+finance reads then run as the system actor, because the scope has already been decided.
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ class _Facts:
 
 def national_report(*, user: object, association_id: int, year: int) -> NationalReport:
     """A förbund's national report for `year`. Http404 outside the user's scope."""
-    scope = require(user, Capability.FINANCE_REPORT)
+    scope = require(user, Capability.NATIONAL_REPORT)
     association = Association.objects.filter(pk=association_id).first()
     if association is None or not scope.allows(association_id):
         raise Http404

@@ -69,7 +69,7 @@ def _years(year: int) -> list[int]:
 # --- pages --------------------------------------------------------------------------------------------
 
 
-@page_access(Capability.FINANCE_REPORT, scoped="association_id")
+@page_access(Capability.NATIONAL_REPORT, scoped="association_id")
 def association_report(request: HttpRequest, association_id: int) -> HttpResponse:
     year = _year(request)
     report = national_report.national_report(user=request.user, association_id=association_id, year=year)
@@ -90,7 +90,7 @@ def association_report(request: HttpRequest, association_id: int) -> HttpRespons
 def national(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     reports = national_report.national_reports(user=request.user, year=year)
-    readable = scope_for(request.user, Capability.FINANCE_REPORT)
+    readable = scope_for(request.user, Capability.NATIONAL_REPORT)
     return render(
         request,
         "followup/national_report_national.html",
@@ -106,7 +106,7 @@ def national(request: HttpRequest) -> HttpResponse:
 # --- exports ------------------------------------------------------------------------------------------
 
 
-@page_access(Capability.FINANCE_REPORT, scoped="association_id")
+@page_access(Capability.NATIONAL_REPORT, scoped="association_id")
 def association_excel(request: HttpRequest, association_id: int) -> HttpResponse:
     year = _year(request)
     report = national_report.national_report(user=request.user, association_id=association_id, year=year)
@@ -115,7 +115,7 @@ def association_excel(request: HttpRequest, association_id: int) -> HttpResponse
     return excel.xlsx_response(excel.workbook(sheets, title=title), filename=_filename(report))
 
 
-@page_access(Capability.FINANCE_REPORT, scoped="association_id")
+@page_access(Capability.NATIONAL_REPORT, scoped="association_id")
 def association_csv(request: HttpRequest, association_id: int) -> HttpResponse:
     year = _year(request)
     report = national_report.national_report(user=request.user, association_id=association_id, year=year)

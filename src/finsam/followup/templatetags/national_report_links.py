@@ -17,4 +17,4 @@ register = template.Library()
 def may_read_national_report(context: Any, association_id: int) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None)
-    return scope_for(user, Capability.FINANCE_REPORT).allows(association_id)
+    return scope_for(user, Capability.NATIONAL_REPORT).allows(association_id)
