@@ -11,11 +11,12 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -96,3 +97,22 @@ def write_section(key: str, markdown: str) -> None:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text, encoding="utf-8")
+
+
+def members_of(association: Any, municipalities: Sequence[Any]) -> list[Any]:
+    """The members of a benchmark förbund (unsaved): FK, AF, the region of the first municipality and the
+    municipalities, all joining when the förbund was founded."""
+    from finsam.registry.models import Member, PartyKind
+
+    joined = association.founded
+    return [
+        Member(association=association, kind=PartyKind.FK, joined=joined),
+        Member(association=association, kind=PartyKind.AF, joined=joined),
+        Member(
+            association=association, kind=PartyKind.REGION, region=municipalities[0].region, joined=joined
+        ),
+        *(
+            Member(association=association, kind=PartyKind.MUNICIPALITY, municipality=m, joined=joined)
+            for m in municipalities
+        ),
+    ]

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from _common import environment, measure, test_database, write_section
+from _common import environment, measure, members_of, test_database, write_section
 
 ASSOCIATIONS = 300
 LIMITED_ROLES = 5
@@ -41,7 +41,7 @@ def populate() -> tuple[Any, Any]:
 
     from finsam.core.models import RoleAssignment
     from finsam.core.roles import Role
-    from finsam.registry.models import Association, Member, Municipality, PartyKind
+    from finsam.registry.models import Association, Member, Municipality
 
     rng = random.Random(20260101)
     municipalities = list(Municipality.objects.select_related("region"))
@@ -60,25 +60,7 @@ def populate() -> tuple[Any, Any]:
     members = []
     for association in Association.objects.all():
         chosen = rng.sample(municipalities, rng.randint(1, 6))
-        members += [
-            Member(association=association, kind=PartyKind.FK, joined=association.founded),
-            Member(association=association, kind=PartyKind.AF, joined=association.founded),
-            Member(
-                association=association,
-                kind=PartyKind.REGION,
-                region=chosen[0].region,
-                joined=association.founded,
-            ),
-            *(
-                Member(
-                    association=association,
-                    kind=PartyKind.MUNICIPALITY,
-                    municipality=m,
-                    joined=association.founded,
-                )
-                for m in chosen
-            ),
-        ]
+        members += members_of(association, chosen)
     Member.objects.bulk_create(members)
 
     users = get_user_model().objects

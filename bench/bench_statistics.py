@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from _common import Timing, environment, measure, test_database, write_section
+from _common import Timing, environment, measure, members_of, test_database, write_section
 
 ASSOCIATIONS = 80
 SMALL = 5  # förbund with 12–40 participants in five years
@@ -230,7 +230,7 @@ def populate(rng: random.Random) -> tuple[Any, Any, int]:
     from finsam.followup import identity
     from finsam.followup.models import IncomeSourceEntry, Participant, Participation
     from finsam.interventions.models import Intervention
-    from finsam.registry.models import Association, Member, Municipality, PartyKind
+    from finsam.registry.models import Association, Member, Municipality
 
     municipalities = list(Municipality.objects.select_related("region"))
     associations = []
@@ -253,25 +253,7 @@ def populate(rng: random.Random) -> tuple[Any, Any, int]:
     for association in associations:
         region_municipalities = rng.choice(list(by_region.values()))
         chosen = rng.sample(region_municipalities, min(len(region_municipalities), rng.randint(1, 6)))
-        members += [
-            Member(association=association, kind=PartyKind.FK, joined=association.founded),
-            Member(association=association, kind=PartyKind.AF, joined=association.founded),
-            Member(
-                association=association,
-                kind=PartyKind.REGION,
-                region=chosen[0].region,
-                joined=association.founded,
-            ),
-            *(
-                Member(
-                    association=association,
-                    kind=PartyKind.MUNICIPALITY,
-                    municipality=m,
-                    joined=association.founded,
-                )
-                for m in chosen
-            ),
-        ]
+        members += members_of(association, chosen)
     Member.objects.bulk_create(members)
 
     interventions = []
