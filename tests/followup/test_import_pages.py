@@ -430,3 +430,14 @@ def test_anonymous_visitors_are_sent_to_the_login(fu: Any) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_every_upload_is_in_the_audit_log_with_its_size_only(fu: Any) -> None:
+    _upload(_client(fu), _upload_url(fu), csv_bytes([row(), anonymous()]))
+    run = ImportRun.objects.get()
+    entries = AuditEntry.objects.filter(action="import_run.create")
+    assert [(e.object_id, e.association_id, e.details) for e in entries] == [
+        (str(run.pk), fu.world.own.pk, {"file_size": run.file_size})
+    ]
+    assert run.file_size > 0

@@ -195,8 +195,7 @@ def import_run_report(request: HttpRequest, import_run_id: int) -> StreamingHttp
 
     def lines() -> Any:
         yield "\ufeff" + writer.writerow(["rad", "kolumn", "meddelande"])
-        errors = run.errors.order_by("row", "id").values_list("row", "column", "message")
-        for row in errors.iterator(chunk_size=2000):
+        for row in importing.run_errors(run=run):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

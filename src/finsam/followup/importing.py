@@ -41,6 +41,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core import audit
 from finsam.core.access import require
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
@@ -921,6 +922,12 @@ def run_get(*, user: Any, run_id: int) -> ImportRun:
     return run
 
 
+def run_errors(*, run: ImportRun) -> Iterator[tuple[int, str, str]]:
+    """(row, column, message) of every error of a run got through `run_get`, in row order, streamed."""
+    errors = run.errors.order_by("row", "id").values_list("row", "column", "message")
+    return errors.iterator(chunk_size=2000)
+
+
 def run_busy(*, association_id: int) -> ImportRun | None:
     """A run of the förbund still at work (one at a time: two imports would race for the same persons)."""
     now = timezone.now()
@@ -940,9 +947,18 @@ def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRu
             target.chmod(0o600)
             for chunk in upload.chunks():
                 out.write(chunk)
-        return ImportRun.objects.create(
-            association=association, created_by=actor, stored_name=name, file_size=upload.size or 0
-        )
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                association=association, created_by=actor, stored_name=name, file_size=upload.size or 0
+            )
+            audit.record(
+                actor=actor,
+                action="import_run.create",
+                target=run,
+                association_id=association.pk,
+                details={"file_size": run.file_size},
+            )
+        return run
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 from tqdm import tqdm
 
 from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
 from finsam.followup import importing
-from finsam.registry.models import Association
+from finsam.registry import selectors as registry_selectors
 
 SHOWN_ERRORS = 100
 
@@ -38,9 +39,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        association = Association.objects.filter(pk=options["association"]).first()
-        if association is None:
-            raise CommandError(f"det finns inget förbund med id {options['association']}.")
+        try:
+            association = registry_selectors.association_get(
+                user=SYSTEM, association_id=options["association"]
+            )
+        except Http404 as exc:
+            raise CommandError(f"det finns inget förbund med id {options['association']}.") from exc
         disable = False if options["progress"] else not sys.stderr.isatty()
         try:
             source = importing.ImportFile(path)
