@@ -49,7 +49,7 @@ def identity_number(birth: date, serial: int) -> str:
 
 def write_file(path: Path, rows: int, intervention: str) -> dict[str, int]:
     """A file like a förbund's: 60 % with personnummer, 40 % anonymous, a third of them exited."""
-    from finsam.followup.importing import HEADERS
+    from finsam.imports.importing import HEADERS
 
     rng = random.Random(20260101)
     people = iter(
@@ -97,7 +97,7 @@ def write_file(path: Path, rows: int, intervention: str) -> dict[str, int]:
 
 def through_application(path: Path, association: Any) -> dict[str, float]:
     from finsam.core.access import SYSTEM
-    from finsam.followup import importing
+    from finsam.imports import importing
 
     started = time.perf_counter()
     source = importing.ImportFile(path)

@@ -39,7 +39,7 @@ def populate() -> tuple[Any, Any]:
     from django.contrib.auth import get_user_model
     from stdnum.se import orgnr
 
-    from finsam.core.models import RoleAssignment
+    from finsam.accounts.models import RoleAssignment
     from finsam.core.roles import Role
     from finsam.registry.models import Association, Member, Municipality
 
@@ -114,7 +114,7 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from finsam.core.models import RoleAssignment
+        from finsam.accounts.models import RoleAssignment
         from finsam.registry.models import Association, Member, Municipality, Region
 
         tables = {m._meta.db_table for m in (Association, Member, Region, Municipality, RoleAssignment)}

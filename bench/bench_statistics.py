@@ -225,7 +225,7 @@ def populate(rng: random.Random) -> tuple[Any, Any, int]:
     from django.contrib.auth import get_user_model
     from stdnum.se import orgnr
 
-    from finsam.core.models import RoleAssignment
+    from finsam.accounts.models import RoleAssignment
     from finsam.core.roles import Role
     from finsam.followup import identity
     from finsam.followup.models import IncomeSourceEntry, Participant, Participation
@@ -423,19 +423,19 @@ def fresh(user: Any) -> Any:
 
 
 def national(user: Any) -> Any:
-    from finsam.followup import statistics
+    from finsam.statistics import outcomes as statistics
 
     return statistics.national_statistics(user=fresh(user), year=YEAR)
 
 
 def association(user: Any, association_id: int) -> Any:
-    from finsam.followup import statistics
+    from finsam.statistics import outcomes as statistics
 
     return statistics.association_statistics(user=fresh(user), association_id=association_id, year=YEAR)
 
 
 def economy(user: Any, association_id: int) -> Any:
-    from finsam.followup import economics
+    from finsam.statistics import economics
 
     return economics.association_economy(user=fresh(user), association_id=association_id, year=YEAR)
 
@@ -466,7 +466,7 @@ def table_cells(table: Any) -> tuple[Cells, int, int]:
 
 
 def check_national(result: Any, floor: tuple[Cells, Cells]) -> tuple[int, int]:
-    from finsam.followup import statistics
+    from finsam.statistics import outcomes as statistics
 
     started, exited = floor
     assert grouped_unsuppressed(statistics.started_in(YEAR)) == started, "national: started differ"
@@ -532,9 +532,9 @@ def main() -> None:
     with test_database() as database:
         from django.db import connection
 
-        from finsam.followup import statistics
         from finsam.followup.models import IncomeSourceEntry, Participant, Participation
         from finsam.interventions.models import Intervention
+        from finsam.statistics import outcomes as statistics
 
         for model in (Participation, Participant, Intervention, IncomeSourceEntry):
             assert model._meta.db_table in NATIONAL_SQL + ECONOMY_SQL, model._meta.db_table

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from stdnum.se import orgnr
 
-from finsam.core.models import RoleAssignment
+from finsam.accounts.models import RoleAssignment
 from finsam.registry.models import (
     Association,
     BoardSeat,

@@ -82,7 +82,7 @@ def calendar_token(user: Any) -> str:
 
 def import_run_sample(association: Any) -> Any:
     """A finished, refused import run of the association, with one error row."""
-    from finsam.followup.models import ImportRun, ImportRunError
+    from finsam.imports.models import ImportRun, ImportRunError
 
     run, created = ImportRun.objects.get_or_create(
         association=association, defaults={"status": "refused", "error_count": 1}
@@ -211,7 +211,7 @@ def test_every_api_operation_answers_each_role_as_its_rule_says(world: Any) -> N
             client = world.client(None)
             headers = {}
             if user is not None:
-                from finsam.core.tokens import token_create
+                from finsam.accounts.services import token_create
 
                 headers["HTTP_AUTHORIZATION"] = "Bearer " + token_create(
                     username=user.username, password="test-lösenord-123"

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.test import override_settings
 from stdnum.se import orgnr
 
+from finsam.accounts.models import RoleAssignment
 from finsam.core.access import SYSTEM
-from finsam.core.models import AuditEntry, RoleAssignment
+from finsam.core.models import AuditEntry
 from finsam.registry import selectors
 from finsam.registry.models import (
     Association,

@@ -18,9 +18,10 @@ from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer
 
+from finsam.accounts.selectors import token_user
+from finsam.accounts.services import token_create
 from finsam.core.decorators import PUBLIC, api_operation
 from finsam.core.errors import RuleViolation
-from finsam.core.tokens import token_create, token_user
 
 
 class BearerToken(HttpBearer):
@@ -206,10 +207,10 @@ def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 def _register_routers() -> None:
     from finsam.finance.api import router as finance_router
     from finsam.followup.api import router as followup_router
-    from finsam.followup.statistics_api import router as statistics_router
     from finsam.governance.api import router as governance_router
     from finsam.interventions.api import router as interventions_router
     from finsam.registry.api import router as registry_router
+    from finsam.statistics.api import router as statistics_router
 
     api.add_router("/", registry_router)
     api.add_router("/", interventions_router)

@@ -141,9 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    # Before the admin: core's registration/ templates (password reset pages and e-mail) must win over the
-    # admin's templates of the same names.
+    # Before the admin: accounts' registration/ templates (password reset pages and e-mail) must win over
+    # the admin's templates of the same names.
     "finsam.core",
+    "finsam.accounts",
     "finsam.core.apps.FinsamAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -152,12 +153,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "finsam.reports",
     "finsam.registry",
+    "finsam.finance",
     "finsam.interventions",
     "finsam.followup",
-    "finsam.finance",
-    "finsam.reports",
+    "finsam.imports",
+    "finsam.statistics",
     "finsam.governance",
+    # The shell (the package itself): the commands that compose several apps (demo, grant-role,
+    # export-openapi) and the pages above the apps.
+    "finsam",
 ]
 
 MIDDLEWARE = [
@@ -217,7 +223,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # finsam/static (vendored FKUI and htmx, our CSS) belongs to no single app, so the app finder misses it.
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

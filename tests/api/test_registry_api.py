@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from finsam.accounts.services import token_create
 from finsam.core.models import AuditEntry
-from finsam.core.tokens import token_create
 from finsam.registry.models import Association, BoardSeat, Member, PartyKind, Person, SeatRole
 from tests.factories import PASSWORD, valid_org_number
 

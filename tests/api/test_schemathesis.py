@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from finsam.core.tokens import token_create
+from finsam.accounts.services import token_create
 from finsam.wsgi import application
 from tests.factories import PASSWORD
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from finsam.accounts.services import token_create
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from finsam.core.tokens import token_create
 from finsam.finance.models import Budget
 from tests.factories import PASSWORD, make_budget
 

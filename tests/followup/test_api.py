@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from finsam.core.models import AuditEntry, RoleAssignment
+from finsam.accounts.models import RoleAssignment
+from finsam.accounts.services import token_create
+from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from finsam.core.tokens import token_create
 from finsam.followup.models import Participant, Participation
 from tests.factories import (
     PASSWORD,

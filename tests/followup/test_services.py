@@ -12,9 +12,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from finsam.accounts.models import RoleAssignment
 from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
-from finsam.core.models import AuditEntry, RoleAssignment
+from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.followup import selectors, services
 from finsam.followup.models import Consent, FollowUpAnswer, FollowUpQuestion, Participant, Participation

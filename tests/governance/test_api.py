@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from finsam.accounts.services import token_create
 from finsam.core.access import SYSTEM
-from finsam.core.tokens import token_create
 from finsam.governance import services
 from finsam.governance.models import Meeting
 from finsam.registry.models import BoardSeat

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from finsam.accounts.services import token_create
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from finsam.core.tokens import token_create
 from finsam.interventions import services
 from finsam.interventions.models import Intervention, InterventionKind, StructuralCount
 from finsam.registry.models import Member, PartyKind

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from finsam.core.models import AuditEntry, RoleAssignment
+from finsam.accounts.models import RoleAssignment
+from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.registry.models import (
     Association,

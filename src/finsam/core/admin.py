@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from finsam.core import audit
 from finsam.core.access import has_capability
-from finsam.core.models import ApiToken, AuditEntry, RoleAssignment
+from finsam.core.models import AuditEntry
 from finsam.core.roles import Capability
 
 
@@ -95,21 +95,55 @@ class FinsamModelAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(RoleAssignment)
-class RoleAssignmentAdmin(FinsamModelAdmin):
-    list_display = ["user", "role", "association"]
-    list_filter = ["role", "association"]
-    search_fields = ["user__username"]
+def _association_of(obj: Any) -> int | None:
+    for path in ("association_id", "member.association_id", "charter.association_id"):
+        value: Any = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return int(value)
+    return None
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(FinsamModelAdmin):
-    list_display = ["user", "created", "expires", "last_used"]
-    fields = ["user", "created", "expires", "last_used"]
-    readonly_fields = ["user", "created", "last_used"]
+class NationalInline:
+    """Inline permissions follow the national_admin role, like FinsamModelAdmin."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_national_admin(request)
+
+
+class AuditedInlines:
+    """Audits each object an inline adds, changes or deletes (FinsamModelAdmin audits the parent)."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                self._record(request, deleted.instance, "delete")
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        for obj in formset.new_objects:
+            self._record(request, obj, "create")
+        for obj, fields in formset.changed_objects:
+            self._record(request, obj, "update", {"fields": sorted(fields)})
+
+    def _record(
+        self, request: HttpRequest, obj: Any, verb: str, details: dict[str, Any] | None = None
+    ) -> None:
+        audit.record(
+            actor=request.user,
+            action=f"admin.{obj._meta.model_name}.{verb}",
+            target=obj,
+            association_id=_association_of(obj),
+            details=details,
+        )
 
 
 @admin.register(AuditEntry)

@@ -32,9 +32,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         statistics = scope_for(user, Capability.STATISTICS_VIEW)
         if not statistics.all and len(statistics.association_ids) == 1:
             [association_id] = statistics.association_ids
-            items.append((_("Statistik"), reverse("followup:statistics_association", args=[association_id])))
+            items.append(
+                (_("Statistik"), reverse("statistics:statistics_association", args=[association_id]))
+            )
         elif has_capability(user, Capability.STATISTICS_NATIONAL):
-            items.append((_("Statistik"), reverse("followup:statistics_national")))
+            items.append((_("Statistik"), reverse("statistics:statistics_national")))
         if has_capability(user, Capability.FINANCE_REPORT):
             items.append((_("Ekonomi"), reverse("finance:overview")))
         elif has_capability(user, Capability.FINANCE_CALCULATE):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import forms as auth_forms
 
 from finsam.core.errors import RuleViolation
 
@@ -60,12 +59,4 @@ class FinsamForm(FinsamFormMixin, forms.Form):
 
 
 class FinsamModelForm(FinsamFormMixin, forms.ModelForm):
-    pass
-
-
-class PasswordResetForm(FinsamFormMixin, auth_forms.PasswordResetForm):
-    pass
-
-
-class SetPasswordForm(FinsamFormMixin, auth_forms.SetPasswordForm):
     pass

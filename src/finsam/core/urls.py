@@ -1,50 +1,7 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from finsam.core import views
-from finsam.core.decorators import AUTHENTICATED, PUBLIC, page_access
-from finsam.core.forms import PasswordResetForm, SetPasswordForm
-
-_public = page_access(PUBLIC, methods=("GET", "POST"))
-_public_get = page_access(PUBLIC)
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("granskningslogg/", views.audit_log, name="audit_log"),
-    path("granskningslogg/export.csv", views.audit_export, name="audit_export"),
     path("sprak/", views.set_language, name="set_language"),
-    path("logga-in/", _public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
-    path(
-        "logga-ut/",
-        page_access(AUTHENTICATED, methods=("POST",))(auth_views.LogoutView.as_view()),
-        name="logout",
-    ),
-    path(
-        "losenord/aterstall/",
-        _public(
-            auth_views.PasswordResetView.as_view(
-                form_class=PasswordResetForm, success_url=reverse_lazy("password_reset_done")
-            )
-        ),
-        name="password_reset",
-    ),
-    path(
-        "losenord/aterstall/skickat/",
-        _public_get(auth_views.PasswordResetDoneView.as_view()),
-        name="password_reset_done",
-    ),
-    path(
-        "losenord/aterstall/<uidb64>/<token>/",
-        _public(
-            auth_views.PasswordResetConfirmView.as_view(
-                form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
-            )
-        ),
-        name="password_reset_confirm",
-    ),
-    path(
-        "losenord/aterstall/klart/",
-        _public_get(auth_views.PasswordResetCompleteView.as_view()),
-        name="password_reset_complete",
-    ),
 ]

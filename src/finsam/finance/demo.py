@@ -21,10 +21,11 @@ from finsam.core.access import SYSTEM
 from finsam.finance import selectors, services
 from finsam.finance.models import Budget, BudgetConsultation, BudgetStatus, CostType, LineKind, Population
 from finsam.interventions.models import Intervention
-from finsam.registry.models import Association, MemberRepresentative, Municipality
+from finsam.registry.models import MemberRepresentative, Municipality
 
 if TYPE_CHECKING:
-    from finsam.demo import DemoContext
+    from finsam.core.demo import DemoContext
+    from finsam.registry.models import Association
 
 # Approximate population on 31 December of BASE_YEAR, and the yearly change in per mille.
 BASE_YEAR = 2024

@@ -12,34 +12,13 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+
+from finsam.finance.schemas import BudgetStatus, CostType, LineKind
 
 
 def _money(verbose_name: str, **options: Any) -> models.DecimalField:
     """Kronor with two decimals; 14 digits hold the rules' largest amount (999 999 999 999,99)."""
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
-
-
-class BudgetStatus(models.TextChoices):
-    DRAFT = "draft", _("Utkast")
-    CONSULTED = "consulted", _("Samråd genomfört")
-    ADOPTED = "adopted", _("Fastställd")
-
-
-class LineKind(models.TextChoices):
-    INTERVENTION = "intervention", _("Insats")
-    ADMINISTRATION = "administration", _("Administration")
-
-
-class CostType(models.TextChoices):
-    """Cost types of the förbund's own administration."""
-
-    PERSONNEL = "personnel", _("Personalkostnader")
-    PREMISES = "premises", _("Lokaler")
-    SERVICES = "services", _("Köpta tjänster (ekonomi, IT, revision)")
-    BOARD = "board", _("Styrelsens arvoden")
-    DEVELOPMENT = "development", _("Utbildning och kompetensutveckling")
-    OTHER = "other", _("Övriga kostnader")
 
 
 class Population(models.Model):

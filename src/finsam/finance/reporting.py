@@ -17,7 +17,7 @@ from finsam.finance import rules
 from finsam.finance.models import Contribution
 from finsam.finance.selectors import BudgetReport
 from finsam.finance.templatetags import finance_format
-from finsam.registry.models import PartyKind
+from finsam.registry.schemas import PartyKind
 from finsam.reports import charts, excel
 
 STATUS_CLASS = {rules.WITHIN: "ok", rules.ABOVE: "warning", rules.NEGATIVE: "error", rules.UNKNOWN: "neutral"}

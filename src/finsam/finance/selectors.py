@@ -31,7 +31,8 @@ from finsam.finance.models import (
     LineKind,
     Population,
 )
-from finsam.registry.models import Association, Charter, Director, Member, Municipality, PartyKind
+from finsam.registry.models import Association, Charter, Director, Member, Municipality
+from finsam.registry.schemas import PartyKind
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)

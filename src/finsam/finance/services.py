@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,7 +41,11 @@ from finsam.finance.models import (
     Population,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import Association, Member, MemberRepresentative, Municipality, PartyKind, Person
+from finsam.registry.models import MemberRepresentative, Municipality
+from finsam.registry.schemas import PartyKind
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association, Member, Person
 
 FIRST_YEAR = 2004  # finansiell samordning began in 2004
 LAST_YEAR = 2199

@@ -19,10 +19,10 @@ from ninja.params.functions import Path
 from finsam.core.decorators import api_operation
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
+from finsam.core.schemas import MAX_ID, NO_CONTROL_CHARACTERS, AssociationId, Day, Id
 from finsam.followup import selectors, services
 from finsam.followup.models import Participant, Participation, Phase
 from finsam.interventions import selectors as intervention_selectors
-from finsam.interventions.api import MAX_ID, NO_CONTROL_CHARACTERS, AssociationId, Day, Id
 from finsam.registry import selectors as registry_selectors
 
 router = Router(tags=["followup"])

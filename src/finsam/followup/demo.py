@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from finsam.core.demo import DemoContext
 from finsam.followup import rules, services
 from finsam.followup.models import (
     EducationLevel,
@@ -43,70 +43,25 @@ from finsam.followup.models import (
     Registration,
     Sex,
 )
-from finsam.interventions import services as intervention_services
-from finsam.interventions.models import Intervention, InterventionKind, InterventionStatus
-from finsam.registry.models import Association, PartyKind
+from finsam.interventions import selectors as intervention_selectors
 
 if TYPE_CHECKING:
-    from finsam.demo import DemoContext
+    from finsam.interventions.models import Intervention
 
 FIRST_YEAR = 2022
 
-
-@dataclass(frozen=True)
-class InterventionSpec:
-    name: str
-    target_group: str
-    start: date
-    yearly: int  # participations started per year
-    median_days: int
-
-
-SPECS: dict[str, tuple[InterventionSpec, ...]] = {
-    "umea": (
-        InterventionSpec(
-            "Arbetslivsinriktad rehabilitering",
-            "Personer 18–64 år med sjukpenning, aktivitetsersättning eller ekonomiskt bistånd",
-            date(2019, 1, 1),
-            120,
-            240,
-        ),
-        InterventionSpec(
-            "Unga vuxna i arbete", "Unga vuxna 18–29 år utan arbete eller studier", date(2021, 8, 1), 70, 180
-        ),
-        InterventionSpec(
-            "Samverkansteam psykisk hälsa",
-            "Personer med psykisk ohälsa som behöver samordnat stöd",
-            date(2020, 3, 1),
-            50,
-            300,
-        ),
-    ),
-    "skelleftea": (
-        InterventionSpec(
-            "Vägen till arbete", "Personer långt från arbetsmarknaden", date(2018, 1, 1), 90, 210
-        ),
-        InterventionSpec(
-            "Koordinatorer i samverkan",
-            "Personer med behov av samordnade insatser",
-            date(2020, 1, 1),
-            50,
-            270,
-        ),
-    ),
-    "sodra-lappland": (
-        InterventionSpec(
-            "Inlandets resursteam",
-            "Personer i inlandskommunerna med behov av samordnat stöd",
-            date(2019, 1, 1),
-            55,
-            260,
-        ),
-        InterventionSpec(
-            "Steg för steg – unga i inlandet", "Unga 16–29 år i inlandskommunerna", date(2021, 1, 1), 35, 200
-        ),
-    ),
+# The median time in the intervention, in days, by the name of the demo's interventions (interventions'
+# demo step creates them, with their planned participants per year).
+MEDIAN_DAYS = {
+    "Arbetslivsinriktad rehabilitering": 240,
+    "Unga vuxna i arbete": 180,
+    "Samverkansteam psykisk hälsa": 300,
+    "Vägen till arbete": 210,
+    "Koordinatorer i samverkan": 270,
+    "Inlandets resursteam": 260,
+    "Steg för steg – unga i inlandet": 200,
 }
+
 
 EXIT_REASONS = (
     (ExitReason.COMPLETED, 30),
@@ -259,37 +214,21 @@ def _after(
     return employment, before
 
 
-def _intervention(ctx: DemoContext, association: Association, spec: InterventionSpec) -> Intervention:
-    existing = Intervention.objects.filter(association=association, name=spec.name).first()
-    if existing is not None:
-        return existing
-    coordinators = get_user_model().objects.filter(
-        role_assignments__role="participant_coordinator", role_assignments__association=association
-    )
-    return intervention_services.intervention_create(
-        actor=ctx.actor,
-        association=association,
-        kind=InterventionKind.INDIVIDUAL,
-        name=spec.name,
-        target_group=spec.target_group,
-        start=spec.start,
-        status=InterventionStatus.ACTIVE,
-        providers=list(association.members.filter(kind=PartyKind.MUNICIPALITY)[:2]),
-        planned=[(year, spec.yearly) for year in range(FIRST_YEAR, timezone.localdate().year + 2)],
-        followup_method="Försörjning och sysselsättning före och efter, enligt förbundets uppföljning.",
-        coordinators=list(coordinators),
-    )
+def _yearly(intervention: Intervention) -> int:
+    """The participations started per year: what the förbund planned for the intervention."""
+    planned = [p.count for p in intervention.planned.all()]
+    return max(planned, default=0)
 
 
-def _participants(ctx: DemoContext, intervention: Intervention, spec: InterventionSpec, today: date) -> int:
+def _participants(ctx: DemoContext, intervention: Intervention, median_days: int, today: date) -> int:
     """The intervention's participants, in one transaction; none if it already has some."""
     if Participant.objects.filter(intervention=intervention).exists():
         return 0
-    rng = random.Random(f"finsam-demo-{intervention.association.name}-{spec.name}")
+    rng = random.Random(f"finsam-demo-{intervention.association.name}-{intervention.name}")
     taken: set[str] = set()
-    first = max(date(FIRST_YEAR, 1, 1), spec.start)
+    first = max(date(FIRST_YEAR, 1, 1), intervention.start)
     days = (today - first).days
-    total = round(spec.yearly * days / 365.25)
+    total = round(_yearly(intervention) * days / 365.25)
     starts = sorted(first + timedelta(days=rng.randrange(days + 1)) for _ in range(total))
     for start in starts:
         before = _income_before(rng)
@@ -318,7 +257,7 @@ def _participants(ctx: DemoContext, intervention: Intervention, spec: Interventi
             income_before=before,
             today=today,
         )
-        duration = int(rng.lognormvariate(0, 0.65) * spec.median_days)
+        duration = int(rng.lognormvariate(0, 0.65) * median_days)
         reason = _pick(rng, EXIT_REASONS)
         if reason == ExitReason.REGISTERED_BY_MISTAKE:
             duration = rng.randrange(14)
@@ -339,24 +278,20 @@ def _participants(ctx: DemoContext, intervention: Intervention, spec: Interventi
     return total
 
 
-def interventions_step(ctx: DemoContext) -> None:
-    """The interventions alone, before the budgets, so that the budget lines name them (their outcome is
-    the cost in cost per participant and in the socio-economic estimate)."""
-    for key, association in ctx.associations.items():
-        for spec in SPECS.get(key, ()):
-            _intervention(ctx, association, spec)
-
-
 def participants_step(ctx: DemoContext) -> None:
     today = timezone.localdate()
     work = [
-        (association, spec) for key, association in ctx.associations.items() for spec in SPECS.get(key, ())
+        intervention
+        for association in ctx.associations.values()
+        for intervention in intervention_selectors.intervention_list(
+            user=ctx.actor, association_id=association.pk
+        ).select_related("association")
+        if intervention.name in MEDIAN_DAYS
     ]
     created = 0
-    for association, spec in ctx.progress(work, desc="Deltagare"):
+    for intervention in ctx.progress(work, desc="Deltagare"):
         with transaction.atomic():
-            intervention = _intervention(ctx, association, spec)
-            created += _participants(ctx, intervention, spec, today)
+            created += _participants(ctx, intervention, MEDIAN_DAYS[intervention.name], today)
     if created:
         ctx.out.write(f"  {created} deltagare i {len(work)} insatser\n")
         if settings.DEMO_IDENTITY_NUMBERS:

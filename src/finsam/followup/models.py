@@ -22,76 +22,21 @@ from uuid import uuid4
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-
-class Sex(models.TextChoices):
-    WOMAN = "woman", pgettext_lazy("kön", "Kvinna")
-    MAN = "man", pgettext_lazy("kön", "Man")
-
-
-class Registration(models.TextChoices):
-    IDENTIFIED = "identified", _("Med personnummer och samtycke")
-    ANONYMOUS = "anonymous", _("Anonym (utan samtycke)")
-    PROTECTED = "protected", _("Anonym (skyddad identitet)")
-
-
-class IdentityRemoval(models.TextChoices):
-    WITHDRAWN = "withdrawn", _("Samtycket återkallat")
-    RETENTION = "retention", _("Gallrad efter lagringstiden")
-
-
-class EmploymentStatus(models.TextChoices):
-    WORK = "work", _("Arbete")
-    STUDIES = "studies", _("Studier")
-    SEEKING_WORK = "seeking_work", _("Aktivt arbetssökande")
-    NONE = "none", _("Inget av dessa")
-
-
-class EducationLevel(models.TextChoices):
-    PRIMARY_SHORT = "primary_short", _("Förgymnasial utbildning kortare än 9 år")
-    PRIMARY = "primary", _("Förgymnasial utbildning 9 (10) år")
-    UPPER_SECONDARY = "upper_secondary", _("Gymnasial utbildning")
-    POST_SECONDARY_SHORT = "post_secondary_short", _("Eftergymnasial utbildning kortare än 3 år")
-    POST_SECONDARY = "post_secondary", _("Eftergymnasial utbildning 3 år eller längre")
-    UNKNOWN = "unknown", _("Uppgift saknas")
-
-
-class IncomeSource(models.TextChoices):
-    SALARY = "salary", _("Lön (anställning)")
-    SUBSIDISED_SALARY = "subsidised_salary", _("Lön i subventionerad anställning")
-    SICKNESS_BENEFIT = "sickness_benefit", _("Sjukpenning eller rehabiliteringspenning")
-    ACTIVITY_COMPENSATION = "activity_compensation", _("Aktivitetsersättning")
-    SICKNESS_COMPENSATION = "sickness_compensation", _("Sjukersättning")
-    ACTIVITY_SUPPORT = "activity_support", _("Aktivitetsstöd eller utvecklingsersättning")
-    UNEMPLOYMENT_BENEFIT = "unemployment_benefit", _("Arbetslöshetsersättning")
-    ESTABLISHMENT_BENEFIT = "establishment_benefit", _("Etableringsersättning")
-    SOCIAL_ASSISTANCE = "social_assistance", _("Ekonomiskt bistånd")
-    STUDENT_AID = "student_aid", _("Studiemedel")
-    OTHER = "other", _("Annan försörjning")
-    NONE = "none", _("Ingen egen försörjning")
-
-
-class Phase(models.TextChoices):
-    BEFORE = "before", _("Före")
-    AFTER = "after", _("Efter")
-
-
-class ExitReason(models.TextChoices):
-    COMPLETED = "completed", _("Insatsen genomförd")
-    WORK = "work", _("Arbete")
-    STUDIES = "studies", _("Studier")
-    OTHER_INTERVENTION = "other_intervention", _("Vidare till annan insats eller aktör")
-    ILL_HEALTH = "ill_health", _("Ohälsa")
-    MOVED = "moved", _("Flyttat")
-    OWN_REQUEST = "own_request", _("Avbrutit på egen begäran")
-    NO_CONTACT = "no_contact", _("Ingen kontakt")
-    OTHER = "other", _("Annan orsak")
-    REGISTERED_BY_MISTAKE = "registered_by_mistake", _("Felregistrerad")
-
-
-EXTENTS = (25, 50, 75, 100)
+from finsam.followup.schemas import (
+    EXTENTS,
+    AnswerKind,
+    AskedAt,
+    EducationLevel,
+    EmploymentStatus,
+    ExitReason,
+    IdentityRemoval,
+    IncomeSource,
+    MeasurementPoint,
+    Phase,
+    Registration,
+    Sex,
+)
 
 
 def consent_form_path(instance: Consent, filename: str) -> str:
@@ -296,22 +241,6 @@ class IncomeSourceEntry(models.Model):
         return f"{self.phase}: {self.source} {self.extent} %"
 
 
-class AnswerKind(models.TextChoices):
-    YES_NO = "yes_no", _("Ja eller nej")
-    SCALE = "scale", _("Skala 1–5")
-
-
-class AskedAt(models.TextChoices):
-    EXIT = "exit", _("Vid avslut")
-    LATER = "later", _("Vid senare uppföljning")
-    BOTH = "both", _("Vid avslut och senare uppföljning")
-
-
-class MeasurementPoint(models.TextChoices):
-    EXIT = "exit", _("Vid avslut")
-    LATER = "later", _("Senare uppföljning")
-
-
 class FollowUpQuestion(models.Model):
     """A question of the förbund's own local follow-up. Answers are numbers (yes/no or 1–5), never free
     text, so that they can be aggregated and carry no personal data."""
@@ -368,66 +297,3 @@ class FollowUpAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value}"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Väntar"
-    VALIDATING = "validating", "Kontrollerar raderna"
-    WRITING = "writing", "Sparar"
-    DONE = "done", "Inläst"
-    REFUSED = "refused", "Inte inläst: fel i filen"
-    FAILED = "failed", "Avbruten"
-
-
-class ImportRun(models.Model):
-    """One upload of a participant file (docs/import.md): its progress and outcome, never its content.
-
-    The uploaded file lies in a private directory (not under the media root) while the run works and is
-    deleted afterwards. The run holds counts and, for a refused file, the rows in error (row, column,
-    message: never a value from the file)."""
-
-    association = models.ForeignKey(
-        "registry.Association", on_delete=models.CASCADE, related_name="import_runs", verbose_name="förbund"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    stored_name = models.CharField("lagrad fil", max_length=100, blank=True, editable=False)
-    file_size = models.PositiveBigIntegerField("filstorlek (byte)", default=0)
-    status = models.CharField(
-        "status", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    rows_total = models.PositiveIntegerField("rader", null=True, blank=True)
-    rows_done = models.PositiveIntegerField("kontrollerade rader", default=0)
-    error_count = models.PositiveIntegerField("fel", default=0)
-    message = models.TextField("meddelande", blank=True)
-    counts = models.JSONField("antal", default=dict, blank=True)
-    created_at = models.DateTimeField("startad", auto_now_add=True)
-    updated_at = models.DateTimeField("senast uppdaterad", auto_now=True)
-    finished_at = models.DateTimeField("klar", null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = "inläsning av deltagare"
-        verbose_name_plural = "inläsningar av deltagare"
-        indexes = [models.Index(fields=["association", "status"], name="import_run_assoc_status")]
-
-    def __str__(self) -> str:
-        return f"Inläsning {self.pk}"
-
-
-class ImportRunError(models.Model):
-    """One error of a refused import: the row in the file (the header is row 1), the column, a message."""
-
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="errors")
-    row = models.PositiveIntegerField("rad")
-    column = models.CharField("kolumn", max_length=60, blank=True)
-    message = models.CharField("meddelande", max_length=400)
-
-    class Meta:
-        ordering = ["run_id", "row", "id"]
-        verbose_name = "fel i inläsning"
-        verbose_name_plural = "fel i inläsningar"
-
-    def __str__(self) -> str:
-        return f"Rad {self.row}: {self.message}"

@@ -14,13 +14,16 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import personnummer
 
 from finsam.core.errors import Violation
-from finsam.followup.models import (
+from finsam.followup.schemas import (
     EXTENTS,
     AnswerKind,
     EducationLevel,
     EmploymentStatus,
     ExitReason,
+    ImportRow,
     IncomeSource,
+    InterventionFacts,
+    Registration,
     Sex,
 )
 
@@ -429,3 +432,72 @@ def cost_per_participant(cost: Decimal | None, participants: int) -> Decimal | N
     if cost is None or participants <= 0:
         return None
     return (cost / participants).quantize(Decimal("1"))
+
+
+# --- one imported row: used by the validation pass of an import and again by the bulk write -------
+
+
+def row_violations(
+    row: ImportRow, *, intervention: InterventionFacts, today: date
+) -> tuple[IdentityNumber | None, list[Violation]]:
+    """Every broken rule of the row (with the field it concerns), and the parsed identity number."""
+    if not intervention.coordinated:
+        return None, [
+            Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")
+        ]
+    parsed, violations = registration_violations(
+        registration=row.registration,
+        identity_number=row.identity_number or None,
+        consent_given_on=row.consent_given_on if row.registration == Registration.IDENTIFIED else None,
+        consent_form_version=row.consent_form_version,
+        sex=row.sex or None,
+        start_year=None,  # the start year is the start date's, which start_violations checks
+        today=today,
+    )
+    if row.registration != Registration.IDENTIFIED and (row.consent_given_on or row.consent_form_version):
+        violations.append(
+            Violation(
+                "R-CONSENT",
+                "Samtycke anges bara för en deltagare med personnummer; "
+                "en anonym deltagare registreras utan samtycke.",
+                "consent_given_on",
+            )
+        )
+    if parsed is not None and row.sex and row.sex != parsed.sex:
+        violations.append(
+            Violation(
+                "R-IDENTITY",
+                "Könet stämmer inte med personnumret; lämna kolumnen tom för en deltagare med personnummer.",
+                "sex",
+            )
+        )
+    violations += start_violations(
+        start=row.start,
+        today=today,
+        intervention_kind=intervention.kind,
+        intervention_start=intervention.start,
+        intervention_end=intervention.end,
+        previous=[],
+        employment_before=row.employment_before,
+        education_level=row.education_level,
+        income_before=row.income_before,
+    )
+    if row.exit is not None:
+        violations += exit_violations(
+            start=row.start,
+            current_exit=None,
+            exit=row.exit,
+            today=today,
+            exit_reason=row.exit_reason,
+            employment_after=row.employment_after,
+            income_after=row.income_after,
+        )
+    elif row.exit_reason or row.employment_after or row.income_after:
+        violations.append(
+            Violation(
+                "R-FOLLOWUP",
+                "Avslutsorsak, sysselsättning efter och försörjning efter anges bara med ett avslutsdatum.",
+                "exit",
+            )
+        )
+    return parsed, violations

@@ -8,6 +8,7 @@ Counts for those who may not see participants (association admins, boards) come 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.http import Http404
 
 from finsam.core.access import require, scope_for
 from finsam.core.roles import Capability
+from finsam.followup import identity
 from finsam.followup.models import (
     FollowUpAnswer,
     FollowUpQuestion,
@@ -31,6 +33,22 @@ from finsam.interventions import selectors as intervention_selectors
 def intervention_has_participants(*, intervention_id: int) -> bool:
     """For the interventions app's rules (the kind of an intervention with participants is fixed)."""
     return Participant.objects.filter(intervention_id=intervention_id).exists()
+
+
+def identity_keyed_hash(normalised: str) -> str:
+    """The keyed hash (HMAC) by which a personnummer is found again, for an import's duplicate check."""
+    return identity.keyed_hash(normalised)
+
+
+def registered_identities(
+    *, intervention_ids: Iterable[int], hashes: Iterable[str]
+) -> set[tuple[int, str | None]]:
+    """(intervention id, keyed hash) of the participants already registered among these."""
+    return set(
+        Participant.objects.filter(
+            intervention_id__in=set(intervention_ids), identity_hash__in=list(hashes)
+        ).values_list("intervention_id", "identity_hash")
+    )
 
 
 def _participations() -> QuerySet[Participation]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -23,7 +23,7 @@ from finsam.core.access import is_system, require
 from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
-from finsam.followup import identity, import_rules, rules, selectors
+from finsam.followup import identity, rules, selectors
 from finsam.followup.models import (
     Consent,
     ExitReason,
@@ -37,9 +37,12 @@ from finsam.followup.models import (
     Phase,
     Registration,
 )
+from finsam.followup.schemas import ImportRow, InterventionFacts
 from finsam.interventions import selectors as intervention_selectors
-from finsam.interventions.models import Intervention
-from finsam.registry.models import Association
+
+if TYPE_CHECKING:
+    from finsam.interventions.models import Intervention
+    from finsam.registry.models import Association
 
 IncomeEntries = Sequence[tuple[str, int]]
 CHUNK = 500
@@ -771,7 +774,7 @@ def followup_question_update(
 # --- import of a participant file (docs/import.md) -----------------------------------------------
 
 
-def _import_refusal(row: import_rules.ImportRow, violations: list[Violation]) -> RuleViolation:
+def _import_refusal(row: ImportRow, violations: list[Violation]) -> RuleViolation:
     return RuleViolation(
         violations=[Violation(v.code, f"Rad {row.row}: {v.message}", v.field) for v in violations]
     )
@@ -781,8 +784,8 @@ def _import_batch(
     *,
     actor: Any,
     association: Association,
-    batch: list[import_rules.ImportRow],
-    interventions: Mapping[int, import_rules.InterventionFacts],
+    batch: list[ImportRow],
+    interventions: Mapping[int, InterventionFacts],
     seen: dict[bytes, int],
     counts: dict[str, int],
     today: date,
@@ -797,7 +800,7 @@ def _import_batch(
                 row,
                 [Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")],
             )
-        parsed, violations = import_rules.row_violations(row, intervention=facts, today=today)
+        parsed, violations = rules.row_violations(row, intervention=facts, today=today)
         if violations:
             raise _import_refusal(row, violations)
         hashed = identity.keyed_hash(parsed.normalised) if parsed is not None else None
@@ -904,13 +907,13 @@ def participants_import(
     *,
     actor: Any,
     association: Association,
-    rows: Iterable[import_rules.ImportRow],
+    rows: Iterable[ImportRow],
     today: date | None = None,
     batch_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Registers a participant with one participation per row, in batches (bulk inserts), all or
-    nothing: every row is checked again by `import_rules.row_violations`, and the first refusal (or a
+    nothing: every row is checked again by `rules.row_violations`, and the first refusal (or a
     person twice in the same intervention) rolls back everything. `rows` is consumed once, as a stream.
     The actor needs the participant_coordinator role in the förbund and an assignment to each row's
     intervention, as for a single registration. One audit entry with the counts, no personal data.
@@ -918,13 +921,13 @@ def participants_import(
     day = _today(today)
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     interventions = {
-        i.pk: import_rules.InterventionFacts(id=i.pk, kind=i.kind, start=i.start, end=i.end, coordinated=True)
+        i.pk: InterventionFacts(id=i.pk, kind=i.kind, start=i.start, end=i.end, coordinated=True)
         for i in intervention_selectors.coordinated_interventions(user=actor, association_id=association.pk)
     }
     counts = {"participants": 0, "identified": 0, "anonymous": 0, "protected": 0, "exited": 0}
     seen: dict[bytes, int] = {}
     used: set[int] = set()
-    batch: list[import_rules.ImportRow] = []
+    batch: list[ImportRow] = []
 
     def flush() -> None:
         _import_batch(

@@ -11,7 +11,7 @@ is over, else last year, so that the consultation has been held and its minutes 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -30,7 +30,10 @@ from finsam.governance.models import (
     NationalReportFiling,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import Association, Member
+from finsam.registry.models import Member
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association
 
 CONSULTATION_TITLE = "Gemensamt medlemssamråd för Västerbottens samordningsförbund"
 UNDECIDED_DISCHARGE = ("umea", "2403")  # Bjurholm has not yet decided on discharge: the overdue obligation

@@ -14,41 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-
-class MeetingKind(models.TextChoices):
-    BOARD = "board_meeting", _("Styrelsemöte")
-    MEMBER_CONSULTATION = "member_consultation", _("Medlemssamråd")
-    NATIONAL_COUNCIL = "national_council", _("Nationella rådet")
-    WORKING_GROUP = "working_group", _("Nationella arbetsgruppen")
-
-
-class ConsultationKind(models.TextChoices):
-    ANNUAL = "annual", _("Årligt medlemssamråd")
-    BUDGET = "budget", pgettext_lazy("slag av samråd", "Budgetsamråd")
-
-
-class Capacity(models.TextChoices):
-    MEMBER_REPRESENTATIVE = "member_representative", _("Medlemsrepresentant")
-    CHAIR = "chair", _("Ordförande")
-    BOARD_MEMBER = "board_member", _("Styrelseledamot")
-    DIRECTOR = "director", _("Förbundschef")
-    OTHER = "other", pgettext_lazy("i egenskap av", "Övrig")
-
-
-class MinutesStatus(models.TextChoices):
-    DRAFT = "draft", _("Utkast")
-    CHECKED = "checked", pgettext_lazy("protokoll", "Justerat")
-    LOCKED = "locked", _("Låst")
-
-
-class DocumentKind(models.TextChoices):
-    ANNUAL_REPORT = "annual_report", _("Årsredovisning (bokslut)")
-    ACTIVITY_REPORT = "activity_report", _("Verksamhetsberättelse")
-    AUDIT_REPORT = "audit_report", _("Revisionsberättelse")
-    OTHER = "other", _("Övrigt underlag")
+from finsam.governance.schemas import Capacity, ConsultationKind, DocumentKind, MeetingKind, MinutesStatus
 
 
 class Meeting(models.Model):

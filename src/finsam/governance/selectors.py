@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from finsam.accounts import selectors as account_selectors
 from finsam.core.access import SYSTEM, Scope, filter_scope, require, scope_for
-from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability
 from finsam.governance import ical, rules
 from finsam.governance.models import (
@@ -50,7 +50,10 @@ from finsam.governance.models import (
     NationalReportFiling,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import Association, Member, Person
+from finsam.registry.models import Association, Member
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Person
 
 VIEW = Capability.GOVERNANCE_VIEW
 BOARD_VIEW = Capability.GOVERNANCE_BOARD_VIEW
@@ -753,13 +756,8 @@ def reminders_due(*, day: date, before: list[int], after: list[int]) -> list[Rem
     if not due:
         return []
     holders: dict[tuple[int | None, str], list[Any]] = defaultdict(list)
-    for assignment in (
-        RoleAssignment.objects.filter(
-            association_id__in={d.association.pk for d in due}, user__is_active=True
-        )
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("user_id")
+    for assignment in account_selectors.role_holders_with_email(
+        association_ids={d.association.pk for d in due}
     ):
         holders[(assignment.association_id, assignment.role)].append(assignment.user)
     result = []

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -43,7 +43,9 @@ from finsam.governance.models import (
     NationalReportFiling,
     ReminderSent,
 )
-from finsam.registry.models import Association, Member, Person
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association, Member, Person
 
 logger = logging.getLogger(__name__)
 

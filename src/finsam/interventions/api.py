@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.params.functions import Path
 
 from finsam.core.decorators import api_operation
 from finsam.core.errors import Violation, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.schemas import MULTILINE_TEXT, NO_CONTROL_CHARACTERS, AssociationId, Day, Id
 from finsam.interventions import selectors, services
 from finsam.interventions.models import Intervention
 from finsam.registry import selectors as registry_selectors
 
 router = Router(tags=["interventions"])
-
-# Input bounds shared with the follow-up endpoints: what the database holds and what makes sense.
-MAX_ID = 2**63 - 1
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1F\x7F]*$"
-# Multi-line text: line breaks and tabs, but no other control characters (PostgreSQL refuses NUL).
-MULTILINE_TEXT = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2199, 12, 31)
-
-AssociationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Förbundets id.")]
-Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY, description="ÅÅÅÅ-MM-DD, år 1900–2199.")]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Ref(Schema):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import FinsamForm
 from finsam.interventions.models import InterventionKind, InterventionStatus
-from finsam.registry.models import Member, PartyKind
+from finsam.registry.models import Member
+from finsam.registry.schemas import PartyKind
 
 
 class ProviderField(forms.ModelMultipleChoiceField):

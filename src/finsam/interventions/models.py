@@ -10,19 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-
-class InterventionKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individinriktad")
-    STRUCTURAL = "structural", _("Strukturövergripande")
-
-
-class InterventionStatus(models.TextChoices):
-    PLANNED = "planned", pgettext_lazy("insatsens status", "Planerad")
-    ACTIVE = "active", pgettext_lazy("insatsens status", "Pågående")
-    ENDED = "ended", pgettext_lazy("insatsens status", "Avslutad")
+from finsam.interventions.schemas import InterventionKind, InterventionStatus
 
 
 class Intervention(models.Model):

@@ -6,6 +6,7 @@ participant_coordinator role in the same förbund, is what opens participants an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -97,3 +98,34 @@ def coordinator_candidates(*, user: Any, association_id: int) -> QuerySet[Any]:
 def structural_counts(*, user: Any, intervention_id: int) -> QuerySet[StructuralCount]:
     intervention_get(user=user, intervention_id=intervention_id)
     return StructuralCount.objects.filter(intervention_id=intervention_id).order_by("period_start")
+
+
+# --- what the apps above know of an intervention ----------------------------------------------------
+# The follow-up app keeps the participants of an intervention; interventions sits below it and never
+# imports it. Follow-up registers, when the apps are ready (FollowupConfig.ready), a function that tells
+# whether an intervention has participants (the kind of such an intervention is fixed) and one that
+# counts them for the intervention's page. Without follow-up installed, an intervention has none.
+
+HasParticipants = Callable[[int], bool]
+ParticipantCounts = Callable[..., Any]
+
+_has_participants: list[HasParticipants] = []
+_participant_counts: list[ParticipantCounts] = []
+
+
+def register_participant_facts(*, has_participants: HasParticipants, counts: ParticipantCounts) -> None:
+    if has_participants not in _has_participants:
+        _has_participants.append(has_participants)
+    if counts not in _participant_counts:
+        _participant_counts.append(counts)
+
+
+def has_participants(*, intervention_id: int) -> bool:
+    return any(check(intervention_id) for check in _has_participants)
+
+
+def participant_counts(*, user: Any, intervention_id: int) -> Any | None:
+    """The participant counts of an intervention for its page (None when no app keeps participants)."""
+    for counts in _participant_counts:
+        return counts(user=user, intervention_id=intervention_id)
+    return None

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from finsam.accounts import selectors as account_selectors
 from finsam.core import audit
 from finsam.core.access import require
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
-from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability, Role
-from finsam.interventions import rules
+from finsam.interventions import rules, selectors
 from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
-from finsam.registry.models import Association, Member
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association, Member
 
 
 def _text(value: str) -> str:
@@ -35,13 +37,8 @@ def _relation_violations(
         )
     coordinator_ids = {user.pk for user in coordinators}
     if coordinator_ids:
-        holding = set(
-            RoleAssignment.objects.filter(
-                user_id__in=coordinator_ids,
-                role=Role.PARTICIPANT_COORDINATOR,
-                association_id=association_id,
-                user__is_active=True,
-            ).values_list("user_id", flat=True)
+        holding = account_selectors.users_holding(
+            role=Role.PARTICIPANT_COORDINATOR, association_id=association_id, user_ids=coordinator_ids
         )
         if holding != coordinator_ids:
             violations.append(
@@ -129,9 +126,7 @@ def intervention_create(
 
 
 def _has_followup(intervention: Intervention) -> bool:
-    from finsam.followup import selectors as followup_selectors
-
-    return intervention.structural_counts.exists() or followup_selectors.intervention_has_participants(
+    return intervention.structural_counts.exists() or selectors.has_participants(
         intervention_id=intervention.pk
     )
 

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from finsam.core.decorators import page_access
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
-from finsam.followup import selectors as followup_selectors
 from finsam.interventions import forms, selectors, services
 from finsam.interventions.models import Intervention
 from finsam.registry import selectors as registry_selectors
@@ -67,9 +66,7 @@ def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpRespo
         "coordinates": selectors.coordinates(user=request.user, intervention_id=intervention.pk),
     }
     if intervention.is_individual:
-        context["counts"] = followup_selectors.intervention_counts(
-            user=request.user, intervention_id=intervention.pk
-        )
+        context["counts"] = selectors.participant_counts(user=request.user, intervention_id=intervention.pk)
     else:
         context["structural_counts"] = selectors.structural_counts(
             user=request.user, intervention_id=intervention.pk

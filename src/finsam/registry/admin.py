@@ -12,16 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
-from finsam.core import audit
-from finsam.core.access import has_capability
-from finsam.core.admin import FinsamModelAdmin
-from finsam.core.models import RoleAssignment
-from finsam.core.roles import Capability
+from finsam.core.admin import AuditedInlines, FinsamModelAdmin, NationalInline
 from finsam.registry import rules
 from finsam.registry.models import (
     Association,
@@ -37,61 +32,6 @@ from finsam.registry.models import (
 )
 
 User = get_user_model()
-
-
-def _national_admin(request: HttpRequest) -> bool:
-    return request.user.is_active and has_capability(request.user, Capability.ADMIN_SITE)
-
-
-def _association_of(obj: Any) -> int | None:
-    for path in ("association_id", "member.association_id", "charter.association_id"):
-        value: Any = obj
-        for part in path.split("."):
-            value = getattr(value, part, None)
-        if value is not None:
-            return int(value)
-    return None
-
-
-class NationalInline:
-    """Inline permissions follow the national_admin role, like FinsamModelAdmin."""
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-
-class AuditedInlines:
-    """Audits each object an inline adds, changes or deletes (FinsamModelAdmin audits the parent)."""
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk is not None:
-                self._record(request, deleted.instance, "delete")
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
-        for obj in formset.new_objects:
-            self._record(request, obj, "create")
-        for obj, fields in formset.changed_objects:
-            self._record(request, obj, "update", {"fields": sorted(fields)})
-
-    def _record(
-        self, request: HttpRequest, obj: Any, verb: str, details: dict[str, Any] | None = None
-    ) -> None:
-        audit.record(
-            actor=request.user,
-            action=f"admin.{obj._meta.model_name}.{verb}",
-            target=obj,
-            association_id=_association_of(obj),
-            details=details,
-        )
 
 
 # --- reference data -----------------------------------------------------------------------------
@@ -231,64 +171,3 @@ class MemberRepresentativeAdmin(FinsamModelAdmin):
 
     def _association_id(self, obj: Any) -> int | None:
         return int(obj.member.association_id)
-
-
-# --- users --------------------------------------------------------------------------------------
-
-
-class RoleAssignmentInline(NationalInline, admin.TabularInline):
-    model = RoleAssignment
-    extra = 0
-    fields = ["role", "association"]
-    autocomplete_fields = ["association"]
-    verbose_name = "roll"
-    verbose_name_plural = "roller (nationella roller utan förbund, övriga för ett förbund)"
-
-
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserAdmin(AuditedInlines, FinsamModelAdmin, auth_admin.UserAdmin):
-    """Accounts and their roles. Access comes from the roles only: no Django groups, permissions or
-    staff flags are offered, and a superuser account is left to superusers."""
-
-    inlines = [RoleAssignmentInline]
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        ("Personuppgifter", {"fields": ("first_name", "last_name", "email")}),
-        ("Status", {"fields": ("is_active",)}),
-        ("Datum", {"fields": ("last_login", "date_joined")}),
-    )
-    readonly_fields = ["last_login", "date_joined"]
-    list_display = ["username", "email", "first_name", "last_name", "is_active", "roles"]
-    list_filter = ["is_active", "role_assignments__role", "role_assignments__association"]
-    filter_horizontal = ()
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).prefetch_related("role_assignments__association")
-
-    @admin.display(description="roller")
-    def roles(self, obj: Any) -> str:
-        return ", ".join(
-            f"{a.get_role_display()}{f' ({a.association.name})' if a.association_id else ''}"
-            for a in obj.role_assignments.all()
-        )
-
-    def _guards_superuser(self, request: HttpRequest, obj: Any) -> bool:
-        return obj is not None and obj.is_superuser and not request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and not self._guards_superuser(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and not self._guards_superuser(request, obj)
-
-    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        response = super().user_change_password(request, id, form_url)
-        saved = request.method == "POST" and response.status_code == 302
-        if saved and response["Location"] != request.get_full_path():
-            user = self.get_object(request, id)
-            audit.record(actor=request.user, action="admin.user.password", target=user, details={})
-        return response

@@ -12,25 +12,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-
-class PartyKind(models.TextChoices):
-    FK = "fk", _("Försäkringskassan")
-    AF = "af", _("Arbetsförmedlingen")
-    REGION = "region", _("Region")
-    MUNICIPALITY = "municipality", _("Kommun")
-
-
-class SeatRole(models.TextChoices):
-    MEMBER = "member", _("Ledamot")
-    DEPUTY = "deputy", _("Ersättare")
-
-
-class SplitKey(models.TextChoices):
-    POPULATION = "population", _("Efter folkmängd")
-    EQUAL = "equal", _("Lika delar")
-    FIXED = "fixed", _("Fasta procentsatser")
+from finsam.registry.schemas import PartyKind, SeatRole, SplitKey
 
 
 class Region(models.Model):

@@ -1,0 +1,46 @@
+"""Reads of the accounts app: the user behind an API token, who holds which role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from finsam.accounts.models import ApiToken, RoleAssignment
+from finsam.accounts.services import token_digest
+
+
+def token_user(token: str) -> Any | None:
+    """The active user behind a valid, unexpired token, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = ApiToken.objects.select_related("user").filter(key_hash=token_digest(token)).first()
+    now = timezone.now()
+    if row is None or row.expires <= now or not row.user.is_active:
+        return None
+    if row.last_used is None or now - row.last_used > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=row.pk).update(last_used=now)
+    return row.user
+
+
+def users_holding(*, role: str, association_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Those of `user_ids` that are active and hold `role` in the association."""
+    return set(
+        RoleAssignment.objects.filter(
+            user_id__in=set(user_ids), role=role, association_id=association_id, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def role_holders_with_email(*, association_ids: Iterable[int]) -> QuerySet[RoleAssignment]:
+    """The role assignments in these associations of active users with an e-mail address, with the user
+    (for notices and reminders), in user order."""
+    return (
+        RoleAssignment.objects.filter(association_id__in=set(association_ids), user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )

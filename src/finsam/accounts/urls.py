@@ -1,0 +1,48 @@
+"""Signing in and out, and resetting a password. The names are global (no namespace): Django's
+authentication views and LOGIN_URL refer to them so."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from finsam.accounts.forms import PasswordResetForm, SetPasswordForm
+from finsam.core.decorators import AUTHENTICATED, PUBLIC, page_access
+
+_public = page_access(PUBLIC, methods=("GET", "POST"))
+_public_get = page_access(PUBLIC)
+
+urlpatterns = [
+    path("logga-in/", _public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
+    path(
+        "logga-ut/",
+        page_access(AUTHENTICATED, methods=("POST",))(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path(
+        "losenord/aterstall/",
+        _public(
+            auth_views.PasswordResetView.as_view(
+                form_class=PasswordResetForm, success_url=reverse_lazy("password_reset_done")
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "losenord/aterstall/skickat/",
+        _public_get(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "losenord/aterstall/<uidb64>/<token>/",
+        _public(
+            auth_views.PasswordResetConfirmView.as_view(
+                form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "losenord/aterstall/klart/",
+        _public_get(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    default = True
+    name = "finsam.imports"
+    label = "imports"
+    verbose_name = "Inläsning av deltagare"

@@ -1,0 +1,1088 @@
+"""Import of participants from a CSV or Excel file (issue point 8; docs/import.md).
+
+One file, one förbund, all or nothing, in two streaming passes over the file:
+
+1. `validate`: every row is parsed and checked (R-CONSENT, R-FOLLOWUP, duplicates through the keyed
+   hash, in the file and against the database). What is kept in memory is the list of errors (row,
+   column, Swedish message: never a value from the file) and the keyed hashes seen so far, for finding
+   the same person twice; the rows themselves are read one at a time and dropped.
+2. `write`: only when the whole file is free of errors, the file is read again and the rows are
+   streamed to `followup.services.participants_import`, which writes them in batches in one transaction.
+
+The command line (`finsam import-participants`) calls the two passes directly; the upload page goes
+through an `ImportRun` (`run_create`, `run_start`, `run_execute`) so that a background runner can do the
+work while the page polls its progress.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextvars
+import csv
+import difflib
+import io
+import logging
+import threading
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core import audit
+from finsam.core.access import require
+from finsam.core.errors import RuleViolation
+from finsam.core.roles import Capability
+from finsam.followup import rules as followup_rules
+from finsam.followup import selectors as followup_selectors
+from finsam.followup import services as followup_services
+from finsam.followup.schemas import (
+    EXTENTS,
+    EducationLevel,
+    EmploymentStatus,
+    ExitReason,
+    ImportRow,
+    IncomeSource,
+    InterventionFacts,
+    Registration,
+    Sex,
+)
+from finsam.imports.models import ImportRun, ImportRunError, ImportStatus
+from finsam.interventions import selectors as intervention_selectors
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 2000  # rows between two progress updates of a run
+DUPLICATE_BATCH = 1000  # rows whose keyed hashes are looked up in the database in one query
+HEAD_BYTES = 64 * 1024
+CSV_FIELD_LIMIT = 10_000  # characters in one cell; anything longer is not a participant file
+
+# --- the columns ----------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    """Case, spacing and Unicode form do not matter when values and headers are compared."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _header_key(text: str) -> str:
+    """Headers also match without diacritics and with spaces or hyphens for underscores."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", _norm(text)) if not unicodedata.combining(c))
+    return plain.replace(" ", "_").replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The accepted spellings of one coded column: the model's value, its Swedish label, and aliases."""
+
+    labels: Sequence[tuple[str, Any]]
+    aliases: dict[str, str]
+
+    @cached_property
+    def lookup(self) -> dict[str, str]:
+        """Built once per process: so the labels of every language of the site are accepted, whatever
+        language the first import happened to run in (Swedish first, so that it wins a clash)."""
+        table = {_norm(value): value for value, _label in self.labels}
+        for language in reversed([code for code, _name in settings.LANGUAGES]):
+            with translation.override(language):
+                table.update({_norm(str(label)): value for value, label in self.labels})
+        table.update({_norm(alias): value for alias, value in self.aliases.items()})
+        return table
+
+    def parse(self, text: str) -> str | None:
+        return self.lookup.get(_norm(text))
+
+
+REGISTRATION = Choice(
+    Registration.choices,
+    {
+        "identifierad": Registration.IDENTIFIED,
+        "personnummer": Registration.IDENTIFIED,
+        "samtycke": Registration.IDENTIFIED,
+        "anonym": Registration.ANONYMOUS,
+        "skyddad": Registration.PROTECTED,
+        "skyddad identitet": Registration.PROTECTED,
+    },
+)
+SEX = Choice(Sex.choices, {"k": Sex.WOMAN, "m": Sex.MAN})
+EDUCATION = Choice(
+    EducationLevel.choices,
+    {
+        "förgymnasial kort": EducationLevel.PRIMARY_SHORT,
+        "förgymnasial": EducationLevel.PRIMARY,
+        "gymnasial": EducationLevel.UPPER_SECONDARY,
+        "gymnasium": EducationLevel.UPPER_SECONDARY,
+        "eftergymnasial kort": EducationLevel.POST_SECONDARY_SHORT,
+        "eftergymnasial": EducationLevel.POST_SECONDARY,
+        "okänd": EducationLevel.UNKNOWN,
+    },
+)
+EMPLOYMENT = Choice(
+    EmploymentStatus.choices,
+    {
+        "arbetssökande": EmploymentStatus.SEEKING_WORK,
+        "inget": EmploymentStatus.NONE,
+        "ingen": EmploymentStatus.NONE,
+    },
+)
+INCOME = Choice(
+    IncomeSource.choices,
+    {
+        "lön": IncomeSource.SALARY,
+        "subventionerad lön": IncomeSource.SUBSIDISED_SALARY,
+        "sjukpenning": IncomeSource.SICKNESS_BENEFIT,
+        "rehabiliteringspenning": IncomeSource.SICKNESS_BENEFIT,
+        "aktivitetsstöd": IncomeSource.ACTIVITY_SUPPORT,
+        "utvecklingsersättning": IncomeSource.ACTIVITY_SUPPORT,
+        "a-kassa": IncomeSource.UNEMPLOYMENT_BENEFIT,
+        "försörjningsstöd": IncomeSource.SOCIAL_ASSISTANCE,
+        "annan": IncomeSource.OTHER,
+        "ingen": IncomeSource.NONE,
+    },
+)
+EXIT_REASON = Choice(
+    ExitReason.choices,
+    {
+        "genomförd": ExitReason.COMPLETED,
+        "annan insats": ExitReason.OTHER_INTERVENTION,
+        "egen begäran": ExitReason.OWN_REQUEST,
+        "annan": ExitReason.OTHER,
+    },
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the file: its header, the field of the rules it feeds, and its documentation."""
+
+    header: str
+    field: str
+    required: bool
+    description: Any
+    example: str
+    choice: Choice | None = None
+    in_header: bool = True  # must the header row contain it?
+
+    def allowed(self) -> list[tuple[str, str]]:
+        """(value, Swedish label) pairs of a coded column, for the documentation and the template."""
+        if self.choice is None:
+            return []
+        with translation.override(settings.LANGUAGE_CODE):
+            return [(value, str(label)) for value, label in self.choice.labels]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "insats",
+        "intervention",
+        True,
+        _("Insatsens id eller namn. En individinriktad insats i förbundet som du är deltagaransvarig för."),
+        "Steget vidare",
+    ),
+    Column(
+        "registrering",
+        "registration",
+        True,
+        _(
+            "identified (med personnummer och skriftligt samtycke), anonymous (utan samtycke) eller "
+            "protected (skyddad identitet). Även: identifierad, anonym, skyddad."
+        ),
+        "identified",
+        REGISTRATION,
+    ),
+    Column(
+        "personnummer",
+        "identity_number",
+        False,
+        _(
+            "Personnummer eller samordningsnummer, tio eller tolv siffror (ÅÅÅÅMMDD-NNNN). "
+            "Bara för identified; tomt för anonyma."
+        ),
+        "19811228-9874",
+        in_header=False,
+    ),
+    Column(
+        "samtycke_datum",
+        "consent_given_on",
+        False,
+        _("Dagen det skriftliga samtycket lämnades (ÅÅÅÅ-MM-DD). Krävs för identified."),
+        "2024-01-15",
+        in_header=False,
+    ),
+    Column(
+        "samtycke_version",
+        "consent_form_version",
+        False,
+        _("Samtyckesblankettens version, till exempel FK 9443 v3. Krävs för identified."),
+        "FK 9443 v3",
+        in_header=False,
+    ),
+    Column(
+        "kön",
+        "sex",
+        False,
+        _("woman eller man (kvinna, man). Krävs för anonyma; för identified följer det av personnumret."),
+        "",
+        SEX,
+        in_header=False,
+    ),
+    Column(
+        "startdatum",
+        "start",
+        True,
+        _("Deltagandets start (ÅÅÅÅ-MM-DD). Startåret för en anonym deltagare är startdatumets år."),
+        "2024-02-01",
+    ),
+    Column(
+        "utbildningsnivå",
+        "education_level",
+        True,
+        _("Högsta utbildningsnivå."),
+        "upper_secondary",
+        EDUCATION,
+    ),
+    Column(
+        "sysselsättning_före",
+        "employment_before",
+        True,
+        _("Sysselsättning före insatsen."),
+        "none",
+        EMPLOYMENT,
+    ),
+    Column(
+        "försörjning_före",
+        "income_before",
+        True,
+        _(
+            "Försörjningskällor före insatsen med omfattning i procent (25, 50, 75 eller 100), åtskilda "
+            "med |, till exempel sjukpenning:75|lön:25. Utan omfattning räknas 100."
+        ),
+        "sickness_benefit:75|salary:25",
+        INCOME,
+    ),
+    Column(
+        "avslutsdatum",
+        "exit",
+        False,
+        _("Avslutets datum (ÅÅÅÅ-MM-DD), tomt om deltagandet pågår."),
+        "",
+        in_header=False,
+    ),
+    Column(
+        "avslutsorsak",
+        "exit_reason",
+        False,
+        _("Avslutsorsak; krävs med avslutsdatum."),
+        "",
+        EXIT_REASON,
+        in_header=False,
+    ),
+    Column(
+        "sysselsättning_efter",
+        "employment_after",
+        False,
+        _("Sysselsättning efter insatsen; krävs med avslutsdatum (utom för felregistrerad)."),
+        "",
+        EMPLOYMENT,
+        in_header=False,
+    ),
+    Column(
+        "försörjning_efter",
+        "income_after",
+        False,
+        _("Försörjningskällor efter insatsen, skrivna som försörjning_före; krävs med avslutsdatum."),
+        "",
+        INCOME,
+        in_header=False,
+    ),
+)
+HEADERS = tuple(column.header for column in COLUMNS)
+_BY_KEY = {_header_key(column.header): column for column in COLUMNS}
+_COLUMN_OF_FIELD = {column.field: column.header for column in COLUMNS}
+_COLUMN_OF_FIELD.update({"start_year": "startdatum", "file": ""})
+
+
+def column_of(field: str | None) -> str:
+    return _COLUMN_OF_FIELD.get(field or "", field or "")
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (format, encoding, header, size): one Swedish message."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+NOT_UTF8 = (
+    "Filen är inte UTF-8-kodad; spara den som CSV UTF-8 (i Excel: Spara som → CSV UTF-8 "
+    "(kommaavgränsad)) eller som Excelfil (.xlsx) och läs in den igen."
+)
+NOT_TEXT = (
+    "Filen innehåller binära data och är varken en CSV-fil eller en Excelfil (.xlsx). "
+    "Hämta mallen och spara filen som CSV UTF-8 eller .xlsx."
+)
+OLD_EXCEL = "Filen är i det gamla Excelformatet (.xls). Spara den som Excelfil (.xlsx) eller CSV UTF-8."
+NOT_XLSX = "Filen kan inte läsas som Excelfil (.xlsx). Spara den på nytt som .xlsx eller CSV UTF-8."
+EMPTY = "Filen är tom. Den första raden ska innehålla kolumnrubrikerna; hämta mallen."
+
+
+def too_large_message(limit: int) -> str:
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+    return f"Filen är större än {size}, som är det största som kan läsas in."
+
+
+# --- reading the file -----------------------------------------------------------------------------
+
+
+def check_head(head: bytes) -> str:
+    """The kind of file judged from its first bytes: "xlsx" or "csv"; ImportFileError for anything
+    that is neither (binary data, the old .xls format, text in another encoding than UTF-8)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(OLD_EXCEL)
+    if not head.strip():
+        raise ImportFileError(EMPTY)
+    if b"\x00" in head:
+        raise ImportFileError(NOT_TEXT)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(NOT_UTF8) from exc
+    return "csv"
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: Excel gives numbers and dates, CSV gives text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class _CsvRows:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        with self.path.open("rb") as raw:
+            for offset, chunk in enumerate(iter(lambda: raw.read(HEAD_BYTES), b"")):
+                if b"\x00" in chunk:
+                    raise ImportFileError(NOT_TEXT)
+                if offset == 0:
+                    check_head(chunk)
+        with self.path.open(encoding="utf-8-sig", newline="") as text:
+            first = text.readline(CSV_FIELD_LIMIT * 20)
+            delimiter = max(";,\t", key=first.count)
+            if not first.count(delimiter):
+                raise ImportFileError(
+                    "Första raden ska innehålla kolumnrubrikerna åtskilda med semikolon eller komma; "
+                    "hämta mallen."
+                )
+            text.seek(0)
+            reader = csv.reader(text, delimiter=delimiter, strict=False)
+            number = 0
+            try:
+                for number, cells in enumerate(reader, start=1):
+                    yield number, cells
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(f"{NOT_UTF8} (Felet finns efter rad {number}.)") from exc
+            except csv.Error as exc:
+                raise ImportFileError(
+                    f"Rad {number + 1} kan inte läsas som CSV. Kontrollera citattecknen."
+                ) from exc
+
+
+class _XlsxRows:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _open(self, handle: IO[bytes]) -> Any:
+        from openpyxl import load_workbook
+
+        try:
+            # A file object, not a name: openpyxl judges a name by its extension.
+            return load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # a damaged zip, a zip that is no workbook, broken XML …
+            raise ImportFileError(NOT_XLSX) from exc
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        with self.path.open("rb") as handle:
+            yield from self._rows(self._open(handle))
+
+    def _rows(self, book: Any) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            if not book.worksheets:
+                raise ImportFileError(NOT_XLSX)
+            sheet = book.worksheets[0]
+            number = 0
+            try:
+                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield number, list(cells)
+            except ImportFileError:
+                raise
+            except Exception as exc:
+                raise ImportFileError(f"{NOT_XLSX} (Felet finns efter rad {number}.)") from exc
+        finally:
+            book.close()
+
+    def estimate(self) -> int | None:
+        with self.path.open("rb") as handle:
+            book = self._open(handle)
+            try:
+                return book.worksheets[0].max_row if book.worksheets else None
+            finally:
+                book.close()
+
+
+class ImportFile:
+    """A participant file on disk, read lazily, one row at a time: `rows()` yields (row number, cells
+    by column header) for every non-blank row after the header."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            size = self.path.stat().st_size
+            with self.path.open("rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        except FileNotFoundError as exc:
+            raise ImportFileError("Filen finns inte.") from exc
+        except IsADirectoryError as exc:
+            raise ImportFileError("Det är en katalog, inte en fil.") from exc
+        except PermissionError as exc:
+            raise ImportFileError("Filen kan inte läsas (behörighet saknas).") from exc
+        if size > settings.IMPORT_MAX_BYTES:
+            raise ImportFileError(too_large_message(settings.IMPORT_MAX_BYTES))
+        self.kind = check_head(head)
+        self._source: _CsvRows | _XlsxRows = (
+            _CsvRows(self.path) if self.kind == "csv" else _XlsxRows(self.path)
+        )
+
+    def _columns(self, header: list[Any]) -> list[Column | None]:
+        names = [_cell_text(cell) for cell in header]
+        while names and not names[-1]:
+            names.pop()
+        columns = [_BY_KEY.get(_header_key(name)) if name else None for name in names]
+        unknown = [name for name, column in zip(names, columns, strict=True) if column is None]
+        problems = []
+        if unknown:
+            # The header's own words are repeated only as a correction of a near miss: a file without a
+            # header has a data row there, and its values must not end up in a message.
+            hints = []
+            for name in unknown:
+                close = difflib.get_close_matches(_header_key(name), list(_BY_KEY), n=1, cutoff=0.75)
+                if close and not any(c.isdigit() for c in name) and len(name) <= 40:
+                    hints.append(f"{name} (menar du {_BY_KEY[close[0]].header}?)")
+            count = "1 okänd kolumnrubrik" if len(unknown) == 1 else f"{len(unknown)} okända kolumnrubriker"
+            problems.append(count + (f": {', '.join(hints)}" if hints else ""))
+        present = [column for column in columns if column is not None]
+        repeated = sorted({c.header for c in present if present.count(c) > 1})
+        if repeated:
+            problems.append(f"rubriker som förekommer två gånger: {', '.join(repeated)}")
+        missing = [c.header for c in COLUMNS if c.in_header and c not in present]
+        if missing:
+            problems.append(f"kolumner som saknas: {', '.join(missing)}")
+        if problems:
+            raise ImportFileError(
+                "Första raden ska innehålla kolumnrubrikerna (se mallen); " + "; ".join(problems) + "."
+            )
+        return columns
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        columns: list[Column | None] | None = None
+        for number, cells in self._source:
+            if columns is None:
+                if not any(_cell_text(cell) for cell in cells):
+                    raise ImportFileError(EMPTY)
+                columns = self._columns(cells)
+                continue
+            if not any(_cell_text(cell) for cell in cells):
+                continue
+            if len(cells) > len(columns) and any(_cell_text(cell) for cell in cells[len(columns) :]):
+                yield number, {"": "too-many-cells"}
+                continue
+            yield (
+                number,
+                {
+                    column.header: cell
+                    for column, cell in zip(columns, cells, strict=False)
+                    if column is not None
+                },
+            )
+        if columns is None:
+            raise ImportFileError(EMPTY)
+
+    def count(self) -> int:
+        """Rows after the header: read once more for a CSV file (cheap), from the sheet's recorded size
+        for a workbook (an estimate: the progress bar is clamped to it)."""
+        if isinstance(self._source, _XlsxRows):
+            estimate = self._source.estimate()
+            if estimate is not None:
+                return max(estimate - 1, 0)
+        return sum(1 for _ in self.rows())
+
+
+# --- parsing one row ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """The förbund's interventions by id and by name, and whether the actor coordinates each."""
+
+    association: Association
+    by_id: dict[int, InterventionFacts]
+    by_name: dict[str, list[int]]
+    today: date
+
+
+def context_for(*, actor: Any, association: Association, today: date | None = None) -> Context:
+    require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    coordinated = set(
+        intervention_selectors.coordinated_interventions(
+            user=actor, association_id=association.pk
+        ).values_list("pk", flat=True)
+    )
+    by_id: dict[int, InterventionFacts] = {}
+    by_name: dict[str, list[int]] = {}
+    for intervention in intervention_selectors.intervention_list(user=actor, association_id=association.pk):
+        by_id[intervention.pk] = InterventionFacts(
+            id=intervention.pk,
+            kind=intervention.kind,
+            start=intervention.start,
+            end=intervention.end,
+            coordinated=intervention.pk in coordinated,
+        )
+        by_name.setdefault(_norm(intervention.name), []).append(intervention.pk)
+    return Context(association=association, by_id=by_id, by_name=by_name, today=today or timezone.localdate())
+
+
+class _RowParser:
+    def __init__(self, context: Context, number: int, cells: dict[str, Any]) -> None:
+        self.context = context
+        self.number = number
+        self.cells = cells
+        self.errors: list[RowError] = []
+
+    def error(self, header: str, message: str) -> None:
+        self.errors.append(RowError(self.number, header, message))
+
+    def text(self, header: str) -> str:
+        return _cell_text(self.cells.get(header))
+
+    def intervention(self) -> int | None:
+        value = self.text("insats")
+        if not value:
+            self.error("insats", "Ange insatsens id eller namn.")
+            return None
+        if value.isdigit() and int(value) in self.context.by_id:
+            return int(value)
+        ids = self.context.by_name.get(_norm(value), [])
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            self.error("insats", "Flera insatser i förbundet har det namnet; ange insatsens id.")
+            return None
+        self.error(
+            "insats",
+            f"Insatsen finns inte bland insatserna i {self.context.association.name}; "
+            "ange id eller namn på en av förbundets insatser.",
+        )
+        return None
+
+    def date(self, header: str, *, required: bool) -> date | None:
+        value = self.cells.get(header)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _cell_text(value)
+        if not text:
+            if required:
+                self.error(header, "Ange ett datum (ÅÅÅÅ-MM-DD).")
+            return None
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.error(header, "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.")
+            return None
+
+    def choice(self, column: Column, *, required: bool) -> str:
+        text = self.text(column.header)
+        if not text:
+            if required:
+                self.error(
+                    column.header, "Värdet saknas; se de tillåtna värdena i beskrivningen av kolumnerna."
+                )
+            return ""
+        assert column.choice is not None
+        value = column.choice.parse(text)
+        if value is None:
+            self.error(column.header, "Okänt värde; se de tillåtna värdena i beskrivningen av kolumnerna.")
+            return ""
+        return value
+
+    def income(self, column: Column, *, required: bool) -> tuple[tuple[str, int], ...]:
+        text = self.text(column.header)
+        if not text:
+            if required:
+                self.error(column.header, "Ange minst en försörjningskälla, till exempel sjukpenning:100.")
+            return ()
+        entries: list[tuple[str, int]] = []
+        assert column.choice is not None
+        for part in text.split("|"):
+            name, _sep, extent_text = part.partition(":")
+            source = column.choice.parse(name)
+            if source is None:
+                self.error(column.header, "Okänd försörjningskälla; se de tillåtna värdena.")
+                return ()
+            extent_text = extent_text.replace("%", "").strip()
+            if not extent_text:
+                extent = 100
+            elif extent_text.isdigit() and int(extent_text) in EXTENTS:
+                extent = int(extent_text)
+            else:
+                self.error(column.header, "Omfattningen ska vara 25, 50, 75 eller 100 (procent).")
+                return ()
+            entries.append((source, extent))
+        return tuple(entries)
+
+    def parse(self) -> ImportRow | None:
+        if "" in self.cells:
+            self.error("", "Raden har fler celler än det finns kolumnrubriker.")
+            return None
+        by_header = {column.header: column for column in COLUMNS}
+        intervention_id = self.intervention()
+        registration = self.choice(by_header["registrering"], required=True)
+        consent_given_on = self.date("samtycke_datum", required=False)
+        sex = self.choice(by_header["kön"], required=False)
+        start = self.date("startdatum", required=True)
+        education = self.choice(by_header["utbildningsnivå"], required=True)
+        employment_before = self.choice(by_header["sysselsättning_före"], required=True)
+        income_before = self.income(by_header["försörjning_före"], required=True)
+        exit_day = self.date("avslutsdatum", required=False)
+        exit_reason = self.choice(by_header["avslutsorsak"], required=False)
+        employment_after = self.choice(by_header["sysselsättning_efter"], required=False)
+        income_after = self.income(by_header["försörjning_efter"], required=False)
+        if self.errors or intervention_id is None or start is None:
+            return None
+        return ImportRow(
+            row=self.number,
+            intervention_id=intervention_id,
+            registration=registration,
+            identity_number=self.text("personnummer"),
+            consent_given_on=consent_given_on,
+            consent_form_version=self.text("samtycke_version"),
+            sex=sex,
+            start=start,
+            education_level=education,
+            employment_before=employment_before,
+            income_before=income_before,
+            exit=exit_day,
+            exit_reason=exit_reason,
+            employment_after=employment_after,
+            income_after=income_after,
+        )
+
+
+def parse_row(
+    context: Context, number: int, cells: dict[str, Any]
+) -> tuple[ImportRow | None, list[RowError]]:
+    parser = _RowParser(context, number, cells)
+    row = parser.parse()
+    return row, parser.errors
+
+
+# --- the two passes -------------------------------------------------------------------------------
+
+
+class _Duplicates:
+    """The keyed hashes seen in the file (32 bytes + the intervention id each, with the row number), and
+    a batch of hashes still to be looked up among the participants already registered."""
+
+    def __init__(self) -> None:
+        self.seen: dict[bytes, int] = {}
+        self.pending: list[tuple[int, int, str]] = []
+
+    def add(self, row: int, intervention_id: int, hashed: str) -> RowError | None:
+        key = bytes.fromhex(hashed) + intervention_id.to_bytes(8, "big")
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            return RowError(row, "personnummer", f"Personen finns redan på rad {earlier} för samma insats.")
+        self.seen[key] = row
+        self.pending.append((row, intervention_id, hashed))
+        return None
+
+    def flush(self) -> list[RowError]:
+        if not self.pending:
+            return []
+        registered = set(
+            followup_selectors.registered_identities(
+                intervention_ids={i for _, i, _ in self.pending}, hashes=[h for _, _, h in self.pending]
+            )
+        )
+        errors = [
+            RowError(row, "personnummer", "Personen är redan registrerad som deltagare i insatsen.")
+            for row, intervention_id, hashed in self.pending
+            if (intervention_id, hashed) in registered
+        ]
+        self.pending = []
+        return errors
+
+
+def validate(
+    source: ImportFile, *, context: Context, progress: Callable[[int], None] | None = None
+) -> tuple[int, list[RowError]]:
+    """The validation pass: (number of rows, every error sorted by row). Raises ImportFileError when
+    the file as a whole cannot be read."""
+    errors: list[RowError] = []
+    duplicates = _Duplicates()
+    rows = 0
+    for number, cells in source.rows():
+        rows += 1
+        row, row_errors = parse_row(context, number, cells)
+        if row is not None:
+            parsed, violations = followup_rules.row_violations(
+                row, intervention=context.by_id[row.intervention_id], today=context.today
+            )
+            row_errors = [RowError(number, column_of(v.field), v.message) for v in violations]
+            if parsed is not None and not row_errors:
+                duplicate = duplicates.add(
+                    number, row.intervention_id, followup_selectors.identity_keyed_hash(parsed.normalised)
+                )
+                if duplicate is not None:
+                    row_errors.append(duplicate)
+        errors += row_errors
+        if len(duplicates.pending) >= DUPLICATE_BATCH:
+            errors += duplicates.flush()
+        if progress is not None and rows % PROGRESS_EVERY == 0:
+            progress(rows)
+    errors += duplicates.flush()
+    if rows == 0:
+        raise ImportFileError("Filen har inga rader med deltagare under kolumnrubrikerna.")
+    if progress is not None:
+        progress(rows)
+    order = {header: index for index, header in enumerate(HEADERS)}
+    errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
+    return rows, errors
+
+
+def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:
+    """The rows of a file that passed `validate`, parsed again, one at a time."""
+    for number, cells in source.rows():
+        row, errors = parse_row(context, number, cells)
+        if row is None:  # the file changed between the passes
+            raise RuleViolation(
+                "R-INPUT", f"Rad {number}: {errors[0].message if errors else 'kan inte läsas.'}"
+            )
+        yield row
+
+
+def write(
+    source: ImportFile, *, actor: Any, context: Context, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """The write pass: the rows streamed to the bulk service (one transaction, all or nothing)."""
+    return followup_services.participants_import(
+        actor=actor,
+        association=context.association,
+        rows=typed_rows(source, context=context),
+        today=context.today,
+        progress=progress,
+    )
+
+
+def report_csv(errors: Iterator[RowError] | Sequence[RowError], out: IO[str]) -> None:
+    """The error report as CSV (semicolon, opens in a Swedish Excel): row, column, message."""
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["rad", "kolumn", "meddelande"])
+    for error in errors:
+        writer.writerow([error.row, error.column, error.message])
+
+
+# --- the template ---------------------------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    """The header row, in UTF-8 with a byte order mark (Excel then opens it as UTF-8), semicolons."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(HEADERS)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx(*, interventions: Sequence[tuple[int, str]]) -> bytes:
+    """A workbook whose first sheet is the file to fill in (the header row, text cells so that Excel
+    keeps the leading zeros of numbers), and a second sheet with the columns, their allowed values and
+    the förbund's interventions. Only the first sheet is read back."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Deltagare"
+    sheet.append(list(HEADERS))
+    for index, header in enumerate(HEADERS, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+        sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Anvisningar")
+    guide.append(["kolumn", "krävs", "beskrivning", "exempel", "tillåtna värden"])
+    for column in COLUMNS:
+        allowed = "; ".join(f"{value} ({label})" for value, label in column.allowed())
+        guide.append(
+            [column.header, "ja" if column.required else "", str(column.description), column.example, allowed]
+        )
+    guide.append([])
+    guide.append(["insatser", "", "id och namn på förbundets insatser"])
+    for pk, name in interventions:
+        guide.append(["", "", f"{pk}: {name}"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- runs of the upload page ----------------------------------------------------------------------
+
+ACTIVE = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING)
+# A run that has not reported progress for this long is taken as interrupted (the process that ran it
+# stopped). Validation reports every PROGRESS_EVERY rows; the write pass reports nothing until it commits.
+STALE_AFTER = {
+    ImportStatus.QUEUED: timedelta(minutes=10),
+    ImportStatus.VALIDATING: timedelta(minutes=10),
+    ImportStatus.WRITING: timedelta(hours=1),
+}
+
+
+def upload_dir() -> Path:
+    """Private: under the data directory, outside the media root, readable by the server only."""
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def is_stale(run: ImportRun, *, now: datetime | None = None) -> bool:
+    limit = STALE_AFTER.get(ImportStatus(run.status))
+    return limit is not None and run.updated_at < (now or timezone.now()) - limit
+
+
+def _active_filter(now: datetime) -> Q:
+    return Q(
+        *[Q(status=status, updated_at__gte=now - limit) for status, limit in STALE_AFTER.items()],
+        _connector=Q.OR,
+    )
+
+
+def run_list(*, user: Any, association_id: int) -> QuerySet[ImportRun]:
+    scope = require(user, Capability.PARTICIPANT_EDIT)
+    if not scope.allows(association_id):
+        raise Http404
+    return ImportRun.objects.filter(association_id=association_id).select_related("created_by")
+
+
+def run_get(*, user: Any, run_id: int) -> ImportRun:
+    """A run of a förbund where the user may register participants; Http404 otherwise."""
+    scope = require(user, Capability.PARTICIPANT_EDIT)
+    run = ImportRun.objects.filter(pk=run_id).select_related("association", "created_by").first()
+    if run is None or not scope.allows(run.association_id):
+        raise Http404
+    return run
+
+
+def run_errors(*, run: ImportRun) -> Iterator[tuple[int, str, str]]:
+    """(row, column, message) of every error of a run got through `run_get`, in row order, streamed."""
+    errors = run.errors.order_by("row", "id").values_list("row", "column", "message")
+    return errors.iterator(chunk_size=2000)
+
+
+def run_busy(*, association_id: int) -> ImportRun | None:
+    """A run of the förbund still at work (one at a time: two imports would race for the same persons)."""
+    now = timezone.now()
+    return ImportRun.objects.filter(_active_filter(now), association_id=association_id).first()
+
+
+def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRun:
+    """Stores the uploaded file privately and records a queued run. `upload` is an UploadedFile whose
+    first bytes were checked with `check_head`."""
+    require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise RuleViolation("R-FILE", too_large_message(settings.IMPORT_MAX_BYTES), "file")
+    name = f"{uuid.uuid4().hex}.upload"
+    target = upload_dir() / name
+    try:
+        with target.open("xb") as out:
+            target.chmod(0o600)
+            for chunk in upload.chunks():
+                out.write(chunk)
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                association=association, created_by=actor, stored_name=name, file_size=upload.size or 0
+            )
+            audit.record(
+                actor=actor,
+                action="import_run.create",
+                target=run,
+                association_id=association.pk,
+                details={"file_size": run.file_size},
+            )
+        return run
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _update(run_id: int, **fields: Any) -> None:
+    ImportRun.objects.filter(pk=run_id).update(updated_at=timezone.now(), **fields)
+
+
+def run_execute(run_id: int) -> None:
+    """Does the work of a queued run: counts the rows, validates them (reporting progress as it goes,
+    in autocommit), and either stores the error report or writes everything in one transaction. The
+    run is claimed with a conditional UPDATE, so it is done once. The file is deleted at the end."""
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return
+    run = ImportRun.objects.select_related("association", "created_by").get(pk=run_id)
+    path = upload_dir() / run.stored_name
+    try:
+        actor = run.created_by
+        if actor is None:
+            raise PermissionDenied
+        source = ImportFile(path)
+        _update(run_id, rows_total=source.count())
+        context = context_for(actor=actor, association=run.association)
+        rows, errors = validate(
+            source, context=context, progress=lambda done: _update(run_id, rows_done=done)
+        )
+        if errors:
+            for start in range(0, len(errors), 1000):
+                ImportRunError.objects.bulk_create(
+                    ImportRunError(run_id=run_id, row=e.row, column=e.column, message=e.message[:400])
+                    for e in errors[start : start + 1000]
+                )
+            _update(
+                run_id,
+                status=ImportStatus.REFUSED,
+                rows_total=rows,
+                rows_done=rows,
+                error_count=len(errors),
+                finished_at=timezone.now(),
+            )
+            return
+        _update(run_id, status=ImportStatus.WRITING, rows_total=rows, rows_done=rows)
+        with transaction.atomic():
+            counts = write(source, actor=actor, context=context)
+            # In the same transaction as the participants: a run is "done" exactly when they are stored.
+            _update(run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now())
+    except ImportFileError as exc:
+        _update(run_id, status=ImportStatus.REFUSED, message=exc.message, finished_at=timezone.now())
+    except RuleViolation as exc:
+        _update(run_id, status=ImportStatus.REFUSED, message=exc.message, finished_at=timezone.now())
+    except PermissionDenied:
+        _update(
+            run_id,
+            status=ImportStatus.REFUSED,
+            message="Du får inte längre registrera deltagare i förbundet; ingenting har sparats.",
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        # The message of an unexpected error may quote data from the file: log only its kind.
+        logger.error("participant import run %s failed: %s", run_id, type(exc).__name__)
+        _update(
+            run_id,
+            status=ImportStatus.FAILED,
+            message="Ett oväntat fel avbröt inläsningen; ingenting har sparats.",
+            finished_at=timezone.now(),
+        )
+    finally:
+        path.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=run_id).update(stored_name="")
+
+
+@task()
+def run_import(run_id: int) -> None:
+    """The task interface of `run_execute`, for FINSAM_IMPORT_RUNNER=task."""
+    run_execute(run_id)
+
+
+def _in_thread(run_id: int) -> None:
+    try:
+        run_execute(run_id)
+    finally:
+        connection.close()
+
+
+def run_start(run_id: int) -> threading.Thread | None:
+    """Starts the work of a run as FINSAM_IMPORT_RUNNER says (after the run was committed): a thread of
+    this process (returned, so that a caller may wait for it), a django.tasks task, or at once."""
+    runner = settings.IMPORT_RUNNER
+    if runner == "inline":
+        run_execute(run_id)
+        return None
+    if runner == "task":
+        run_import.enqueue(run_id)
+        return None
+    # The thread carries the request's context (the client address the audit entry records).
+    context = contextvars.copy_context()
+    thread = threading.Thread(
+        target=context.run, args=(_in_thread, run_id), name=f"import-{run_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def discard_stale_files(*, now: datetime | None = None) -> int:
+    """Deletes the files of runs that were interrupted (a stopped server) and marks those runs; run
+    when a new file is uploaded. Returns the number of runs marked."""
+    moment = now or timezone.now()
+    stale = ImportRun.objects.filter(status__in=ACTIVE).exclude(_active_filter(moment))
+    marked = 0
+    for run in stale:
+        if not is_stale(run, now=moment):
+            continue
+        if run.stored_name:
+            (upload_dir() / run.stored_name).unlink(missing_ok=True)
+        marked += ImportRun.objects.filter(pk=run.pk, status=run.status, updated_at=run.updated_at).update(
+            status=ImportStatus.FAILED,
+            stored_name="",
+            message="Inläsningen avbröts innan den var klar; ingenting har sparats. Läs in filen igen.",
+            finished_at=moment,
+        )
+    return marked

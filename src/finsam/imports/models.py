@@ -1,0 +1,71 @@
+"""Participant file imports (docs/import.md): one run per upload, its progress and outcome, and the rows
+in error of a refused file. The tables were created by the follow-up app and kept their rows when the
+models moved here (migration followup 0003, imports 0001)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Väntar"
+    VALIDATING = "validating", "Kontrollerar raderna"
+    WRITING = "writing", "Sparar"
+    DONE = "done", "Inläst"
+    REFUSED = "refused", "Inte inläst: fel i filen"
+    FAILED = "failed", "Avbruten"
+
+
+class ImportRun(models.Model):
+    """One upload of a participant file (docs/import.md): its progress and outcome, never its content.
+
+    The uploaded file lies in a private directory (not under the media root) while the run works and is
+    deleted afterwards. The run holds counts and, for a refused file, the rows in error (row, column,
+    message: never a value from the file)."""
+
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="import_runs", verbose_name="förbund"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stored_name = models.CharField("lagrad fil", max_length=100, blank=True, editable=False)
+    file_size = models.PositiveBigIntegerField("filstorlek (byte)", default=0)
+    status = models.CharField(
+        "status", max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField("rader", null=True, blank=True)
+    rows_done = models.PositiveIntegerField("kontrollerade rader", default=0)
+    error_count = models.PositiveIntegerField("fel", default=0)
+    message = models.TextField("meddelande", blank=True)
+    counts = models.JSONField("antal", default=dict, blank=True)
+    created_at = models.DateTimeField("startad", auto_now_add=True)
+    updated_at = models.DateTimeField("senast uppdaterad", auto_now=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "inläsning av deltagare"
+        verbose_name_plural = "inläsningar av deltagare"
+        indexes = [models.Index(fields=["association", "status"], name="import_run_assoc_status")]
+
+    def __str__(self) -> str:
+        return f"Inläsning {self.pk}"
+
+
+class ImportRunError(models.Model):
+    """One error of a refused import: the row in the file (the header is row 1), the column, a message."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="errors")
+    row = models.PositiveIntegerField("rad")
+    column = models.CharField("kolumn", max_length=60, blank=True)
+    message = models.CharField("meddelande", max_length=400)
+
+    class Meta:
+        ordering = ["run_id", "row", "id"]
+        verbose_name = "fel i inläsning"
+        verbose_name_plural = "fel i inläsningar"
+
+    def __str__(self) -> str:
+        return f"Rad {self.row}: {self.message}"

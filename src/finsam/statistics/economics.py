@@ -1,0 +1,199 @@
+"""Cost per participant and the socio-economic estimate of a förbund's individual-level interventions for
+one year (R-FOLLOWUP; docs/socioeconomics.md). Counts and sums are aggregated in the database; the cost
+comes from finance (the year's outcome per intervention, or its budget while the outcome is missing).
+
+Both are a förbund's own figures for its own users, like `statistics.association_statistics`: exact, since
+they do not leave the förbund.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Least
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.access import require
+from finsam.core.roles import Capability
+from finsam.finance import selectors as finance
+from finsam.followup import rules
+from finsam.followup.models import IncomeSourceEntry
+from finsam.followup.schemas import Phase
+from finsam.interventions.models import Intervention
+from finsam.interventions.schemas import InterventionKind
+from finsam.registry.models import Association
+from finsam.statistics import outcomes as statistics
+
+# Where an intervention's cost comes from.
+OUTCOME = "outcome"
+BUDGET = "budget"
+MISSING = "missing"
+COST_SOURCES = {
+    OUTCOME: _("Utfall"),
+    BUDGET: _("Budget (utfall saknas)"),
+    MISSING: _("Ingen budgetpost"),
+}
+
+MAX_YEARLY_COST = 10_000_000
+
+
+@dataclass(frozen=True)
+class InterventionEconomy:
+    intervention_id: int
+    name: str
+    participants: int  # people taking part at some time during the year
+    cost: Decimal | None
+    cost_source: str
+    estimate: rules.Estimate
+
+    @property
+    def cost_per_participant(self) -> Decimal | None:
+        return rules.cost_per_participant(self.cost, self.participants)
+
+    @property
+    def cost_source_label(self) -> str:
+        return str(COST_SOURCES[self.cost_source])
+
+
+@dataclass(frozen=True)
+class Economy:
+    association: Association
+    year: int
+    yearly_cost: Decimal
+    rows: list[InterventionEconomy]
+    total: rules.Estimate
+    participants: int
+
+    @property
+    def cost_per_participant(self) -> Decimal | None:
+        return rules.cost_per_participant(self.total.cost, self.participants)
+
+    @property
+    def public_support_labels(self) -> list[str]:
+        from finsam.followup.schemas import IncomeSource
+
+        return [str(IncomeSource(code).label) for code in rules.PUBLIC_SUPPORT]
+
+
+def _public_percent(phase: str) -> Least:
+    """A participation's public support in one phase, in percent of full time, at most 100
+    (rules.public_support_percent, in the database)."""
+    summed = (
+        IncomeSourceEntry.objects.filter(
+            participation=OuterRef("pk"), phase=phase, source__in=rules.PUBLIC_SUPPORT
+        )
+        .order_by()
+        .values("participation")
+        .annotate(total=Sum("extent"))
+        .values("total")
+    )
+    return Least(
+        Coalesce(Subquery(summed, output_field=IntegerField()), Value(0)),
+        Value(100),
+        output_field=IntegerField(),
+    )
+
+
+def _participants_during(year: int, association_id: int) -> dict[int, int]:
+    """Intervention id → people whose participation was open at some time during the year. One query."""
+    first, last = statistics.year_bounds(year)
+    rows = (
+        statistics.counted(association_id)
+        .filter(start__lte=last)
+        .filter(Q(exit__isnull=True) | Q(exit__gte=first))
+        .order_by()
+        .values("intervention_id")
+        .annotate(n=Count("participant_id", distinct=True))
+    )
+    return {row["intervention_id"]: row["n"] for row in rows}
+
+
+def _support_before_after(year: int, association_id: int) -> dict[int, tuple[int, int, int]]:
+    """Intervention id → (exited participations, public support before, after, in percent) of the
+    participations exited in the year. One query."""
+    exited: Any = statistics.exited_in(year, association_id).annotate(
+        before_percent=_public_percent(Phase.BEFORE), after_percent=_public_percent(Phase.AFTER)
+    )
+    rows = (
+        exited.order_by()
+        .values("intervention_id")
+        .annotate(n=Count("id"), before=Sum("before_percent"), after=Sum("after_percent"))
+    )
+    return {row["intervention_id"]: (row["n"], row["before"] or 0, row["after"] or 0) for row in rows}
+
+
+def yearly_cost_from(value: str | None) -> tuple[Decimal, str | None]:
+    """The yearly cost per full-year equivalent a user asked for (whole kronor), or the configured one with
+    a Swedish message when the value cannot be used."""
+    default = Decimal(settings.FYE_YEARLY_COST)
+    if value is None or not value.strip():
+        return default, None
+    cleaned = value.replace(" ", "").replace("\u00a0", "")
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_YEARLY_COST:
+        return default, (
+            f"Kostnaden per helårsekvivalent ska vara ett heltal i kronor mellan 1 och {MAX_YEARLY_COST:,}; "
+            "det inställda värdet används."
+        ).replace(",", " ")
+    return Decimal(int(cleaned)), None
+
+
+def association_economy(
+    *, user: Any, association_id: int, year: int, yearly_cost: Decimal | None = None
+) -> Economy:
+    """Cost per participant and the socio-economic estimate per individual-level intervention and for the
+    förbund, for its own users. Four queries whatever the number of participations."""
+    scope = require(user, Capability.STATISTICS_VIEW)
+    association = Association.objects.filter(pk=association_id).first()
+    if association is None or not scope.allows(association_id):
+        raise Http404
+    cost_per_fye = yearly_cost if yearly_cost is not None else Decimal(settings.FYE_YEARLY_COST)
+    interventions = list(
+        Intervention.objects.filter(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    participants = _participants_during(year, association_id)
+    support = _support_before_after(year, association_id)
+    costs = finance.intervention_costs(association_ids=[association_id], year=year)
+    rows = []
+    for pk, name in interventions:
+        figure = costs.get(pk)
+        if figure is None:
+            cost, source = None, MISSING
+        elif figure.actual is not None:
+            cost, source = figure.actual, OUTCOME
+        else:
+            cost, source = figure.budget, BUDGET
+        exited, before, after = support.get(pk, (0, 0, 0))
+        if cost is None and not exited and not participants.get(pk):
+            continue  # neither money nor people this year
+        rows.append(
+            InterventionEconomy(
+                intervention_id=pk,
+                name=name,
+                participants=participants.get(pk, 0),
+                cost=cost,
+                cost_source=source,
+                estimate=rules.Estimate(
+                    participations=exited,
+                    before_percent=before,
+                    after_percent=after,
+                    yearly_cost=cost_per_fye,
+                    cost=cost,
+                ),
+            )
+        )
+    total = rules.combine_estimates([row.estimate for row in rows], yearly_cost=cost_per_fye)
+    return Economy(
+        association=association,
+        year=year,
+        yearly_cost=cost_per_fye,
+        rows=rows,
+        total=total,
+        participants=sum(row.participants for row in rows),
+    )

@@ -1,0 +1,488 @@
+"""Outcome statistics of individual-level interventions, aggregated in the database (R-FOLLOWUP, R-SUPPRESS).
+
+Every figure is a GROUP BY count over participations; no participation is loaded into Python. A
+participation exited as "registered by mistake" is left out everywhere
+(`Participation.objects.for_statistics`).
+
+Two views:
+- a förbund's own (`association_statistics`): its users see their own counts unsuppressed, per intervention,
+  by sex and age band, with ongoing participations, exits, income sources and durations;
+- the national one (`national_statistics`): figures that leave the förbund, per förbund and region and for
+  the nation, always suppressed (R-SUPPRESS, docs/suppression.md). Tables about the same participations
+  are suppressed together; a region's figure is the sum of shown förbund cells or hidden; shares, means and
+  medians are shown only when every count they rest on is shown. Ongoing participations (a stock tied to
+  the flows by "ongoing = ongoing a year earlier + started − exited") are not published nationally.
+
+The year of a figure: "started" counts participations started in the year, "exited" those exited in the
+year, "ongoing" those open on 31 December of the year (or today, for the current year).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from finsam.core.access import require
+from finsam.core.roles import Capability
+from finsam.core.suppression import (
+    TOTAL,
+    OneWayTable,
+    SuppressedTable,
+    Table,
+    TwoWayTable,
+    suppress_tables,
+)
+from finsam.followup import rules
+from finsam.followup.models import IncomeSourceEntry, Participation
+from finsam.followup.schemas import EmploymentStatus, IncomeSource, Phase, Sex
+from finsam.interventions.models import Intervention
+from finsam.interventions.schemas import InterventionKind
+from finsam.registry.models import Association, Member
+from finsam.registry.schemas import PartyKind
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+UNKNOWN = "unknown"
+UNKNOWN_LABEL = gettext_lazy("Uppgift saknas")
+
+SEXES = tuple(Sex.values)
+SEX_LABELS = dict(Sex.choices)
+
+# The bands of rules.AGE_BANDS, labelled as rules.age_band labels them.
+AGE_BANDS: tuple[tuple[int, int, str], ...] = tuple(
+    (low, high, rules.age_band(2000 - low, 2000) or "") for low, high in rules.AGE_BANDS
+)
+AGE_LABELS = (*(label for _, _, label in AGE_BANDS), UNKNOWN)
+
+OUTCOMES = (*EmploymentStatus.values, UNKNOWN)
+OUTCOME_LABELS = {**dict(EmploymentStatus.choices), UNKNOWN: UNKNOWN_LABEL}
+IN_WORK_OR_STUDIES = (EmploymentStatus.WORK.value, EmploymentStatus.STUDIES.value)
+
+INCOME = (*IncomeSource.values, UNKNOWN)
+INCOME_LABELS = {**dict(IncomeSource.choices), UNKNOWN: UNKNOWN_LABEL}
+
+# Duration bands: (code, label, first day of the next band); the last band is open.
+DURATION_BANDS: tuple[tuple[str, _StrOrPromise, int | None], ...] = (
+    ("0-3", gettext_lazy("Under 3 månader"), 91),
+    ("3-6", gettext_lazy("3–6 månader"), 183),
+    ("6-12", gettext_lazy("6–12 månader"), 366),
+    ("12-24", gettext_lazy("1–2 år"), 731),
+    ("24-", gettext_lazy("Över 2 år"), None),
+)
+DURATION_LABELS = {code: label for code, label, _ in DURATION_BANDS}
+
+# Display names of a table's categories: dimension → category code → name (a lazy translation for the
+# choices and the constants above).
+Names = Mapping[str, Mapping[str, "_StrOrPromise"]]
+
+SUPPRESSED_TEXT = gettext_lazy(
+    "Dold: färre än 5 deltaganden, eller dold för att skydda en annan dold uppgift."
+)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the selectors answer
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    """One published table: its cells (suppressed or not) and the display names of its categories (lazy
+    translations among them: `name` gives the text in the active language)."""
+
+    key: str
+    title: str
+    table: SuppressedTable
+    names: Names
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self.table.dimensions
+
+    def name(self, dimension: str, code: str) -> str:
+        if code == TOTAL:
+            return _("Totalt")
+        return str(self.names.get(dimension, {}).get(code, code))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A derived figure (a share, a mean); `value` None when a count it rests on is hidden."""
+
+    key: str
+    label: str
+    value: float | None
+    unit: str
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    region: str
+    code: str
+    started: int | None
+    exited: int | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    year: int
+    suppressed: bool
+    association: Association | None
+    tables: list[StatisticsTable]
+    figures: list[Figure]
+    regions: list[RegionRow] = field(default_factory=list)
+
+    def table(self, key: str) -> StatisticsTable:
+        return next(t for t in self.tables if t.key == key)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Aggregation in the database
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def counted(association_id: int | None = None) -> QuerySet[Participation]:
+    """The participations the statistics count: in individual-level interventions, not registered by
+    mistake (optionally of one förbund)."""
+    participations = Participation.objects.for_statistics().filter(
+        intervention__kind=InterventionKind.INDIVIDUAL
+    )
+    if association_id is not None:
+        participations = participations.filter(association_id=association_id)
+    return participations
+
+
+def started_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
+    first, last = year_bounds(year)
+    return counted(association_id).filter(start__gte=first, start__lte=last)
+
+
+def exited_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
+    first, last = year_bounds(year)
+    return counted(association_id).filter(exit__gte=first, exit__lte=last)
+
+
+def ongoing_at_end_of(year: int, association_id: int | None = None) -> QuerySet[Participation]:
+    last = min(year_bounds(year)[1], timezone.localdate())
+    return counted(association_id).filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gt=last))
+
+
+def _by_age_band(started: QuerySet[Participation], year: int, *fields: str) -> dict[tuple[str, ...], int]:
+    """{(age band, …): count} of participations started in `year`, by the age in the year of the start
+    ("unknown" for an anonymous participant). Every start is in `year`, so the age depends on the birth
+    year alone: the database groups by birth year (one GROUP BY, no per-row date arithmetic) and the few
+    birth years are banded here with `rules.age_band`."""
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for (birth_year, *rest), n in _grouped(started, "participant__birth_year", *fields).items():
+        band = rules.age_band(int(birth_year), year) if birth_year != UNKNOWN else None
+        counts[(band or UNKNOWN, *rest)] += n
+    return dict(counts)
+
+
+def _main_source(phase: str) -> Subquery:
+    """The income source with the largest extent (ties: the source code's order) of one phase."""
+    return Subquery(
+        IncomeSourceEntry.objects.filter(participation=OuterRef("pk"), phase=phase)
+        .order_by("-extent", "source")
+        .values("source")[:1],
+        output_field=CharField(),
+    )
+
+
+def _duration_band() -> Case:
+    whens = [
+        When(exit__lt=F("start") + timedelta(days=limit), then=Value(code))
+        for code, _, limit in DURATION_BANDS
+        if limit is not None
+    ]
+    return Case(*whens, default=Value(DURATION_BANDS[-1][0]), output_field=CharField())
+
+
+def _duration() -> ExpressionWrapper:
+    return ExpressionWrapper(F("exit") - F("start"), output_field=DurationField())
+
+
+def _grouped(queryset: QuerySet[Participation], *fields: str) -> dict[tuple[str, ...], int]:
+    """{(value, …): count} from one GROUP BY; NULL and blank become UNKNOWN."""
+    rows = queryset.order_by().values(*fields).annotate(n=Count("id"))
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for row in rows:
+        key = tuple(str(row[f]) if row[f] not in (None, "") else UNKNOWN for f in fields)
+        counts[key] += row["n"]
+    return dict(counts)
+
+
+def _two_way(
+    row_dimension: str,
+    column_dimension: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    counts: Mapping[tuple[str, ...], int],
+) -> TwoWayTable:
+    pairs: dict[tuple[str, str], int] = {}
+    for (row, column), n in counts.items():
+        pairs[(row, column)] = pairs.get((row, column), 0) + n
+    return TwoWayTable.from_counts(row_dimension, column_dimension, rows, columns, pairs)
+
+
+def _one_way(dimension: str, labels: Sequence[str], counts: Mapping[tuple[str, ...], int]) -> OneWayTable:
+    return OneWayTable.from_counts(dimension, labels, {key[0]: n for key, n in counts.items()})
+
+
+def _by_sex(queryset: QuerySet[Participation], group: str, groups: Sequence[str]) -> TwoWayTable:
+    counts = _grouped(queryset, group, "participant__sex")
+    return _two_way(group.removesuffix("_id"), "sex", groups, SEXES, counts)
+
+
+def duration_days(queryset: QuerySet[Participation]) -> tuple[float | None, float | None]:
+    """(mean, median) days from start to exit of exited participations; the median from the one or two
+    middle rows of the database's ordering."""
+    durations = queryset.order_by().annotate(days=_duration())
+    n = durations.count()
+    if n == 0:
+        return None, None
+    mean = durations.aggregate(mean=Avg("days"))["mean"]
+    middle = list(durations.order_by("days").values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    median = sum(d.days for d in middle) / len(middle)
+    return (mean.total_seconds() / 86400 if mean is not None else None), median
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Publishing
+
+
+def _publish(tables: Sequence[Table], *, suppress: bool) -> list[SuppressedTable]:
+    """R-SUPPRESS for figures that leave the förbund; the same cell shape, nothing hidden, for its own."""
+    if suppress:
+        return suppress_tables(tables)
+    return suppress_tables(tables, threshold=1)
+
+
+def _shown(table: SuppressedTable, *labels: str) -> int | None:
+    cell = table.cell(*labels)
+    return cell.value
+
+
+def _share(
+    table: SuppressedTable, numerator: Iterable[Sequence[str]], denominator: Sequence[str]
+) -> float | None:
+    """A percentage from shown cells only."""
+    total = _shown(table, *denominator)
+    parts = [_shown(table, *labels) for labels in numerator]
+    if not total or any(p is None for p in parts):
+        return None
+    return round(100 * sum(p for p in parts if p is not None) / total, 1)
+
+
+def _exit_tables(exited: QuerySet[Participation], first: Table) -> tuple[list[Table], dict[str, Names]]:
+    """The tables about the participations exited in the year (they share their grand total)."""
+    outcome = _two_way(
+        "employment_after", "sex", OUTCOMES, SEXES, _grouped(exited, "employment_after", "participant__sex")
+    )
+    matrix = exited.annotate(before=_main_source(Phase.BEFORE), after=_main_source(Phase.AFTER))
+    income = _two_way("income_before", "income_after", INCOME, INCOME, _grouped(matrix, "before", "after"))
+    duration = _one_way(
+        "duration",
+        [code for code, _, _ in DURATION_BANDS],
+        _grouped(exited.annotate(band=_duration_band()), "band"),
+    )
+    names: dict[str, Names] = {
+        "outcome": {"employment_after": OUTCOME_LABELS, "sex": SEX_LABELS},
+        "income": {"income_before": INCOME_LABELS, "income_after": INCOME_LABELS},
+        "duration": {"duration": DURATION_LABELS},
+    }
+    return [first, outcome, income, duration], names
+
+
+def _outcome_one_way(exited: QuerySet[Participation]) -> OneWayTable:
+    return _one_way("employment_after", OUTCOMES, _grouped(exited, "employment_after"))
+
+
+def _figures(
+    exited_table: SuppressedTable, outcome: SuppressedTable, exited: QuerySet[Participation], *, two_way: bool
+) -> list[Figure]:
+    total_key = (TOTAL, TOTAL) if two_way else (TOTAL,)
+    share = _share(
+        outcome,
+        [((code, TOTAL) if two_way else (code,)) for code in IN_WORK_OR_STUDIES],
+        total_key,
+    )
+    shown_total = _shown(exited_table, TOTAL, TOTAL)
+    mean, median = duration_days(exited) if shown_total else (None, None)
+    return [
+        Figure("work_or_studies", _("Andel i arbete eller studier vid avslut"), share, "%"),
+        Figure(
+            "mean_days",
+            _("Genomsnittlig tid i insatsen"),
+            None if mean is None else round(mean, 1),
+            _("dagar"),
+        ),
+        Figure("median_days", _("Mediantid i insatsen"), median, _("dagar")),
+    ]
+
+
+def _intervention_names(association_id: int) -> dict[str, str]:
+    interventions = Intervention.objects.filter(
+        association_id=association_id, kind=InterventionKind.INDIVIDUAL
+    ).order_by("name")
+    return {str(pk): name for pk, name in interventions.values_list("pk", "name")}
+
+
+def association_statistics(*, user: Any, association_id: int, year: int) -> Statistics:
+    """A förbund's own figures for its own users: exact counts (they never leave the förbund)."""
+    scope = require(user, Capability.STATISTICS_VIEW)
+    association = Association.objects.filter(pk=association_id).first()
+    if association is None or not scope.allows(association_id):
+        raise Http404
+    interventions = _intervention_names(association_id)
+    groups = list(interventions) or ["-"]
+    names: Names = {"intervention": interventions, "sex": SEX_LABELS}
+    started = started_in(year, association_id)
+    exited = exited_in(year, association_id)
+    started_by_intervention = _by_sex(started, "intervention_id", groups)
+    started_by_age = _two_way(
+        "age_band",
+        "sex",
+        AGE_LABELS,
+        SEXES,
+        _by_age_band(started, year, "participant__sex"),
+    )
+    ongoing = _by_sex(ongoing_at_end_of(year, association_id), "intervention_id", groups)
+    exited_by_intervention = _by_sex(exited, "intervention_id", groups)
+    exit_tables, exit_names = _exit_tables(exited, exited_by_intervention)
+    published = _publish([started_by_intervention], suppress=False)
+    published += _publish([started_by_age], suppress=False)
+    published += _publish([ongoing], suppress=False)
+    published += _publish(exit_tables, suppress=False)
+    titles: list[tuple[str, str, Names]] = [
+        ("started", _("Påbörjade deltaganden per insats och kön"), names),
+        (
+            "started_age",
+            _("Påbörjade deltaganden per åldersgrupp och kön"),
+            {"age_band": {UNKNOWN: UNKNOWN_LABEL}, "sex": SEX_LABELS},
+        ),
+        ("ongoing", _("Pågående deltaganden vid årets slut per insats och kön"), names),
+        ("exited", _("Avslutade deltaganden per insats och kön"), names),
+        ("outcome", _("Sysselsättning vid avslut"), exit_names["outcome"]),
+        ("income", _("Huvudsaklig försörjning före och efter (avslutade deltaganden)"), exit_names["income"]),
+        ("duration", _("Tid i insatsen (avslutade deltaganden)"), exit_names["duration"]),
+    ]
+    tables = [
+        StatisticsTable(key, title, table, table_names)
+        for (key, title, table_names), table in zip(titles, published, strict=True)
+    ]
+    figures = _figures(published[3], published[4], exited, two_way=True)
+    return Statistics(year=year, suppressed=False, association=association, tables=tables, figures=figures)
+
+
+def _association_regions() -> dict[int, list[tuple[str, str]]]:
+    """Association id → [(region code, region name)] of its region members (its region via its members)."""
+    rows = (
+        Member.objects.filter(kind=PartyKind.REGION, region__isnull=False)
+        .values_list("association_id", "region__code", "region__name")
+        .distinct()
+    )
+    regions: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for association_id, code, name in rows:
+        regions[association_id].append((code, name))
+    return regions
+
+
+def _region_rows(
+    started: SuppressedTable, exited: SuppressedTable, associations: Sequence[str]
+) -> list[RegionRow]:
+    """A region's figure is the sum of its förbunds' shown totals, hidden if any of them is hidden."""
+    membership = _association_regions()
+    by_region: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in associations:
+        for region in membership.get(int(key), []):
+            by_region[region].append(key)
+
+    def total(table: SuppressedTable, keys: list[str]) -> int | None:
+        values = [table.cell(key, TOTAL).value for key in keys]
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    return [
+        RegionRow(region=name, code=code, started=total(started, keys), exited=total(exited, keys))
+        for (code, name), keys in sorted(by_region.items())
+    ]
+
+
+def national_statistics(*, user: Any, year: int) -> Statistics:
+    """The national figures: per förbund (one table whose total row is the nation), by age band, exit
+    outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
+    require(user, Capability.STATISTICS_NATIONAL)
+    active = counted().order_by().values_list("association_id", flat=True).distinct()
+    associations = Association.objects.filter(pk__in=Subquery(active)).order_by("name")
+    names_by_id = {str(pk): name for pk, name in associations.values_list("pk", "name")}
+    keys = list(names_by_id) or ["-"]
+    started = started_in(year)
+    exited = exited_in(year)
+    started_tables: list[Table] = [
+        _by_sex(started, "association_id", keys),
+        _one_way("age_band", AGE_LABELS, _by_age_band(started, year)),
+    ]
+    exited_by_association = _by_sex(exited, "association_id", keys)
+    exit_tables, exit_names = _exit_tables(exited, exited_by_association)
+    exit_tables[1] = _outcome_one_way(exited)
+    published = _publish(started_tables, suppress=True) + _publish(exit_tables, suppress=True)
+    association_names: Names = {"association": names_by_id, "sex": SEX_LABELS}
+    titles: list[tuple[str, str, Names]] = [
+        ("started", _("Påbörjade deltaganden per förbund och kön"), association_names),
+        ("started_age", _("Påbörjade deltaganden per åldersgrupp"), {"age_band": {UNKNOWN: UNKNOWN_LABEL}}),
+        ("exited", _("Avslutade deltaganden per förbund och kön"), association_names),
+        ("outcome", _("Sysselsättning vid avslut"), {"employment_after": OUTCOME_LABELS}),
+        ("income", _("Huvudsaklig försörjning före och efter (avslutade deltaganden)"), exit_names["income"]),
+        ("duration", _("Tid i insatsen (avslutade deltaganden)"), exit_names["duration"]),
+    ]
+    tables = [
+        StatisticsTable(key, title, table, table_names)
+        for (key, title, table_names), table in zip(titles, published, strict=True)
+    ]
+    figures = _figures(published[2], published[3], exited, two_way=False)
+    regions = _region_rows(published[0], published[2], [k for k in keys if k != "-"])
+    return Statistics(
+        year=year, suppressed=True, association=None, tables=tables, figures=figures, regions=regions
+    )
+
+
+def years() -> list[int]:
+    """The years to choose from: from the first start on record (or this year) to this year."""
+    this_year = timezone.localdate().year
+    first = counted().aggregate(first=Min("start"))["first"]
+    start = min(first.year, this_year) if first else this_year
+    return list(range(this_year, start - 1, -1))
+
+
+def statistics_associations(*, user: Any) -> QuerySet[Association]:
+    """The förbund whose own statistics the user may see."""
+    scope = require(user, Capability.STATISTICS_VIEW)
+    associations = Association.objects.order_by("name")
+    return associations if scope.all else associations.filter(pk__in=scope.association_ids)
