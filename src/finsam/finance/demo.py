@@ -20,8 +20,8 @@ from django.db import transaction
 from finsam.core.access import SYSTEM
 from finsam.finance import selectors, services
 from finsam.finance.models import Budget, BudgetConsultation, BudgetStatus, CostType, LineKind, Population
-from finsam.interventions.models import Intervention
-from finsam.registry.models import MemberRepresentative, Municipality
+from finsam.interventions import selectors as intervention_selectors
+from finsam.registry import selectors as registry_selectors
 
 if TYPE_CHECKING:
     from finsam.core.demo import DemoContext
@@ -106,7 +106,9 @@ def population_for(code: str, year: int) -> int:
 
 
 def _populations(years: range) -> None:
-    municipalities = dict(Municipality.objects.filter(code__in=POPULATIONS).values_list("code", "pk"))
+    municipalities = dict(
+        registry_selectors.municipalities().filter(code__in=POPULATIONS).values_list("code", "pk")
+    )
     existing = set(
         Population.objects.filter(municipality_id__in=municipalities.values(), year__in=years).values_list(
             "municipality_id", "year"
@@ -127,7 +129,11 @@ def _round_thousand(amount: Decimal) -> Decimal:
 
 
 def _lines(association: Association, spec: FinanceSpec, frame: Decimal) -> list[services.LineInput]:
-    registered = list(Intervention.objects.filter(association=association).order_by("start", "name")[:4])
+    registered = list(
+        intervention_selectors.intervention_list(user=SYSTEM, association_id=association.pk).order_by(
+            "start", "name"
+        )[:4]
+    )
     count = len(registered) or len(spec.interventions)
     intervention_total = frame * INTERVENTION_SHARE
     weights = [Decimal(count - i) for i in range(count)]
@@ -160,7 +166,10 @@ def _consult(budget: Budget, held_on: date, only: int | None = None) -> None:
         if member.pk in consulted:
             continue
         representative = (
-            MemberRepresentative.objects.filter(member=member, start__lte=held_on).order_by("-start").first()
+            registry_selectors.representatives()
+            .filter(member=member, start__lte=held_on)
+            .order_by("-start")
+            .first()
         )
         if representative is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
@@ -31,8 +31,11 @@ from finsam.finance.models import (
     LineKind,
     Population,
 )
-from finsam.registry.models import Association, Charter, Director, Member, Municipality
+from finsam.registry import selectors as registry_selectors
 from finsam.registry.schemas import PartyKind
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association, Charter, Member, Municipality
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -134,7 +137,7 @@ class OverviewRow:
 def overview(*, user: Any, years: list[int]) -> list[OverviewRow]:
     """The associations the user may see with their budgets of `years`. Two queries."""
     scope = require(user, Capability.FINANCE_REPORT)
-    associations = filter_scope(Association.objects.all(), scope, field="id").order_by("name")
+    associations = filter_scope(registry_selectors.associations(), scope, field="id").order_by("name")
     budgets = Budget.objects.filter(year__in=years).order_by("year")
     return [
         OverviewRow(association=a, budgets=list(a.budgets.all()))
@@ -178,7 +181,8 @@ def budget_members(*, budget: Budget) -> list[Member]:
 
 def members_on(*, association_id: int, day: date) -> list[Member]:
     members = (
-        Member.objects.filter(association_id=association_id, joined__lte=day)
+        registry_selectors.members()
+        .filter(association_id=association_id, joined__lte=day)
         .filter(Q(left__isnull=True) | Q(left__gte=day))
         .select_related("region", "municipality")
     )
@@ -195,7 +199,8 @@ def unconsulted_members(*, budget: Budget) -> list[Member]:
 def charter_for_year(*, association_id: int, year: int) -> Charter | None:
     """The förbundsordning in force on 1 January of `year`: the latest version valid by then."""
     return (
-        Charter.objects.filter(association_id=association_id, valid_from__lte=date(year, 1, 1))
+        registry_selectors.charters()
+        .filter(association_id=association_id, valid_from__lte=date(year, 1, 1))
         .prefetch_related("shares")
         .order_by("-valid_from", "-version")
         .first()
@@ -371,7 +376,7 @@ def population_editable_municipalities(*, user: Any) -> QuerySet[Municipality]:
     """The municipalities whose populations the user may change: every one for the national working
     group and the system; for an association admin those that are (or were) members of its förbund."""
     scope = require(user, Capability.POPULATION_EDIT)
-    municipalities = Municipality.objects.select_related("region")
+    municipalities = registry_selectors.municipalities().select_related("region")
     if not scope.all:
         municipalities = municipalities.filter(
             memberships__association_id__in=scope.association_ids, memberships__kind=PartyKind.MUNICIPALITY
@@ -504,7 +509,8 @@ def _report(budget: Budget) -> BudgetReport:
     totals = budget_totals(budget=budget)
     day = budget.adopted_on or today()
     director = (
-        Director.objects.filter(association_id=budget.association_id, start__lte=day)
+        registry_selectors.directors()
+        .filter(association_id=budget.association_id, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .select_related("person")
         .order_by("-start")
@@ -539,11 +545,9 @@ def with_party_names(result: rules.ContributionResult) -> rules.ContributionResu
     where the code is one of theirs (the rules know codes only). Two queries."""
     from dataclasses import replace
 
-    from finsam.registry.models import Region
-
     codes = {share.code for share in result.shares}
-    names = dict(Municipality.objects.filter(code__in=codes).values_list("code", "name"))
-    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = dict(registry_selectors.municipalities().filter(code__in=codes).values_list("code", "name"))
+    regions = dict(registry_selectors.regions().filter(code__in=codes).values_list("code", "name"))
     shares = []
     for share in result.shares:
         known = regions if share.kind == "region" else names if share.kind == "municipality" else {}

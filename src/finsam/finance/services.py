@@ -41,7 +41,6 @@ from finsam.finance.models import (
     Population,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import MemberRepresentative, Municipality
 from finsam.registry.schemas import PartyKind
 
 if TYPE_CHECKING:
@@ -524,7 +523,7 @@ def consultation_record(
                 "R-DATES", f"Samrådet om budgeten för {locked.year} kan inte ha hållits så tidigt.", "held_on"
             )
         )
-    represents = MemberRepresentative.objects.filter(
+    represents = registry_selectors.representatives().filter(
         Q(end__isnull=True) | Q(end__gte=held_on), member=member, person=representative, start__lte=held_on
     )
     if not represents.exists():
@@ -798,7 +797,7 @@ def population_set(*, actor: Any, year: int, figures: Mapping[str, object]) -> i
     Returns the number of figures changed."""
     violations: list[Violation] = []
     _check_year(year, "year", violations, first=FIRST_POPULATION_YEAR)
-    municipalities = {m.code: m for m in Municipality.objects.filter(code__in=list(figures))}
+    municipalities = {m.code: m for m in registry_selectors.municipalities().filter(code__in=list(figures))}
     values: dict[int, int] = {}
     for code, value in figures.items():
         if code not in municipalities:
@@ -862,7 +861,9 @@ def population_import(
     """Stores imported populations (all or nothing), in batches that `progress` may wrap (a progress
     bar). Unknown municipality codes are refused before anything is written."""
     codes = {figure.code for figure in figures}
-    municipalities = dict(Municipality.objects.filter(code__in=codes).values_list("code", "pk"))
+    municipalities = dict(
+        registry_selectors.municipalities().filter(code__in=codes).values_list("code", "pk")
+    )
     unknown = sorted(codes - set(municipalities))
     if unknown:
         more = " …" if len(unknown) > 10 else ""

@@ -5,7 +5,7 @@ the fields (`add_violations`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -27,7 +27,9 @@ from finsam.followup.models import (
     Registration,
     Sex,
 )
-from finsam.interventions.models import Intervention
+
+if TYPE_CHECKING:
+    from finsam.interventions.models import Intervention
 
 BLANK = [("", "---------")]
 EXTENT_CHOICES = [("", _("Nej")), *[(str(e), f"{e} %") for e in EXTENTS]]
@@ -111,7 +113,9 @@ def _income_group(phase: str) -> dict[str, str]:
 class ParticipantEnrolForm(FollowupForm):
     """Registration with consent (or anonymous) and the start with its before-variables, in one form."""
 
-    intervention = forms.ModelChoiceField(label=_("Insats"), queryset=Intervention.objects.none())
+    intervention: forms.ModelChoiceField[Intervention] = forms.ModelChoiceField(
+        label=_("Insats"), queryset=None
+    )
     registration = forms.ChoiceField(
         label=_("Registrering"),
         choices=Registration.choices,

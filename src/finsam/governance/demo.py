@@ -30,7 +30,6 @@ from finsam.governance.models import (
     NationalReportFiling,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import Member
 
 if TYPE_CHECKING:
     from finsam.registry.models import Association
@@ -356,7 +355,9 @@ def _budget_consultation(actor: Any, association: Association, year: int) -> Non
 
 
 def _discharges(actor: Any, key: str, association: Association, year: int) -> None:
-    for member in Member.objects.filter(association=association).select_related("region", "municipality"):
+    for member in (
+        registry_selectors.members().filter(association=association).select_related("region", "municipality")
+    ):
         if (key, member.code) == UNDECIDED_DISCHARGE or not member.active_on(date(year, 12, 31)):
             continue
         if Discharge.objects.filter(member=member, year=year).exists():

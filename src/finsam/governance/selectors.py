@@ -50,10 +50,9 @@ from finsam.governance.models import (
     NationalReportFiling,
 )
 from finsam.registry import selectors as registry_selectors
-from finsam.registry.models import Association, Member
 
 if TYPE_CHECKING:
-    from finsam.registry.models import Person
+    from finsam.registry.models import Association, Member, Person
 
 VIEW = Capability.GOVERNANCE_VIEW
 BOARD_VIEW = Capability.GOVERNANCE_BOARD_VIEW
@@ -90,7 +89,7 @@ def _visible_meetings(user: Any) -> QuerySet[Meeting]:
 def _association_in_scope(scope: Scope, association_id: int) -> Association:
     if not scope.allows(association_id):
         raise Http404
-    association = Association.objects.select_related("seat").filter(pk=association_id).first()
+    association = registry_selectors.associations().select_related("seat").filter(pk=association_id).first()
     if association is None:
         raise Http404
     return association
@@ -116,7 +115,9 @@ def meeting_list(
         meetings = meetings.filter(kind=kind)
     return (
         meetings.select_related("minutes")
-        .prefetch_related(Prefetch("associations", queryset=Association.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("associations", queryset=registry_selectors.associations().order_by("name"))
+        )
         .order_by("-date", "-id")
     )
 
@@ -220,7 +221,10 @@ def _detail(meeting: Meeting, *, can_edit: bool = False) -> MeetingDetail:
     meeting = (
         Meeting.objects.select_related("convener")
         .prefetch_related(
-            Prefetch("associations", queryset=Association.objects.select_related("seat").order_by("name"))
+            Prefetch(
+                "associations",
+                queryset=registry_selectors.associations().select_related("seat").order_by("name"),
+            )
         )
         .get(pk=meeting.pk)
     )
@@ -269,7 +273,8 @@ def member_choices(*, user: Any) -> QuerySet[Member]:
     """The members of the förbund the user keeps the record of."""
     ids = editable_associations(user=user).values("id")
     return (
-        Member.objects.filter(association_id__in=ids)
+        registry_selectors.members()
+        .filter(association_id__in=ids)
         .select_related("association", "region", "municipality")
         .order_by("association__name", "kind", "region__code", "municipality__code")
     )
@@ -552,7 +557,8 @@ def national_overview(*, user: Any, year: int, day: date | None = None) -> list[
     require(user, NATIONAL)
     day = day or today()
     associations = list(
-        Association.objects.filter(founded__lte=date(year, 12, 31))
+        registry_selectors.associations()
+        .filter(founded__lte=date(year, 12, 31))
         .filter(Q(dissolved__isnull=True) | Q(dissolved__gte=date(year - 1, 1, 1)))
         .select_related("seat")
         .order_by("name")
@@ -569,7 +575,8 @@ def _cycle_facts(associations: list[Association], year: int, day: date) -> dict[
     first, last = date(year - 1, 1, 1), date(year - 1, 12, 31)
     previous_members: dict[int, dict[int, str]] = defaultdict(dict)
     for member in (
-        Member.objects.filter(association_id__in=ids, joined__lte=last)
+        registry_selectors.members()
+        .filter(association_id__in=ids, joined__lte=last)
         .filter(Q(left__isnull=True) | Q(left__gte=first))
         .select_related("region", "municipality")
     ):
@@ -729,7 +736,8 @@ def reminders_due(*, day: date, before: list[int], after: list[int]) -> list[Rem
     """For the daily reminder run (system): each open obligation of each förbund whose reminder
     threshold falls today, with the users who hold a responsible role and have an e-mail address."""
     associations = list(
-        Association.objects.filter(Q(dissolved__isnull=True) | Q(dissolved__gte=day - timedelta(days=366)))
+        registry_selectors.associations()
+        .filter(Q(dissolved__isnull=True) | Q(dissolved__gte=day - timedelta(days=366)))
         .select_related("seat")
         .order_by("name")
     )

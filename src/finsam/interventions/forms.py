@@ -3,7 +3,7 @@ Choice lists (members, coordinators) come from the view, which takes them from t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.core.forms import FinsamForm
 from finsam.interventions.models import InterventionKind, InterventionStatus
-from finsam.registry.models import Member
 from finsam.registry.schemas import PartyKind
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Member
 
 
 class ProviderField(forms.ModelMultipleChoiceField):
@@ -49,7 +51,7 @@ class InterventionForm(FinsamForm):
     )
     providers = ProviderField(
         label=_("Utförande parter"),
-        queryset=Member.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -71,7 +73,7 @@ class InterventionForm(FinsamForm):
     )
     coordinators = CoordinatorField(
         label=_("Deltagaransvariga"),
-        queryset=Member.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Bara de deltagaransvariga som anges här ser insatsens deltagare."),

@@ -7,7 +7,7 @@ participant_coordinator role in the same förbund, is what opens participants an
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
@@ -16,11 +16,14 @@ from django.http import Http404
 from finsam.core.access import is_system, require, scope_for
 from finsam.core.roles import Capability, Role
 from finsam.interventions.models import Intervention, InterventionKind, StructuralCount
-from finsam.registry.models import Member
+from finsam.registry import selectors as registry_selectors
+
+if TYPE_CHECKING:
+    pass
 
 
 def _with_details(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
-    members = Member.objects.select_related("region", "municipality").order_by("kind", "id")
+    members = registry_selectors.members().select_related("region", "municipality").order_by("kind", "id")
     return interventions.prefetch_related(
         Prefetch("providers", queryset=members),
         "planned",

@@ -207,6 +207,40 @@ def persons_for_choice(*, user: Any, association_id: int) -> QuerySet[Person]:
     return person_list(user=user, association_id=association_id)
 
 
+# --- base querysets for the apps above the registry -------------------------------------------------
+# Other apps never import the registry's models: they start their queries here and filter them to their
+# needs. These are unscoped: the caller has checked access with `require` (or is the system), as every
+# selector of theirs does before it reads.
+
+
+def associations() -> QuerySet[Association]:
+    return Association.objects.all()
+
+
+def members() -> QuerySet[Member]:
+    return Member.objects.select_related("region", "municipality")
+
+
+def charters() -> QuerySet[Charter]:
+    return Charter.objects.all()
+
+
+def directors() -> QuerySet[Director]:
+    return Director.objects.all()
+
+
+def representatives() -> QuerySet[MemberRepresentative]:
+    return MemberRepresentative.objects.all()
+
+
+def municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.all()
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.all()
+
+
 def region_list() -> QuerySet[Region]:
     return Region.objects.order_by("code")
 

@@ -8,7 +8,7 @@ finsam.finance.population_csv and docs/finance.md.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -16,7 +16,10 @@ from tqdm import tqdm
 from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
 from finsam.finance import population_csv, services
-from finsam.registry.models import Municipality
+from finsam.registry import selectors as registry_selectors
+
+if TYPE_CHECKING:
+    pass
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -46,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: filen kan inte läsas (behörighet saknas).") from exc
         try:
             parsed = population_csv.parse(
-                data, known_codes=Municipality.objects.values_list("code", flat=True)
+                data, known_codes=registry_selectors.municipalities().values_list("code", flat=True)
             )
         except population_csv.PopulationFileError as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
