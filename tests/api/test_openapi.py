@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+
 from finsam.management.commands.export_openapi import default_path, openapi_document, render
 
 ROOT = Path(__file__).resolve().parents[2]

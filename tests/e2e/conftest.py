@@ -7,7 +7,6 @@ a missing browser cannot pass unnoticed.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
+
+from tests.audit_guard import audit_guard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,39 +63,22 @@ def browser(django_db_setup: None) -> Iterator[Any]:
         playwright.stop()
 
 
-_append_only = importlib.import_module("finsam.core.migrations.0002_audit_append_only")
-
-
-def _audit_guard(*, install: bool) -> None:
-    """Drops (and, with install, re-creates) the triggers that keep the audit log append-only."""
-    vendor = connection.vendor
-    if vendor == "postgresql":
-        statements = [_append_only.BACKWARD] + ([_append_only.FORWARD] if install else [])
-    elif vendor == "sqlite":
-        statements = _append_only.SQLITE_BACKWARD + (_append_only.SQLITE_FORWARD if install else [])
-    else:
-        return
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 @pytest.fixture(autouse=True)
 def _committed_database(django_db_serialized_rollback: None) -> Iterator[None]:
     """The live server sees only committed data, so these tests run in real transactions and the database
     is flushed after each. The flush would also remove the municipalities and regions that migrations
     load (serialized rollback restores them), and the audit log's append-only triggers refuse it: they
     are lifted for the flush and put back before the next test and after the module."""
-    _audit_guard(install=True)
+    audit_guard(install=True)
     yield
-    _audit_guard(install=False)
+    audit_guard(install=False)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _audit_guard_back(django_db_blocker: Any) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
-        _audit_guard(install=True)
+        audit_guard(install=True)
 
 
 @dataclass

@@ -21,11 +21,11 @@ from stdnum import luhn
 from finsam import demo
 from finsam.core.models import AuditEntry
 from finsam.finance.demo import finance_step
-from finsam.followup.demo import fictional_identity_number, participants_step
-from finsam.interventions.demo import interventions_step
-from finsam.followup.models import Participant, Participation
-from finsam.interventions.models import Intervention
 from finsam.followup import identity, rules
+from finsam.followup.demo import fictional_identity_number, participants_step
+from finsam.followup.models import Participant, Participation
+from finsam.interventions.demo import interventions_step
+from finsam.interventions.models import Intervention
 from finsam.statistics import economics
 
 pytestmark = pytest.mark.django_db

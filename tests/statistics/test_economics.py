@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from finsam.core.roles import Role
 from finsam.finance.models import BudgetLine
-from finsam.followup.models import EXTENTS, IncomeSource
 from finsam.followup import rules
+from finsam.followup.models import EXTENTS, IncomeSource
 from finsam.statistics import economics
 from tests.factories import make_budget, make_intervention
 from tests.statistics.test_statistics import enrol

@@ -21,9 +21,9 @@ from finsam.core.access import SYSTEM
 from finsam.core.roles import Role
 from finsam.core.suppression import TOTAL, OneWayTable, TwoWayTable, audit
 from finsam.finance import services as finance_services
+from finsam.followup import services
 from finsam.interventions import services as intervention_services
 from finsam.interventions.models import Intervention
-from finsam.followup import services
 from finsam.statistics import national_report
 from tests.factories import make_intervention, make_populations, make_representatives
 
