@@ -1,9 +1,10 @@
 """The registry in the Django admin, for the national working group (national_admin).
 
-The admin is the escape hatch for corrections the pages do not offer; the pages and the API, which go
-through the services and their rules, are the ordinary way in. Every save, delete and inline change here
-is audited. Users are managed here too: national_admin is not a Django superuser, so the user admin
-follows the role like every other FinsamModelAdmin.
+The registry pages and the API, which go through the services and their rules (R-BOARD, R-MEMBERS, …),
+are the way in; the admin never writes around them. Its registry is read-only, except the association,
+which it changes through the service. Users are managed here too: national_admin is not a Django
+superuser, so the user admin follows the role like every other FinsamModelAdmin, and roles are granted
+and revoked through the core services, which audit them.
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from finsam.core import audit
-from finsam.core.access import has_capability
+from finsam.core import services as core_services
 from finsam.core.admin import FinsamModelAdmin
+from finsam.core.admin_kit import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    RuleViolationsAsFormErrors,
+    ServiceAdminMixin,
+    national_admin,
+)
 from finsam.core.models import RoleAssignment
-from finsam.core.roles import Capability
-from finsam.registry import rules
+from finsam.registry import services
 from finsam.registry.models import (
     Association,
     BoardSeat,
@@ -39,69 +45,11 @@ from finsam.registry.models import (
 User = get_user_model()
 
 
-def _national_admin(request: HttpRequest) -> bool:
-    return request.user.is_active and has_capability(request.user, Capability.ADMIN_SITE)
-
-
-def _association_of(obj: Any) -> int | None:
-    for path in ("association_id", "member.association_id", "charter.association_id"):
-        value: Any = obj
-        for part in path.split("."):
-            value = getattr(value, part, None)
-        if value is not None:
-            return int(value)
-    return None
-
-
-class NationalInline:
-    """Inline permissions follow the national_admin role, like FinsamModelAdmin."""
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _national_admin(request)
-
-
-class AuditedInlines:
-    """Audits each object an inline adds, changes or deletes (FinsamModelAdmin audits the parent)."""
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk is not None:
-                self._record(request, deleted.instance, "delete")
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
-        for obj in formset.new_objects:
-            self._record(request, obj, "create")
-        for obj, fields in formset.changed_objects:
-            self._record(request, obj, "update", {"fields": sorted(fields)})
-
-    def _record(
-        self, request: HttpRequest, obj: Any, verb: str, details: dict[str, Any] | None = None
-    ) -> None:
-        audit.record(
-            actor=request.user,
-            action=f"admin.{obj._meta.model_name}.{verb}",
-            target=obj,
-            association_id=_association_of(obj),
-            details=details,
-        )
-
-
 # --- reference data -----------------------------------------------------------------------------
 
 
-class ReferenceDataAdmin(FinsamModelAdmin):
-    """Regions and municipalities come from SCB with the migrations; they can be corrected, not removed."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReferenceDataAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
+    """Regions and municipalities come from SCB with the migrations, and change only with them."""
 
 
 @admin.register(Region)
@@ -124,19 +72,24 @@ class MunicipalityAdmin(ReferenceDataAdmin):
 
 
 class AssociationAdminForm(forms.ModelForm):
+    # The version the editor saw, so that a change saved since then is not overwritten (R-CONFLICT).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Association
         fields = ["name", "org_number", "seat", "founded", "dissolved"]
 
-    def clean_org_number(self) -> str:
-        try:
-            return rules.normalise_org_number(self.cleaned_data["org_number"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
 
 
 @admin.register(Association)
-class AssociationAdmin(FinsamModelAdmin):
+class AssociationAdmin(ServiceAdminMixin, FinsamModelAdmin):
+    """Changed through association_update, like on the association's page; created on the registry
+    pages and never deleted."""
+
     form = AssociationAdminForm
     list_display = ["name", "org_number", "seat", "founded", "dissolved"]
     list_filter = ["seat__region", ("dissolved", admin.EmptyFieldListFilter)]
@@ -145,19 +98,21 @@ class AssociationAdmin(FinsamModelAdmin):
     autocomplete_fields = ["seat"]
     readonly_fields = ["version"]
 
-    def _association_id(self, obj: Any) -> int | None:
-        return int(obj.pk)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # A change here is a new version too, so that a page form opened before it cannot overwrite it.
-        if change and form.changed_data:
-            obj.version = models.F("version") + 1
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
+    def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Association:
+        return services.association_update(
+            actor=request.user,
+            association=obj,
+            version=data["opened_version"] or obj.version,
+            name=data["name"],
+            org_number=data["org_number"],
+            seat=data["seat"],
+            founded=data["founded"],
+            dissolved=data["dissolved"],
+        )
 
 
 @admin.register(Member)
-class MemberAdmin(FinsamModelAdmin):
+class MemberAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["__str__", "kind", "association", "joined", "left"]
     list_filter = ["kind", "association"]
     list_select_related = ["association", "region", "municipality"]
@@ -170,14 +125,12 @@ class MemberAdmin(FinsamModelAdmin):
         return super().get_queryset(request).select_related("association", "region", "municipality")
 
 
-class CharterShareInline(NationalInline, admin.TabularInline):
+class CharterShareInline(ReadOnlyInline, admin.TabularInline):
     model = CharterShare
-    extra = 0
-    autocomplete_fields = ["member"]
 
 
 @admin.register(Charter)
-class CharterAdmin(AuditedInlines, FinsamModelAdmin):
+class CharterAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["association", "version", "adopted", "valid_from", "municipal_key", "region_key"]
     list_filter = ["municipal_key", "region_key"]
     list_select_related = ["association"]
@@ -190,7 +143,7 @@ class CharterAdmin(AuditedInlines, FinsamModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(FinsamModelAdmin):
+class PersonAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["last_name", "first_name", "association", "email", "phone"]
     list_filter = ["association"]
     list_select_related = ["association"]
@@ -199,7 +152,7 @@ class PersonAdmin(FinsamModelAdmin):
 
 
 @admin.register(BoardSeat)
-class BoardSeatAdmin(FinsamModelAdmin):
+class BoardSeatAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "association", "member", "role", "chair", "vice_chair", "start", "end"]
     list_filter = ["role", "chair", "vice_chair", "association"]
     list_select_related = ["person", "association", "member__region", "member__municipality"]
@@ -209,7 +162,7 @@ class BoardSeatAdmin(FinsamModelAdmin):
 
 
 @admin.register(Director)
-class DirectorAdmin(FinsamModelAdmin):
+class DirectorAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "association", "start", "end"]
     list_filter = ["association"]
     list_select_related = ["person", "association"]
@@ -218,7 +171,7 @@ class DirectorAdmin(FinsamModelAdmin):
 
 
 @admin.register(MemberRepresentative)
-class MemberRepresentativeAdmin(FinsamModelAdmin):
+class MemberRepresentativeAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "member", "association", "start", "end"]
     list_filter = ["member__association"]
     list_select_related = ["person", "member__association", "member__region", "member__municipality"]
@@ -229,14 +182,14 @@ class MemberRepresentativeAdmin(FinsamModelAdmin):
     def association(self, obj: MemberRepresentative) -> str:
         return obj.member.association.name
 
-    def _association_id(self, obj: Any) -> int | None:
-        return int(obj.member.association_id)
-
 
 # --- users --------------------------------------------------------------------------------------
 
 
-class RoleAssignmentInline(NationalInline, admin.TabularInline):
+class RoleAssignmentInline(admin.TabularInline):
+    """Roles are granted and revoked (UserAdmin.save_formset calls the services); a role is never edited
+    in place."""
+
     model = RoleAssignment
     extra = 0
     fields = ["role", "association"]
@@ -244,15 +197,28 @@ class RoleAssignmentInline(NationalInline, admin.TabularInline):
     verbose_name = "roll"
     verbose_name_plural = "roller (nationella roller utan förbund, övriga för ett förbund)"
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(AuditedInlines, FinsamModelAdmin, auth_admin.UserAdmin):
+class UserAdmin(RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin):
     """Accounts and their roles. Access comes from the roles only: no Django groups, permissions or
-    staff flags are offered, and a superuser account is left to superusers."""
+    staff flags are offered, and a superuser account is left to superusers. The account itself is saved
+    here (audited by FinsamModelAdmin); its roles only through the core services."""
 
     inlines = [RoleAssignmentInline]
     fieldsets = (
@@ -284,6 +250,34 @@ class UserAdmin(AuditedInlines, FinsamModelAdmin, auth_admin.UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and not self._guards_superuser(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        # The attributes formset.save() would set; the admin's change message reads them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for role_form in formset.deleted_forms:
+            if role_form.instance.pk is not None:
+                # The row as stored, not as posted: the form has copied the posted values onto it.
+                assignment = RoleAssignment.objects.get(pk=role_form.instance.pk)
+                core_services.role_revoke(actor=request.user, assignment=assignment)
+                formset.deleted_objects.append(assignment)
+        for role_form in formset.extra_forms:
+            if role_form.has_changed() and role_form not in formset.deleted_forms:
+                formset.new_objects.append(
+                    core_services.role_grant(
+                        actor=request.user,
+                        user=form.instance,
+                        role=role_form.cleaned_data["role"],
+                        association=role_form.cleaned_data["association"],
+                    )
+                )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        for assignment in obj.role_assignments.all():
+            core_services.role_revoke(actor=request.user, assignment=assignment)
+        super().delete_model(request, obj)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)
