@@ -1,52 +1,17 @@
-"""The Django admin, for national administrators only. Writes through it are audited."""
+"""The Django admin, for national administrators only (the site is FinsamAdminSite in admin_kit). Writes
+through it are audited, and domain records are written only through their services."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http import HttpRequest
 
-from finsam.core import audit
-from finsam.core.access import has_capability
+from finsam.core import audit, services
+from finsam.core.admin_kit import ServiceAdminMixin
+from finsam.core.admin_kit import national_admin as _is_national_admin
 from finsam.core.models import ApiToken, AuditEntry, RoleAssignment
-from finsam.core.roles import Capability
-
-
-def _is_national_admin(request: HttpRequest) -> bool:
-    return request.user.is_active and has_capability(request.user, Capability.ADMIN_SITE)
-
-
-class FinsamAdminSite(admin.AdminSite):
-    """Admin for the national_admin role. Signing in happens on the platform's own login page; a
-    signed-in user without the role gets 403 rather than a login loop."""
-
-    site_header = "Finsam – administration"
-    site_title = "Finsam"
-    index_title = "Administration"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return _is_national_admin(request)
-
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        if request.user.is_authenticated:
-            raise PermissionDenied
-        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
-
-    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
-        inner = super().admin_view(view, cacheable)
-
-        @functools.wraps(inner)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if request.user.is_authenticated and not self.has_permission(request):
-                raise PermissionDenied
-            return inner(request, *args, **kwargs)
-
-        return guarded
 
 
 class FinsamModelAdmin(admin.ModelAdmin):
@@ -96,19 +61,35 @@ class FinsamModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(FinsamModelAdmin):
+class RoleAssignmentAdmin(ServiceAdminMixin, FinsamModelAdmin):
+    """Roles are granted and revoked through the services, which audit them; never edited in place."""
+
     list_display = ["user", "role", "association"]
     list_filter = ["role", "association"]
     search_fields = ["user__username"]
 
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> RoleAssignment:
+        return services.role_grant(
+            actor=request.user, user=data["user"], role=data["role"], association=data["association"]
+        )
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        services.role_revoke(actor=request.user, assignment=obj)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(FinsamModelAdmin):
+    """Tokens are issued at sign-in with the configured lifetime; here they can only be revoked
+    (deleted, audited by FinsamModelAdmin)."""
+
     list_display = ["user", "created", "expires", "last_used"]
     fields = ["user", "created", "expires", "last_used"]
-    readonly_fields = ["user", "created", "last_used"]
+    readonly_fields = ["user", "created", "expires", "last_used"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
