@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 
 from finsam.core import audit
@@ -212,6 +213,9 @@ class RoleAssignmentInline(admin.TabularInline):
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
+# Access comes from the roles only: Django's groups and permissions are not used, so not offered either.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(User)
