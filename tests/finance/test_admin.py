@@ -1,4 +1,5 @@
-"""Finance in the admin: the national working group reads budgets (read-only) and corrects populations."""
+"""Finance in the admin: the national working group reads budgets (read-only) and corrects populations
+through the population service."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_the_national_admin_reads_a_budget_but_cannot_change_it(world: Any) -> N
     assert str(budget.frame) == "1000000.00"
 
 
-def test_the_national_admin_corrects_a_population_and_it_is_audited(world: Any) -> None:
+def test_the_national_admin_corrects_a_population_through_the_service(world: Any) -> None:
     umea = Municipality.objects.get(code="2480")
     row = Population.objects.create(municipality=umea, year=2025, population=1)
     client = world.client(world.users[Role.NATIONAL_ADMIN])
@@ -44,7 +45,9 @@ def test_the_national_admin_corrects_a_population_and_it_is_audited(world: Any) 
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.population == 132_000
-    assert AuditEntry.objects.filter(action="admin.population.update", object_id=str(row.pk)).exists()
+    entry = AuditEntry.objects.get(action="population.set")
+    assert entry.actor_id == world.users[Role.NATIONAL_ADMIN].pk
+    assert entry.details == {"year": 2025, "changed": 1}
 
 
 def test_an_association_admin_has_no_finance_admin(world: Any) -> None:
@@ -53,3 +56,15 @@ def test_an_association_admin_has_no_finance_admin(world: Any) -> None:
     )
 
     assert response.status_code == 403
+
+
+def test_a_population_the_service_refuses_is_a_form_error_and_nothing_is_saved(world: Any) -> None:
+    umea = Municipality.objects.get(code="2480")
+    response = world.client(world.users[Role.NATIONAL_ADMIN]).post(
+        reverse("admin:finance_population_add"), {"municipality": umea.pk, "year": 1900, "population": 5}
+    )
+
+    assert response.status_code == 200
+    assert "Ange ett år mellan 1968" in response.text
+    assert not Population.objects.filter(municipality=umea, year=1900).exists()
+    assert not AuditEntry.objects.filter(action="population.set").exists()

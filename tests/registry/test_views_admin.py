@@ -1,7 +1,11 @@
-"""The registry and the users in the Django admin, for the national working group (not superusers)."""
+"""The registry and the users in the Django admin, for the national working group (not superusers).
+
+The admin refuses what the services refuse: the registry is read-only there, except the association,
+which it changes through the service."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -9,8 +13,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from finsam.accounts.models import RoleAssignment
+from finsam.core.access import SYSTEM
+from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
+from finsam.registry import services
 from finsam.registry.models import (
     Association,
     BoardSeat,
@@ -99,7 +106,7 @@ def user_form(
     return data
 
 
-def test_a_role_given_on_the_user_page_is_saved_and_audited(world: Any) -> None:
+def test_a_role_given_on_the_user_page_is_granted_through_the_service(world: Any) -> None:
     newcomer = make_user("ny-chef")
     response = national_admin(world).post(
         admin_url(User, "change", newcomer.pk), user_form(newcomer, [(Role.ASSOCIATION_ADMIN, world.own)])
@@ -108,12 +115,13 @@ def test_a_role_given_on_the_user_page_is_saved_and_audited(world: Any) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     assignment = RoleAssignment.objects.get(user=newcomer)
     assert (assignment.role, assignment.association_id) == (Role.ASSOCIATION_ADMIN, world.own.pk)
-    entry = AuditEntry.objects.get(action="admin.roleassignment.create")
+    entry = AuditEntry.objects.get(action="role.grant")
+    assert entry.object_id == str(assignment.pk)
     assert entry.actor_id == world.users[Role.NATIONAL_ADMIN].pk and entry.association_id == world.own.pk
     assert AuditEntry.objects.filter(action="admin.user.update", object_id=str(newcomer.pk)).exists()
 
 
-def test_a_role_removed_on_the_user_page_is_audited(world: Any) -> None:
+def test_a_role_removed_on_the_user_page_is_revoked_through_the_service(world: Any) -> None:
     holder = make_user("gammal-chef", association_admin=world.own)
     existing = list(RoleAssignment.objects.filter(user=holder))
     data = user_form(holder, [], existing) | {"role_assignments-0-DELETE": "on"}
@@ -122,7 +130,7 @@ def test_a_role_removed_on_the_user_page_is_audited(world: Any) -> None:
 
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(user=holder).exists()
-    entry = AuditEntry.objects.get(action="admin.roleassignment.delete")
+    entry = AuditEntry.objects.get(action="role.revoke")
     assert entry.object_id == str(existing[0].pk) and entry.association_id == world.own.pk
 
 
@@ -204,3 +212,86 @@ def test_the_admin_refuses_an_invalid_organisation_number(world: Any) -> None:
     assert response.status_code == 200
     assert "Organisationsnumret är ogiltigt" in response.content.decode()
     assert Association.objects.get(pk=world.own.pk).org_number == world.own.org_number
+
+
+def test_the_admin_refuses_a_board_seat_the_service_refuses(world: Any) -> None:
+    """R-BOARD: a mandate of at most four years, appointed by a member of the association."""
+    person = Person.objects.filter(association=world.own).first()
+    foreign_member = world.other.members.first()
+    seat = {"association": world.own, "person": person, "member": foreign_member, "role": "member"}
+    with pytest.raises(RuleViolation) as refused:
+        services.board_seat_create(actor=SYSTEM, start=date(2020, 1, 1), end=date(2035, 12, 31), **seat)
+    assert {v.code for v in refused.value.violations} == {"R-BOARD"}
+    before = BoardSeat.objects.count()
+
+    response = national_admin(world).post(
+        admin_url(BoardSeat, "add"),
+        {name: str(value.pk) if hasattr(value, "pk") else value for name, value in seat.items()}
+        | {"start": "2020-01-01", "end": "2035-12-31"},
+    )
+
+    assert response.status_code == 403
+    assert BoardSeat.objects.count() == before
+
+
+def test_the_admin_does_not_change_a_board_seat_either(world: Any) -> None:
+    seat = BoardSeat.objects.filter(association=world.own).first()
+    response = national_admin(world).post(
+        admin_url(BoardSeat, "change", seat.pk),
+        {
+            "association": str(world.own.pk),
+            "person": str(seat.person_id),
+            "member": str(world.other.members.first().pk),
+            "role": seat.role,
+            "start": "2020-01-01",
+            "end": "2035-12-31",
+        },
+    )
+
+    assert response.status_code == 403
+    assert BoardSeat.objects.get(pk=seat.pk).end == seat.end
+
+
+def association_form(association: Association, **changes: str) -> dict[str, str]:
+    return {
+        "name": association.name,
+        "org_number": association.org_number,
+        "seat": str(association.seat_id),
+        "founded": association.founded.isoformat(),
+        "dissolved": "",
+        "opened_version": str(association.version),
+    } | changes
+
+
+def test_an_association_changed_in_the_admin_goes_through_the_service(world: Any) -> None:
+    response = national_admin(world).post(
+        admin_url(Association, "change", world.own.pk), association_form(world.own, name="  Nytt namn  ")
+    )
+
+    assert response.status_code == 302
+    assert Association.objects.get(pk=world.own.pk).name == "Nytt namn"  # the service trims it
+    entry = AuditEntry.objects.get(action="association.update")
+    assert entry.actor_id == world.users[Role.NATIONAL_ADMIN].pk and entry.details == {"fields": ["name"]}
+
+
+def test_a_change_the_service_refuses_is_a_form_error_and_nothing_is_written(world: Any) -> None:
+    stale = association_form(world.own, name="Sent ändrat namn")
+    Association.objects.filter(pk=world.own.pk).update(version=world.own.version + 1)  # someone else saved
+
+    response = national_admin(world).post(admin_url(Association, "change", world.own.pk), stale)
+
+    assert response.status_code == 200
+    assert "Någon annan har ändrat förbundet" in response.text
+    assert response.context["adminform"].form.errors
+    assert Association.objects.get(pk=world.own.pk).name == world.own.name
+    assert not AuditEntry.objects.filter(action="association.update").exists()
+
+
+def test_associations_are_neither_added_nor_deleted_in_the_admin(world: Any) -> None:
+    client = national_admin(world)
+    assert (
+        client.post(admin_url(Association, "add"), association_form(world.other, name="Nytt")).status_code
+        == 403
+    )
+    assert client.post(admin_url(Association, "delete", world.own.pk), {"post": "yes"}).status_code == 403
+    assert Association.objects.filter(pk=world.own.pk).exists()

@@ -1,7 +1,8 @@
 """Users, their roles and their API tokens in the Django admin, for the national working group.
 
 national_admin is not a Django superuser, so the user admin follows the role like every other
-FinsamModelAdmin; a superuser account is left to superusers."""
+FinsamModelAdmin, and a superuser account is left to superusers. Roles are granted and revoked through
+the accounts services, which audit them; tokens can only be revoked."""
 
 from __future__ import annotations
 
@@ -10,33 +11,55 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 
+from finsam.accounts import services
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.core import audit
-from finsam.core.admin import AuditedInlines, FinsamModelAdmin, NationalInline
+from finsam.core.admin import FinsamModelAdmin
+from finsam.core.admin_kit import RuleViolationsAsFormErrors, ServiceAdminMixin, national_admin
 
 User = get_user_model()
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(FinsamModelAdmin):
+class RoleAssignmentAdmin(ServiceAdminMixin, FinsamModelAdmin):
+    """Roles are granted and revoked through the services, which audit them; never edited in place."""
+
     list_display = ["user", "role", "association"]
     list_filter = ["role", "association"]
     search_fields = ["user__username"]
 
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> RoleAssignment:
+        return services.role_grant(
+            actor=request.user, user=data["user"], role=data["role"], association=data["association"]
+        )
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        services.role_revoke(actor=request.user, assignment=obj)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(FinsamModelAdmin):
+    """Tokens are issued at sign-in with the configured lifetime; here they can only be revoked
+    (deleted, audited by FinsamModelAdmin)."""
+
     list_display = ["user", "created", "expires", "last_used"]
     fields = ["user", "created", "expires", "last_used"]
-    readonly_fields = ["user", "created", "last_used"]
+    readonly_fields = ["user", "created", "expires", "last_used"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
-class RoleAssignmentInline(NationalInline, admin.TabularInline):
+
+class RoleAssignmentInline(admin.TabularInline):
+    """Roles are granted and revoked (UserAdmin.save_formset calls the services); a role is never edited
+    in place."""
+
     model = RoleAssignment
     extra = 0
     fields = ["role", "association"]
@@ -44,15 +67,31 @@ class RoleAssignmentInline(NationalInline, admin.TabularInline):
     verbose_name = "roll"
     verbose_name_plural = "roller (nationella roller utan förbund, övriga för ett förbund)"
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return national_admin(request)
+
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
+# Access comes from the roles only: Django's groups and permissions are not used, so not offered either.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(AuditedInlines, FinsamModelAdmin, auth_admin.UserAdmin):
+class UserAdmin(RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin):
     """Accounts and their roles. Access comes from the roles only: no Django groups, permissions or
-    staff flags are offered, and a superuser account is left to superusers."""
+    staff flags are offered, and a superuser account is left to superusers. The account itself is saved
+    here (audited by FinsamModelAdmin); its roles only through the accounts services."""
 
     inlines = [RoleAssignmentInline]
     fieldsets = (
@@ -84,6 +123,34 @@ class UserAdmin(AuditedInlines, FinsamModelAdmin, auth_admin.UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and not self._guards_superuser(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        # The attributes formset.save() would set; the admin's change message reads them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for role_form in formset.deleted_forms:
+            if role_form.instance.pk is not None:
+                # The row as stored, not as posted: the form has copied the posted values onto it.
+                assignment = RoleAssignment.objects.get(pk=role_form.instance.pk)
+                services.role_revoke(actor=request.user, assignment=assignment)
+                formset.deleted_objects.append(assignment)
+        for role_form in formset.extra_forms:
+            if role_form.has_changed() and role_form not in formset.deleted_forms:
+                formset.new_objects.append(
+                    services.role_grant(
+                        actor=request.user,
+                        user=form.instance,
+                        role=role_form.cleaned_data["role"],
+                        association=role_form.cleaned_data["association"],
+                    )
+                )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        for assignment in obj.role_assignments.all():
+            services.role_revoke(actor=request.user, assignment=assignment)
+        super().delete_model(request, obj)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)

@@ -13,4 +13,4 @@ class FinsamAdminConfig(admin_apps.AdminConfig):
     """The Django admin on our own site class: national administrators only."""
 
     default = False
-    default_site = "finsam.core.admin.FinsamAdminSite"
+    default_site = "finsam.core.admin_kit.FinsamAdminSite"

@@ -4,24 +4,15 @@ working group look, including at which reminders went out."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from finsam.core.admin import FinsamModelAdmin
+from finsam.core.admin_kit import ReadOnlyAdminMixin
 from finsam.governance.models import Discharge, Document, Meeting, NationalReportFiling, ReminderSent
 
 
-class ReadOnlyAdmin(FinsamModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
+    pass
 
 
 @admin.register(Meeting)

@@ -1,9 +1,8 @@
 """The registry in the Django admin, for the national working group (national_admin).
 
-The admin is the escape hatch for corrections the pages do not offer; the pages and the API, which go
-through the services and their rules, are the ordinary way in. Every save, delete and inline change here
-is audited. Users are managed here too: national_admin is not a Django superuser, so the user admin
-follows the role like every other FinsamModelAdmin.
+The registry pages and the API, which go through the services and their rules (R-BOARD, R-MEMBERS, …),
+are the way in; the admin never writes around them. Its registry is read-only, except the association,
+which it changes through the service. Users and their roles are in the accounts app's admin.
 """
 
 from __future__ import annotations
@@ -12,12 +11,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.db import models
 from django.http import HttpRequest
 
-from finsam.core.admin import AuditedInlines, FinsamModelAdmin, NationalInline
-from finsam.registry import rules
+from finsam.core.admin import FinsamModelAdmin
+from finsam.core.admin_kit import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+)
+from finsam.registry import services
 from finsam.registry.models import (
     Association,
     BoardSeat,
@@ -31,17 +33,11 @@ from finsam.registry.models import (
     Region,
 )
 
-User = get_user_model()
-
-
 # --- reference data -----------------------------------------------------------------------------
 
 
-class ReferenceDataAdmin(FinsamModelAdmin):
-    """Regions and municipalities come from SCB with the migrations; they can be corrected, not removed."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReferenceDataAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
+    """Regions and municipalities come from SCB with the migrations, and change only with them."""
 
 
 @admin.register(Region)
@@ -64,19 +60,24 @@ class MunicipalityAdmin(ReferenceDataAdmin):
 
 
 class AssociationAdminForm(forms.ModelForm):
+    # The version the editor saw, so that a change saved since then is not overwritten (R-CONFLICT).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Association
         fields = ["name", "org_number", "seat", "founded", "dissolved"]
 
-    def clean_org_number(self) -> str:
-        try:
-            return rules.normalise_org_number(self.cleaned_data["org_number"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
 
 
 @admin.register(Association)
-class AssociationAdmin(FinsamModelAdmin):
+class AssociationAdmin(ServiceAdminMixin, FinsamModelAdmin):
+    """Changed through association_update, like on the association's page; created on the registry
+    pages and never deleted."""
+
     form = AssociationAdminForm
     list_display = ["name", "org_number", "seat", "founded", "dissolved"]
     list_filter = ["seat__region", ("dissolved", admin.EmptyFieldListFilter)]
@@ -85,19 +86,21 @@ class AssociationAdmin(FinsamModelAdmin):
     autocomplete_fields = ["seat"]
     readonly_fields = ["version"]
 
-    def _association_id(self, obj: Any) -> int | None:
-        return int(obj.pk)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # A change here is a new version too, so that a page form opened before it cannot overwrite it.
-        if change and form.changed_data:
-            obj.version = models.F("version") + 1
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
+    def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Association:
+        return services.association_update(
+            actor=request.user,
+            association=obj,
+            version=data["opened_version"] or obj.version,
+            name=data["name"],
+            org_number=data["org_number"],
+            seat=data["seat"],
+            founded=data["founded"],
+            dissolved=data["dissolved"],
+        )
 
 
 @admin.register(Member)
-class MemberAdmin(FinsamModelAdmin):
+class MemberAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["__str__", "kind", "association", "joined", "left"]
     list_filter = ["kind", "association"]
     list_select_related = ["association", "region", "municipality"]
@@ -110,14 +113,12 @@ class MemberAdmin(FinsamModelAdmin):
         return super().get_queryset(request).select_related("association", "region", "municipality")
 
 
-class CharterShareInline(NationalInline, admin.TabularInline):
+class CharterShareInline(ReadOnlyInline, admin.TabularInline):
     model = CharterShare
-    extra = 0
-    autocomplete_fields = ["member"]
 
 
 @admin.register(Charter)
-class CharterAdmin(AuditedInlines, FinsamModelAdmin):
+class CharterAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["association", "version", "adopted", "valid_from", "municipal_key", "region_key"]
     list_filter = ["municipal_key", "region_key"]
     list_select_related = ["association"]
@@ -130,7 +131,7 @@ class CharterAdmin(AuditedInlines, FinsamModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(FinsamModelAdmin):
+class PersonAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["last_name", "first_name", "association", "email", "phone"]
     list_filter = ["association"]
     list_select_related = ["association"]
@@ -139,7 +140,7 @@ class PersonAdmin(FinsamModelAdmin):
 
 
 @admin.register(BoardSeat)
-class BoardSeatAdmin(FinsamModelAdmin):
+class BoardSeatAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "association", "member", "role", "chair", "vice_chair", "start", "end"]
     list_filter = ["role", "chair", "vice_chair", "association"]
     list_select_related = ["person", "association", "member__region", "member__municipality"]
@@ -149,7 +150,7 @@ class BoardSeatAdmin(FinsamModelAdmin):
 
 
 @admin.register(Director)
-class DirectorAdmin(FinsamModelAdmin):
+class DirectorAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "association", "start", "end"]
     list_filter = ["association"]
     list_select_related = ["person", "association"]
@@ -158,7 +159,7 @@ class DirectorAdmin(FinsamModelAdmin):
 
 
 @admin.register(MemberRepresentative)
-class MemberRepresentativeAdmin(FinsamModelAdmin):
+class MemberRepresentativeAdmin(ReadOnlyAdminMixin, FinsamModelAdmin):
     list_display = ["person", "member", "association", "start", "end"]
     list_filter = ["member__association"]
     list_select_related = ["person", "member__association", "member__region", "member__municipality"]
@@ -168,6 +169,3 @@ class MemberRepresentativeAdmin(FinsamModelAdmin):
     @admin.display(description="förbund", ordering="member__association__name")
     def association(self, obj: MemberRepresentative) -> str:
         return obj.member.association.name
-
-    def _association_id(self, obj: Any) -> int | None:
-        return int(obj.member.association_id)
