@@ -39,10 +39,11 @@ test: $(INSTALLED) ## the whole suite (SQLite; PostgreSQL when FINSAM_TEST_DATAB
 test-pg: $(INSTALLED) ## the whole suite on PostgreSQL at postgres@127.0.0.1:5432 (PG_TEST_URL)
 	FINSAM_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(INSTALLED) ## ruff check, ruff format --check, mypy
+lint: $(INSTALLED) ## ruff check, ruff format --check, mypy, the import contract (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 migrations-check: $(INSTALLED) ## fail when a model change has no migration
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=tests.settings
