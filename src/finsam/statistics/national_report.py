@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from finsam.core.suppression import TOTAL, Cell, OneWayTable, SuppressedTable, T
 from finsam.finance import rules as finance_rules
 from finsam.finance import selectors as finance
 from finsam.finance.schemas import LineKind
-from finsam.followup.models import Participation
+from finsam.followup import selectors as followup
 from finsam.followup.schemas import Sex
 from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
 from finsam.interventions.schemas import InterventionKind
@@ -239,7 +239,7 @@ def years() -> list[int]:
     this_year = timezone.localdate().year
     starts = [
         Intervention.objects.aggregate(first=Min("start"))["first"],
-        Participation.objects.aggregate(first=Min("start"))["first"],
+        followup.participations_first_start(counted_only=False),
     ]
     first = min([s.year for s in starts if s is not None] + [this_year - 1])
     return list(range(this_year, max(FIRST_YEAR, first) - 1, -1))
@@ -269,21 +269,11 @@ def _facts(association_ids: list[int], year: int) -> _Facts:
     facts = _Facts()
     facts.costs = finance.intervention_costs(association_ids=association_ids, year=year)
 
-    counts = (
-        Participation.objects.for_statistics()
-        .filter(association_id__in=association_ids, intervention__kind=InterventionKind.INDIVIDUAL)
-        .filter(start__lte=last)
-        .filter(Q(exit__isnull=True) | Q(exit__gte=first))
-        .order_by()
-        .values("association_id", "intervention_id", "participant__sex")
-        .annotate(n=Count("participant_id", distinct=True))
-    )
+    counts = followup.participants_per_intervention_and_sex(year=year, association_ids=association_ids)
     counted: set[int] = set()
-    for row in counts:
-        facts.participants[row["association_id"]][(str(row["intervention_id"]), row["participant__sex"])] = (
-            row["n"]
-        )
-        counted.add(row["intervention_id"])
+    for (association_id, intervention_id, sex), n in counts.items():
+        facts.participants[association_id][(str(intervention_id), sex)] = n
+        counted.add(intervention_id)
 
     structural = (
         StructuralCount.objects.filter(
