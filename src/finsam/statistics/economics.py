@@ -22,7 +22,7 @@ from finsam.core.roles import Capability
 from finsam.finance import selectors as finance
 from finsam.followup import rules
 from finsam.followup import selectors as followup
-from finsam.interventions.models import Intervention
+from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
 from finsam.registry.models import Association
 
@@ -102,16 +102,12 @@ def association_economy(
     if association is None or not scope.allows(association_id):
         raise Http404
     cost_per_fye = yearly_cost if yearly_cost is not None else Decimal(settings.FYE_YEARLY_COST)
-    interventions = list(
-        Intervention.objects.filter(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+    names = interventions.intervention_names(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
     participants = followup.participants_per_intervention(year=year, association_id=association_id)
     support = followup.public_support_per_intervention(year=year, association_id=association_id)
     costs = finance.intervention_costs(association_ids=[association_id], year=year)
     rows = []
-    for pk, name in interventions:
+    for pk, name in names:
         figure = costs.get(pk)
         if figure is None:
             cost, source = None, MISSING

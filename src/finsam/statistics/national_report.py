@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,13 +43,14 @@ from finsam.finance import selectors as finance
 from finsam.finance.schemas import LineKind
 from finsam.followup import selectors as followup
 from finsam.followup.schemas import Sex
-from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
+from finsam.interventions import selectors as interventions_selectors
 from finsam.interventions.schemas import InterventionKind
 from finsam.registry.models import Association
 from finsam.registry.schemas import PartyKind
 
 if TYPE_CHECKING:
     from finsam.finance.models import Budget, Contribution
+    from finsam.interventions.models import Intervention
 
 FIRST_YEAR = 2004  # finansiell samordning began in 2004
 
@@ -238,7 +239,7 @@ def years() -> list[int]:
     (at most back to 2004) to this year."""
     this_year = timezone.localdate().year
     starts = [
-        Intervention.objects.aggregate(first=Min("start"))["first"],
+        interventions_selectors.interventions_first_start(),
         followup.participations_first_start(counted_only=False),
     ]
     first = min([s.year for s in starts if s is not None] + [this_year - 1])
@@ -254,10 +255,6 @@ def default_year() -> int:
 # Building the reports
 
 
-def _year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def _reports(associations: Sequence[Association], year: int) -> list[NationalReport]:
     facts = _facts([a.pk for a in associations], year)
     return [_report(association, year, facts) for association in associations]
@@ -265,7 +262,6 @@ def _reports(associations: Sequence[Association], year: int) -> list[NationalRep
 
 def _facts(association_ids: list[int], year: int) -> _Facts:
     """The bulk reads shared by every förbund of the report: a fixed number of queries."""
-    first, last = _year_bounds(year)
     facts = _Facts()
     facts.costs = finance.intervention_costs(association_ids=association_ids, year=year)
 
@@ -275,32 +271,15 @@ def _facts(association_ids: list[int], year: int) -> _Facts:
         facts.participants[association_id][(str(intervention_id), sex)] = n
         counted.add(intervention_id)
 
-    structural = (
-        StructuralCount.objects.filter(
-            intervention__association_id__in=association_ids,
-            intervention__kind=InterventionKind.STRUCTURAL,
-        )
-        .filter(period_start__gte=first, period_start__lte=last)
-        .order_by()
-        .values("intervention_id")
-        .annotate(trained=Sum("people_trained"), reached=Sum("staff_reached"))
-    )
-    for sums in structural:
-        facts.structural[sums["intervention_id"]] = (sums["trained"] or 0, sums["reached"] or 0)
+    facts.structural = interventions_selectors.structural_sums(association_ids=association_ids, year=year)
 
     # The year's interventions: running during the year, or with money, participants or counts in it.
-    running = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
     involved = set(facts.costs) | counted | set(facts.structural)
-    interventions = Intervention.objects.filter(association_id__in=association_ids).filter(
-        running | Q(pk__in=involved)
-    )
-    for intervention in interventions.order_by("kind", "name", "pk"):
+    for intervention in interventions_selectors.interventions_of_year(
+        association_ids=association_ids, year=year, involved=involved
+    ):
         facts.interventions[intervention.association_id].append(intervention)
-    facts.planned = dict(
-        PlannedParticipants.objects.filter(
-            intervention__association_id__in=association_ids, year=year
-        ).values_list("intervention_id", "count")
-    )
+    facts.planned = interventions_selectors.planned_participants(association_ids=association_ids, year=year)
     return facts
 
 

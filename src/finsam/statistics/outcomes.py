@@ -42,7 +42,7 @@ from finsam.core.suppression import (
 from finsam.followup import rules
 from finsam.followup import selectors as followup
 from finsam.followup.schemas import EmploymentStatus, IncomeSource, Sex
-from finsam.interventions.models import Intervention
+from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
 from finsam.registry.models import Association, Member
 from finsam.registry.schemas import PartyKind
@@ -304,10 +304,8 @@ def _figures(
 
 
 def _intervention_names(association_id: int) -> dict[str, str]:
-    interventions = Intervention.objects.filter(
-        association_id=association_id, kind=InterventionKind.INDIVIDUAL
-    ).order_by("name")
-    return {str(pk): name for pk, name in interventions.values_list("pk", "name")}
+    names = interventions.intervention_names(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
+    return {str(pk): name for pk, name in names}
 
 
 def association_statistics(*, user: Any, association_id: int, year: int) -> Statistics:
