@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core.access import require
 from finsam.core.roles import Capability
 from finsam.finance import selectors as finance
 from finsam.followup import rules
 from finsam.followup import selectors as followup
 from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association
+from finsam.registry import selectors as registry
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association
 
 # Where an intervention's cost comes from.
 OUTCOME = "outcome"
@@ -97,10 +98,9 @@ def association_economy(
 ) -> Economy:
     """Cost per participant and the socio-economic estimate per individual-level intervention and for the
     förbund, for its own users. Four queries whatever the number of participations."""
-    scope = require(user, Capability.STATISTICS_VIEW)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
+    )
     cost_per_fye = yearly_cost if yearly_cost is not None else Decimal(settings.FYE_YEARLY_COST)
     names = interventions.intervention_names(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
     participants = followup.participants_per_intervention(year=year, association_id=association_id)

@@ -24,12 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,12 +43,13 @@ from finsam.followup import selectors as followup
 from finsam.followup.schemas import Sex
 from finsam.interventions import selectors as interventions_selectors
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association
+from finsam.registry import selectors as registry
 from finsam.registry.schemas import PartyKind
 
 if TYPE_CHECKING:
     from finsam.finance.models import Budget, Contribution
     from finsam.interventions.models import Intervention
+    from finsam.registry.models import Association
 
 FIRST_YEAR = 2004  # finansiell samordning began in 2004
 
@@ -213,10 +212,9 @@ class _Facts:
 
 def national_report(*, user: object, association_id: int, year: int) -> NationalReport:
     """A förbund's national report for `year`. Http404 outside the user's scope."""
-    scope = require(user, Capability.NATIONAL_REPORT)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.NATIONAL_REPORT
+    )
     return _reports([association], year)[0]
 
 
@@ -225,13 +223,7 @@ def national_reports(*, user: object, year: int) -> list[NationalReport]:
     scope = require(user, Capability.GOVERNANCE_NATIONAL)
     if not scope.all:
         raise PermissionDenied
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    associations = (
-        Association.objects.filter(founded__lte=last)
-        .filter(Q(dissolved__isnull=True) | Q(dissolved__gte=first))
-        .order_by("name")
-    )
-    return _reports(list(associations), year)
+    return _reports(registry.associations_active_in(year=year), year)
 
 
 def years() -> list[int]:

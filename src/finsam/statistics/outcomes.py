@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,12 +43,13 @@ from finsam.followup import selectors as followup
 from finsam.followup.schemas import EmploymentStatus, IncomeSource, Sex
 from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association, Member
-from finsam.registry.schemas import PartyKind
+from finsam.registry import selectors as registry
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.utils.functional import _StrOrPromise
+
+    from finsam.registry.models import Association
 
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = gettext_lazy("Uppgift saknas")
@@ -310,10 +310,9 @@ def _intervention_names(association_id: int) -> dict[str, str]:
 
 def association_statistics(*, user: Any, association_id: int, year: int) -> Statistics:
     """A förbund's own figures for its own users: exact counts (they never leave the förbund)."""
-    scope = require(user, Capability.STATISTICS_VIEW)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
+    )
     intervention_names = _intervention_names(association_id)
     groups = list(intervention_names) or ["-"]
     names: Names = {"intervention": intervention_names, "sex": SEX_LABELS}
@@ -349,24 +348,11 @@ def association_statistics(*, user: Any, association_id: int, year: int) -> Stat
     return Statistics(year=year, suppressed=False, association=association, tables=tables, figures=figures)
 
 
-def _association_regions() -> dict[int, list[tuple[str, str]]]:
-    """Association id → [(region code, region name)] of its region members (its region via its members)."""
-    rows = (
-        Member.objects.filter(kind=PartyKind.REGION, region__isnull=False)
-        .values_list("association_id", "region__code", "region__name")
-        .distinct()
-    )
-    regions: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for association_id, code, name in rows:
-        regions[association_id].append((code, name))
-    return regions
-
-
 def _region_rows(
     started: SuppressedTable, exited: SuppressedTable, associations: Sequence[str]
 ) -> list[RegionRow]:
     """A region's figure is the sum of its förbunds' shown totals, hidden if any of them is hidden."""
-    membership = _association_regions()
+    membership = registry.association_regions()
     by_region: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in associations:
         for region in membership.get(int(key), []):
@@ -386,9 +372,8 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
-    active = followup.participation_association_ids()
-    associations = Association.objects.filter(pk__in=active).order_by("name")
-    names_by_id = {str(pk): name for pk, name in associations.values_list("pk", "name")}
+    active = registry.association_names(association_ids=followup.participation_association_ids())
+    names_by_id = {str(pk): name for pk, name in active.items()}
     keys = list(names_by_id) or ["-"]
     started = _Participations("started", year)
     exited = _Participations("exited", year)
@@ -431,5 +416,4 @@ def years() -> list[int]:
 def statistics_associations(*, user: Any) -> QuerySet[Association]:
     """The förbund whose own statistics the user may see."""
     scope = require(user, Capability.STATISTICS_VIEW)
-    associations = Association.objects.order_by("name")
-    return associations if scope.all else associations.filter(pk__in=scope.association_ids)
+    return registry.associations_by_name(association_ids=None if scope.all else scope.association_ids)
