@@ -1,4 +1,4 @@
-"""The outcome statistics (`followup.statistics`) and the economy (`followup.economics`) of a national data
+"""The outcome statistics (`statistics.outcomes`) and the economy (`statistics.economics`) of a national data
 set, against the floor: one hand-written SQL query producing the same core counts.
 
 The data: 80 förbund with their members (five of them small, whose counts the national statistics hide),
@@ -466,11 +466,15 @@ def table_cells(table: Any) -> tuple[Cells, int, int]:
 
 
 def check_national(result: Any, floor: tuple[Cells, Cells]) -> tuple[int, int]:
-    from finsam.statistics import outcomes as statistics
+    from finsam.followup import selectors as followup
 
     started, exited = floor
-    assert grouped_unsuppressed(statistics.started_in(YEAR)) == started, "national: started differ"
-    assert grouped_unsuppressed(statistics.exited_in(YEAR)) == exited, "national: exited differ"
+    assert grouped_unsuppressed(followup.participations_started_in(year=YEAR)) == started, (
+        "national: started differ"
+    )
+    assert grouped_unsuppressed(followup.participations_exited_in(year=YEAR)) == exited, (
+        "national: exited differ"
+    )
     inner = hidden = 0
     for key, counts in (("started", started), ("exited", exited)):
         table = result.table(key).table
@@ -532,9 +536,9 @@ def main() -> None:
     with test_database() as database:
         from django.db import connection
 
+        from finsam.followup import selectors as followup
         from finsam.followup.models import IncomeSourceEntry, Participant, Participation
         from finsam.interventions.models import Intervention
-        from finsam.statistics import outcomes as statistics
 
         for model in (Participation, Participant, Intervention, IncomeSourceEntry):
             assert model._meta.db_table in NATIONAL_SQL + ECONOMY_SQL, model._meta.db_table
@@ -548,10 +552,10 @@ def main() -> None:
         print(f"populated {total} participations in {time.perf_counter() - began:.1f} s")
         mistakes = Participation.objects.filter(exit_reason=NOT_COUNTED).count()
         entries = IncomeSourceEntry.objects.count()
-        started_n = statistics.started_in(YEAR).count()
-        exited_n = statistics.exited_in(YEAR).count()
-        own_started = statistics.started_in(YEAR, association_id).count()
-        own_exited = statistics.exited_in(YEAR, association_id).count()
+        started_n = followup.participations_started_in(year=YEAR).count()
+        exited_n = followup.participations_exited_in(year=YEAR).count()
+        own_started = followup.participations_started_in(year=YEAR, association_id=association_id).count()
+        own_exited = followup.participations_exited_in(year=YEAR, association_id=association_id).count()
         own_interventions = Intervention.objects.filter(
             association_id=association_id, kind="individual"
         ).count()

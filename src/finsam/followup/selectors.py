@@ -8,17 +8,39 @@ Counts for those who may not see participants (association admins, boards) come 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
+from django.utils import timezone
 
 from finsam.core.access import require, scope_for
 from finsam.core.roles import Capability
-from finsam.followup import identity
+from finsam.followup import identity, rules
 from finsam.followup.models import (
     FollowUpAnswer,
     FollowUpQuestion,
@@ -27,7 +49,9 @@ from finsam.followup.models import (
     Participation,
     Sex,
 )
+from finsam.followup.schemas import Phase
 from finsam.interventions import selectors as intervention_selectors
+from finsam.interventions.schemas import InterventionKind
 
 
 def intervention_has_participants(*, intervention_id: int) -> bool:
@@ -168,3 +192,225 @@ def intervention_counts(*, user: Any, intervention_id: int) -> InterventionCount
         )
     )
     return InterventionCounts(**{key: value or 0 for key, value in row.items()})
+
+
+# --- for the statistics app --------------------------------------------------------------------------
+# The aggregations behind the outcome statistics, the economy and the national report. They answer counts,
+# sums and ids, never a person, and they are not scoped by a user: the statistics check the user with
+# `require` (and the förbund against the scope) before they ask. Every one aggregates in the database.
+#
+# The participations the statistics count are those of individual-level interventions that were not
+# registered by mistake. The year of a figure: "started" counts participations started in the year,
+# "exited" those exited in the year, "ongoing" those open on 31 December of the year (or today, for the
+# current year).
+
+YearSet = Literal["started", "exited", "ongoing"]
+
+# What `participation_counts` groups by: a name each, for the field or expression behind it.
+ParticipationDimension = Literal[
+    "association", "intervention", "sex", "birth_year", "employment_after", "income_before", "income_after"
+]
+_DIMENSIONS: dict[str, str] = {
+    "association": "association_id",
+    "intervention": "intervention_id",
+    "sex": "participant__sex",
+    "birth_year": "participant__birth_year",
+    "employment_after": "employment_after",
+    "income_before": "main_income_before",
+    "income_after": "main_income_after",
+}
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def participations_counted(*, association_id: int | None = None) -> QuerySet[Participation]:
+    """The participations the statistics count (optionally of one förbund). Unscoped: see above."""
+    participations = Participation.objects.for_statistics().filter(
+        intervention__kind=InterventionKind.INDIVIDUAL
+    )
+    if association_id is not None:
+        participations = participations.filter(association_id=association_id)
+    return participations
+
+
+def participations_started_in(*, year: int, association_id: int | None = None) -> QuerySet[Participation]:
+    first, last = _year_bounds(year)
+    return participations_counted(association_id=association_id).filter(start__gte=first, start__lte=last)
+
+
+def participations_exited_in(*, year: int, association_id: int | None = None) -> QuerySet[Participation]:
+    first, last = _year_bounds(year)
+    return participations_counted(association_id=association_id).filter(exit__gte=first, exit__lte=last)
+
+
+def participations_ongoing_at_end_of(
+    *, year: int, association_id: int | None = None
+) -> QuerySet[Participation]:
+    last = min(_year_bounds(year)[1], timezone.localdate())
+    return (
+        participations_counted(association_id=association_id)
+        .filter(start__lte=last)
+        .filter(Q(exit__isnull=True) | Q(exit__gt=last))
+    )
+
+
+_IN_YEAR: dict[str, Callable[..., QuerySet[Participation]]] = {
+    "started": participations_started_in,
+    "exited": participations_exited_in,
+    "ongoing": participations_ongoing_at_end_of,
+}
+
+
+def _main_income_source(phase: str) -> Subquery:
+    """The income source with the largest extent (ties: the source code's order) of one phase."""
+    return Subquery(
+        IncomeSourceEntry.objects.filter(participation=OuterRef("pk"), phase=phase)
+        .order_by("-extent", "source")
+        .values("source")[:1],
+        output_field=CharField(),
+    )
+
+
+def participation_counts(
+    *,
+    year: int,
+    which: YearSet,
+    by: Sequence[ParticipationDimension],
+    association_id: int | None = None,
+) -> dict[tuple[Any, ...], int]:
+    """{(value, …): participations} of those started, exited or ongoing in `year`, grouped by `by` in one
+    GROUP BY. The values are as stored: ids, codes, birth years, and None or "" where one is missing; the
+    main income source before or after is the one with the largest extent. Unscoped: see above."""
+    participations = _IN_YEAR[which](year=year, association_id=association_id)
+    if "income_before" in by:
+        participations = participations.annotate(main_income_before=_main_income_source(Phase.BEFORE))
+    if "income_after" in by:
+        participations = participations.annotate(main_income_after=_main_income_source(Phase.AFTER))
+    fields = [_DIMENSIONS[dimension] for dimension in by]
+    rows = participations.order_by().values(*fields).annotate(n=Count("id"))
+    return {tuple(row[f] for f in fields): row["n"] for row in rows}
+
+
+def participation_duration_band_counts(
+    *, year: int, bands: Sequence[tuple[str, int | None]], association_id: int | None = None
+) -> dict[str, int]:
+    """{band: participations exited in `year`} by the time from start to exit, in one GROUP BY. A band is
+    (code, first day of the next band); what falls in none of them is in the last. Unscoped: see above."""
+    whens = [
+        When(exit__lt=F("start") + timedelta(days=limit), then=Value(code))
+        for code, limit in bands
+        if limit is not None
+    ]
+    band = Case(*whens, default=Value(bands[-1][0]), output_field=CharField())
+    rows = (
+        participations_exited_in(year=year, association_id=association_id)
+        .annotate(band=band)
+        .order_by()
+        .values("band")
+        .annotate(n=Count("id"))
+    )
+    return {row["band"]: row["n"] for row in rows}
+
+
+def participation_duration_days(
+    *, year: int, association_id: int | None = None
+) -> tuple[float | None, float | None]:
+    """(mean, median) days from start to exit of the participations exited in `year`; the median from the
+    one or two middle rows of the database's ordering. Unscoped: see above."""
+    durations = (
+        participations_exited_in(year=year, association_id=association_id)
+        .order_by()
+        .annotate(days=ExpressionWrapper(F("exit") - F("start"), output_field=DurationField()))
+    )
+    n = durations.count()
+    if n == 0:
+        return None, None
+    mean = durations.aggregate(mean=Avg("days"))["mean"]
+    middle = list(durations.order_by("days").values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    median = sum(d.days for d in middle) / len(middle)
+    return (mean.total_seconds() / 86400 if mean is not None else None), median
+
+
+def participations_first_start(*, counted_only: bool = True) -> date | None:
+    """The first start on record: of the participations the statistics count, or of all of them."""
+    participations = participations_counted() if counted_only else Participation.objects.all()
+    first: date | None = participations.aggregate(first=Min("start"))["first"]
+    return first
+
+
+def participation_association_ids() -> QuerySet[Participation, int]:
+    """The ids of the förbund with participations the statistics count, as a lazy query: handed to a
+    registry selector, the database answers both in one query. Unscoped: see above."""
+    return participations_counted().order_by().values_list("association_id", flat=True).distinct()
+
+
+def _taking_part_during(participations: QuerySet[Participation], year: int) -> QuerySet[Participation]:
+    first, last = _year_bounds(year)
+    return participations.filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gte=first))
+
+
+def participants_per_intervention(*, year: int, association_id: int) -> dict[int, int]:
+    """Intervention id → people whose participation was open at some time during `year`. One query.
+    Unscoped: see above."""
+    rows = (
+        _taking_part_during(participations_counted(association_id=association_id), year)
+        .order_by()
+        .values("intervention_id")
+        .annotate(n=Count("participant_id", distinct=True))
+    )
+    return {row["intervention_id"]: row["n"] for row in rows}
+
+
+def participants_per_intervention_and_sex(
+    *, year: int, association_ids: Collection[int]
+) -> dict[tuple[int, int, str], int]:
+    """(association id, intervention id, sex) → people whose participation was open at some time during
+    `year`, for the national report of these förbund. One query. Unscoped: see above."""
+    participations = Participation.objects.for_statistics().filter(
+        association_id__in=association_ids, intervention__kind=InterventionKind.INDIVIDUAL
+    )
+    rows = (
+        _taking_part_during(participations, year)
+        .order_by()
+        .values("association_id", "intervention_id", "participant__sex")
+        .annotate(n=Count("participant_id", distinct=True))
+    )
+    return {
+        (row["association_id"], row["intervention_id"], row["participant__sex"]): row["n"] for row in rows
+    }
+
+
+def _public_support_percent(phase: str) -> Least:
+    """A participation's public support in one phase, in percent of full time, at most 100
+    (rules.public_support_percent, in the database)."""
+    summed = (
+        IncomeSourceEntry.objects.filter(
+            participation=OuterRef("pk"), phase=phase, source__in=rules.PUBLIC_SUPPORT
+        )
+        .order_by()
+        .values("participation")
+        .annotate(total=Sum("extent"))
+        .values("total")
+    )
+    return Least(
+        Coalesce(Subquery(summed, output_field=IntegerField()), Value(0)),
+        Value(100),
+        output_field=IntegerField(),
+    )
+
+
+def public_support_per_intervention(*, year: int, association_id: int) -> dict[int, tuple[int, int, int]]:
+    """Intervention id → (participations exited in `year`, their public support before, after, summed in
+    percent of full time) for the socio-economic estimate. One query. Unscoped: see above."""
+    exited = participations_exited_in(year=year, association_id=association_id).annotate(
+        before_percent=_public_support_percent(Phase.BEFORE),
+        after_percent=_public_support_percent(Phase.AFTER),
+    )
+    rows = (
+        exited.order_by()
+        .values("intervention_id")
+        .annotate(n=Count("id"), before=Sum("before_percent"), after=Sum("after_percent"))
+    )
+    return {row["intervention_id"]: (row["n"], row["before"] or 0, row["after"] or 0) for row in rows}

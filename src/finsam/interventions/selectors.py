@@ -6,20 +6,18 @@ participant_coordinator role in the same förbund, is what opens participants an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection
+from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from finsam.core.access import is_system, require, scope_for
 from finsam.core.roles import Capability, Role
-from finsam.interventions.models import Intervention, InterventionKind, StructuralCount
+from finsam.interventions.models import Intervention, InterventionKind, PlannedParticipants, StructuralCount
 from finsam.registry import selectors as registry_selectors
-
-if TYPE_CHECKING:
-    pass
 
 
 def _with_details(interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
@@ -132,3 +130,68 @@ def participant_counts(*, user: Any, intervention_id: int) -> Any | None:
     for counts in _participant_counts:
         return counts(user=user, intervention_id=intervention_id)
     return None
+
+
+# --- for the statistics app --------------------------------------------------------------------------
+# What the outcome statistics, the economy and the national report read of the interventions. Not scoped
+# by a user: the statistics check the user with `require` (and the förbund against the scope) before they
+# ask. Each is one query.
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def intervention_names(*, association_id: int, kind: str) -> list[tuple[int, str]]:
+    """(id, name) of the förbund's interventions of one kind, by name. Unscoped: see above."""
+    return list(
+        Intervention.objects.filter(association_id=association_id, kind=kind)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def interventions_of_year(
+    *, association_ids: Collection[int], year: int, involved: Collection[int] = ()
+) -> list[Intervention]:
+    """The förbund's interventions of `year`: running during the year, or among `involved` (those with
+    money, participants or counts in it), by kind, name and id. Unscoped: see above."""
+    first, last = _year_bounds(year)
+    running = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
+    return list(
+        Intervention.objects.filter(association_id__in=association_ids)
+        .filter(running | Q(pk__in=involved))
+        .order_by("kind", "name", "pk")
+    )
+
+
+def planned_participants(*, association_ids: Collection[int], year: int) -> dict[int, int]:
+    """Intervention id → the participants planned for `year`. Unscoped: see above."""
+    return dict(
+        PlannedParticipants.objects.filter(
+            intervention__association_id__in=association_ids, year=year
+        ).values_list("intervention_id", "count")
+    )
+
+
+def structural_sums(*, association_ids: Collection[int], year: int) -> dict[int, tuple[int, int]]:
+    """Structural intervention id → (people trained, staff reached), summed over the periods that start in
+    `year`. Unscoped: see above."""
+    first, last = _year_bounds(year)
+    rows = (
+        StructuralCount.objects.filter(
+            intervention__association_id__in=association_ids,
+            intervention__kind=InterventionKind.STRUCTURAL,
+        )
+        .filter(period_start__gte=first, period_start__lte=last)
+        .order_by()
+        .values("intervention_id")
+        .annotate(trained=Sum("people_trained"), reached=Sum("staff_reached"))
+    )
+    return {row["intervention_id"]: (row["trained"] or 0, row["reached"] or 0) for row in rows}
+
+
+def interventions_first_start() -> date | None:
+    """The first start of an intervention on record."""
+    first: date | None = Intervention.objects.aggregate(first=Min("start"))["first"]
+    return first

@@ -3,6 +3,8 @@ them (Http404), so that an outsider cannot even learn which ids are taken."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -353,3 +355,45 @@ def association_is_valid(*, association_id: int, day: date) -> bool:
         )
     ]
     return not rules.missing_member_kinds(kinds)
+
+
+# --- for the statistics app --------------------------------------------------------------------------
+# What the outcome statistics and the national report read of the förbund. Not scoped by a user: the
+# statistics check the user with `require` (and decide which förbund from the scope) before they ask.
+# Each is one query.
+
+
+def associations_by_name(*, association_ids: Collection[int] | None = None) -> QuerySet[Association]:
+    """The förbund (all of them, or these), by name. Unscoped: see above."""
+    associations = Association.objects.order_by("name")
+    return associations if association_ids is None else associations.filter(pk__in=association_ids)
+
+
+def association_names(*, association_ids: Iterable[int]) -> dict[int, str]:
+    """Id → name of these förbund, in the order of their names. `association_ids` may be another app's
+    lazy query of ids: the database then answers both in one query. Unscoped: see above."""
+    return dict(Association.objects.filter(pk__in=association_ids).order_by("name").values_list("pk", "name"))
+
+
+def associations_active_in(*, year: int) -> list[Association]:
+    """The förbund that existed at some time during `year`, by name. Unscoped: see above."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return list(
+        Association.objects.filter(founded__lte=last)
+        .filter(Q(dissolved__isnull=True) | Q(dissolved__gte=first))
+        .order_by("name")
+    )
+
+
+def association_regions() -> dict[int, list[tuple[str, str]]]:
+    """Förbund id → [(region code, region name)] of its region members: a förbund's region is known by
+    its members. Unscoped: see above."""
+    rows = (
+        Member.objects.filter(kind=PartyKind.REGION, region__isnull=False)
+        .values_list("association_id", "region__code", "region__name")
+        .distinct()
+    )
+    regions: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for association_id, code, name in rows:
+        regions[association_id].append((code, name))
+    return dict(regions)

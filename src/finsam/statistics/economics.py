@@ -1,6 +1,7 @@
 """Cost per participant and the socio-economic estimate of a förbund's individual-level interventions for
-one year (R-FOLLOWUP; docs/socioeconomics.md). Counts and sums are aggregated in the database; the cost
-comes from finance (the year's outcome per intervention, or its budget while the outcome is missing).
+one year (R-FOLLOWUP; docs/socioeconomics.md). Counts and sums are aggregated in the database by the
+followup app's selectors; the cost comes from finance (the year's outcome per intervention, or its budget
+while the outcome is missing).
 
 Both are a förbund's own figures for its own users, like `statistics.association_statistics`: exact, since
 they do not leave the förbund.
@@ -10,24 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Least
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from finsam.core.access import require
 from finsam.core.roles import Capability
 from finsam.finance import selectors as finance
 from finsam.followup import rules
-from finsam.followup.models import IncomeSourceEntry
-from finsam.followup.schemas import Phase
-from finsam.interventions.models import Intervention
+from finsam.followup import selectors as followup
+from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association
-from finsam.statistics import outcomes as statistics
+from finsam.registry import selectors as registry
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association
 
 # Where an intervention's cost comes from.
 OUTCOME = "outcome"
@@ -80,53 +78,6 @@ class Economy:
         return [str(IncomeSource(code).label) for code in rules.PUBLIC_SUPPORT]
 
 
-def _public_percent(phase: str) -> Least:
-    """A participation's public support in one phase, in percent of full time, at most 100
-    (rules.public_support_percent, in the database)."""
-    summed = (
-        IncomeSourceEntry.objects.filter(
-            participation=OuterRef("pk"), phase=phase, source__in=rules.PUBLIC_SUPPORT
-        )
-        .order_by()
-        .values("participation")
-        .annotate(total=Sum("extent"))
-        .values("total")
-    )
-    return Least(
-        Coalesce(Subquery(summed, output_field=IntegerField()), Value(0)),
-        Value(100),
-        output_field=IntegerField(),
-    )
-
-
-def _participants_during(year: int, association_id: int) -> dict[int, int]:
-    """Intervention id → people whose participation was open at some time during the year. One query."""
-    first, last = statistics.year_bounds(year)
-    rows = (
-        statistics.counted(association_id)
-        .filter(start__lte=last)
-        .filter(Q(exit__isnull=True) | Q(exit__gte=first))
-        .order_by()
-        .values("intervention_id")
-        .annotate(n=Count("participant_id", distinct=True))
-    )
-    return {row["intervention_id"]: row["n"] for row in rows}
-
-
-def _support_before_after(year: int, association_id: int) -> dict[int, tuple[int, int, int]]:
-    """Intervention id → (exited participations, public support before, after, in percent) of the
-    participations exited in the year. One query."""
-    exited: Any = statistics.exited_in(year, association_id).annotate(
-        before_percent=_public_percent(Phase.BEFORE), after_percent=_public_percent(Phase.AFTER)
-    )
-    rows = (
-        exited.order_by()
-        .values("intervention_id")
-        .annotate(n=Count("id"), before=Sum("before_percent"), after=Sum("after_percent"))
-    )
-    return {row["intervention_id"]: (row["n"], row["before"] or 0, row["after"] or 0) for row in rows}
-
-
 def yearly_cost_from(value: str | None) -> tuple[Decimal, str | None]:
     """The yearly cost per full-year equivalent a user asked for (whole kronor), or the configured one with
     a Swedish message when the value cannot be used."""
@@ -147,21 +98,16 @@ def association_economy(
 ) -> Economy:
     """Cost per participant and the socio-economic estimate per individual-level intervention and for the
     förbund, for its own users. Four queries whatever the number of participations."""
-    scope = require(user, Capability.STATISTICS_VIEW)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
-    cost_per_fye = yearly_cost if yearly_cost is not None else Decimal(settings.FYE_YEARLY_COST)
-    interventions = list(
-        Intervention.objects.filter(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
-        .order_by("name")
-        .values_list("pk", "name")
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
     )
-    participants = _participants_during(year, association_id)
-    support = _support_before_after(year, association_id)
+    cost_per_fye = yearly_cost if yearly_cost is not None else Decimal(settings.FYE_YEARLY_COST)
+    names = interventions.intervention_names(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
+    participants = followup.participants_per_intervention(year=year, association_id=association_id)
+    support = followup.public_support_per_intervention(year=year, association_id=association_id)
     costs = finance.intervention_costs(association_ids=[association_id], year=year)
     rows = []
-    for pk, name in interventions:
+    for pk, name in names:
         figure = costs.get(pk)
         if figure is None:
             cost, source = None, MISSING

@@ -24,12 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,15 +39,17 @@ from finsam.core.suppression import TOTAL, Cell, OneWayTable, SuppressedTable, T
 from finsam.finance import rules as finance_rules
 from finsam.finance import selectors as finance
 from finsam.finance.schemas import LineKind
-from finsam.followup.models import Participation
+from finsam.followup import selectors as followup
 from finsam.followup.schemas import Sex
-from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
+from finsam.interventions import selectors as interventions_selectors
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association
+from finsam.registry import selectors as registry
 from finsam.registry.schemas import PartyKind
 
 if TYPE_CHECKING:
     from finsam.finance.models import Budget, Contribution
+    from finsam.interventions.models import Intervention
+    from finsam.registry.models import Association
 
 FIRST_YEAR = 2004  # finansiell samordning began in 2004
 
@@ -212,10 +212,9 @@ class _Facts:
 
 def national_report(*, user: object, association_id: int, year: int) -> NationalReport:
     """A förbund's national report for `year`. Http404 outside the user's scope."""
-    scope = require(user, Capability.NATIONAL_REPORT)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.NATIONAL_REPORT
+    )
     return _reports([association], year)[0]
 
 
@@ -224,13 +223,7 @@ def national_reports(*, user: object, year: int) -> list[NationalReport]:
     scope = require(user, Capability.GOVERNANCE_NATIONAL)
     if not scope.all:
         raise PermissionDenied
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    associations = (
-        Association.objects.filter(founded__lte=last)
-        .filter(Q(dissolved__isnull=True) | Q(dissolved__gte=first))
-        .order_by("name")
-    )
-    return _reports(list(associations), year)
+    return _reports(registry.associations_active_in(year=year), year)
 
 
 def years() -> list[int]:
@@ -238,8 +231,8 @@ def years() -> list[int]:
     (at most back to 2004) to this year."""
     this_year = timezone.localdate().year
     starts = [
-        Intervention.objects.aggregate(first=Min("start"))["first"],
-        Participation.objects.aggregate(first=Min("start"))["first"],
+        interventions_selectors.interventions_first_start(),
+        followup.participations_first_start(counted_only=False),
     ]
     first = min([s.year for s in starts if s is not None] + [this_year - 1])
     return list(range(this_year, max(FIRST_YEAR, first) - 1, -1))
@@ -254,10 +247,6 @@ def default_year() -> int:
 # Building the reports
 
 
-def _year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
 def _reports(associations: Sequence[Association], year: int) -> list[NationalReport]:
     facts = _facts([a.pk for a in associations], year)
     return [_report(association, year, facts) for association in associations]
@@ -265,52 +254,24 @@ def _reports(associations: Sequence[Association], year: int) -> list[NationalRep
 
 def _facts(association_ids: list[int], year: int) -> _Facts:
     """The bulk reads shared by every förbund of the report: a fixed number of queries."""
-    first, last = _year_bounds(year)
     facts = _Facts()
     facts.costs = finance.intervention_costs(association_ids=association_ids, year=year)
 
-    counts = (
-        Participation.objects.for_statistics()
-        .filter(association_id__in=association_ids, intervention__kind=InterventionKind.INDIVIDUAL)
-        .filter(start__lte=last)
-        .filter(Q(exit__isnull=True) | Q(exit__gte=first))
-        .order_by()
-        .values("association_id", "intervention_id", "participant__sex")
-        .annotate(n=Count("participant_id", distinct=True))
-    )
+    counts = followup.participants_per_intervention_and_sex(year=year, association_ids=association_ids)
     counted: set[int] = set()
-    for row in counts:
-        facts.participants[row["association_id"]][(str(row["intervention_id"]), row["participant__sex"])] = (
-            row["n"]
-        )
-        counted.add(row["intervention_id"])
+    for (association_id, intervention_id, sex), n in counts.items():
+        facts.participants[association_id][(str(intervention_id), sex)] = n
+        counted.add(intervention_id)
 
-    structural = (
-        StructuralCount.objects.filter(
-            intervention__association_id__in=association_ids,
-            intervention__kind=InterventionKind.STRUCTURAL,
-        )
-        .filter(period_start__gte=first, period_start__lte=last)
-        .order_by()
-        .values("intervention_id")
-        .annotate(trained=Sum("people_trained"), reached=Sum("staff_reached"))
-    )
-    for sums in structural:
-        facts.structural[sums["intervention_id"]] = (sums["trained"] or 0, sums["reached"] or 0)
+    facts.structural = interventions_selectors.structural_sums(association_ids=association_ids, year=year)
 
     # The year's interventions: running during the year, or with money, participants or counts in it.
-    running = Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
     involved = set(facts.costs) | counted | set(facts.structural)
-    interventions = Intervention.objects.filter(association_id__in=association_ids).filter(
-        running | Q(pk__in=involved)
-    )
-    for intervention in interventions.order_by("kind", "name", "pk"):
+    for intervention in interventions_selectors.interventions_of_year(
+        association_ids=association_ids, year=year, involved=involved
+    ):
         facts.interventions[intervention.association_id].append(intervention)
-    facts.planned = dict(
-        PlannedParticipants.objects.filter(
-            intervention__association_id__in=association_ids, year=year
-        ).values_list("intervention_id", "count")
-    )
+    facts.planned = interventions_selectors.planned_participants(association_ids=association_ids, year=year)
     return facts
 
 

@@ -1,8 +1,8 @@
 """Outcome statistics of individual-level interventions, aggregated in the database (R-FOLLOWUP, R-SUPPRESS).
 
-Every figure is a GROUP BY count over participations; no participation is loaded into Python. A
-participation exited as "registered by mistake" is left out everywhere
-(`Participation.objects.for_statistics`).
+Every figure is a GROUP BY count over participations, asked of the followup app's selectors; no
+participation is loaded into Python. A participation exited as "registered by mistake" is left out
+everywhere (`followup.selectors.participations_counted`).
 
 Two views:
 - a förbund's own (`association_statistics`): its users see their own counts unsuppressed, per intervention,
@@ -22,26 +22,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import (
-    Avg,
-    Case,
-    CharField,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,15 +39,17 @@ from finsam.core.suppression import (
     suppress_tables,
 )
 from finsam.followup import rules
-from finsam.followup.models import IncomeSourceEntry, Participation
-from finsam.followup.schemas import EmploymentStatus, IncomeSource, Phase, Sex
-from finsam.interventions.models import Intervention
+from finsam.followup import selectors as followup
+from finsam.followup.schemas import EmploymentStatus, IncomeSource, Sex
+from finsam.interventions import selectors as interventions
 from finsam.interventions.schemas import InterventionKind
-from finsam.registry.models import Association, Member
-from finsam.registry.schemas import PartyKind
+from finsam.registry import selectors as registry
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.utils.functional import _StrOrPromise
+
+    from finsam.registry.models import Association
 
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = gettext_lazy("Uppgift saknas")
@@ -161,81 +145,53 @@ class Statistics:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Aggregation in the database
+# The counts, aggregated in the database by the followup app
 
 
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
+@dataclass(frozen=True)
+class _Participations:
+    """The participations a table counts: those started, exited or ongoing in the year, of one förbund or
+    of all (`followup.selectors.participation_counts` says which exactly)."""
+
+    which: followup.YearSet
+    year: int
+    association_id: int | None = None
 
 
-def counted(association_id: int | None = None) -> QuerySet[Participation]:
-    """The participations the statistics count: in individual-level interventions, not registered by
-    mistake (optionally of one förbund)."""
-    participations = Participation.objects.for_statistics().filter(
-        intervention__kind=InterventionKind.INDIVIDUAL
+def _normalised(counts: Mapping[tuple[Any, ...], int]) -> dict[tuple[str, ...], int]:
+    """{(value, …): count} with the values as text; NULL and blank become UNKNOWN."""
+    normalised: dict[tuple[str, ...], int] = defaultdict(int)
+    for values, n in counts.items():
+        key = tuple(str(value) if value not in (None, "") else UNKNOWN for value in values)
+        normalised[key] += n
+    return dict(normalised)
+
+
+def _grouped(
+    participations: _Participations, *dimensions: followup.ParticipationDimension
+) -> dict[tuple[str, ...], int]:
+    """{(value, …): count} from one GROUP BY; NULL and blank become UNKNOWN."""
+    return _normalised(
+        followup.participation_counts(
+            year=participations.year,
+            which=participations.which,
+            by=dimensions,
+            association_id=participations.association_id,
+        )
     )
-    if association_id is not None:
-        participations = participations.filter(association_id=association_id)
-    return participations
 
 
-def started_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    first, last = year_bounds(year)
-    return counted(association_id).filter(start__gte=first, start__lte=last)
-
-
-def exited_in(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    first, last = year_bounds(year)
-    return counted(association_id).filter(exit__gte=first, exit__lte=last)
-
-
-def ongoing_at_end_of(year: int, association_id: int | None = None) -> QuerySet[Participation]:
-    last = min(year_bounds(year)[1], timezone.localdate())
-    return counted(association_id).filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gt=last))
-
-
-def _by_age_band(started: QuerySet[Participation], year: int, *fields: str) -> dict[tuple[str, ...], int]:
-    """{(age band, …): count} of participations started in `year`, by the age in the year of the start
-    ("unknown" for an anonymous participant). Every start is in `year`, so the age depends on the birth
+def _by_age_band(
+    started: _Participations, *dimensions: followup.ParticipationDimension
+) -> dict[tuple[str, ...], int]:
+    """{(age band, …): count} of participations started in the year, by the age in the year of the start
+    ("unknown" for an anonymous participant). Every start is in the year, so the age depends on the birth
     year alone: the database groups by birth year (one GROUP BY, no per-row date arithmetic) and the few
     birth years are banded here with `rules.age_band`."""
     counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for (birth_year, *rest), n in _grouped(started, "participant__birth_year", *fields).items():
-        band = rules.age_band(int(birth_year), year) if birth_year != UNKNOWN else None
+    for (birth_year, *rest), n in _grouped(started, "birth_year", *dimensions).items():
+        band = rules.age_band(int(birth_year), started.year) if birth_year != UNKNOWN else None
         counts[(band or UNKNOWN, *rest)] += n
-    return dict(counts)
-
-
-def _main_source(phase: str) -> Subquery:
-    """The income source with the largest extent (ties: the source code's order) of one phase."""
-    return Subquery(
-        IncomeSourceEntry.objects.filter(participation=OuterRef("pk"), phase=phase)
-        .order_by("-extent", "source")
-        .values("source")[:1],
-        output_field=CharField(),
-    )
-
-
-def _duration_band() -> Case:
-    whens = [
-        When(exit__lt=F("start") + timedelta(days=limit), then=Value(code))
-        for code, _, limit in DURATION_BANDS
-        if limit is not None
-    ]
-    return Case(*whens, default=Value(DURATION_BANDS[-1][0]), output_field=CharField())
-
-
-def _duration() -> ExpressionWrapper:
-    return ExpressionWrapper(F("exit") - F("start"), output_field=DurationField())
-
-
-def _grouped(queryset: QuerySet[Participation], *fields: str) -> dict[tuple[str, ...], int]:
-    """{(value, …): count} from one GROUP BY; NULL and blank become UNKNOWN."""
-    rows = queryset.order_by().values(*fields).annotate(n=Count("id"))
-    counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for row in rows:
-        key = tuple(str(row[f]) if row[f] not in (None, "") else UNKNOWN for f in fields)
-        counts[key] += row["n"]
     return dict(counts)
 
 
@@ -256,22 +212,11 @@ def _one_way(dimension: str, labels: Sequence[str], counts: Mapping[tuple[str, .
     return OneWayTable.from_counts(dimension, labels, {key[0]: n for key, n in counts.items()})
 
 
-def _by_sex(queryset: QuerySet[Participation], group: str, groups: Sequence[str]) -> TwoWayTable:
-    counts = _grouped(queryset, group, "participant__sex")
-    return _two_way(group.removesuffix("_id"), "sex", groups, SEXES, counts)
-
-
-def duration_days(queryset: QuerySet[Participation]) -> tuple[float | None, float | None]:
-    """(mean, median) days from start to exit of exited participations; the median from the one or two
-    middle rows of the database's ordering."""
-    durations = queryset.order_by().annotate(days=_duration())
-    n = durations.count()
-    if n == 0:
-        return None, None
-    mean = durations.aggregate(mean=Avg("days"))["mean"]
-    middle = list(durations.order_by("days").values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    median = sum(d.days for d in middle) / len(middle)
-    return (mean.total_seconds() / 86400 if mean is not None else None), median
+def _by_sex(
+    participations: _Participations, group: followup.ParticipationDimension, groups: Sequence[str]
+) -> TwoWayTable:
+    counts = _grouped(participations, group, "sex")
+    return _two_way(group, "sex", groups, SEXES, counts)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -301,17 +246,23 @@ def _share(
     return round(100 * sum(p for p in parts if p is not None) / total, 1)
 
 
-def _exit_tables(exited: QuerySet[Participation], first: Table) -> tuple[list[Table], dict[str, Names]]:
+def _exit_tables(exited: _Participations, first: Table) -> tuple[list[Table], dict[str, Names]]:
     """The tables about the participations exited in the year (they share their grand total)."""
     outcome = _two_way(
-        "employment_after", "sex", OUTCOMES, SEXES, _grouped(exited, "employment_after", "participant__sex")
+        "employment_after", "sex", OUTCOMES, SEXES, _grouped(exited, "employment_after", "sex")
     )
-    matrix = exited.annotate(before=_main_source(Phase.BEFORE), after=_main_source(Phase.AFTER))
-    income = _two_way("income_before", "income_after", INCOME, INCOME, _grouped(matrix, "before", "after"))
+    income = _two_way(
+        "income_before", "income_after", INCOME, INCOME, _grouped(exited, "income_before", "income_after")
+    )
+    bands = followup.participation_duration_band_counts(
+        year=exited.year,
+        bands=[(code, limit) for code, _, limit in DURATION_BANDS],
+        association_id=exited.association_id,
+    )
     duration = _one_way(
         "duration",
         [code for code, _, _ in DURATION_BANDS],
-        _grouped(exited.annotate(band=_duration_band()), "band"),
+        _normalised({(band,): n for band, n in bands.items()}),
     )
     names: dict[str, Names] = {
         "outcome": {"employment_after": OUTCOME_LABELS, "sex": SEX_LABELS},
@@ -321,12 +272,12 @@ def _exit_tables(exited: QuerySet[Participation], first: Table) -> tuple[list[Ta
     return [first, outcome, income, duration], names
 
 
-def _outcome_one_way(exited: QuerySet[Participation]) -> OneWayTable:
+def _outcome_one_way(exited: _Participations) -> OneWayTable:
     return _one_way("employment_after", OUTCOMES, _grouped(exited, "employment_after"))
 
 
 def _figures(
-    exited_table: SuppressedTable, outcome: SuppressedTable, exited: QuerySet[Participation], *, two_way: bool
+    exited_table: SuppressedTable, outcome: SuppressedTable, exited: _Participations, *, two_way: bool
 ) -> list[Figure]:
     total_key = (TOTAL, TOTAL) if two_way else (TOTAL,)
     share = _share(
@@ -335,7 +286,11 @@ def _figures(
         total_key,
     )
     shown_total = _shown(exited_table, TOTAL, TOTAL)
-    mean, median = duration_days(exited) if shown_total else (None, None)
+    mean, median = (
+        followup.participation_duration_days(year=exited.year, association_id=exited.association_id)
+        if shown_total
+        else (None, None)
+    )
     return [
         Figure("work_or_studies", _("Andel i arbete eller studier vid avslut"), share, "%"),
         Figure(
@@ -349,33 +304,24 @@ def _figures(
 
 
 def _intervention_names(association_id: int) -> dict[str, str]:
-    interventions = Intervention.objects.filter(
-        association_id=association_id, kind=InterventionKind.INDIVIDUAL
-    ).order_by("name")
-    return {str(pk): name for pk, name in interventions.values_list("pk", "name")}
+    names = interventions.intervention_names(association_id=association_id, kind=InterventionKind.INDIVIDUAL)
+    return {str(pk): name for pk, name in names}
 
 
 def association_statistics(*, user: Any, association_id: int, year: int) -> Statistics:
     """A förbund's own figures for its own users: exact counts (they never leave the förbund)."""
-    scope = require(user, Capability.STATISTICS_VIEW)
-    association = Association.objects.filter(pk=association_id).first()
-    if association is None or not scope.allows(association_id):
-        raise Http404
-    interventions = _intervention_names(association_id)
-    groups = list(interventions) or ["-"]
-    names: Names = {"intervention": interventions, "sex": SEX_LABELS}
-    started = started_in(year, association_id)
-    exited = exited_in(year, association_id)
-    started_by_intervention = _by_sex(started, "intervention_id", groups)
-    started_by_age = _two_way(
-        "age_band",
-        "sex",
-        AGE_LABELS,
-        SEXES,
-        _by_age_band(started, year, "participant__sex"),
+    association = registry.association_get(
+        user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
     )
-    ongoing = _by_sex(ongoing_at_end_of(year, association_id), "intervention_id", groups)
-    exited_by_intervention = _by_sex(exited, "intervention_id", groups)
+    intervention_names = _intervention_names(association_id)
+    groups = list(intervention_names) or ["-"]
+    names: Names = {"intervention": intervention_names, "sex": SEX_LABELS}
+    started = _Participations("started", year, association_id)
+    exited = _Participations("exited", year, association_id)
+    started_by_intervention = _by_sex(started, "intervention", groups)
+    started_by_age = _two_way("age_band", "sex", AGE_LABELS, SEXES, _by_age_band(started, "sex"))
+    ongoing = _by_sex(_Participations("ongoing", year, association_id), "intervention", groups)
+    exited_by_intervention = _by_sex(exited, "intervention", groups)
     exit_tables, exit_names = _exit_tables(exited, exited_by_intervention)
     published = _publish([started_by_intervention], suppress=False)
     published += _publish([started_by_age], suppress=False)
@@ -402,24 +348,11 @@ def association_statistics(*, user: Any, association_id: int, year: int) -> Stat
     return Statistics(year=year, suppressed=False, association=association, tables=tables, figures=figures)
 
 
-def _association_regions() -> dict[int, list[tuple[str, str]]]:
-    """Association id → [(region code, region name)] of its region members (its region via its members)."""
-    rows = (
-        Member.objects.filter(kind=PartyKind.REGION, region__isnull=False)
-        .values_list("association_id", "region__code", "region__name")
-        .distinct()
-    )
-    regions: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for association_id, code, name in rows:
-        regions[association_id].append((code, name))
-    return regions
-
-
 def _region_rows(
     started: SuppressedTable, exited: SuppressedTable, associations: Sequence[str]
 ) -> list[RegionRow]:
     """A region's figure is the sum of its förbunds' shown totals, hidden if any of them is hidden."""
-    membership = _association_regions()
+    membership = registry.association_regions()
     by_region: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in associations:
         for region in membership.get(int(key), []):
@@ -439,17 +372,16 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
-    active = counted().order_by().values_list("association_id", flat=True).distinct()
-    associations = Association.objects.filter(pk__in=Subquery(active)).order_by("name")
-    names_by_id = {str(pk): name for pk, name in associations.values_list("pk", "name")}
+    active = registry.association_names(association_ids=followup.participation_association_ids())
+    names_by_id = {str(pk): name for pk, name in active.items()}
     keys = list(names_by_id) or ["-"]
-    started = started_in(year)
-    exited = exited_in(year)
+    started = _Participations("started", year)
+    exited = _Participations("exited", year)
     started_tables: list[Table] = [
-        _by_sex(started, "association_id", keys),
-        _one_way("age_band", AGE_LABELS, _by_age_band(started, year)),
+        _by_sex(started, "association", keys),
+        _one_way("age_band", AGE_LABELS, _by_age_band(started)),
     ]
-    exited_by_association = _by_sex(exited, "association_id", keys)
+    exited_by_association = _by_sex(exited, "association", keys)
     exit_tables, exit_names = _exit_tables(exited, exited_by_association)
     exit_tables[1] = _outcome_one_way(exited)
     published = _publish(started_tables, suppress=True) + _publish(exit_tables, suppress=True)
@@ -476,7 +408,7 @@ def national_statistics(*, user: Any, year: int) -> Statistics:
 def years() -> list[int]:
     """The years to choose from: from the first start on record (or this year) to this year."""
     this_year = timezone.localdate().year
-    first = counted().aggregate(first=Min("start"))["first"]
+    first = followup.participations_first_start(counted_only=True)
     start = min(first.year, this_year) if first else this_year
     return list(range(this_year, start - 1, -1))
 
@@ -484,5 +416,4 @@ def years() -> list[int]:
 def statistics_associations(*, user: Any) -> QuerySet[Association]:
     """The förbund whose own statistics the user may see."""
     scope = require(user, Capability.STATISTICS_VIEW)
-    associations = Association.objects.order_by("name")
-    return associations if scope.all else associations.filter(pk__in=scope.association_ids)
+    return registry.associations_by_name(association_ids=None if scope.all else scope.association_ids)
