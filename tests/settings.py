@@ -14,4 +14,8 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # A naive datetime is a bug in this code base: fail instead of warning.
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
 
+# Tasks run at once, in the process that enqueues them (when the enqueuing transaction commits). The test of
+# the worker itself switches to the database queue.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise looks for it at start

@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "finsam.registry",
     "finsam.interventions",
     "finsam.followup",
@@ -276,6 +277,10 @@ EQUITY_REFERENCE_PERCENT = env_int("FINSAM_EQUITY_REFERENCE_PERCENT", 20, minimu
 FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work (docs/operations.md): django.tasks on a queue in the database, run by `finsam worker`
+# processes beside the web server. Imports, password reset mail and the daily jobs go through it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Participant import (docs/import.md): the largest file accepted, in bytes, and how an uploaded file is
 # processed: "thread" (a background thread of the web process, the default), "task" (django.tasks, for a
