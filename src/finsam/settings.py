@@ -282,13 +282,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # processes beside the web server. Imports, password reset mail and the daily jobs go through it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Participant import (docs/import.md): the largest file accepted, in bytes, and how an uploaded file is
-# processed: "thread" (a background thread of the web process, the default), "task" (django.tasks, for a
-# configured task worker) or "inline" (within the upload request; the tests use it).
+# Participant import (docs/import.md): the largest file accepted, in bytes, and the lease of a run: the
+# worker renews it while it works; a run whose lease ran out (a worker that died) is shown as failed and
+# frees the förbund for a new import.
 IMPORT_MAX_BYTES = env_int("FINSAM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
-IMPORT_RUNNER = env_str("FINSAM_IMPORT_RUNNER", "thread")
-if IMPORT_RUNNER not in {"thread", "task", "inline"}:
-    raise ImproperlyConfigured(f"FINSAM_IMPORT_RUNNER must be thread, task or inline, not {IMPORT_RUNNER!r}")
+IMPORT_LEASE_SECONDS = env_int("FINSAM_IMPORT_LEASE_SECONDS", 120, minimum=1)
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.
