@@ -134,10 +134,14 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"FINSAM_DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    if TESTING:
-        DATABASES["default"]["OPTIONS"] = {}
-    else:
+    # WAL: readers do not wait for the writer. IMMEDIATE: a transaction takes the write lock as it begins, so
+    # that a second writer (the web server beside the task worker) waits its turn; a transaction that read
+    # first would otherwise fail at its first write when another wrote in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    if not TESTING:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
