@@ -7,7 +7,6 @@ a missing browser cannot pass unnoticed.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +20,10 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
+
+from tests.committed import audit_guard as _audit_guard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,23 +61,6 @@ def browser(django_db_setup: None) -> Iterator[Any]:
     finally:
         chromium.close()
         playwright.stop()
-
-
-_append_only = importlib.import_module("finsam.core.migrations.0002_audit_append_only")
-
-
-def _audit_guard(*, install: bool) -> None:
-    """Drops (and, with install, re-creates) the triggers that keep the audit log append-only."""
-    vendor = connection.vendor
-    if vendor == "postgresql":
-        statements = [_append_only.BACKWARD] + ([_append_only.FORWARD] if install else [])
-    elif vendor == "sqlite":
-        statements = _append_only.SQLITE_BACKWARD + (_append_only.SQLITE_FORWARD if install else [])
-    else:
-        return
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
