@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-pg lint bench migrations-check clean
+.PHONY: help install demo serve worker test test-pg lint bench migrations-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -26,12 +26,19 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED) ## create .venv and install the project with its dev extra
 
-demo: $(INSTALLED) ## database under var/ (or FINSAM_DATABASE_URL), demo data, logins, web server on :8000
+# The worker runs beside the web server and is stopped with it (Ctrl+C reaches both; the trap covers the
+# server stopping by itself).
+demo: $(INSTALLED) ## database under var/ (or FINSAM_DATABASE_URL), demo data, logins, web server on :8000 and the task worker
 	$(BIN)/finsam demo
+	@$(BIN)/finsam worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/finsam serve
 
 serve: $(INSTALLED) ## the web server only (gunicorn on 127.0.0.1:8000)
 	$(BIN)/finsam serve
+
+worker: $(INSTALLED) ## the task worker only (imports, e-mail, daily jobs)
+	$(BIN)/finsam worker
 
 test: $(INSTALLED) ## the whole suite (SQLite; PostgreSQL when FINSAM_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -4,10 +4,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from asgiref.local import Local
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.tasks import task_backends
 from django.test import Client
 
 from finsam.core.roles import NATIONAL_ROLES, Role
 from tests.factories import PASSWORD, make_association, make_user
+
+
+@receiver(setting_changed)
+def _task_backends_follow_the_setting(*, setting: str, **kwargs: Any) -> None:
+    """Django keeps the task backends it made; a test that changes TASKS gets backends made anew."""
+    if setting == "TASKS":
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
 
 
 @dataclass

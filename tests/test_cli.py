@@ -59,3 +59,32 @@ def test_a_verb_with_dashes_runs_the_management_command(
     out = capsys.readouterr().out
     assert "skelleftea-deltagare" in out
     assert "Samordningsförbundet Södra Lappland" in out
+
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db
+def test_worker_runs_the_queued_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`finsam worker` is the database queue's worker; --batch stops it when the queue is empty."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    from finsam.followup.tasks import purge_identities
+
+    settings.TASKS = DATABASE_QUEUE
+    # The worker closes connections between tasks, as after a request; the test's transaction must stay.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    queued = purge_identities.enqueue()
+    assert DBTaskResult.objects.get(pk=queued.id).status == "READY"
+
+    assert cli.main(["worker", "--batch", "--no-startup-delay", "--verbosity", "0"]) == 0
+
+    done = DBTaskResult.objects.get(pk=queued.id)
+    assert (done.status, done.return_value) == ("SUCCESSFUL", {"removed": 0})
+
+
+def test_the_usage_names_the_worker(capsys: pytest.CaptureFixture[str]) -> None:
+    cli.main(["--help"])
+
+    assert "worker" in capsys.readouterr().out

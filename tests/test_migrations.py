@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.audit_guard import audit_guard
+from tests.committed import audit_guard
 
 BEFORE_THE_MOVE = [
     ("core", "0002_audit_append_only"),

@@ -21,6 +21,7 @@ USAGE = """Användning: finsam KOMMANDO [argument]
 
   demo                 skapa databasen och demodata (kan köras flera gånger)
   serve [--bind ADR]   starta webbservern (gunicorn), standard 127.0.0.1:8000
+  worker               kör bakgrundsarbetet ur kön (inläsningar, e-post, dagliga jobb)
   manage ARGUMENT…     Djangos manage.py
   VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
 """
@@ -59,6 +60,14 @@ def serve(argv: list[str]) -> int:
     return 0  # pragma: no cover
 
 
+# Verbs that are another name for a management command of a library.
+ALIASES = {
+    # django-tasks-db's worker: takes the queued tasks one at a time and runs them; stops after the task at
+    # hand on SIGTERM or Ctrl+C. Its options (--interval, --batch, --max-tasks …) pass through.
+    "worker": "db_worker",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if verb == "manage":
             execute_from_command_line(["finsam manage", *rest])
             return 0
-        name = verb.replace("-", "_")
+        name = ALIASES.get(verb, verb.replace("-", "_"))
         if verb.startswith("-") or name not in get_commands():
             print(f"finsam: okänt kommando {verb!r} (se finsam --help)", file=sys.stderr)
             return 2

@@ -134,10 +134,14 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"FINSAM_DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    if TESTING:
-        DATABASES["default"]["OPTIONS"] = {}
-    else:
+    # WAL: readers do not wait for the writer. IMMEDIATE: a transaction takes the write lock as it begins, so
+    # that a second writer (the web server beside the task worker) waits its turn; a transaction that read
+    # first would otherwise fail at its first write when another wrote in between.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    if not TESTING:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
@@ -154,6 +158,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "finsam.reports",
+    "django_tasks_db",
     "finsam.registry",
     "finsam.finance",
     "finsam.interventions",
@@ -282,13 +287,15 @@ FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Participant import (docs/import.md): the largest file accepted, in bytes, and how an uploaded file is
-# processed: "thread" (a background thread of the web process, the default), "task" (django.tasks, for a
-# configured task worker) or "inline" (within the upload request; the tests use it).
+# Background work (docs/operations.md): django.tasks on a queue in the database, run by `finsam worker`
+# processes beside the web server. Imports, password reset mail and the daily jobs go through it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Participant import (docs/import.md): the largest file accepted, in bytes, and the lease of a run: the
+# worker renews it while it works; a run whose lease ran out (a worker that died) is shown as failed and
+# frees the förbund for a new import.
 IMPORT_MAX_BYTES = env_int("FINSAM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
-IMPORT_RUNNER = env_str("FINSAM_IMPORT_RUNNER", "thread")
-if IMPORT_RUNNER not in {"thread", "task", "inline"}:
-    raise ImproperlyConfigured(f"FINSAM_IMPORT_RUNNER must be thread, task or inline, not {IMPORT_RUNNER!r}")
+IMPORT_LEASE_SECONDS = env_int("FINSAM_IMPORT_LEASE_SECONDS", 120, minimum=1)
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.

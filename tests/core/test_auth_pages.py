@@ -54,6 +54,36 @@ def test_a_password_is_reset_through_the_link_in_the_email_and_then_works(world:
 
 
 @pytest.mark.django_db
+def test_the_reset_mail_is_queued_for_the_worker_without_its_token(world: Any, settings: Any) -> None:
+    """The page answers without waiting for the mail server; the worker makes the link and sends it, in the
+    language the request was made in."""
+    from django_tasks_db.models import DBTaskResult
+
+    from finsam.accounts.tasks import password_reset_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    user = world.users[Role.AUDITOR]
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response.status_code == 302 and mail.outbox == []
+
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "finsam.accounts.tasks.password_reset_mail"
+    assert queued.args_kwargs["kwargs"] == {
+        "user_id": user.pk,
+        "domain": "testserver",
+        "site_name": "testserver",
+        "protocol": "http",
+        "language": "en",
+    }
+    password_reset_mail.call(**queued.args_kwargs["kwargs"])
+    (message,) = mail.outbox
+    assert message.to == [user.email] and message.subject == "Reset your password for Finsam"
+    assert client.get(_reset_link(message.body), follow=True).context["validlink"]
+
+
+@pytest.mark.django_db
 def test_a_reset_link_works_only_once(world: Any) -> None:
     user = world.users[Role.BOARD_MEMBER]
     client = Client()

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from tests.audit_guard import audit_guard
+from tests.committed import audit_guard
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

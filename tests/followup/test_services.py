@@ -533,6 +533,33 @@ def test_the_daily_task_purges_identities_past_the_retention_time(fu: Any, setti
 
 
 @pytest.mark.django_db
+def test_the_timer_queues_the_purge_for_the_worker(fu: Any, settings: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from finsam.followup.tasks import purge_identities
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.IDENTITY_RETENTION_YEARS = 2
+    participant = make_participant(fu.x)
+    exit_participation(make_participation(participant, start=date(2021, 1, 1)), exit=date(2022, 1, 1))
+    out = io.StringIO()
+    call_command("purge_identities", "--enqueue", "--today", "2024-01-01", stdout=out)
+
+    queued = DBTaskResult.objects.get()
+    assert (queued.task_path, queued.args_kwargs["args"]) == (
+        "finsam.followup.tasks.purge_identities",
+        ["2024-01-01"],
+    )
+    assert str(queued.id) in out.getvalue()
+    participant.refresh_from_db()
+    assert participant.identity_hash is not None  # removed by the worker, when it runs the task
+    assert purge_identities.call(*queued.args_kwargs["args"]) == {"removed": 1}
+
+
+@pytest.mark.django_db
 def test_only_the_system_runs_the_purge(fu: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.participant_identities_purge(

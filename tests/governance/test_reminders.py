@@ -149,3 +149,23 @@ def test_the_daily_task_runs_the_reminders(world: Any) -> None:
     assert set(result) == {"sent", "already", "failed"}
     assert result["sent"] == len(mail.outbox)
     assert SYSTEM.get_username() == "system"
+
+
+def test_the_timer_queues_the_reminders_for_the_worker(world: Any, settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from finsam.governance.tasks import send_reminders
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    out = io.StringIO()
+    call_command("send_reminders", "--enqueue", "--date", WEEK_BEFORE.isoformat(), stdout=out)
+
+    queued = DBTaskResult.objects.get()
+    assert (queued.task_path, queued.args_kwargs["args"], queued.status) == (
+        "finsam.governance.tasks.send_reminders",
+        [WEEK_BEFORE.isoformat()],
+        "READY",
+    )
+    assert str(queued.id) in out.getvalue()
+    assert mail.outbox == []  # sent by the worker, when it runs the task
+    assert send_reminders.call(*queued.args_kwargs["args"])["sent"] == 6 == len(mail.outbox)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
-from django.test import Client
+from django.db import IntegrityError, transaction
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -28,12 +27,6 @@ from tests.imports.test_import import anonymous, csv_bytes, exited, number, row,
 NBSP = "\u00a0"
 
 
-@pytest.fixture(autouse=True)
-def _inline_runner(settings: Any) -> None:
-    """The run's work is done within the upload request: the same `run_execute` as the thread does."""
-    settings.IMPORT_RUNNER = "inline"
-
-
 def _upload_url(fu: Any) -> str:
     return reverse("imports:import_upload", args=[fu.world.own.pk])
 
@@ -43,7 +36,10 @@ def _client(fu: Any, user: Any | None = None) -> Client:
 
 
 def _upload(client: Client, url: str, data: bytes, name: str = "deltagare.csv") -> Any:
-    return client.post(url, {"file": SimpleUploadedFile(name, data)})
+    """The upload, and the run's task as it goes when the upload's transaction commits (the test settings'
+    task backend runs it at once, the same `run_execute` as `finsam worker` does)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"file": SimpleUploadedFile(name, data)})
 
 
 def _stored_files() -> list[Path]:
@@ -312,67 +308,129 @@ def test_the_run_reports_its_progress_while_it_validates(fu: Any, monkeypatch: p
 
 
 @pytest.mark.django_db
-def test_a_run_that_stopped_reporting_is_shown_as_interrupted_and_its_file_discarded(fu: Any) -> None:
+def test_a_run_whose_lease_ran_out_is_shown_as_interrupted_and_its_file_discarded(fu: Any) -> None:
     stored = importing.upload_dir() / "avbruten.upload"
     stored.write_bytes(b"insats;registrering\r\n")
     run = _run(fu, status=ImportStatus.VALIDATING, rows_total=100, stored_name=stored.name)
-    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(minutes=30))
+    ImportRun.objects.filter(pk=run.pk).update(lease_expires=timezone.now() - timedelta(seconds=1))
 
     html = _client(fu).get(reverse("imports:import_run", args=[run.pk])).content.decode()
 
     assert "Inläsningen avbröts innan den var klar; ingenting har sparats." in html
     assert "hx-trigger" not in html
-    assert importing.discard_stale_files() == 1
     assert not stored.exists()
-    assert ImportRun.objects.get(pk=run.pk).status == ImportStatus.FAILED
-
-
-# --- the background runners ---------------------------------------------------------------------
+    run.refresh_from_db()
+    assert (run.status, run.stored_name) == (ImportStatus.FAILED, "")
+    entry = AuditEntry.objects.get(action="import_run.expire")
+    assert (entry.object_id, entry.association_id, entry.actor_username) == (
+        str(run.pk),
+        fu.world.own.pk,
+        "system",
+    )
 
 
 @pytest.mark.django_db
-def test_the_thread_runner_imports_in_another_thread(
-    fu: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_run_whose_lease_ran_out_frees_the_forbund_for_a_new_upload(fu: Any) -> None:
+    _run(fu, status=ImportStatus.WRITING, lease_expires=timezone.now() - timedelta(seconds=1))
+
+    response = _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
+
+    assert response.status_code == 302
+    assert [run.status for run in ImportRun.objects.order_by("pk")] == [
+        ImportStatus.FAILED,
+        ImportStatus.DONE,
+    ]
+    assert Participant.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_at_work_keeps_its_lease_and_the_forbund(fu: Any) -> None:
+    run = _run(fu, status=ImportStatus.VALIDATING, lease_expires=timezone.now() + timedelta(seconds=30))
+
+    html = _client(fu).get(reverse("imports:import_run", args=[run.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in html
+    assert ImportRun.objects.get(pk=run.pk).status == ImportStatus.VALIDATING
+    assert _upload(_client(fu), _upload_url(fu), csv_bytes([row()])).status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_run_of_the_forbund_at_work(fu: Any) -> None:
+    _run(fu, status=ImportStatus.QUEUED)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _run(fu, status=ImportStatus.VALIDATING)
+    _run(fu, status=ImportStatus.DONE)
+    ImportRun.objects.create(association=fu.world.other, status=ImportStatus.WRITING)
+
+
+@pytest.mark.django_db
+def test_a_second_upload_that_gets_past_the_look_is_refused_by_the_constraint(
+    fu: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The upload answers at once; the work happens in a thread of its own. The thread is given the
-    test's database connection, since the test's data is not committed (in production it opens its own
-    and closes it at the end, `_in_thread`)."""
-    settings.IMPORT_RUNNER = "thread"
-    shared = connections["default"]
-    workers: list[str] = []
+    _run(fu, status=ImportStatus.VALIDATING)
+    monkeypatch.setattr(importing, "run_busy", lambda **kwargs: None)  # both looked at the same moment
 
-    def with_shared_connection(run_id: int) -> None:
-        connections["default"] = shared
-        workers.append(threading.current_thread().name)
-        importing.run_execute(run_id)
+    response = _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
 
-    monkeypatch.setattr(importing, "_in_thread", with_shared_connection)
-    shared.inc_thread_sharing()
-    try:
-        response = _upload(_client(fu), _upload_url(fu), csv_bytes([row(), anonymous()]))
-        run = ImportRun.objects.get()
-        for thread in threading.enumerate():
-            if thread.name == f"import-{run.pk}":
-                thread.join(timeout=60)
-    finally:
-        shared.dec_thread_sharing()
-
-    assert response["Location"] == reverse("imports:import_run", args=[run.pk])
-    assert workers == [f"import-{run.pk}"]
-    run.refresh_from_db()
-    assert run.status == ImportStatus.DONE
-    assert Participant.objects.count() == 2
+    assert response.status_code == 409
+    assert "En inläsning pågår redan för förbundet." in response.content.decode()
+    assert ImportRun.objects.count() == 1
     assert _stored_files() == []
 
 
 @pytest.mark.django_db
-def test_the_task_runner_enqueues_the_run(fu: Any, settings: Any) -> None:
-    settings.IMPORT_RUNNER = "task"  # the default task backend runs it at once
+def test_a_run_that_lost_its_lease_during_the_write_pass_saves_nothing(
+    fu: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker was too slow to renew: a page read meanwhile showed the run failed. The worker's own
+    "done" then finds the run no longer at work and rolls the participants back."""
+    update = importing._update
 
-    _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
+    def expire_when_writing(run_id: int, **fields: Any) -> None:
+        update(run_id, **fields)
+        if fields.get("status") == ImportStatus.WRITING:
+            ImportRun.objects.filter(pk=run_id).update(lease_expires=timezone.now() - timedelta(seconds=1))
+            assert importing.runs_expire(run_id=run_id) == 1
 
-    assert ImportRun.objects.get().status == ImportStatus.DONE
+    monkeypatch.setattr(importing, "_update", expire_when_writing)
+
+    _upload(_client(fu), _upload_url(fu), csv_bytes([row(), anonymous()]))
+
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    assert Participant.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="participant.import").exists()
+
+
+# --- the task queue -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_run_is_queued_when_the_upload_is_committed_and_not_before(fu: Any) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        _client(fu).post(_upload_url(fu), {"file": SimpleUploadedFile("a.csv", csv_bytes([row()]))})
+
+    run = ImportRun.objects.get()
+    assert (run.status, len(callbacks)) == (ImportStatus.QUEUED, 1)
+    assert run.lease_expires > timezone.now() + timedelta(minutes=9)  # time to wait for a worker
+    callbacks[0]()
+    run.refresh_from_db()
+    assert run.status == ImportStatus.DONE
     assert Participant.objects.count() == 1
+    assert _stored_files() == []
+
+
+@pytest.mark.django_db
+def test_the_task_does_the_run_and_records_the_uploaders_address(fu: Any) -> None:
+    _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
+    run = ImportRun.objects.get()
+    assert (run.status, run.client_address) == (ImportStatus.DONE, "127.0.0.1")
+
+    importing.run_import.call(run.pk)  # delivered twice: nothing more happens
+
+    assert Participant.objects.count() == 1
+    entry = AuditEntry.objects.get(action="participant.import")
+    assert entry.client_address == "127.0.0.1"
 
 
 @pytest.mark.django_db

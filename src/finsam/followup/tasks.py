@@ -1,8 +1,11 @@
 """Background work of the follow-up app, through django.tasks. A task is one more interface: it calls the
-service. Schedule `purge_identities` (or the `finsam purge-identities` command) once a day; it removes
-only identities whose retention time has passed, so running it more often does no harm."""
+service. `finsam purge-identities --enqueue`, run daily by a timer, queues `purge_identities` for the
+worker; it removes only identities whose retention time has passed, so running it more often does no harm.
+(The participant import's task is `importing.run_import`.)"""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.tasks import task
 from django.utils import timezone
@@ -12,5 +15,7 @@ from finsam.followup import services
 
 
 @task()
-def purge_identities() -> dict[str, int]:
-    return {"removed": services.participant_identities_purge(actor=SYSTEM, today=timezone.localdate())}
+def purge_identities(today: str | None = None) -> dict[str, int]:
+    """The identities past their retention time on `today` (ISO date; today when left out)."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return {"removed": services.participant_identities_purge(actor=SYSTEM, today=day)}

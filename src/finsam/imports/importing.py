@@ -10,14 +10,13 @@ One file, one förbund, all or nothing, in two streaming passes over the file:
    streamed to `followup.services.participants_import`, which writes them in batches in one transaction.
 
 The command line (`finsam import-participants`) calls the two passes directly; the upload page goes
-through an `ImportRun` (`run_create`, `run_start`, `run_execute`) so that a background runner can do the
-work while the page polls its progress.
+through an `ImportRun` (`run_create`, then the task `run_import` → `run_execute` in `finsam worker`) while
+the page polls its progress.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextvars
 import csv
 import difflib
 import io
@@ -28,21 +27,21 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import audit
-from finsam.core.access import require
+from finsam.core.access import SYSTEM, require
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
 from finsam.followup import rules as followup_rules
@@ -59,7 +58,7 @@ from finsam.followup.schemas import (
     Registration,
     Sex,
 )
-from finsam.imports.models import ImportRun, ImportRunError, ImportStatus
+from finsam.imports.models import IMPORT_ACTIVE, ImportRun, ImportRunError, ImportStatus
 from finsam.interventions import selectors as intervention_selectors
 
 if TYPE_CHECKING:
@@ -879,14 +878,17 @@ def template_xlsx(*, interventions: Sequence[tuple[int, str]]) -> bytes:
 
 # --- runs of the upload page ----------------------------------------------------------------------
 
-ACTIVE = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING)
-# A run that has not reported progress for this long is taken as interrupted (the process that ran it
-# stopped). Validation reports every PROGRESS_EVERY rows; the write pass reports nothing until it commits.
-STALE_AFTER = {
-    ImportStatus.QUEUED: timedelta(minutes=10),
-    ImportStatus.VALIDATING: timedelta(minutes=10),
-    ImportStatus.WRITING: timedelta(hours=1),
-}
+ACTIVE = IMPORT_ACTIVE
+BUSY_CODE = "R-CONFLICT"
+BUSY = _("En inläsning pågår redan för förbundet. Vänta tills den är klar.")
+
+
+class LeaseLost(Exception):
+    """The run is no longer this worker's: its lease ran out and it was marked failed meanwhile."""
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
 
 
 def upload_dir() -> Path:
@@ -896,31 +898,73 @@ def upload_dir() -> Path:
     return path
 
 
-def is_stale(run: ImportRun, *, now: datetime | None = None) -> bool:
-    limit = STALE_AFTER.get(ImportStatus(run.status))
-    return limit is not None and run.updated_at < (now or timezone.now()) - limit
+def is_expired(run: ImportRun, *, now: datetime | None = None) -> bool:
+    """A run at work whose lease ran out: the worker that had it stopped (or none took it from the queue)."""
+    return run.status in ACTIVE and run.lease_expires < (now or timezone.now())
 
 
-def _active_filter(now: datetime) -> Q:
-    return Q(
-        *[Q(status=status, updated_at__gte=now - limit) for status, limit in STALE_AFTER.items()],
-        _connector=Q.OR,
-    )
+def runs_expire(*, association_id: int | None = None, run_id: int | None = None) -> int:
+    """Marks the runs whose lease ran out as failed, frees their förbund and deletes their files; each with
+    an audit entry. The update is conditional on the lease read, so a worker's renewal in between wins.
+    Returns the number of runs marked.
+
+    On SQLite a worker in its write pass holds the database's write lock and cannot renew the lease; the
+    mark then waits for the lock and gives up (the run stays at work), which is right: a worker that died
+    would have released the lock with its process."""
+    now = timezone.now()
+    lapsed = ImportRun.objects.filter(status__in=ACTIVE, lease_expires__lt=now)
+    if association_id is not None:
+        lapsed = lapsed.filter(association_id=association_id)
+    if run_id is not None:
+        lapsed = lapsed.filter(pk=run_id)
+    marked = 0
+    for run in lapsed.only("pk", "association_id", "status", "stored_name", "lease_expires"):
+        try:
+            with transaction.atomic():
+                changed = ImportRun.objects.filter(
+                    pk=run.pk, status=run.status, lease_expires=run.lease_expires
+                ).update(
+                    status=ImportStatus.FAILED, message="", stored_name="", finished_at=now, updated_at=now
+                )
+                if not changed:
+                    continue
+                audit.record(
+                    actor=SYSTEM,
+                    action="import_run.expire",
+                    target=run,
+                    association_id=run.association_id,
+                    details={"status": run.status},
+                )
+        except OperationalError:
+            logger.info("participant import run %s: the database is busy; not marked yet", run.pk)
+            continue
+        if run.stored_name:
+            (upload_dir() / run.stored_name).unlink(missing_ok=True)
+        if run.status == ImportStatus.QUEUED:
+            logger.warning(
+                "participant import run %s was not taken from the queue: is a worker running?", run.pk
+            )
+        marked += 1
+    return marked
 
 
 def run_list(*, user: Any, association_id: int) -> QuerySet[ImportRun]:
     scope = require(user, Capability.PARTICIPANT_EDIT)
     if not scope.allows(association_id):
         raise Http404
+    runs_expire(association_id=association_id)
     return ImportRun.objects.filter(association_id=association_id).select_related("created_by")
 
 
 def run_get(*, user: Any, run_id: int) -> ImportRun:
-    """A run of a förbund where the user may register participants; Http404 otherwise."""
+    """A run of a förbund where the user may register participants; Http404 otherwise. A run whose lease
+    ran out is marked failed on the way."""
     scope = require(user, Capability.PARTICIPANT_EDIT)
     run = ImportRun.objects.filter(pk=run_id).select_related("association", "created_by").first()
     if run is None or not scope.allows(run.association_id):
         raise Http404
+    if is_expired(run) and runs_expire(run_id=run.pk):
+        run.refresh_from_db()
     return run
 
 
@@ -931,14 +975,16 @@ def run_errors(*, run: ImportRun) -> Iterator[tuple[int, str, str]]:
 
 
 def run_busy(*, association_id: int) -> ImportRun | None:
-    """A run of the förbund still at work (one at a time: two imports would race for the same persons)."""
-    now = timezone.now()
-    return ImportRun.objects.filter(_active_filter(now), association_id=association_id).first()
+    """The run of the förbund at work, if any, after runs whose lease ran out (of any förbund, so that their
+    files do not linger) were marked failed."""
+    runs_expire()
+    return ImportRun.objects.filter(association_id=association_id, status__in=ACTIVE).first()
 
 
 def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRun:
-    """Stores the uploaded file privately and records a queued run. `upload` is an UploadedFile whose
-    first bytes were checked with `check_head`."""
+    """Stores the uploaded file privately, records a queued run and, once that is committed, puts the run in
+    the task queue. `upload` is an UploadedFile whose first bytes were checked with `check_head`. A second
+    run of the förbund while one is at work is refused (R-CONFLICT, the database's constraint)."""
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise RuleViolation("R-FILE", too_large_message(settings.IMPORT_MAX_BYTES), "file")
@@ -949,17 +995,25 @@ def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRu
             target.chmod(0o600)
             for chunk in upload.chunks():
                 out.write(chunk)
-        with transaction.atomic():
-            run = ImportRun.objects.create(
-                association=association, created_by=actor, stored_name=name, file_size=upload.size or 0
-            )
-            audit.record(
-                actor=actor,
-                action="import_run.create",
-                target=run,
-                association_id=association.pk,
-                details={"file_size": run.file_size},
-            )
+        try:
+            with transaction.atomic():
+                run = ImportRun.objects.create(
+                    association=association,
+                    created_by=actor,
+                    client_address=audit.client_address.get(),
+                    stored_name=name,
+                    file_size=upload.size or 0,
+                )
+                audit.record(
+                    actor=actor,
+                    action="import_run.create",
+                    target=run,
+                    association_id=association.pk,
+                    details={"file_size": run.file_size},
+                )
+                transaction.on_commit(partial(run_import.enqueue, run.pk))
+        except IntegrityError as exc:
+            raise RuleViolation(BUSY_CODE, str(BUSY), "file") from exc
         return run
     except BaseException:
         target.unlink(missing_ok=True)
@@ -967,31 +1021,68 @@ def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRu
 
 
 def _update(run_id: int, **fields: Any) -> None:
-    ImportRun.objects.filter(pk=run_id).update(updated_at=timezone.now(), **fields)
-
-
-def run_execute(run_id: int) -> None:
-    """Does the work of a queued run: counts the rows, validates them (reporting progress as it goes,
-    in autocommit), and either stores the error report or writes everything in one transaction. The
-    run is claimed with a conditional UPDATE, so it is done once. The file is deleted at the end."""
-    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.VALIDATING, updated_at=timezone.now()
+    """Records the progress or outcome of a run this worker holds, and renews its lease; LeaseLost when the
+    run is no longer at work (its lease ran out and it was marked failed)."""
+    now = timezone.now()
+    changed = ImportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        updated_at=now, lease_expires=now + lease(), **fields
     )
-    if not claimed:
-        return
-    run = ImportRun.objects.select_related("association", "created_by").get(pk=run_id)
-    path = upload_dir() / run.stored_name
-    try:
-        actor = run.created_by
-        if actor is None:
-            raise PermissionDenied
-        source = ImportFile(path)
-        _update(run_id, rows_total=source.count())
-        context = context_for(actor=actor, association=run.association)
-        rows, errors = validate(
-            source, context=context, progress=lambda done: _update(run_id, rows_done=done)
-        )
-        if errors:
+    if not changed:
+        raise LeaseLost(run_id)
+
+
+def _finish(run_id: int, **fields: Any) -> None:
+    """The end of a run that did not get through: refused or failed, unless it was marked failed already."""
+    now = timezone.now()
+    ImportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(updated_at=now, finished_at=now, **fields)
+
+
+class _Heartbeat:
+    """Renews the lease of a run every quarter of the lease, from a thread with a database connection of its
+    own, while the work goes on: the write pass runs in one transaction, which can publish nothing before
+    it commits. When the process dies, the renewals stop with it."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"import-lease-{run_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _renew(self) -> None:
+        interval = lease().total_seconds() / 4
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    held = ImportRun.objects.filter(
+                        pk=self.run_id, status__in=(ImportStatus.VALIDATING, ImportStatus.WRITING)
+                    ).update(lease_expires=timezone.now() + lease())
+                except DatabaseError:  # SQLite: the write pass holds the lock; try again later
+                    logger.info("participant import run %s: lease not renewed (database busy)", self.run_id)
+                    continue
+                if not held:
+                    return
+        finally:
+            connection.close()
+
+
+def _work(run: ImportRun, path: Path) -> None:
+    run_id = run.pk
+    actor = run.created_by
+    if actor is None:
+        raise PermissionDenied
+    source = ImportFile(path)
+    _update(run_id, rows_total=source.count())
+    context = context_for(actor=actor, association=run.association)
+    rows, errors = validate(source, context=context, progress=lambda done: _update(run_id, rows_done=done))
+    if errors:
+        with transaction.atomic():
             for start in range(0, len(errors), 1000):
                 ImportRunError.objects.bulk_create(
                     ImportRunError(run_id=run_id, row=e.row, column=e.column, message=e.message[:400])
@@ -1005,84 +1096,59 @@ def run_execute(run_id: int) -> None:
                 error_count=len(errors),
                 finished_at=timezone.now(),
             )
-            return
-        _update(run_id, status=ImportStatus.WRITING, rows_total=rows, rows_done=rows)
-        with transaction.atomic():
-            counts = write(source, actor=actor, context=context)
-            # In the same transaction as the participants: a run is "done" exactly when they are stored.
-            _update(run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now())
-    except ImportFileError as exc:
-        _update(run_id, status=ImportStatus.REFUSED, message=exc.message, finished_at=timezone.now())
-    except RuleViolation as exc:
-        _update(run_id, status=ImportStatus.REFUSED, message=exc.message, finished_at=timezone.now())
+        return
+    _update(run_id, status=ImportStatus.WRITING, rows_total=rows, rows_done=rows)
+    with transaction.atomic():
+        counts = write(source, actor=actor, context=context)
+        # In the same transaction as the participants: a run is "done" exactly when they are stored, and
+        # a run whose lease ran out meanwhile (shown as failed) rolls them back.
+        _update(run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now())
+
+
+def run_execute(run_id: int) -> None:
+    """Does the work of a queued run: counts the rows, validates them (reporting progress as it goes, in
+    autocommit), and either stores the error report or writes everything in one transaction. The run is
+    claimed with a conditional UPDATE, so it is done once, and held by a lease that progress reports and
+    a heartbeat renew. The file is deleted at the end."""
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, updated_at=now, lease_expires=now + lease()
+    )
+    if not claimed:
+        return
+    run = ImportRun.objects.select_related("association", "created_by").get(pk=run_id)
+    path = upload_dir() / run.stored_name
+    # The audit entry of the import carries the uploader's address, as if written in the upload request.
+    address = audit.set_client_address(run.client_address)
+    try:
+        with _Heartbeat(run_id):
+            _work(run, path)
+    except LeaseLost:
+        logger.warning("participant import run %s lost its lease and stopped; nothing was saved", run_id)
+    except (ImportFileError, RuleViolation) as exc:
+        _finish(run_id, status=ImportStatus.REFUSED, message=exc.message)
     except PermissionDenied:
-        _update(
+        _finish(
             run_id,
             status=ImportStatus.REFUSED,
             message="Du får inte längre registrera deltagare i förbundet; ingenting har sparats.",
-            finished_at=timezone.now(),
         )
     except Exception as exc:
         # The message of an unexpected error may quote data from the file: log only its kind.
         logger.error("participant import run %s failed: %s", run_id, type(exc).__name__)
-        _update(
+        _finish(
             run_id,
             status=ImportStatus.FAILED,
             message="Ett oväntat fel avbröt inläsningen; ingenting har sparats.",
-            finished_at=timezone.now(),
         )
     finally:
+        audit.client_address.reset(address)
         path.unlink(missing_ok=True)
         ImportRun.objects.filter(pk=run_id).update(stored_name="")
 
 
 @task()
 def run_import(run_id: int) -> None:
-    """The task interface of `run_execute`, for FINSAM_IMPORT_RUNNER=task."""
+    """The task of a run, enqueued when the run is committed and done by `finsam worker`. Idempotent: a run
+    already claimed (or finished, or failed) is left alone."""
     run_execute(run_id)
-
-
-def _in_thread(run_id: int) -> None:
-    try:
-        run_execute(run_id)
-    finally:
-        connection.close()
-
-
-def run_start(run_id: int) -> threading.Thread | None:
-    """Starts the work of a run as FINSAM_IMPORT_RUNNER says (after the run was committed): a thread of
-    this process (returned, so that a caller may wait for it), a django.tasks task, or at once."""
-    runner = settings.IMPORT_RUNNER
-    if runner == "inline":
-        run_execute(run_id)
-        return None
-    if runner == "task":
-        run_import.enqueue(run_id)
-        return None
-    # The thread carries the request's context (the client address the audit entry records).
-    context = contextvars.copy_context()
-    thread = threading.Thread(
-        target=context.run, args=(_in_thread, run_id), name=f"import-{run_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def discard_stale_files(*, now: datetime | None = None) -> int:
-    """Deletes the files of runs that were interrupted (a stopped server) and marks those runs; run
-    when a new file is uploaded. Returns the number of runs marked."""
-    moment = now or timezone.now()
-    stale = ImportRun.objects.filter(status__in=ACTIVE).exclude(_active_filter(moment))
-    marked = 0
-    for run in stale:
-        if not is_stale(run, now=moment):
-            continue
-        if run.stored_name:
-            (upload_dir() / run.stored_name).unlink(missing_ok=True)
-        marked += ImportRun.objects.filter(pk=run.pk, status=run.status, updated_at=run.updated_at).update(
-            status=ImportStatus.FAILED,
-            stored_name="",
-            message="Inläsningen avbröts innan den var klar; ingenting har sparats. Läs in filen igen.",
-            finished_at=moment,
-        )
-    return marked

@@ -4,8 +4,12 @@ models moved here (migration followup 0003, imports 0001)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class ImportStatus(models.TextChoices):
@@ -17,12 +21,26 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Avbruten"
 
 
+# The statuses of a run at work. At most one run of a förbund is in one of them (a constraint): two imports at
+# once would race for the same persons.
+IMPORT_ACTIVE = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING)
+# How long a queued run may wait for a worker before it is given up (no worker running, or all busy).
+IMPORT_QUEUE_WAIT = timedelta(minutes=10)
+
+
+def import_queue_lease() -> datetime:
+    """The lease of a new, queued run; a worker that claims the run replaces it with its own."""
+    return timezone.now() + IMPORT_QUEUE_WAIT
+
+
 class ImportRun(models.Model):
     """One upload of a participant file (docs/import.md): its progress and outcome, never its content.
 
     The uploaded file lies in a private directory (not under the media root) while the run works and is
     deleted afterwards. The run holds counts and, for a refused file, the rows in error (row, column,
-    message: never a value from the file)."""
+    message: never a value from the file). While it waits or works it holds a lease (`lease_expires`),
+    renewed by the worker; a run whose lease ran out was abandoned (a worker that died) and counts as
+    failed."""
 
     association = models.ForeignKey(
         "registry.Association", on_delete=models.CASCADE, related_name="import_runs", verbose_name="förbund"
@@ -30,6 +48,8 @@ class ImportRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The uploader's address, for the audit entry the worker writes on the uploader's behalf.
+    client_address = models.GenericIPAddressField("klientadress", null=True, blank=True, editable=False)
     stored_name = models.CharField("lagrad fil", max_length=100, blank=True, editable=False)
     file_size = models.PositiveBigIntegerField("filstorlek (byte)", default=0)
     status = models.CharField(
@@ -42,6 +62,7 @@ class ImportRun(models.Model):
     counts = models.JSONField("antal", default=dict, blank=True)
     created_at = models.DateTimeField("startad", auto_now_add=True)
     updated_at = models.DateTimeField("senast uppdaterad", auto_now=True)
+    lease_expires = models.DateTimeField("låset gäller till", default=import_queue_lease)
     finished_at = models.DateTimeField("klar", null=True, blank=True)
 
     class Meta:
@@ -49,6 +70,14 @@ class ImportRun(models.Model):
         verbose_name = "inläsning av deltagare"
         verbose_name_plural = "inläsningar av deltagare"
         indexes = [models.Index(fields=["association", "status"], name="import_run_assoc_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association"],
+                condition=Q(status__in=IMPORT_ACTIVE),
+                name="import_run_one_at_a_time",
+                violation_error_message="En inläsning pågår redan för förbundet.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Inläsning {self.pk}"

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -128,17 +127,15 @@ def _upload(request: HttpRequest, association_id: int, handler: LimitedUploadHan
     except importing.ImportFileError as exc:
         form.add_error("file", exc.message)
         return _upload_page(request, association, form, status=400)
-    importing.discard_stale_files()
-    busy = importing.run_busy(association_id=association.pk)
-    if busy is not None:
-        form.add_error("file", _("En inläsning pågår redan för förbundet. Vänta tills den är klar."))
+    if importing.run_busy(association_id=association.pk) is not None:
+        form.add_error("file", str(importing.BUSY))
         return _upload_page(request, association, form, status=409)
     try:
         run = importing.run_create(actor=request.user, association=association, upload=upload)
-    except RuleViolation as exc:
+    except RuleViolation as exc:  # also a second upload that got past the look above at the same moment
         form.add_violations(exc)
-        return _upload_page(request, association, form, status=400)
-    importing.run_start(run.pk)
+        busy = exc.code == importing.BUSY_CODE
+        return _upload_page(request, association, form, status=409 if busy else 400)
     return redirect("imports:import_run", run.pk)
 
 
@@ -155,14 +152,12 @@ def import_upload(request: HttpRequest, association_id: int) -> HttpResponse:
 
 def _run_context(run: ImportRun) -> dict[str, Any]:
     active = run.status in importing.ACTIVE
-    stale = active and importing.is_stale(run)
     total = run.rows_total
     done = min(run.rows_done, total) if total is not None else run.rows_done
     return {
         "run": run,
         "association": run.association,
-        "active": active and not stale,
-        "stale": stale,
+        "active": active,
         "writing": run.status == ImportStatus.WRITING,
         "done_text": _number(done),
         "total_text": _number(total),

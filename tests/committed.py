@@ -1,5 +1,6 @@
-"""Lifting the audit log's append-only guard for tests that flush the database (browser tests, migration
-tests): the flush would remove the rows the migrations load, and the triggers refuse it."""
+"""For tests whose data another thread or process must see (the live server, a worker): they run in real
+transactions and the database is flushed after each. The audit log's append-only triggers refuse the flush,
+so such tests lift them for it (`audit_guard(install=False)`) and put them back before the next test."""
 
 from __future__ import annotations
 
