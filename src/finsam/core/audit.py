@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from finsam.core.access import Actor
 from finsam.core.models import AuditEntry
 
 client_address: ContextVar[str | None] = ContextVar("finsam_client_address", default=None)
@@ -29,17 +30,19 @@ def set_client_address(value: str | None) -> Any:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     association_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. `details` must not carry personal data: field names, codes, ids only."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_id, username = None, "anonym"
+    if actor is not None:
+        actor_id, username = (actor.pk, actor.get_username()) if actor.is_authenticated else (None, "system")
     return AuditEntry.objects.create(
-        actor_id=actor.pk if is_user else None,
-        actor_username=actor.get_username() if is_user else "system" if actor is not None else "anonym",
+        actor_id=actor_id,
+        actor_username=username,
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",

@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from finsam.core import audit
-from finsam.core.access import is_national_admin, is_system
+from finsam.core.access import Actor, is_national_admin, is_system
 from finsam.core.errors import RuleViolation
 from finsam.core.models import RoleAssignment
 from finsam.core.roles import NATIONAL_ROLES, Role
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: Any, role: str, association: Any | None) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: Any, role: str, association: Any | None) -> RoleAssignment:
     """Give `user` a role; national roles take no association, the others exactly one.
 
     Only national administrators (or the command line) may grant roles."""
@@ -40,7 +40,7 @@ def role_grant(*, actor: Any, user: Any, role: str, association: Any | None) -> 
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     if not (is_system(actor) or is_national_admin(actor)):
         raise PermissionDenied
     audit.record(

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from finsam.core import audit
-from finsam.core.access import require, scope_for
+from finsam.core.access import Actor, require, scope_for
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.money import format_kr
 from finsam.core.roles import Capability
@@ -53,7 +53,7 @@ POPULATION_LAG = 2
 IMPORT_BATCH = 100
 
 
-def _require_edit(actor: Any, association_id: int) -> None:
+def _require_edit(actor: Actor, association_id: int) -> None:
     require(actor, Capability.FINANCE_EDIT, association_id)
 
 
@@ -209,7 +209,7 @@ def _store_contributions(budget: Budget, shares: list[_ComputedShare]) -> None:
 @transaction.atomic
 def budget_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     year: int,
     frame: object,
@@ -362,7 +362,7 @@ def _line_violations(
 @transaction.atomic
 def budget_update(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     version: int,
     frame: object,
@@ -486,7 +486,7 @@ def _apply_lines(
 @transaction.atomic
 def consultation_record(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     member: Member,
     held_on: date,
@@ -560,7 +560,7 @@ def consultation_record(
 
 @transaction.atomic
 def budget_adopt(
-    *, actor: Any, budget: Budget, adopted_on: date, reference: str = "", version: int | None = None
+    *, actor: Actor, budget: Budget, adopted_on: date, reference: str = "", version: int | None = None
 ) -> Budget:
     """The board's adoption (R-BUDGET). Refused without a budget consultation with every member and for
     an association that is not valid on the day (R-MEMBERS). Adoption after 30 November of the year
@@ -623,7 +623,7 @@ def budget_adopt(
 @transaction.atomic
 def outcome_update(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     version: int,
     actuals: Mapping[int, object],
@@ -694,7 +694,7 @@ def outcome_update(
 
 
 @transaction.atomic
-def outcome_close(*, actor: Any, budget: Budget, closed_on: date, version: int | None = None) -> Outcome:
+def outcome_close(*, actor: Actor, budget: Budget, closed_on: date, version: int | None = None) -> Outcome:
     """Closes the year: its result (contributions received less actual costs) is carried to equity.
     opening + result = closing, and the next year's budget opens with the closing equity (R-EQUITY).
 
@@ -777,7 +777,7 @@ def outcome_close(*, actor: Any, budget: Budget, closed_on: date, version: int |
 # --- populations ----------------------------------------------------------------------------------
 
 
-def _require_population_edit(actor: Any, municipality_ids: set[int]) -> None:
+def _require_population_edit(actor: Actor, municipality_ids: set[int]) -> None:
     scope = scope_for(actor, Capability.POPULATION_EDIT)
     if scope.empty:
         raise PermissionDenied
@@ -789,7 +789,7 @@ def _require_population_edit(actor: Any, municipality_ids: set[int]) -> None:
 
 
 @transaction.atomic
-def population_set(*, actor: Any, year: int, figures: Mapping[str, object]) -> int:
+def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) -> int:
     """Sets the populations of one year: municipality code → population (None or "" leaves it as is).
     Returns the number of figures changed."""
     violations: list[Violation] = []
@@ -851,7 +851,7 @@ class PopulationFigure:
 @transaction.atomic
 def population_import(
     *,
-    actor: Any,
+    actor: Actor,
     figures: Sequence[PopulationFigure],
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
 ) -> dict[str, int]:

@@ -19,7 +19,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from finsam.core import audit
-from finsam.core.access import is_system, require
+from finsam.core.access import Actor, is_system, require
 from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
@@ -49,11 +49,11 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _user_or_none(actor: Any) -> Any:
+def _user_or_none(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _require_coordinator(actor: Any, intervention: Intervention) -> None:
+def _require_coordinator(actor: Actor, intervention: Intervention) -> None:
     """The actor holds the participant_coordinator role in the förbund and is assigned to the
     intervention. PermissionDenied without the role there; a refusal naming the rule without the
     assignment (the actor may see the intervention, just not its participants)."""
@@ -75,7 +75,7 @@ def _scanned_form_violations(form_file: UploadedFile | None) -> list[Violation]:
 
 def _registration_check(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -130,7 +130,7 @@ def _registration_check(
 
 def _create_participant(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -185,7 +185,7 @@ def _create_participant(
 @transaction.atomic
 def participant_register(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -241,7 +241,7 @@ def _delete_file_after_commit(name: str) -> None:
 @transaction.atomic
 def participant_enrol(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -313,7 +313,7 @@ def participant_enrol(
 
 
 @transaction.atomic
-def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
+def participant_identity_read(*, actor: Actor, participant_id: int) -> str | None:
     """The participant's personnummer or samordningsnummer (YYYYMMDD-NNNN), for a coordinator of the
     intervention only; every read is written to the audit log (without the number). None when the
     participant is anonymous or the identity has been removed."""
@@ -333,7 +333,7 @@ def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Any, participant: Participant, withdrawn_on: date, today: date | None = None
+    *, actor: Actor, participant: Participant, withdrawn_on: date, today: date | None = None
 ) -> Participant:
     """R-CONSENT: the identity (ciphertext and hash) and the scanned form go; sex, birth year, start
     year and the participations stay, anonymous."""
@@ -370,7 +370,7 @@ def consent_withdraw(
 
 
 @transaction.atomic
-def participant_identities_purge(*, actor: Any, today: date) -> int:
+def participant_identities_purge(*, actor: Actor, today: date) -> int:
     """Removes the identities kept FINSAM_IDENTITY_RETENTION_YEARS after the participant's last exit
     (or, for one who never started, after registration), while no participation is open. Run daily by
     the scheduled `purge-identities`; running it again removes nothing more. One audit entry per
@@ -414,7 +414,7 @@ def participant_identities_purge(*, actor: Any, today: date) -> int:
 
 
 @transaction.atomic
-def identity_keys_rotate(*, actor: Any) -> int:
+def identity_keys_rotate(*, actor: Actor) -> int:
     """Re-encrypts every stored identity with the first FINSAM_IDENTITY_KEY (after a new key was put
     first); the older keys can be dropped afterwards. Only the system actor runs it."""
     if not is_system(actor):
@@ -471,7 +471,7 @@ def _income_rows(participation: Participation, phase: str, entries: IncomeEntrie
 
 def _create_participation(
     *,
-    actor: Any,
+    actor: Actor,
     participant: Participant,
     start: date,
     employment_before: str,
@@ -508,7 +508,7 @@ def _create_participation(
 @transaction.atomic
 def participation_start(
     *,
-    actor: Any,
+    actor: Actor,
     participant: Participant,
     start: date,
     employment_before: str,
@@ -567,7 +567,7 @@ def _store_answers(
 @transaction.atomic
 def participation_exit(
     *,
-    actor: Any,
+    actor: Actor,
     participation: Participation,
     exit: date,
     exit_reason: str,
@@ -616,7 +616,7 @@ def participation_exit(
 @transaction.atomic
 def followup_answers_record(
     *,
-    actor: Any,
+    actor: Actor,
     participation: Participation,
     answered_on: date,
     answers: Mapping[int, int],
@@ -686,7 +686,7 @@ def _question_violations(
 @transaction.atomic
 def followup_question_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     text: str,
     answer_kind: str,
@@ -719,7 +719,7 @@ def followup_question_create(
 @transaction.atomic
 def followup_question_update(
     *,
-    actor: Any,
+    actor: Actor,
     question: FollowUpQuestion,
     text: str,
     answer_kind: str,
@@ -779,7 +779,7 @@ def _import_refusal(row: import_rules.ImportRow, violations: list[Violation]) ->
 
 def _import_batch(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     batch: list[import_rules.ImportRow],
     interventions: Mapping[int, import_rules.InterventionFacts],
@@ -902,7 +902,7 @@ def _analyze_followup_tables() -> None:
 @transaction.atomic
 def participants_import(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     rows: Iterable[import_rules.ImportRow],
     today: date | None = None,

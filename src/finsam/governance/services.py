@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from finsam.core import audit
-from finsam.core.access import SYSTEM, require, scope_for
+from finsam.core.access import SYSTEM, Actor, require, scope_for
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.governance import rules, selectors
@@ -54,11 +54,11 @@ MAX_DECISIONS = 200
 MAX_TEXT = 20_000
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: Actor) -> str:
     return actor.get_username() if hasattr(actor, "get_username") else "system"
 
 
-def _require_edit(actor: Any, association_ids: Sequence[int], *, kind: str = "") -> None:
+def _require_edit(actor: Actor, association_ids: Sequence[int], *, kind: str = "") -> None:
     """The actor keeps the record of every förbund the meeting covers. A meeting that covers none is
     national: for the national working group; a board meeting or consultation without förbund is left
     to the rules to refuse (R-SAMRAD-3, R-MEETING)."""
@@ -73,7 +73,7 @@ def _require_edit(actor: Any, association_ids: Sequence[int], *, kind: str = "")
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: Any,
     association_ids: Sequence[int],
@@ -277,7 +277,7 @@ def _reopen_minutes(meeting: Meeting) -> dict[str, Any]:
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     date: date,
     associations: Sequence[Association],
@@ -343,7 +343,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     version: int | None = None,
     kind: str,
@@ -487,7 +487,7 @@ def _minutes_for_update(meeting: Meeting, version: int | None) -> Minutes:
 @transaction.atomic
 def minutes_update(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     notes: dict[int, str],
     decisions: Sequence[DecisionInput],
@@ -566,7 +566,7 @@ def minutes_update(
 
 @transaction.atomic
 def minutes_confirm(
-    *, actor: Any, meeting: Meeting, participant: MeetingParticipant, version: int | None = None
+    *, actor: Actor, meeting: Meeting, participant: MeetingParticipant, version: int | None = None
 ) -> Minutes:
     """One adjuster confirms the minutes (justering). The adjuster confirms for themself when their
     login is tied to the person; the förbund's administration records a confirmation given on paper.
@@ -611,7 +611,7 @@ def minutes_confirm(
 
 
 @transaction.atomic
-def minutes_lock(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
+def minutes_lock(*, actor: Actor, meeting: Meeting, version: int | None = None) -> Minutes:
     """Locks checked minutes for good."""
     _require_edit(actor, _ids(meeting))
     minutes = _minutes_for_update(meeting, version)
@@ -658,7 +658,7 @@ def _refresh_consultations(association: Association, year: int) -> None:
 @transaction.atomic
 def document_upload(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     year: int,
     kind: str,
@@ -722,7 +722,7 @@ def document_upload(
 
 @transaction.atomic
 def document_update(
-    *, actor: Any, document: Document, title: str, delivered_on: date | None, version: int | None = None
+    *, actor: Actor, document: Document, title: str, delivered_on: date | None, version: int | None = None
 ) -> Document:
     require(actor, EDIT, document.association_id)
     locked = Document.objects.select_for_update().get(pk=document.pk)
@@ -758,7 +758,7 @@ def document_update(
 @transaction.atomic
 def discharge_record(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     member: Member,
     year: int,
@@ -810,7 +810,7 @@ def discharge_record(
 
 @transaction.atomic
 def national_report_record(
-    *, actor: Any, association: Association, year: int, submitted_on: date, reference: str = ""
+    *, actor: Actor, association: Association, year: int, submitted_on: date, reference: str = ""
 ) -> NationalReportFiling:
     require(actor, EDIT, association.pk)
     violations = _year_violations(year)
@@ -887,7 +887,7 @@ def _message(item: selectors.ReminderDue) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def reminders_send(*, actor: Any = SYSTEM, day: date | None = None) -> ReminderRun:
+def reminders_send(*, actor: Actor = SYSTEM, day: date | None = None) -> ReminderRun:
     """The daily reminder run: e-mails the responsible roles before and after each due date
     (FINSAM_REMINDER_DAYS_BEFORE / _AFTER). Each reminder is claimed (a `ReminderSent` row, unique per
     förbund, obligation, year, offset and recipient) before it is sent, so that it goes out once also
@@ -931,10 +931,10 @@ def reminders_send(*, actor: Any = SYSTEM, day: date | None = None) -> ReminderR
 
 
 @transaction.atomic
-def calendar_feed_renew(*, actor: Any) -> str:
+def calendar_feed_renew(*, actor: Actor) -> str:
     """A new secret calendar address for the actor; the old one stops working."""
     require(actor, Capability.GOVERNANCE_VIEW)
-    feed, created = CalendarFeed.objects.get_or_create(user=actor, defaults={"nonce": uuid.uuid4().hex})
+    feed, created = CalendarFeed.objects.get_or_create(user_id=actor.pk, defaults={"nonce": uuid.uuid4().hex})
     if not created:
         feed.nonce = uuid.uuid4().hex
         feed.save()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from finsam.core.access import scope_for
+from finsam.core.access import Actor, scope_for
 from finsam.core.decorators import PUBLIC, page_access
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
@@ -66,7 +66,7 @@ def _year(request: HttpRequest, default: int) -> int:
     return default
 
 
-def _visible_associations(user: Any) -> list[tuple[int, str]]:
+def _visible_associations(user: Actor) -> list[tuple[int, str]]:
     scope = scope_for(user, VIEW)
     return [
         (a.pk, a.name)
@@ -100,7 +100,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _choices(user: Any) -> dict[str, Any]:
+def _choices(user: Actor) -> dict[str, Any]:
     today = selectors.today()
     people = list(selectors.person_choices(user=user))
     members = list(selectors.member_choices(user=user))
@@ -285,7 +285,7 @@ def _detail_page(
     )
 
 
-def _confirm_form(data: Any, detail: selectors.MeetingDetail, user: Any, version: int) -> Any:
+def _confirm_form(data: Any, detail: selectors.MeetingDetail, user: Actor, version: int) -> Any:
     """The adjusters the user may confirm for: any, for the förbund's administration; themself, for an
     adjuster whose login is tied to their person."""
     adjusters = [
@@ -517,7 +517,7 @@ def document_list(request: HttpRequest, association_id: int) -> HttpResponse:
     )
 
 
-def _member_choices(user: Any, association_id: int) -> tuple[dict[int, Any], list[tuple[int, str]]]:
+def _member_choices(user: Actor, association_id: int) -> tuple[dict[int, Any], list[tuple[int, str]]]:
     members = list(selectors.members_of(user=user, association_id=association_id))
     return {m.pk: m for m in members}, [(m.pk, m.name) for m in members]
 

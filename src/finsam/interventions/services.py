@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from finsam.core import audit
-from finsam.core.access import require
+from finsam.core.access import Actor, require
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability, Role
@@ -75,7 +75,7 @@ def _save_planned(intervention: Intervention, planned: Sequence[tuple[int, int]]
 @transaction.atomic
 def intervention_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     kind: str,
     name: str,
@@ -139,7 +139,7 @@ def _has_followup(intervention: Intervention) -> bool:
 @transaction.atomic
 def intervention_update(
     *,
-    actor: Any,
+    actor: Actor,
     intervention: Intervention,
     version: int,
     kind: str,
@@ -223,7 +223,7 @@ def intervention_update(
 @transaction.atomic
 def structural_count_record(
     *,
-    actor: Any,
+    actor: Actor,
     intervention: Intervention,
     period_start: date,
     period_end: date,
@@ -252,7 +252,7 @@ def structural_count_record(
             "people_trained": people_trained,
             "staff_reached": staff_reached,
             "note": _text(note),
-            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "recorded_by_id": actor.pk if actor.is_authenticated else None,
         },
     )
     audit.record(

@@ -17,7 +17,7 @@ from django.db.models import Model, QuerySet
 from django.utils import translation
 
 from finsam.core import audit
-from finsam.core.access import require, scope_for
+from finsam.core.access import Actor, require, scope_for
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.registry import rules
@@ -38,11 +38,11 @@ from finsam.registry.models import (
 )
 
 
-def _require_edit(actor: Any, association_id: int | None) -> None:
+def _require_edit(actor: Actor, association_id: int | None) -> None:
     require(actor, Capability.REGISTRY_EDIT, association_id)
 
 
-def _require_national_edit(actor: Any) -> None:
+def _require_national_edit(actor: Actor) -> None:
     if not scope_for(actor, Capability.REGISTRY_EDIT).all:
         raise PermissionDenied
 
@@ -86,7 +86,7 @@ def _association_violations(
 
 @transaction.atomic
 def association_create(
-    *, actor: Any, name: str, org_number: str, seat: Municipality, founded: date
+    *, actor: Actor, name: str, org_number: str, seat: Municipality, founded: date
 ) -> Association:
     _require_national_edit(actor)
     normalised, violations = _association_violations(
@@ -103,7 +103,7 @@ def association_create(
 @transaction.atomic
 def association_update(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     version: int,
     name: str,
@@ -198,7 +198,7 @@ def _member_violations(
 @transaction.atomic
 def member_add(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     kind: str,
     joined: date,
@@ -237,7 +237,7 @@ def member_add(
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, joined: date, left: date | None) -> Member:
+def member_update(*, actor: Actor, member: Member, joined: date, left: date | None) -> Member:
     _require_edit(actor, member.association_id)
     raise_if_any(
         _member_violations(
@@ -269,7 +269,7 @@ def member_update(*, actor: Any, member: Member, joined: date, left: date | None
 @transaction.atomic
 def charter_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     adopted: date,
     valid_from: date,
@@ -350,7 +350,7 @@ def _person_violations(first_name: str, last_name: str) -> list[Violation]:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association | None,
     first_name: str,
     last_name: str,
@@ -380,7 +380,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, first_name: str, last_name: str, email: str, phone: str
+    *, actor: Actor, person: Person, first_name: str, last_name: str, email: str, phone: str
 ) -> Person:
     if person.association_id is None:
         _require_national_edit(actor)
@@ -470,7 +470,7 @@ def _seat_violations(
 @transaction.atomic
 def board_seat_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     person: Person,
     member: Member,
@@ -511,7 +511,7 @@ def board_seat_create(
 @transaction.atomic
 def board_seat_update(
     *,
-    actor: Any,
+    actor: Actor,
     seat: BoardSeat,
     person: Person,
     member: Member,
@@ -573,7 +573,7 @@ def _post_violations(
 
 @transaction.atomic
 def director_create(
-    *, actor: Any, association: Association, person: Person, start: date, end: date | None = None
+    *, actor: Actor, association: Association, person: Person, start: date, end: date | None = None
 ) -> Director:
     _require_edit(actor, association.pk)
     existing = [rules.Period(d.start, d.end) for d in association.directors.all()]
@@ -586,7 +586,7 @@ def director_create(
 
 
 @transaction.atomic
-def director_update(*, actor: Any, director: Director, start: date, end: date | None) -> Director:
+def director_update(*, actor: Actor, director: Director, start: date, end: date | None) -> Director:
     _require_edit(actor, director.association_id)
     existing = [rules.Period(d.start, d.end) for d in director.association.directors.exclude(pk=director.pk)]
     raise_if_any(
@@ -607,7 +607,7 @@ def director_update(*, actor: Any, director: Director, start: date, end: date | 
 
 @transaction.atomic
 def representative_create(
-    *, actor: Any, member: Member, person: Person, start: date, end: date | None = None
+    *, actor: Actor, member: Member, person: Person, start: date, end: date | None = None
 ) -> MemberRepresentative:
     _require_edit(actor, member.association_id)
     existing = [rules.Period(r.start, r.end) for r in member.representatives.filter(person=person)]
@@ -628,7 +628,7 @@ def representative_create(
 
 @transaction.atomic
 def representative_update(
-    *, actor: Any, representative: MemberRepresentative, start: date, end: date | None
+    *, actor: Actor, representative: MemberRepresentative, start: date, end: date | None
 ) -> MemberRepresentative:
     _require_edit(actor, representative.member.association_id)
     existing = [
