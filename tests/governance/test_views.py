@@ -261,6 +261,15 @@ def test_a_change_to_locked_minutes_is_refused_on_the_page_and_nothing_is_writte
     assert meeting.agenda_items.get(position=1).notes == "Anteckning."
 
 
+def test_locking_and_confirming_are_post_only_and_a_get_is_answered_405(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    admin = client(world, "association_admin")
+    for name in ("minutes_lock", "minutes_confirm"):
+        response = admin.get(reverse(f"governance:{name}", args=[meeting.pk]))
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+
+
 def test_an_adjuster_with_a_login_confirms_on_the_meeting_page(world: Any, spring: date) -> None:
     participants = consultation_participants(world.own, spring)
     participants[0] = replace(participants[0], adjuster=True, attended=True)
