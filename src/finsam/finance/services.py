@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.money import format_kr
 from finsam.core.roles import Capability
 from finsam.finance import rules, selectors
@@ -57,18 +57,11 @@ def _require_edit(actor: Actor, association_id: int) -> None:
     require(actor, Capability.FINANCE_EDIT, association_id)
 
 
-def _conflict(what: str) -> RuleViolation:
-    return RuleViolation(
-        "R-CONFLICT",
-        f"Någon annan har ändrat {what} sedan du öppnade formuläret. Dina uppgifter har inte sparats men "
-        "finns kvar i formuläret: jämför med det som är sparat nu och spara igen.",
-    )
-
-
 def _lock(budget: Budget, version: int | None, what: str = "budgeten") -> Budget:
+    """The budget, locked for the write; R-CONFLICT when it changed since the editor opened `version`
+    (the pages keep what the editor typed)."""
     locked = Budget.objects.select_for_update().select_related("association", "charter").get(pk=budget.pk)
-    if version is not None and locked.version != version:
-        raise _conflict(what)
+    check_version(locked.version, version, what, kept=True)
     return locked
 
 

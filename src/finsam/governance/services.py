@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 
 from finsam.core import audit
 from finsam.core.access import SYSTEM, Actor, require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
 from finsam.governance import rules, selectors
 from finsam.governance.models import (
@@ -89,13 +89,6 @@ def _record(
 
 def _ids(meeting: Meeting) -> list[int]:
     return [a.pk for a in meeting.associations.all()]
-
-
-def _conflict() -> RuleViolation:
-    return RuleViolation(
-        "R-CONFLICT",
-        "Någon annan har ändrat mötet sedan du öppnade formuläret. Ladda om sidan och gör om ändringen.",
-    )
 
 
 # --- meetings -------------------------------------------------------------------------------------
@@ -365,8 +358,7 @@ def meeting_update(
     associations = _unique(associations)
     before = [a.pk for a in locked.associations.all()]
     _require_edit(actor, sorted(set(before) | {a.pk for a in associations}), kind=kind)
-    if version is not None and version != locked.version:
-        raise _conflict()
+    check_version(locked.version, version, "mötet")
     minutes = Minutes.objects.filter(meeting=locked).first()
     if minutes is not None and minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
@@ -476,11 +468,7 @@ def _minutes_for_update(meeting: Meeting, version: int | None) -> Minutes:
         raise RuleViolation("R-MINUTES", "Mötet har inget protokoll ännu.")
     if minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
-    if version is not None and version != minutes.version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat protokollet sedan du öppnade sidan. Ladda om sidan och gör om ändringen.",
-        )
+    check_version(minutes.version, version, "protokollet")
     return minutes
 
 
@@ -726,8 +714,7 @@ def document_update(
 ) -> Document:
     require(actor, EDIT, document.association_id)
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if version is not None and version != locked.version:
-        raise RuleViolation("R-CONFLICT", "Någon annan har ändrat dokumentet. Ladda om sidan.")
+    check_version(locked.version, version, "dokumentet")
     violations: list[Violation] = []
     if not title.strip() or len(title) > 200:
         violations.append(Violation("R-INPUT", "Titeln har 1–200 tecken.", "title"))

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from finsam.core import audit
 from finsam.core.access import Actor, require
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability, Role
 from finsam.interventions import rules
@@ -160,12 +160,7 @@ def intervention_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     require(actor, Capability.INTERVENTION_EDIT, intervention.association_id)
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    if locked.version != version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat insatsen sedan du öppnade formuläret. "
-            "Ladda om sidan och gör om ändringen.",
-        )
+    check_version(locked.version, version, "insatsen")
     violations = rules.intervention_violations(
         name=name, kind=kind, status=status, start=start, end=end, planned=planned
     )

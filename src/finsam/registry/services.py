@@ -18,7 +18,7 @@ from django.utils import translation
 
 from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
 from finsam.registry import rules
 from finsam.registry.models import (
@@ -115,12 +115,7 @@ def association_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     _require_edit(actor, association.pk)
     locked = Association.objects.select_for_update().get(pk=association.pk)
-    if locked.version != version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat förbundet sedan du öppnade formuläret. "
-            "Ladda om sidan och gör om ändringen.",
-        )
+    check_version(locked.version, version, "förbundet")
     normalised, violations = _association_violations(
         name=name, org_number=org_number, founded=founded, dissolved=dissolved, exclude_id=locked.pk
     )
