@@ -28,6 +28,7 @@ from finsam.core.access import Actor, require, scope_for
 from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.money import format_kr
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.finance import rules, selectors
 from finsam.finance.models import (
     Budget,
@@ -413,28 +414,23 @@ def budget_update(
     charter, shares = _compute_contributions(
         association=locked.association, year=locked.year, frame=frame_value, population_year=population_year
     )
-    changed = []
-    for name, value in (
-        ("frame", frame_value),
-        ("population_year", population_year),
-        ("opening_equity", opening),
-        ("charter_id", charter.pk),
-    ):
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
-            changed.append(name)
     line_changes = _apply_lines(locked, lines, amounts, existing)
+    changed = model_update(
+        actor=actor,
+        instance=locked,
+        values={
+            "frame": frame_value,
+            "population_year": population_year,
+            "opening_equity": opening,
+            "charter_id": charter.pk,
+        },
+        action="budget.update",
+        association_id=locked.association_id,
+        changed_elsewhere=bool(line_changes),
+        details={"lines": line_changes},
+    )
     if changed or line_changes:
-        locked.version += 1
-        locked.save()
         _store_contributions(locked, shares)
-        audit.record(
-            actor=actor,
-            action="budget.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed, "lines": line_changes},
-        )
     return locked
 
 

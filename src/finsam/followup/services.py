@@ -23,6 +23,7 @@ from finsam.core.access import Actor, is_system, require
 from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.followup import identity, import_rules, rules, selectors
 from finsam.followup.models import (
     Consent,
@@ -746,25 +747,19 @@ def followup_question_update(
             )
         )
     raise_if_any(violations)
-    values = {
-        "text": text.strip(),
-        "answer_kind": answer_kind,
-        "asked_at": asked_at,
-        "active": active,
-        "position": position,
-    }
-    changed = [name for name, value in values.items() if getattr(question, name) != value]
-    for name, value in values.items():
-        setattr(question, name, value)
-    if changed:
-        question.save()
-        audit.record(
-            actor=actor,
-            action="followup_question.update",
-            target=question,
-            association_id=question.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=question,
+        values={
+            "text": text.strip(),
+            "answer_kind": answer_kind,
+            "asked_at": asked_at,
+            "active": active,
+            "position": position,
+        },
+        action="followup_question.update",
+        association_id=question.association_id,
+    )
     return question
 
 

@@ -26,6 +26,7 @@ from finsam.core import audit
 from finsam.core.access import SYSTEM, Actor, require, scope_for
 from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.governance import rules, selectors
 from finsam.governance.models import (
     AgendaItem,
@@ -721,23 +722,14 @@ def document_update(
     if delivered_on is not None and delivered_on > selectors.today():
         violations.append(Violation("R-DATES", "Dokumentet kan inte ha lämnats i framtiden.", "delivered_on"))
     raise_if_any(violations)
-    changed = [
-        name
-        for name, value in (("title", title.strip()), ("delivered_on", delivered_on))
-        if getattr(locked, name) != value
-    ]
+    changed = model_update(
+        actor=actor,
+        instance=locked,
+        values={"title": title.strip(), "delivered_on": delivered_on},
+        action="document.update",
+        association_id=locked.association_id,
+    )
     if changed:
-        locked.title = title.strip()
-        locked.delivered_on = delivered_on
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="document.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed},
-        )
         _refresh_consultations(locked.association, locked.year)
     return locked
 

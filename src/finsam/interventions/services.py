@@ -16,6 +16,7 @@ from finsam.core.access import Actor, require
 from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability, Role
+from finsam.core.updates import model_update
 from finsam.interventions import rules
 from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
 from finsam.registry.models import Association, Member
@@ -190,28 +191,24 @@ def intervention_update(
         "esf_cofinanced": esf_cofinanced,
         "status": status,
     }
-    changed = [field for field, value in values.items() if getattr(locked, field) != value]
-    for field, value in values.items():
-        setattr(locked, field, value)
+    related = []
     if {m.pk for m in providers} != set(locked.providers.values_list("pk", flat=True)):
-        changed.append("providers")
+        related.append("providers")
         locked.providers.set(providers)
     if {u.pk for u in coordinators} != set(locked.coordinators.values_list("pk", flat=True)):
-        changed.append("coordinators")
+        related.append("coordinators")
         locked.coordinators.set(coordinators)
     if sorted(planned) != sorted(locked.planned.values_list("year", "count")):
-        changed.append("planned")
+        related.append("planned")
         _save_planned(locked, planned)
-    if changed:
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="intervention.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=locked,
+        values=values,
+        action="intervention.update",
+        association_id=locked.association_id,
+        related=related,
+    )
     return locked
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
 from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.registry import rules
 from finsam.registry.models import (
     Association,
@@ -49,13 +49,6 @@ def _require_national_edit(actor: Actor) -> None:
 
 def _excluding[M: Model](queryset: QuerySet[M], pk: int | None) -> QuerySet[M]:
     return queryset if pk is None else queryset.exclude(pk=pk)
-
-
-def _changed(instance: Any, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name, value in values.items():
-        setattr(instance, name, value)
-    return changed
 
 
 # --- associations -------------------------------------------------------------------------------
@@ -120,26 +113,19 @@ def association_update(
         name=name, org_number=org_number, founded=founded, dissolved=dissolved, exclude_id=locked.pk
     )
     raise_if_any(violations)
-    changed = _changed(
-        locked,
-        {
+    model_update(
+        actor=actor,
+        instance=locked,
+        values={
             "name": name.strip(),
             "org_number": normalised,
             "seat": seat,
             "founded": founded,
             "dissolved": dissolved,
         },
+        action="association.update",
+        association_id=locked.pk,
     )
-    if changed:
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="association.update",
-            target=locked,
-            association_id=locked.pk,
-            details={"fields": changed},
-        )
     return locked
 
 
@@ -245,16 +231,13 @@ def member_update(*, actor: Actor, member: Member, joined: date, left: date | No
             exclude_id=member.pk,
         )
     )
-    changed = _changed(member, {"joined": joined, "left": left})
-    if changed:
-        member.save()
-        audit.record(
-            actor=actor,
-            action="member.update",
-            target=member,
-            association_id=member.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=member,
+        values={"joined": joined, "left": left},
+        action="member.update",
+        association_id=member.association_id,
+    )
     return member
 
 
@@ -382,24 +365,18 @@ def person_update(
     else:
         _require_edit(actor, person.association_id)
     raise_if_any(_person_violations(first_name, last_name))
-    changed = _changed(
-        person,
-        {
+    model_update(
+        actor=actor,
+        instance=person,
+        values={
             "first_name": first_name.strip(),
             "last_name": last_name.strip(),
             "email": email.strip(),
             "phone": phone.strip(),
         },
+        action="person.update",
+        association_id=person.association_id,
     )
-    if changed:
-        person.save()
-        audit.record(
-            actor=actor,
-            action="person.update",
-            target=person,
-            association_id=person.association_id,
-            details={"fields": changed},
-        )
     return person
 
 
@@ -530,9 +507,10 @@ def board_seat_update(
             exclude_id=seat.pk,
         )
     )
-    changed = _changed(
-        seat,
-        {
+    model_update(
+        actor=actor,
+        instance=seat,
+        values={
             "person": person,
             "member": member,
             "role": role,
@@ -541,16 +519,9 @@ def board_seat_update(
             "chair": chair,
             "vice_chair": vice_chair,
         },
+        action="board_seat.update",
+        association_id=seat.association_id,
     )
-    if changed:
-        seat.save()
-        audit.record(
-            actor=actor,
-            action="board_seat.update",
-            target=seat,
-            association_id=seat.association_id,
-            details={"fields": changed},
-        )
     return seat
 
 
@@ -587,16 +558,13 @@ def director_update(*, actor: Actor, director: Director, start: date, end: date 
     raise_if_any(
         _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
     )
-    changed = _changed(director, {"start": start, "end": end})
-    if changed:
-        director.save()
-        audit.record(
-            actor=actor,
-            action="director.update",
-            target=director,
-            association_id=director.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=director,
+        values={"start": start, "end": end},
+        action="director.update",
+        association_id=director.association_id,
+    )
     return director
 
 
@@ -637,14 +605,11 @@ def representative_update(
             existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
         )
     )
-    changed = _changed(representative, {"start": start, "end": end})
-    if changed:
-        representative.save()
-        audit.record(
-            actor=actor,
-            action="representative.update",
-            target=representative,
-            association_id=representative.member.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=representative,
+        values={"start": start, "end": end},
+        action="representative.update",
+        association_id=representative.member.association_id,
+    )
     return representative
