@@ -36,14 +36,15 @@ def record(
     association_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. `details` must not carry personal data: field names, codes, ids only."""
+    """Append one entry. `action` is one of the apps' named actions (`<app>.audit_actions.AuditAction`, a
+    str enum whose value is stored). `details` must not carry personal data: field names, codes, ids only."""
     actor_id, username = None, "anonym"
     if actor is not None:
         actor_id, username = (actor.pk, actor.get_username()) if actor.is_authenticated else (None, "system")
     return AuditEntry.objects.create(
         actor_id=actor_id,
         actor_username=username,
-        action=action,
+        action=str(action),
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         association_id=association_id,

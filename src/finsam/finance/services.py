@@ -30,6 +30,7 @@ from finsam.core.money import format_kr
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
 from finsam.finance import rules, selectors
+from finsam.finance.audit_actions import AuditAction
 from finsam.finance.models import (
     Budget,
     BudgetConsultation,
@@ -260,7 +261,7 @@ def budget_create(
     _store_contributions(budget, shares)
     audit.record(
         actor=actor,
-        action="budget.create",
+        action=AuditAction.BUDGET_CREATE,
         target=budget,
         association_id=association.pk,
         details={"year": year_value},
@@ -424,7 +425,7 @@ def budget_update(
             "opening_equity": opening,
             "charter_id": charter.pk,
         },
-        action="budget.update",
+        action=AuditAction.BUDGET_UPDATE,
         association_id=locked.association_id,
         changed_elsewhere=bool(line_changes),
         details={"lines": line_changes},
@@ -539,7 +540,7 @@ def consultation_record(
         details["status"] = BudgetStatus.CONSULTED
     audit.record(
         actor=actor,
-        action="budget.consultation",
+        action=AuditAction.BUDGET_CONSULTATION,
         target=consultation,
         association_id=locked.association_id,
         details=details,
@@ -598,7 +599,7 @@ def budget_adopt(
     locked.save()
     audit.record(
         actor=actor,
-        action="budget.adopt",
+        action=AuditAction.BUDGET_ADOPT,
         target=locked,
         association_id=locked.association_id,
         details={"late": locked.adopted_late},
@@ -674,7 +675,7 @@ def outcome_update(
         locked.save()
         audit.record(
             actor=actor,
-            action="budget.outcome",
+            action=AuditAction.BUDGET_OUTCOME,
             target=locked,
             association_id=locked.association_id,
             details={"changed": changed},
@@ -755,7 +756,7 @@ def outcome_close(*, actor: Actor, budget: Budget, closed_on: date, version: int
     locked.save()
     audit.record(
         actor=actor,
-        action="budget.close",
+        action=AuditAction.BUDGET_CLOSE,
         target=outcome,
         association_id=locked.association_id,
         details={"year": locked.year, "equity_status": position.status},
@@ -806,7 +807,9 @@ def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) ->
     _require_population_edit(actor, {m.pk for m in municipalities.values()})
     changed = _store_populations(year_rows={(pk, year): number for pk, number in values.items()})
     if changed:
-        audit.record(actor=actor, action="population.set", details={"year": year, "changed": changed})
+        audit.record(
+            actor=actor, action=AuditAction.POPULATION_SET, details={"year": year, "changed": changed}
+        )
     return changed
 
 
@@ -862,7 +865,7 @@ def population_import(
     years = sorted({f.year for f in figures})
     audit.record(
         actor=actor,
-        action="population.import",
+        action=AuditAction.POPULATION_IMPORT,
         details={"years": years, "rows": len(rows), "changed": changed},
     )
     return {"rows": len(rows), "changed": changed, "years": len(years)}

@@ -25,6 +25,7 @@ from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
 from finsam.followup import identity, import_rules, rules, selectors
+from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import (
     Consent,
     ExitReason,
@@ -172,7 +173,7 @@ def _create_participant(
         )
     audit.record(
         actor=actor,
-        action="participant.register",
+        action=AuditAction.PARTICIPANT_REGISTER,
         target=participant,
         association_id=association.pk,
         details={"registration": registration, "intervention": intervention.pk},
@@ -324,7 +325,7 @@ def participant_identity_read(*, actor: Actor, participant_id: int) -> str | Non
     number = identity.decrypt(participant.identity_ciphertext)
     audit.record(
         actor=actor,
-        action="participant.identity.read",
+        action=AuditAction.PARTICIPANT_IDENTITY_READ,
         target=participant,
         association_id=participant.association_id,
         details={"intervention": participant.intervention_id},
@@ -362,7 +363,7 @@ def consent_withdraw(
     consent.save()
     audit.record(
         actor=actor,
-        action="participant.consent.withdraw",
+        action=AuditAction.PARTICIPANT_CONSENT_WITHDRAW,
         target=locked,
         association_id=locked.association_id,
         details={"intervention": locked.intervention_id},
@@ -407,7 +408,7 @@ def participant_identities_purge(*, actor: Actor, today: date) -> int:
         removed += len(ids)
         audit.record(
             actor=actor,
-            action="participant.identity.purge",
+            action=AuditAction.PARTICIPANT_IDENTITY_PURGE,
             association_id=association_id,
             details={"count": len(ids), "retention_years": settings.IDENTITY_RETENTION_YEARS},
         )
@@ -433,7 +434,7 @@ def identity_keys_rotate(*, actor: Actor) -> int:
             batch = []
     Participant.objects.bulk_update(batch, ["identity_ciphertext"])
     rotated += len(batch)
-    audit.record(actor=actor, action="participant.identity.rotate", details={"count": rotated})
+    audit.record(actor=actor, action=AuditAction.PARTICIPANT_IDENTITY_ROTATE, details={"count": rotated})
     return rotated
 
 
@@ -498,7 +499,7 @@ def _create_participation(
     IncomeSourceEntry.objects.bulk_create(_income_rows(participation, Phase.BEFORE, income_before))
     audit.record(
         actor=actor,
-        action="participation.start",
+        action=AuditAction.PARTICIPATION_START,
         target=participation,
         association_id=participant.association_id,
         details={"intervention": participant.intervention_id},
@@ -602,7 +603,7 @@ def participation_exit(
     _store_answers(locked, MeasurementPoint.EXIT, exit, answers)
     audit.record(
         actor=actor,
-        action="participation.exit",
+        action=AuditAction.PARTICIPATION_EXIT,
         target=locked,
         association_id=locked.association_id,
         details={
@@ -654,7 +655,7 @@ def followup_answers_record(
     created = _store_answers(locked, MeasurementPoint.LATER, answered_on, answers)
     audit.record(
         actor=actor,
-        action="followup_answer.create",
+        action=AuditAction.FOLLOWUP_ANSWER_CREATE,
         target=locked,
         association_id=locked.association_id,
         details={"questions": sorted(answers)},
@@ -712,7 +713,10 @@ def followup_question_create(
         position=position,
     )
     audit.record(
-        actor=actor, action="followup_question.create", target=question, association_id=association.pk
+        actor=actor,
+        action=AuditAction.FOLLOWUP_QUESTION_CREATE,
+        target=question,
+        association_id=association.pk,
     )
     return question
 
@@ -757,7 +761,7 @@ def followup_question_update(
             "active": active,
             "position": position,
         },
-        action="followup_question.update",
+        action=AuditAction.FOLLOWUP_QUESTION_UPDATE,
         association_id=question.association_id,
     )
     return question
@@ -948,7 +952,7 @@ def participants_import(
         transaction.on_commit(_analyze_followup_tables)
     audit.record(
         actor=actor,
-        action="participant.import",
+        action=AuditAction.PARTICIPANT_IMPORT,
         association_id=association.pk,
         details={**counts, "interventions": sorted(used)},
     )

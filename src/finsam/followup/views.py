@@ -26,6 +26,7 @@ from finsam.core.decorators import page_access
 from finsam.core.errors import Violation
 from finsam.core.roles import Capability
 from finsam.followup import forms, rules, selectors, services
+from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import EducationLevel, EmploymentStatus, IncomeSource, Participation
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
@@ -152,7 +153,7 @@ def consent_form(request: HttpRequest, participant_id: int) -> FileResponse:
         raise Http404
     audit.record(
         actor=request.user,
-        action="participant.consent_form.read",
+        action=AuditAction.PARTICIPANT_CONSENT_FORM_READ,
         target=participant,
         association_id=participant.association_id,
     )

@@ -28,6 +28,7 @@ from finsam.core.errors import RuleViolation, Violation, check_version, raise_if
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
 from finsam.governance import rules, selectors
+from finsam.governance.audit_actions import AuditAction
 from finsam.governance.models import (
     AgendaItem,
     CalendarFeed,
@@ -322,7 +323,7 @@ def meeting_create(
     _store_agenda(meeting, agenda)
     _record(
         actor=actor,
-        action="meeting.create",
+        action=AuditAction.MEETING_CREATE,
         target=meeting,
         association_ids=[a.pk for a in associations],
         details={
@@ -397,7 +398,7 @@ def meeting_update(
     _store_agenda(locked, agenda)
     _record(
         actor=actor,
-        action="meeting.update",
+        action=AuditAction.MEETING_UPDATE,
         target=locked,
         association_ids=[a.pk for a in associations],
         details={
@@ -540,7 +541,7 @@ def minutes_update(
     minutes.save()
     _record(
         actor=actor,
-        action="minutes.update",
+        action=AuditAction.MINUTES_UPDATE,
         target=minutes,
         association_ids=_ids(meeting),
         details={
@@ -591,7 +592,7 @@ def minutes_confirm(
     minutes.save()
     _record(
         actor=actor,
-        action="minutes.confirm",
+        action=AuditAction.MINUTES_CONFIRM,
         target=confirmation,
         association_ids=_ids(meeting),
         details={"participant": participant.pk, "status": minutes.status, "own": own},
@@ -615,7 +616,7 @@ def minutes_lock(*, actor: Actor, meeting: Meeting, version: int | None = None) 
     minutes.locked_by = _actor_name(actor)
     minutes.version += 1
     minutes.save()
-    _record(actor=actor, action="minutes.lock", target=minutes, association_ids=_ids(meeting))
+    _record(actor=actor, action=AuditAction.MINUTES_LOCK, target=minutes, association_ids=_ids(meeting))
     return minutes
 
 
@@ -697,7 +698,7 @@ def document_upload(
         )
         audit.record(
             actor=actor,
-            action="document.upload",
+            action=AuditAction.DOCUMENT_UPLOAD,
             target=document,
             association_id=association.pk,
             details={"kind": kind, "year": year, "size": document.size},
@@ -726,7 +727,7 @@ def document_update(
         actor=actor,
         instance=locked,
         values={"title": title.strip(), "delivered_on": delivered_on},
-        action="document.update",
+        action=AuditAction.DOCUMENT_UPDATE,
         association_id=locked.association_id,
     )
     if changed:
@@ -779,7 +780,7 @@ def discharge_record(
     )
     audit.record(
         actor=actor,
-        action="discharge.record",
+        action=AuditAction.DISCHARGE_RECORD,
         target=discharge,
         association_id=association.pk,
         details={"member": member.pk, "year": year, "granted": granted},
@@ -809,7 +810,7 @@ def national_report_record(
     )
     audit.record(
         actor=actor,
-        action="national_report.record",
+        action=AuditAction.NATIONAL_REPORT_RECORD,
         target=filing,
         association_id=association.pk,
         details={"year": year},
@@ -897,7 +898,7 @@ def reminders_send(*, actor: Actor = SYSTEM, day: date | None = None) -> Reminde
             ReminderSent.objects.filter(pk=claim.pk).update(sent=timezone.now())
             audit.record(
                 actor=actor,
-                action="reminder.sent",
+                action=AuditAction.REMINDER_SENT,
                 target=claim,
                 association_id=item.association.pk,
                 details={"obligation": str(item.obligation), "year": item.year, "offset": item.offset},
@@ -917,5 +918,5 @@ def calendar_feed_renew(*, actor: Actor) -> str:
     if not created:
         feed.nonce = uuid.uuid4().hex
         feed.save()
-    audit.record(actor=actor, action="calendar_feed.renew", target=feed, details={"first": created})
+    audit.record(actor=actor, action=AuditAction.CALENDAR_FEED_RENEW, target=feed, details={"first": created})
     return selectors.feed_token(feed=feed)

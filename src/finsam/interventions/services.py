@@ -18,6 +18,7 @@ from finsam.core.models import RoleAssignment
 from finsam.core.roles import Capability, Role
 from finsam.core.updates import model_update
 from finsam.interventions import rules
+from finsam.interventions.audit_actions import AuditAction
 from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
 from finsam.registry.models import Association, Member
 
@@ -121,7 +122,7 @@ def intervention_create(
     _save_planned(intervention, planned)
     audit.record(
         actor=actor,
-        action="intervention.create",
+        action=AuditAction.INTERVENTION_CREATE,
         target=intervention,
         association_id=association.pk,
         details={"kind": kind, "coordinators": sorted(u.pk for u in coordinators)},
@@ -205,7 +206,7 @@ def intervention_update(
         actor=actor,
         instance=locked,
         values=values,
-        action="intervention.update",
+        action=AuditAction.INTERVENTION_UPDATE,
         association_id=locked.association_id,
         related=related,
     )
@@ -249,7 +250,7 @@ def structural_count_record(
     )
     audit.record(
         actor=actor,
-        action="structural_count.create" if created else "structural_count.update",
+        action=AuditAction.STRUCTURAL_COUNT_CREATE if created else "structural_count.update",
         target=count,
         association_id=intervention.association_id,
     )

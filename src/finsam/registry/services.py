@@ -21,6 +21,7 @@ from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
 from finsam.registry import rules
+from finsam.registry.audit_actions import AuditAction
 from finsam.registry.models import (
     Association,
     BoardSeat,
@@ -89,7 +90,9 @@ def association_create(
     association = Association.objects.create(
         name=name.strip(), org_number=normalised, seat=seat, founded=founded
     )
-    audit.record(actor=actor, action="association.create", target=association, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.ASSOCIATION_CREATE, target=association, association_id=association.pk
+    )
     return association
 
 
@@ -123,7 +126,7 @@ def association_update(
             "founded": founded,
             "dissolved": dissolved,
         },
-        action="association.update",
+        action=AuditAction.ASSOCIATION_UPDATE,
         association_id=locked.pk,
     )
     return locked
@@ -209,7 +212,7 @@ def member_add(
     )
     audit.record(
         actor=actor,
-        action="member.create",
+        action=AuditAction.MEMBER_CREATE,
         target=member,
         association_id=association.pk,
         details={"kind": kind},
@@ -235,7 +238,7 @@ def member_update(*, actor: Actor, member: Member, joined: date, left: date | No
         actor=actor,
         instance=member,
         values={"joined": joined, "left": left},
-        action="member.update",
+        action=AuditAction.MEMBER_UPDATE,
         association_id=member.association_id,
     )
     return member
@@ -305,7 +308,7 @@ def charter_create(
     )
     audit.record(
         actor=actor,
-        action="charter.create",
+        action=AuditAction.CHARTER_CREATE,
         target=charter,
         association_id=association.pk,
         details={"version": charter.version},
@@ -349,7 +352,7 @@ def person_create(
     )
     audit.record(
         actor=actor,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         target=person,
         association_id=association.pk if association else None,
     )
@@ -374,7 +377,7 @@ def person_update(
             "email": email.strip(),
             "phone": phone.strip(),
         },
-        action="person.update",
+        action=AuditAction.PERSON_UPDATE,
         association_id=person.association_id,
     )
     return person
@@ -476,7 +479,9 @@ def board_seat_create(
         start=start,
         end=end,
     )
-    audit.record(actor=actor, action="board_seat.create", target=seat, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.BOARD_SEAT_CREATE, target=seat, association_id=association.pk
+    )
     return seat
 
 
@@ -519,7 +524,7 @@ def board_seat_update(
             "chair": chair,
             "vice_chair": vice_chair,
         },
-        action="board_seat.update",
+        action=AuditAction.BOARD_SEAT_UPDATE,
         association_id=seat.association_id,
     )
     return seat
@@ -547,7 +552,9 @@ def director_create(
         _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
     )
     director = Director.objects.create(association=association, person=person, start=start, end=end)
-    audit.record(actor=actor, action="director.create", target=director, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.DIRECTOR_CREATE, target=director, association_id=association.pk
+    )
     return director
 
 
@@ -562,7 +569,7 @@ def director_update(*, actor: Actor, director: Director, start: date, end: date 
         actor=actor,
         instance=director,
         values={"start": start, "end": end},
-        action="director.update",
+        action=AuditAction.DIRECTOR_UPDATE,
         association_id=director.association_id,
     )
     return director
@@ -582,7 +589,7 @@ def representative_create(
     representative = MemberRepresentative.objects.create(member=member, person=person, start=start, end=end)
     audit.record(
         actor=actor,
-        action="representative.create",
+        action=AuditAction.REPRESENTATIVE_CREATE,
         target=representative,
         association_id=member.association_id,
     )
@@ -609,7 +616,7 @@ def representative_update(
         actor=actor,
         instance=representative,
         values={"start": start, "end": end},
-        action="representative.update",
+        action=AuditAction.REPRESENTATIVE_UPDATE,
         association_id=representative.member.association_id,
     )
     return representative
