@@ -32,6 +32,7 @@ VIEW = Capability.GOVERNANCE_VIEW
 EDIT = Capability.GOVERNANCE_EDIT
 NATIONAL = Capability.GOVERNANCE_NATIONAL
 FORM_METHODS = ("GET", "POST")
+FORM = "governance/form.html"
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -527,20 +528,6 @@ def _member_choices(user: Actor, association_id: int) -> tuple[dict[int, Any], l
     return {m.pk: m for m in members}, [(m.pk, m.name) for m in members]
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    attempt: pages.Attempt[Any],
-    *,
-    title: str,
-    association: Any,
-    cancel_url: str,
-    **extra: Any,
-) -> HttpResponse:
-    context = {"form": form, "title": title, "association": association, "cancel_url": cancel_url, **extra}
-    return pages.form_page(request, "governance/form.html", context, refusal=attempt.refusal)
-
-
 @page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
 def document_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
@@ -568,18 +555,21 @@ def document_create(request: HttpRequest, association_id: int) -> HttpResponse:
         document = attempt.result
         messages.success(request, _("Dokumentet %(title)s har laddats upp.") % {"title": document.title})
         return redirect("governance:document_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ladda upp dokument"),
-        association=association,
-        cancel_url=reverse("governance:document_list", args=[association.pk]),
-        multipart=True,
-        intro=_(
-            "Bokslut (årsredovisning), verksamhetsberättelse och revisionsberättelse lämnas till medlemmarna "
-            "senast den 31 mars (R-ANNUAL) och före vårens medlemssamråd (R-SAMRAD-5)."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ladda upp dokument"),
+            "association": association,
+            "cancel_url": reverse("governance:document_list", args=[association.pk]),
+            "multipart": True,
+            "intro": _(
+                "Bokslut (årsredovisning), verksamhetsberättelse och revisionsberättelse lämnas till "
+                "medlemmarna senast den 31 mars (R-ANNUAL) och före vårens medlemssamråd (R-SAMRAD-5)."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -608,13 +598,16 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
     if attempt.done:
         messages.success(request, _("Dokumentet har sparats."))
         return redirect("governance:document_list", document.association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra dokument: %(title)s") % {"title": document.title},
-        association=document.association,
-        cancel_url=reverse("governance:document_list", args=[document.association_id]),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra dokument: %(title)s") % {"title": document.title},
+            "association": document.association,
+            "cancel_url": reverse("governance:document_list", args=[document.association_id]),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -662,17 +655,20 @@ def discharge_create(request: HttpRequest, association_id: int) -> HttpResponse:
         return redirect(
             reverse("governance:annual_cycle", args=[association.pk]) + f"?ar={discharge.year + 1}"
         )
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Beslut om ansvarsfrihet"),
-        association=association,
-        cancel_url=reverse("governance:annual_cycle", args=[association.pk]),
-        intro=_(
-            "Varje medlem prövar ansvarsfriheten för styrelsen separat, och bara för de ledamöter den själv "
-            "har utsett (R-AUDIT). Registrera ett beslut per medlem."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Beslut om ansvarsfrihet"),
+            "association": association,
+            "cancel_url": reverse("governance:annual_cycle", args=[association.pk]),
+            "intro": _(
+                "Varje medlem prövar ansvarsfriheten för styrelsen separat, och bara för de ledamöter den "
+                "själv har utsett (R-AUDIT). Registrera ett beslut per medlem."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -693,13 +689,16 @@ def national_report_create(request: HttpRequest, association_id: int) -> HttpRes
         filing = attempt.result
         messages.success(request, _("Den nationella rapporten har registrerats."))
         return redirect(reverse("governance:annual_cycle", args=[association.pk]) + f"?ar={filing.year + 1}")
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Nationell uppföljningsrapport inlämnad"),
-        association=association,
-        cancel_url=reverse("governance:annual_cycle", args=[association.pk]),
+        FORM,
+        {
+            "form": form,
+            "title": _("Nationell uppföljningsrapport inlämnad"),
+            "association": association,
+            "cancel_url": reverse("governance:annual_cycle", args=[association.pk]),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -739,7 +738,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
             path = reverse("governance:calendar_feed", args=[token, association_id])
             feeds.append((name, request.build_absolute_uri(path)))
     return pages.form_page(
-        request, "governance/calendar.html", {"form": form, "feeds": feeds}, refusal=attempt.refusal
+        request,
+        "governance/calendar.html",
+        {
+            "form": form,
+            "feeds": feeds,
+        },
+        refusal=attempt.refusal,
     )
 
 

@@ -66,28 +66,6 @@ def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpRespo
     return render(request, "interventions/intervention_detail.html", context)
 
 
-def _form_page(
-    request: HttpRequest,
-    attempt: pages.Attempt[Any],
-    *,
-    form: Any,
-    planned: Any,
-    title: str,
-    association: Any,
-    cancel_url: str,
-) -> HttpResponse:
-    context = {
-        "form": form,
-        "planned": planned,
-        "title": title,
-        "association": association,
-        "cancel_url": cancel_url,
-    }
-    return pages.form_page(
-        request, "interventions/intervention_form.html", context, form, planned, refusal=attempt.refusal
-    )
-
-
 @page_access(Capability.INTERVENTION_EDIT, scoped="association_id", methods=FORM_METHODS)
 def intervention_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = registry_selectors.association_get(
@@ -116,14 +94,19 @@ def intervention_create(request: HttpRequest, association_id: int) -> HttpRespon
         intervention = attempt.result
         messages.success(request, _("Insatsen %(name)s har registrerats.") % {"name": intervention.name})
         return redirect("interventions:intervention_detail", intervention.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        attempt,
-        form=form,
-        planned=planned,
-        title=_("Ny insats"),
-        association=association,
-        cancel_url=reverse("interventions:intervention_list", args=[association_id]),
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "planned": planned,
+            "title": _("Ny insats"),
+            "association": association,
+            "cancel_url": reverse("interventions:intervention_list", args=[association_id]),
+        },
+        form,
+        planned,
+        refusal=attempt.refusal,
     )
 
 
@@ -174,14 +157,19 @@ def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpRespons
     if attempt.done:
         messages.success(request, _("Ändringarna är sparade."))
         return redirect("interventions:intervention_detail", intervention.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        attempt,
-        form=form,
-        planned=planned,
-        title=_("Ändra %(name)s") % {"name": intervention.name},
-        association=intervention.association,
-        cancel_url=reverse("interventions:intervention_detail", args=[intervention.pk]),
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "planned": planned,
+            "title": _("Ändra %(name)s") % {"name": intervention.name},
+            "association": intervention.association,
+            "cancel_url": reverse("interventions:intervention_detail", args=[intervention.pk]),
+        },
+        form,
+        planned,
+        refusal=attempt.refusal,
     )
 
 

@@ -20,31 +20,15 @@ from django.utils.translation import gettext as _
 
 from finsam.core import pages
 from finsam.core.decorators import page_access
-from finsam.core.forms import FinsamForm
 from finsam.core.roles import Capability
 from finsam.registry import forms, selectors, services
-from finsam.registry.models import Association
 
 EDIT = Capability.REGISTRY_EDIT
 FORM_METHODS = ("GET", "POST")
+FORM = "registry/form.html"
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _form_page(
-    request: HttpRequest,
-    form: FinsamForm,
-    attempt: pages.Attempt[Any],
-    *,
-    title: str,
-    cancel_url: str,
-    association: Association | None = None,
-    template: str = "registry/form.html",
-    **extra: Any,
-) -> HttpResponse:
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "association": association, **extra}
-    return pages.form_page(request, template, context, refusal=attempt.refusal)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -108,16 +92,19 @@ def association_create(request: HttpRequest) -> HttpResponse:
         association = attempt.result
         messages.success(request, _("Förbundet %(name)s har registrerats.") % {"name": association.name})
         return redirect("registry:association_detail", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Nytt samordningsförbund"),
-        cancel_url=reverse("registry:association_list"),
-        intro=_(
-            "Registrera förbundet här och lägg sedan till medlemmarna: Försäkringskassan, "
-            "Arbetsförmedlingen, minst en region och minst en kommun."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Nytt samordningsförbund"),
+            "cancel_url": reverse("registry:association_list"),
+            "intro": _(
+                "Registrera förbundet här och lägg sedan till medlemmarna: Försäkringskassan, "
+                "Arbetsförmedlingen, minst en region och minst en kommun."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -167,16 +154,18 @@ def association_edit(request: HttpRequest, association_id: int) -> HttpResponse:
     if attempt.done:
         messages.success(request, _("Uppgifterna om förbundet har sparats."))
         return redirect("registry:association_detail", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra uppgifter om förbundet"),
-        cancel_url=_detail_url(association.pk),
-        association=association,
-        template="registry/association_form.html",
-        # On a conflict the page shows what the other editor saved next to what this user typed.
-        current=association if attempt.conflict else None,
+        "registry/association_form.html",
+        {
+            "form": form,
+            "title": _("Ändra uppgifter om förbundet"),
+            "cancel_url": _detail_url(association.pk),
+            "association": association,
+            # On a conflict the page shows what the other editor saved next to what this user typed.
+            "current": association if attempt.conflict else None,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -199,17 +188,20 @@ def member_create(request: HttpRequest, association_id: int) -> HttpResponse:
         member = attempt.result
         messages.success(request, _("%(name)s har lagts till som medlem.") % {"name": member.name})
         return redirect("registry:association_detail", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny förbundsmedlem"),
-        cancel_url=_detail_url(association.pk),
-        association=association,
-        intro=_(
-            "Välj parten. För en region eller kommun väljer du också vilken; för Försäkringskassan och "
-            "Arbetsförmedlingen lämnar du de fälten tomma."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny förbundsmedlem"),
+            "cancel_url": _detail_url(association.pk),
+            "association": association,
+            "intro": _(
+                "Välj parten. För en region eller kommun väljer du också vilken; för Försäkringskassan och "
+                "Arbetsförmedlingen lämnar du de fälten tomma."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -224,13 +216,16 @@ def member_edit(request: HttpRequest, association_id: int, member_id: int) -> Ht
     if attempt.done:
         messages.success(request, _("Medlemskapet för %(name)s har sparats.") % {"name": member.name})
         return redirect("registry:association_detail", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra medlemskap: %(name)s") % {"name": member.name},
-        cancel_url=_detail_url(association_id),
-        association=member.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra medlemskap: %(name)s") % {"name": member.name},
+            "cancel_url": _detail_url(association_id),
+            "association": member.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -284,15 +279,17 @@ def charter_create(request: HttpRequest, association_id: int) -> HttpResponse:
             request, _("Version %(version)s av förbundsordningen har sparats.") % {"version": charter.version}
         )
         return redirect("registry:charter_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny version av förbundsordningen"),
-        cancel_url=reverse("registry:charter_list", args=[association.pk]),
-        association=association,
-        template="registry/charter_form.html",
-        latest=latest,
+        "registry/charter_form.html",
+        {
+            "form": form,
+            "title": _("Ny version av förbundsordningen"),
+            "cancel_url": reverse("registry:charter_list", args=[association.pk]),
+            "association": association,
+            "latest": latest,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -348,14 +345,17 @@ def board_seat_create(request: HttpRequest, association_id: int) -> HttpResponse
         seat = attempt.result
         messages.success(request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": seat.person.name})
         return redirect("registry:board", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny styrelseplats"),
-        cancel_url=reverse("registry:board", args=[association.pk]),
-        association=association,
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny styrelseplats"),
+            "cancel_url": reverse("registry:board", args=[association.pk]),
+            "association": association,
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -382,13 +382,16 @@ def board_seat_edit(request: HttpRequest, association_id: int, seat_id: int) -> 
             request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": saved.person.name}
         )
         return redirect("registry:board", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra styrelseplats"),
-        cancel_url=reverse("registry:board", args=[association_id]),
-        association=seat.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra styrelseplats"),
+            "cancel_url": reverse("registry:board", args=[association_id]),
+            "association": seat.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -424,14 +427,17 @@ def director_create(request: HttpRequest, association_id: int) -> HttpResponse:
     if attempt.done:
         messages.success(request, _("Förbundschefen har registrerats."))
         return redirect("registry:director_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny förbundschef"),
-        cancel_url=reverse("registry:director_list", args=[association.pk]),
-        association=association,
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny förbundschef"),
+            "cancel_url": reverse("registry:director_list", args=[association.pk]),
+            "association": association,
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -446,13 +452,16 @@ def director_edit(request: HttpRequest, association_id: int, director_id: int) -
     if attempt.done:
         messages.success(request, _("Förbundschefens period har sparats."))
         return redirect("registry:director_list", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra förbundschef: %(name)s") % {"name": director.person.name},
-        cancel_url=reverse("registry:director_list", args=[association_id]),
-        association=director.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra förbundschef: %(name)s") % {"name": director.person.name},
+            "cancel_url": reverse("registry:director_list", args=[association_id]),
+            "association": director.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -490,18 +499,21 @@ def representative_create(request: HttpRequest, association_id: int) -> HttpResp
     if attempt.done:
         messages.success(request, _("Medlemsrepresentanten har registrerats."))
         return redirect("registry:representative_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny medlemsrepresentant"),
-        cancel_url=reverse("registry:representative_list", args=[association.pk]),
-        association=association,
-        intro=_(
-            "Medlemsrepresentanten företräder sin part i medlemssamråden och ska inte sitta i förbundets "
-            "styrelse."
-        ),
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny medlemsrepresentant"),
+            "cancel_url": reverse("registry:representative_list", args=[association.pk]),
+            "association": association,
+            "intro": _(
+                "Medlemsrepresentanten företräder sin part i medlemssamråden och ska inte sitta i förbundets "
+                "styrelse."
+            ),
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -523,13 +535,16 @@ def representative_edit(request: HttpRequest, association_id: int, representativ
     if attempt.done:
         messages.success(request, _("Medlemsrepresentantens period har sparats."))
         return redirect("registry:representative_list", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra medlemsrepresentant: %(name)s") % {"name": representative.person.name},
-        cancel_url=reverse("registry:representative_list", args=[association_id]),
-        association=representative.member.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra medlemsrepresentant: %(name)s") % {"name": representative.person.name},
+            "cancel_url": reverse("registry:representative_list", args=[association_id]),
+            "association": representative.member.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -591,18 +606,21 @@ def person_create(request: HttpRequest, association_id: int) -> HttpResponse:
         person = attempt.result
         messages.success(request, _("%(name)s har registrerats.") % {"name": person.name})
         return redirect(_next_url(request, reverse("registry:person_detail", args=[person.pk])))
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ny person i %(association)s") % {"association": association.name},
-        cancel_url=_next_url(request, _detail_url(association.pk)),
-        association=association,
-        next=_next_url(request, ""),
-        intro=_(
-            "Personer registreras för att kunna utses till styrelseplatser, förbundschef eller "
-            "medlemsrepresentant. Ange bara de kontaktuppgifter som behövs i uppdraget."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny person i %(association)s") % {"association": association.name},
+            "cancel_url": _next_url(request, _detail_url(association.pk)),
+            "association": association,
+            "next": _next_url(request, ""),
+            "intro": _(
+                "Personer registreras för att kunna utses till styrelseplatser, förbundschef eller "
+                "medlemsrepresentant. Ange bara de kontaktuppgifter som behövs i uppdraget."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -623,13 +641,16 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         saved = attempt.result
         messages.success(request, _("Uppgifterna om %(name)s har sparats.") % {"name": saved.name})
         return redirect("registry:person_detail", person.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        attempt,
-        title=_("Ändra person: %(name)s") % {"name": person.name},
-        cancel_url=reverse("registry:person_detail", args=[person.pk]),
-        association=person.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra person: %(name)s") % {"name": person.name},
+            "cancel_url": reverse("registry:person_detail", args=[person.pk]),
+            "association": person.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
