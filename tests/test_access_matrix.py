@@ -180,6 +180,27 @@ def test_every_page_answers_each_role_as_its_rule_says(world: Any) -> None:
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.django_db
+def test_every_page_answers_a_method_it_does_not_declare_with_405(world: Any) -> None:
+    """Before sign-in and capability: the method is refused for anyone, with the declared ones in Allow."""
+    failures = []
+    for route, rule in _page_routes():
+        if route == "admin/":
+            continue
+        url = _fill(route, world, 0)
+        for label, user in (("anonymous", None), ("own association_admin", world.users["association_admin"])):
+            client = world.client(user)
+            for method in ("GET", "POST", "PUT", "DELETE"):
+                if method in rule.methods:
+                    continue
+                response = client.generic(method, url)
+                if response.status_code != 405:
+                    failures.append(f"{method} {url} as {label}: {response.status_code}, expected 405")
+                elif not set(rule.methods) <= {m.strip() for m in response["Allow"].split(",")}:
+                    failures.append(f"{method} {url} as {label}: Allow {response['Allow']!r}")
+    assert not failures, "\n".join(failures)
+
+
 def _api_operations() -> list[tuple[str, str, dict[str, Any]]]:
     schema = api.get_openapi_schema()
     operations = []

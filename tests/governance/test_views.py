@@ -261,6 +261,49 @@ def test_a_change_to_locked_minutes_is_refused_on_the_page_and_nothing_is_writte
     assert meeting.agenda_items.get(position=1).notes == "Anteckning."
 
 
+def test_locking_and_confirming_are_post_only_and_a_get_is_answered_405(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    admin = client(world, "association_admin")
+    for name in ("minutes_lock", "minutes_confirm"):
+        response = admin.get(reverse(f"governance:{name}", args=[meeting.pk]))
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+
+
+def test_locking_minutes_changed_since_the_page_was_opened_is_a_conflict_409(
+    world: Any, spring: date
+) -> None:
+    meeting = board_meeting(world, spring)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={1: "Anteckning."}, decisions=[])
+    opened = Minutes.objects.get(meeting=meeting).version
+    for participant in meeting.participants.filter(adjuster=True):
+        services.minutes_confirm(actor=SYSTEM, meeting=meeting, participant=participant)
+    response = client(world, "association_admin").post(
+        reverse("governance:minutes_lock", args=[meeting.pk]), {"version": opened}
+    )
+    assert response.status_code == 409
+    assert "[R-CONFLICT]" in response.content.decode()
+    assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.CHECKED
+
+
+def test_a_meeting_changed_since_the_form_was_opened_is_a_conflict_409(world: Any, spring: date) -> None:
+    meeting = make_consultation([world.own], day=spring)
+    admin = client(world, "association_admin")
+    url = reverse("governance:meeting_edit", args=[meeting.pk])
+    page = admin.get(url)  # two editors open the same version
+    form, formset = page.context["form"], page.context["formset"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"date": meeting.date.isoformat(), "agenda": form.initial["agenda"]}
+    rows = [{k: v for k, v in row.items() if v not in (None, "", False)} for row in formset.initial]
+    first = admin.post(url, form_data(world, spring, rows, **(data | {"place": "Förbundets kansli"})))
+    assert first.status_code == 302
+    second = admin.post(url, form_data(world, spring, rows, **(data | {"place": "Stadshuset"})))
+    assert second.status_code == 409
+    assert "Någon annan har ändrat mötet sedan du öppnade formuläret" in second.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.place == "Förbundets kansli"
+
+
 def test_an_adjuster_with_a_login_confirms_on_the_meeting_page(world: Any, spring: date) -> None:
     participants = consultation_participants(world.own, spring)
     participants[0] = replace(participants[0], adjuster=True, attended=True)
@@ -411,6 +454,25 @@ def test_the_delivery_date_is_set_afterwards_on_the_document_page(world: Any) ->
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.delivered_on == date(2026, 3, 20)
+
+
+def test_a_document_saved_by_someone_else_since_the_form_opened_is_a_conflict_409(world: Any) -> None:
+    document = make_document(world.own, year=2025)
+    opened = document.version
+    services.document_update(
+        actor=SYSTEM, document=document, title="Bokslut 2025 (rättat)", delivered_on=None
+    )
+    before = counts()
+    response = client(world, "association_admin").post(
+        reverse("governance:document_edit", args=[document.pk]),
+        {"title": "Mitt namn", "delivered_on": "2026-03-20", "version": opened},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "[R-CONFLICT]" in page and "Någon annan har ändrat dokumentet sedan du öppnade formuläret" in page
+    assert counts() == before
+    document.refresh_from_db()
+    assert document.title == "Bokslut 2025 (rättat)" and document.delivered_on is None
 
 
 # --- the annual cycle and the national overview -----------------------------------------------------

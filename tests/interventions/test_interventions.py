@@ -330,6 +330,29 @@ def test_creating_on_the_page_with_planned_participants(world: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_an_edit_on_the_page_after_someone_else_saved_is_a_conflict_409(world: Any) -> None:
+    intervention = _create(world, coordinators=[], planned=[])
+    client = world.client(world.users[Role.ASSOCIATION_ADMIN])
+    url = reverse("interventions:intervention_edit", args=[intervention.pk])
+    data = {
+        "name": "Vägen in",
+        "kind": "individual",
+        "status": "active",
+        "start": "2024-01-01",
+        "end": "2026-12-31",
+        "version": str(intervention.version),
+        "planned-TOTAL_FORMS": "0",
+        "planned-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, {**data, "name": "Vägen ut"})
+    assert stale.status_code == 409
+    assert "Någon annan har ändrat insatsen sedan du öppnade formuläret" in stale.content.decode()
+    intervention.refresh_from_db()
+    assert intervention.name == "Vägen in" and intervention.version == 2
+
+
+@pytest.mark.django_db
 def test_editing_on_the_page_and_recording_structural_counts(world: Any) -> None:
     structural = _create(world, kind="structural", name="Kompetenslyftet", coordinators=[])
     client = world.client(world.users[Role.ASSOCIATION_ADMIN])

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 
 from finsam.accounts import services
+from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.core import audit
 from finsam.core.admin import FinsamModelAdmin
@@ -157,5 +158,5 @@ class UserAdmin(RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdm
         saved = request.method == "POST" and response.status_code == 302
         if saved and response["Location"] != request.get_full_path():
             user = self.get_object(request, id)
-            audit.record(actor=request.user, action="admin.user.password", target=user, details={})
+            audit.record(actor=request.user, action=AuditAction.ADMIN_USER_PASSWORD, target=user, details={})
         return response

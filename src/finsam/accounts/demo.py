@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from finsam.accounts import services
+from finsam.accounts.audit_actions import AuditAction
 from finsam.core import audit
 from finsam.core.demo import DemoContext
 from finsam.core.roles import Role
@@ -48,10 +49,10 @@ def users_step(ctx: DemoContext) -> None:
                     first_name=spec.first_name,
                     last_name=spec.last_name,
                 )
-                audit.record(actor=ctx.actor, action="user.create", target=user)
+                audit.record(actor=ctx.actor, action=AuditAction.USER_CREATE, target=user)
             elif not user.check_password(ctx.password):
                 user.set_password(ctx.password)
                 user.save(update_fields=["password"])
-                audit.record(actor=ctx.actor, action="user.password", target=user)
+                audit.record(actor=ctx.actor, action=AuditAction.USER_PASSWORD, target=user)
             services.role_grant(actor=ctx.actor, user=user, role=spec.role, association=association)
         ctx.users[spec.username] = user

@@ -13,15 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.core import audit
-from finsam.core.access import is_national_admin, is_system
+from finsam.core.access import Actor, is_national_admin, is_system
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import NATIONAL_ROLES, Role
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: Any, role: str, association: Any | None) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: Any, role: str, association: Any | None) -> RoleAssignment:
     """Give `user` a role; national roles take no association, the others exactly one.
 
     Only national administrators (or the command line) may grant roles."""
@@ -37,7 +38,7 @@ def role_grant(*, actor: Any, user: Any, role: str, association: Any | None) -> 
     if created:
         audit.record(
             actor=actor,
-            action="role.grant",
+            action=AuditAction.ROLE_GRANT,
             target=assignment,
             association_id=association.pk if association is not None else None,
             details={"role": role, "user_id": user.pk},
@@ -46,12 +47,12 @@ def role_grant(*, actor: Any, user: Any, role: str, association: Any | None) -> 
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     if not (is_system(actor) or is_national_admin(actor)):
         raise PermissionDenied
     audit.record(
         actor=actor,
-        action="role.revoke",
+        action=AuditAction.ROLE_REVOKE,
         target=assignment,
         association_id=assignment.association_id,
         details={"role": assignment.role, "user_id": assignment.user_id},
@@ -70,7 +71,7 @@ def token_create(*, username: str, password: str) -> str:
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         # Recorded outside the refusal's transaction, so that the refusal stays on the record.
-        audit.record(actor=None, action="api_token.refused")
+        audit.record(actor=None, action=AuditAction.API_TOKEN_REFUSED)
         raise RuleViolation("R-AUTH", "Fel användarnamn eller lösenord.", "password")
     with transaction.atomic():
         token = secrets.token_urlsafe(32)
@@ -79,5 +80,5 @@ def token_create(*, username: str, password: str) -> str:
             key_hash=token_digest(token),
             expires=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
         )
-        audit.record(actor=user, action="api_token.create", target=row)
+        audit.record(actor=user, action=AuditAction.API_TOKEN_CREATE, target=row)
     return token

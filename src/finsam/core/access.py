@@ -2,18 +2,36 @@
 
 `scope_for(user, capability)` answers with the set of association ids the user may act on, or
 ALL for national roles holding the capability. Deny by default: anonymous users, inactive users and
-users without a granting role get an empty scope.
+users without a granting role get an empty scope. Services and selectors declare their actor as `Actor`;
+the checks here take whatever they are given, and anything that is not an active signed-in user with a
+granting role (or SYSTEM) gets nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 
 from finsam.core.roles import GRANTS, NATIONAL_ROLES, Capability, Role
+
+
+class Actor(Protocol):
+    """Who acts or reads: a signed-in user, an anonymous visitor (whose scope is empty) or SYSTEM.
+
+    Services take it as `actor`, selectors as `user`. What an actor may do is asked through the
+    functions of this module, never read from the actor's attributes.
+    """
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    def get_username(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -35,22 +53,23 @@ NOTHING = Scope(all=False, association_ids=frozenset())
 EVERYTHING = Scope(all=True, association_ids=frozenset())
 
 
-def role_assignments(user: Any) -> list[tuple[str, int | None]]:
+def role_assignments(user: object) -> list[tuple[str, int | None]]:
     """(role, association_id) pairs of an active user, cached on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
-    cached = getattr(user, "_finsam_roles", None)
+    account: Any = user  # signed in and active: an instance of the user model
+    cached: list[tuple[str, int | None]] | None = getattr(account, "_finsam_roles", None)
     if cached is None:
-        cached = list(user.role_assignments.values_list("role", "association_id"))
-        user._finsam_roles = cached
+        cached = list(account.role_assignments.values_list("role", "association_id"))
+        account._finsam_roles = cached
     return cached
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: object) -> set[str]:
     return {role for role, _ in role_assignments(user)}
 
 
-def scope_for(user: Any, capability: Capability) -> Scope:
+def scope_for(user: object, capability: Capability) -> Scope:
     if getattr(user, "is_system", False) is True:
         return EVERYTHING
     granted = GRANTS.get(capability, frozenset())
@@ -65,11 +84,11 @@ def scope_for(user: Any, capability: Capability) -> Scope:
     return Scope(all=False, association_ids=frozenset(ids))
 
 
-def has_capability(user: Any, capability: Capability) -> bool:
+def has_capability(user: object, capability: Capability) -> bool:
     return not scope_for(user, capability).empty
 
 
-def require(user: Any, capability: Capability, association_id: int | None = None) -> Scope:
+def require(user: object, capability: Capability, association_id: int | None = None) -> Scope:
     """The user's scope for `capability`; PermissionDenied when it is empty or misses the association."""
     scope = scope_for(user, capability)
     if scope.empty or (association_id is not None and not scope.allows(association_id)):
@@ -83,7 +102,7 @@ def filter_scope[M: Model](queryset: QuerySet[M], scope: Scope, field: str = "as
     return queryset.filter(**{f"{field}__in": scope.association_ids})
 
 
-def is_national_admin(user: Any) -> bool:
+def is_national_admin(user: object) -> bool:
     return Role.NATIONAL_ADMIN in roles_of(user)
 
 
@@ -102,5 +121,5 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def is_system(actor: Any) -> bool:
+def is_system(actor: object) -> bool:
     return getattr(actor, "is_system", False) is True

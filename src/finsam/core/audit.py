@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from finsam.core.access import Actor
 from finsam.core.models import AuditEntry
 
 client_address: ContextVar[str | None] = ContextVar("finsam_client_address", default=None)
@@ -29,18 +30,21 @@ def set_client_address(value: str | None) -> Any:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     association_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. `details` must not carry personal data: field names, codes, ids only."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    """Append one entry. `action` is one of the apps' named actions (`<app>.audit_actions.AuditAction`, a
+    str enum whose value is stored). `details` must not carry personal data: field names, codes, ids only."""
+    actor_id, username = None, "anonym"
+    if actor is not None:
+        actor_id, username = (actor.pk, actor.get_username()) if actor.is_authenticated else (None, "system")
     return AuditEntry.objects.create(
-        actor_id=actor.pk if is_user else None,
-        actor_username=actor.get_username() if is_user else "system" if actor is not None else "anonym",
-        action=action,
+        actor_id=actor_id,
+        actor_username=username,
+        action=str(action),
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         association_id=association_id,

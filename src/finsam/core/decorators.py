@@ -1,9 +1,9 @@
 """Access declarations on views and API operations.
 
 Every URL pattern and API operation declares what it needs with `@page_access(...)` or
-`api_operation(...)`. The declaration is enforced here (sign-in and capability) and read by the access
-matrix test, which fails for an endpoint that declares nothing. Object scoping (which association)
-is enforced by the selectors the view calls.
+`api_operation(...)`. The declaration is enforced here (HTTP method, sign-in and capability) and read by
+the access matrix test, which fails for an endpoint that declares nothing. Object scoping (which
+association) is enforced by the selectors the view calls.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.utils.log import log_response
 
 from finsam.core.access import has_capability
 from finsam.core.roles import Capability
@@ -41,11 +42,24 @@ class AccessRule:
 def page_access(
     need: Capability | str, *, scoped: str | None = None, methods: tuple[str, ...] = ("GET",)
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Declares and enforces what a page needs. A method the page does not declare is answered 405 (with
+    the Allow header) before anything else; HEAD goes with GET."""
     rule = AccessRule(need=need, scoped=scoped, methods=methods)
+    allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method not in allowed:
+                response = HttpResponseNotAllowed(sorted(allowed))
+                log_response(
+                    "Method Not Allowed (%s): %s",
+                    request.method,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
+                return response
             if rule.need != PUBLIC:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())

@@ -53,3 +53,25 @@ class RuleViolation(Exception):
 def raise_if_any(violations: list[Violation]) -> None:
     if violations:
         raise RuleViolation(violations=violations)
+
+
+CONFLICT = "R-CONFLICT"
+
+
+def edit_conflict(what: str, *, kept: bool = False) -> RuleViolation:
+    """R-CONFLICT: someone saved `what` (Swedish, definite form: "förbundet") since the editor opened
+    the form. Pages answer 409; `kept` when the page keeps the editor's values for a second save."""
+    then = (
+        "Dina uppgifter har inte sparats men finns kvar i formuläret: jämför med det som är sparat nu och "
+        "spara igen."
+        if kept
+        else "Ladda om sidan och gör om ändringen."
+    )
+    return RuleViolation(CONFLICT, f"Någon annan har ändrat {what} sedan du öppnade formuläret. {then}")
+
+
+def check_version(current: int, opened: int | None, what: str, *, kept: bool = False) -> None:
+    """Optimistic locking: refuses with R-CONFLICT when the version the editor opened (`opened`) is not
+    the saved one. None skips the check (a caller without a version, such as the command line)."""
+    if opened is not None and opened != current:
+        raise edit_conflict(what, kept=kept)

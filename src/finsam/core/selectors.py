@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from finsam.core.access import filter_scope, require
+from finsam.core.access import Actor, filter_scope, require
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Capability
 
@@ -28,7 +27,7 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_entries(*, user: Any, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]:
+def audit_entries(*, user: Actor, filters: AuditFilter | None = None) -> QuerySet[AuditEntry]:
     scope = require(user, Capability.AUDIT_VIEW)
     entries = filter_scope(AuditEntry.objects.all(), scope)
     f = filters or AuditFilter()
@@ -45,7 +44,7 @@ def audit_entries(*, user: Any, filters: AuditFilter | None = None) -> QuerySet[
     return entries.order_by("-at", "-id")
 
 
-def audit_actions(*, user: Any) -> list[str]:
+def audit_actions(*, user: Actor) -> list[str]:
     scope = require(user, Capability.AUDIT_VIEW)
     return list(
         filter_scope(AuditEntry.objects.all(), scope)

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finsam.core.access import filter_scope, require, scope_for
+from finsam.core.access import Actor, filter_scope, require, scope_for
 from finsam.core.roles import Capability
 from finsam.finance import rules
 from finsam.finance.models import (
@@ -83,7 +83,7 @@ def _with_totals(budgets: QuerySet[Budget]) -> QuerySet[Budget]:
     )
 
 
-def budget_list(*, user: Any, association_id: int) -> QuerySet[Budget]:
+def budget_list(*, user: Actor, association_id: int) -> QuerySet[Budget]:
     """The association's budgets, newest year first, with their totals. One query."""
     scope = require(user, Capability.FINANCE_VIEW)
     if not scope.allows(association_id):
@@ -91,7 +91,7 @@ def budget_list(*, user: Any, association_id: int) -> QuerySet[Budget]:
     return _with_totals(Budget.objects.filter(association_id=association_id)).select_related("outcome")
 
 
-def budget_get(*, user: Any, budget_id: int, capability: Capability = Capability.FINANCE_VIEW) -> Budget:
+def budget_get(*, user: Actor, budget_id: int, capability: Capability = Capability.FINANCE_VIEW) -> Budget:
     scope = require(user, capability)
     budget = (
         Budget.objects.select_related("association__seat", "charter", "outcome").filter(pk=budget_id).first()
@@ -102,7 +102,7 @@ def budget_get(*, user: Any, budget_id: int, capability: Capability = Capability
 
 
 def budget_for_year(
-    *, user: Any, association_id: int, year: int, capability: Capability = Capability.FINANCE_VIEW
+    *, user: Actor, association_id: int, year: int, capability: Capability = Capability.FINANCE_VIEW
 ) -> Budget:
     scope = require(user, capability)
     if not scope.allows(association_id):
@@ -117,11 +117,11 @@ def budget_for_year(
     return budget
 
 
-def can_edit(*, user: Any, association_id: int) -> bool:
+def can_edit(*, user: Actor, association_id: int) -> bool:
     return scope_for(user, Capability.FINANCE_EDIT).allows(association_id)
 
 
-def can_view(*, user: Any, association_id: int) -> bool:
+def can_view(*, user: Actor, association_id: int) -> bool:
     return scope_for(user, Capability.FINANCE_VIEW).allows(association_id)
 
 
@@ -134,7 +134,7 @@ class OverviewRow:
         return next((b for b in self.budgets if b.year == year), None)
 
 
-def overview(*, user: Any, years: list[int]) -> list[OverviewRow]:
+def overview(*, user: Actor, years: list[int]) -> list[OverviewRow]:
     """The associations the user may see with their budgets of `years`. Two queries."""
     scope = require(user, Capability.FINANCE_REPORT)
     associations = filter_scope(registry_selectors.associations(), scope, field="id").order_by("name")
@@ -145,7 +145,7 @@ def overview(*, user: Any, years: list[int]) -> list[OverviewRow]:
     ]
 
 
-def report_budget_list(*, user: Any, association_id: int) -> QuerySet[Budget]:
+def report_budget_list(*, user: Actor, association_id: int) -> QuerySet[Budget]:
     """The budgets whose reports the user may read (member representatives read reports only)."""
     scope = require(user, Capability.FINANCE_REPORT)
     if not scope.allows(association_id):
@@ -360,7 +360,7 @@ def intervention_costs(*, association_ids: list[int], year: int) -> dict[int, In
     }
 
 
-def late_adoptions(*, user: Any, year: int | None = None) -> QuerySet[Budget]:
+def late_adoptions(*, user: Actor, year: int | None = None) -> QuerySet[Budget]:
     """Budgets adopted after the deadline, in the user's scope (optionally of one year)."""
     scope = require(user, Capability.FINANCE_VIEW)
     budgets = filter_scope(Budget.objects.filter(adopted_late=True), scope).select_related("association")
@@ -372,7 +372,7 @@ def late_adoptions(*, user: Any, year: int | None = None) -> QuerySet[Budget]:
 # --- populations --------------------------------------------------------------------------------
 
 
-def population_editable_municipalities(*, user: Any) -> QuerySet[Municipality]:
+def population_editable_municipalities(*, user: Actor) -> QuerySet[Municipality]:
     """The municipalities whose populations the user may change: every one for the national working
     group and the system; for an association admin those that are (or were) members of its förbund."""
     scope = require(user, Capability.POPULATION_EDIT)
@@ -391,7 +391,7 @@ class PopulationRow:
     previous: int | None
 
 
-def population_table(*, user: Any, year: int) -> list[PopulationRow]:
+def population_table(*, user: Actor, year: int) -> list[PopulationRow]:
     """The editable municipalities with their population of `year` and of the year before. Two queries."""
     municipalities = list(population_editable_municipalities(user=user))
     figures = {
@@ -490,7 +490,7 @@ class BudgetReport:
         return [line for group in self.groups for line in group.lines]
 
 
-def budget_report(*, user: Any, budget_id: int) -> BudgetReport:
+def budget_report(*, user: Actor, budget_id: int) -> BudgetReport:
     """Everything the budget-and-outcome report shows (page, PDF, Excel and contribution letters)."""
     budget = budget_get(user=user, budget_id=budget_id, capability=Capability.FINANCE_REPORT)
     return _report(budget)
@@ -530,7 +530,7 @@ def _report(budget: Budget) -> BudgetReport:
 
 
 def contribution_for_letter(
-    *, user: Any, budget_id: int, member_id: int
+    *, user: Actor, budget_id: int, member_id: int
 ) -> tuple[BudgetReport, Contribution]:
     """The report and one member's contribution, for the member's contribution letter."""
     report = budget_report(user=user, budget_id=budget_id)

@@ -24,11 +24,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from finsam.core import audit
-from finsam.core.access import require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.access import Actor, require, scope_for
+from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.money import format_kr
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.finance import rules, selectors
+from finsam.finance.audit_actions import AuditAction
 from finsam.finance.models import (
     Budget,
     BudgetConsultation,
@@ -56,22 +58,15 @@ POPULATION_LAG = 2
 IMPORT_BATCH = 100
 
 
-def _require_edit(actor: Any, association_id: int) -> None:
+def _require_edit(actor: Actor, association_id: int) -> None:
     require(actor, Capability.FINANCE_EDIT, association_id)
 
 
-def _conflict(what: str) -> RuleViolation:
-    return RuleViolation(
-        "R-CONFLICT",
-        f"Någon annan har ändrat {what} sedan du öppnade formuläret. Dina uppgifter har inte sparats men "
-        "finns kvar i formuläret: jämför med det som är sparat nu och spara igen.",
-    )
-
-
 def _lock(budget: Budget, version: int | None, what: str = "budgeten") -> Budget:
+    """The budget, locked for the write; R-CONFLICT when it changed since the editor opened `version`
+    (the pages keep what the editor typed)."""
     locked = Budget.objects.select_for_update().select_related("association", "charter").get(pk=budget.pk)
-    if version is not None and locked.version != version:
-        raise _conflict(what)
+    check_version(locked.version, version, what, kept=True)
     return locked
 
 
@@ -212,7 +207,7 @@ def _store_contributions(budget: Budget, shares: list[_ComputedShare]) -> None:
 @transaction.atomic
 def budget_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     year: int,
     frame: object,
@@ -269,7 +264,7 @@ def budget_create(
     _store_contributions(budget, shares)
     audit.record(
         actor=actor,
-        action="budget.create",
+        action=AuditAction.BUDGET_CREATE,
         target=budget,
         association_id=association.pk,
         details={"year": year_value},
@@ -365,7 +360,7 @@ def _line_violations(
 @transaction.atomic
 def budget_update(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     version: int,
     frame: object,
@@ -423,28 +418,23 @@ def budget_update(
     charter, shares = _compute_contributions(
         association=locked.association, year=locked.year, frame=frame_value, population_year=population_year
     )
-    changed = []
-    for name, value in (
-        ("frame", frame_value),
-        ("population_year", population_year),
-        ("opening_equity", opening),
-        ("charter_id", charter.pk),
-    ):
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
-            changed.append(name)
     line_changes = _apply_lines(locked, lines, amounts, existing)
+    changed = model_update(
+        actor=actor,
+        instance=locked,
+        values={
+            "frame": frame_value,
+            "population_year": population_year,
+            "opening_equity": opening,
+            "charter_id": charter.pk,
+        },
+        action=AuditAction.BUDGET_UPDATE,
+        association_id=locked.association_id,
+        changed_elsewhere=bool(line_changes),
+        details={"lines": line_changes},
+    )
     if changed or line_changes:
-        locked.version += 1
-        locked.save()
         _store_contributions(locked, shares)
-        audit.record(
-            actor=actor,
-            action="budget.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed, "lines": line_changes},
-        )
     return locked
 
 
@@ -489,7 +479,7 @@ def _apply_lines(
 @transaction.atomic
 def consultation_record(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     member: Member,
     held_on: date,
@@ -553,7 +543,7 @@ def consultation_record(
         details["status"] = BudgetStatus.CONSULTED
     audit.record(
         actor=actor,
-        action="budget.consultation",
+        action=AuditAction.BUDGET_CONSULTATION,
         target=consultation,
         association_id=locked.association_id,
         details=details,
@@ -563,7 +553,7 @@ def consultation_record(
 
 @transaction.atomic
 def budget_adopt(
-    *, actor: Any, budget: Budget, adopted_on: date, reference: str = "", version: int | None = None
+    *, actor: Actor, budget: Budget, adopted_on: date, reference: str = "", version: int | None = None
 ) -> Budget:
     """The board's adoption (R-BUDGET). Refused without a budget consultation with every member and for
     an association that is not valid on the day (R-MEMBERS). Adoption after 30 November of the year
@@ -612,7 +602,7 @@ def budget_adopt(
     locked.save()
     audit.record(
         actor=actor,
-        action="budget.adopt",
+        action=AuditAction.BUDGET_ADOPT,
         target=locked,
         association_id=locked.association_id,
         details={"late": locked.adopted_late},
@@ -626,7 +616,7 @@ def budget_adopt(
 @transaction.atomic
 def outcome_update(
     *,
-    actor: Any,
+    actor: Actor,
     budget: Budget,
     version: int,
     actuals: Mapping[int, object],
@@ -688,7 +678,7 @@ def outcome_update(
         locked.save()
         audit.record(
             actor=actor,
-            action="budget.outcome",
+            action=AuditAction.BUDGET_OUTCOME,
             target=locked,
             association_id=locked.association_id,
             details={"changed": changed},
@@ -697,7 +687,7 @@ def outcome_update(
 
 
 @transaction.atomic
-def outcome_close(*, actor: Any, budget: Budget, closed_on: date, version: int | None = None) -> Outcome:
+def outcome_close(*, actor: Actor, budget: Budget, closed_on: date, version: int | None = None) -> Outcome:
     """Closes the year: its result (contributions received less actual costs) is carried to equity.
     opening + result = closing, and the next year's budget opens with the closing equity (R-EQUITY).
 
@@ -769,7 +759,7 @@ def outcome_close(*, actor: Any, budget: Budget, closed_on: date, version: int |
     locked.save()
     audit.record(
         actor=actor,
-        action="budget.close",
+        action=AuditAction.BUDGET_CLOSE,
         target=outcome,
         association_id=locked.association_id,
         details={"year": locked.year, "equity_status": position.status},
@@ -780,7 +770,7 @@ def outcome_close(*, actor: Any, budget: Budget, closed_on: date, version: int |
 # --- populations ----------------------------------------------------------------------------------
 
 
-def _require_population_edit(actor: Any, municipality_ids: set[int]) -> None:
+def _require_population_edit(actor: Actor, municipality_ids: set[int]) -> None:
     scope = scope_for(actor, Capability.POPULATION_EDIT)
     if scope.empty:
         raise PermissionDenied
@@ -792,7 +782,7 @@ def _require_population_edit(actor: Any, municipality_ids: set[int]) -> None:
 
 
 @transaction.atomic
-def population_set(*, actor: Any, year: int, figures: Mapping[str, object]) -> int:
+def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) -> int:
     """Sets the populations of one year: municipality code → population (None or "" leaves it as is).
     Returns the number of figures changed."""
     violations: list[Violation] = []
@@ -820,7 +810,9 @@ def population_set(*, actor: Any, year: int, figures: Mapping[str, object]) -> i
     _require_population_edit(actor, {m.pk for m in municipalities.values()})
     changed = _store_populations(year_rows={(pk, year): number for pk, number in values.items()})
     if changed:
-        audit.record(actor=actor, action="population.set", details={"year": year, "changed": changed})
+        audit.record(
+            actor=actor, action=AuditAction.POPULATION_SET, details={"year": year, "changed": changed}
+        )
     return changed
 
 
@@ -854,7 +846,7 @@ class PopulationFigure:
 @transaction.atomic
 def population_import(
     *,
-    actor: Any,
+    actor: Actor,
     figures: Sequence[PopulationFigure],
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
 ) -> dict[str, int]:
@@ -878,7 +870,7 @@ def population_import(
     years = sorted({f.year for f in figures})
     audit.record(
         actor=actor,
-        action="population.import",
+        action=AuditAction.POPULATION_IMPORT,
         details={"years": years, "rows": len(rows), "changed": changed},
     )
     return {"rows": len(rows), "changed": changed, "years": len(years)}

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from finsam.core import pages
 from finsam.core.access import has_capability
 from finsam.core.decorators import page_access
 from finsam.core.errors import RuleViolation
@@ -33,39 +34,8 @@ EDIT = Capability.FINANCE_EDIT
 REPORT = Capability.FINANCE_REPORT
 
 
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _attempt(form: Any, write: Callable[[], Any], *others: Any) -> tuple[Any, RuleViolation | None]:
-    """Runs `write` (a service call) for a valid form; a refusal is put on the form's fields."""
-    if not form.is_bound or not form.is_valid() or not all(o.is_valid() for o in others):
-        return None, None
-    try:
-        return write(), None
-    except RuleViolation as exc:
-        form.add_violations(exc)
-        return None, exc
-
-
-def _status(form: Any, refusal: RuleViolation | None = None, *others: Any) -> int:
-    if refusal is not None and refusal.code == "R-CONFLICT":
-        return 409
-    if form.is_bound and (form.errors or any(o.errors or o.non_form_errors() for o in others)):
-        return 400
-    return 200
-
-
 def _budget_url(budget: Budget) -> str:
     return reverse("finance:budget_detail", args=[budget.pk])
-
-
-def _keep_typing(form: Any, version: int) -> None:
-    """After a conflict the editor's values stay in the form; the version becomes the saved one, so that
-    saving again (after comparing) is a deliberate overwrite rather than another conflict."""
-    data = form.data.copy()
-    data["version"] = str(version)
-    form.data = data
 
 
 # --- overview and budgets -----------------------------------------------------------------------
@@ -117,8 +87,8 @@ def budget_create(request: HttpRequest, association_id: int) -> HttpResponse:
         user=request.user, association_id=association_id, capability=EDIT
     )
     next_year = selectors.today().year + 1
-    form = forms.BudgetCreateForm(_bound(request), initial={"year": next_year})
-    budget, refusal = _attempt(
+    form = forms.BudgetCreateForm(pages.bound(request), initial={"year": next_year})
+    attempt = pages.attempt(
         form,
         lambda: services.budget_create(
             actor=request.user,
@@ -129,18 +99,19 @@ def budget_create(request: HttpRequest, association_id: int) -> HttpResponse:
             opening_equity=form.cleaned_data["opening_equity"] or None,
         ),
     )
-    if budget is not None:
+    if attempt.done:
+        budget = attempt.result
         messages.success(
             request,
             _("Budgeten för %(year)s har skapats som utkast. Bidragen är beräknade enligt förbundsordningen.")
             % {"year": budget.year},
         )
         return redirect("finance:budget_detail", budget.pk)
-    return render(
+    return pages.form_page(
         request,
         "finance/budget_create.html",
         {"form": form, "association": association},
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -204,7 +175,7 @@ def budget_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
         )
     ]
     form = forms.BudgetEditForm(
-        _bound(request),
+        pages.bound(request),
         initial={
             "frame": forms.amount_text(budget.frame),
             "population_year": budget.population_year,
@@ -213,34 +184,38 @@ def budget_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
         },
         equity_carried=carried,
     )
-    lines = forms.line_formset(_bound(request), initial=_line_initial(budget), interventions=interventions)
-    refusal = None
+    lines = forms.line_formset(
+        pages.bound(request), initial=_line_initial(budget), interventions=interventions
+    )
     if budget.status == BudgetStatus.ADOPTED and request.method == "GET":
         messages.info(request, _("Budgeten är fastställd och kan inte ändras."))
         return redirect("finance:budget_detail", budget.pk)
-    if form.is_bound and form.is_valid() and lines.is_valid():
-        inputs, rows = forms.line_inputs(lines)
-        try:
-            services.budget_update(
-                actor=request.user,
-                budget=budget,
-                version=form.cleaned_data["version"],
-                frame=form.cleaned_data["frame"],
-                population_year=form.cleaned_data["population_year"],
-                opening_equity=None if carried else form.cleaned_data["opening_equity"],
-                lines=inputs,
-            )
-        except RuleViolation as exc:
-            refusal = exc
-            forms.add_line_violations(form, lines, rows, exc)
-        else:
-            messages.success(request, _("Budgeten har sparats och bidragen har räknats om."))
-            return redirect("finance:budget_detail", budget.pk)
+    rows: list[int] = []
+
+    def save() -> Budget:
+        inputs, found = forms.line_inputs(lines)
+        rows.extend(found)
+        return services.budget_update(
+            actor=request.user,
+            budget=budget,
+            version=form.cleaned_data["version"],
+            frame=form.cleaned_data["frame"],
+            population_year=form.cleaned_data["population_year"],
+            opening_equity=None if carried else form.cleaned_data["opening_equity"],
+            lines=inputs,
+        )
+
+    attempt = pages.attempt(
+        form, save, lines, show=lambda exc: forms.add_line_violations(form, lines, rows, exc)
+    )
+    if attempt.done:
+        messages.success(request, _("Budgeten har sparats och bidragen har räknats om."))
+        return redirect("finance:budget_detail", budget.pk)
     current = None
-    if refusal is not None and refusal.code == "R-CONFLICT":
+    if attempt.conflict:
         current = selectors.budget_get(user=request.user, budget_id=budget_id, capability=EDIT)
-        _keep_typing(form, current.version)
-    return render(
+        pages.keep_typing(form, current.version)
+    return pages.form_page(
         request,
         "finance/budget_edit.html",
         {
@@ -252,7 +227,9 @@ def budget_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
             "current_lines": selectors.lines(budget=current) if current is not None else [],
             "line_kinds": LineKind,
         },
-        status=_status(form, refusal, lines),
+        form,
+        lines,
+        refusal=attempt.refusal,
     )
 
 
@@ -266,7 +243,7 @@ def consultation_create(request: HttpRequest, budget_id: int) -> HttpResponse:
     )
     unconsulted = {m.pk for m in selectors.unconsulted_members(budget=budget)}
     form = forms.ConsultationForm(
-        _bound(request),
+        pages.bound(request),
         initial={"member": next(iter(m.pk for m in members if m.pk in unconsulted), None)},
         members=[
             (m.pk, m.name + ("" if m.pk in unconsulted else _(" (samråd registrerat)"))) for m in members
@@ -278,7 +255,7 @@ def consultation_create(request: HttpRequest, budget_id: int) -> HttpResponse:
         ],
     )
     people = {r.person_id: r.person for r in representatives}
-    consultation, refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.consultation_record(
             actor=request.user,
@@ -289,13 +266,14 @@ def consultation_create(request: HttpRequest, budget_id: int) -> HttpResponse:
             comments=form.cleaned_data["comments"],
         ),
     )
-    if consultation is not None:
+    if attempt.done:
+        consultation = attempt.result
         messages.success(
             request,
             _("Budgetsamrådet med %(member)s har registrerats.") % {"member": consultation.member.name},
         )
         return redirect("finance:budget_detail", budget.pk)
-    return render(
+    return pages.form_page(
         request,
         "finance/form.html",
         {
@@ -308,7 +286,7 @@ def consultation_create(request: HttpRequest, budget_id: int) -> HttpResponse:
                 "om finansiell samordning). Registrera ett samråd per medlem."
             ),
         },
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -316,9 +294,9 @@ def consultation_create(request: HttpRequest, budget_id: int) -> HttpResponse:
 def budget_adopt(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = selectors.budget_get(user=request.user, budget_id=budget_id, capability=EDIT)
     form = forms.AdoptForm(
-        _bound(request), initial={"adopted_on": selectors.today(), "version": budget.version}
+        pages.bound(request), initial={"adopted_on": selectors.today(), "version": budget.version}
     )
-    adopted, refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.budget_adopt(
             actor=request.user,
@@ -328,7 +306,8 @@ def budget_adopt(request: HttpRequest, budget_id: int) -> HttpResponse:
             version=form.cleaned_data["version"],
         ),
     )
-    if adopted is not None:
+    if attempt.done:
+        adopted = attempt.result
         if adopted.adopted_late:
             messages.warning(
                 request,
@@ -341,9 +320,9 @@ def budget_adopt(request: HttpRequest, budget_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Budgeten för %(year)s är fastställd.") % {"year": adopted.year})
         return redirect("finance:budget_detail", budget.pk)
-    if refusal is not None and refusal.code == "R-CONFLICT":
-        _keep_typing(form, selectors.budget_get(user=request.user, budget_id=budget_id).version)
-    return render(
+    if attempt.conflict:
+        pages.keep_typing(form, selectors.budget_get(user=request.user, budget_id=budget_id).version)
+    return pages.form_page(
         request,
         "finance/form.html",
         {
@@ -358,7 +337,7 @@ def budget_adopt(request: HttpRequest, budget_id: int) -> HttpResponse:
             % {"deadline": rules.adoption_deadline(budget.year).isoformat()},
             "submit": _("Fastställ"),
         },
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -374,8 +353,8 @@ def outcome_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
     initial |= {
         f"received-{c.pk}": forms.amount_text(c.received) for c in contributions if c.received is not None
     }
-    form = forms.OutcomeForm(_bound(request), initial=initial, lines=lines, contributions=contributions)
-    saved, refusal = _attempt(
+    form = forms.OutcomeForm(pages.bound(request), initial=initial, lines=lines, contributions=contributions)
+    attempt = pages.attempt(
         form,
         lambda: services.outcome_update(
             actor=request.user,
@@ -385,16 +364,16 @@ def outcome_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
             received=form.received(),
         ),
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Utfallet har sparats."))
         return redirect("finance:budget_detail", budget.pk)
-    if refusal is not None and refusal.code == "R-CONFLICT":
-        _keep_typing(form, selectors.budget_get(user=request.user, budget_id=budget_id).version)
-    return render(
+    if attempt.conflict:
+        pages.keep_typing(form, selectors.budget_get(user=request.user, budget_id=budget_id).version)
+    return pages.form_page(
         request,
         "finance/outcome_edit.html",
         {"form": form, "budget": budget, "association": budget.association},
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -402,9 +381,9 @@ def outcome_edit(request: HttpRequest, budget_id: int) -> HttpResponse:
 def outcome_close(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = selectors.budget_get(user=request.user, budget_id=budget_id, capability=EDIT)
     form = forms.CloseForm(
-        _bound(request), initial={"closed_on": selectors.today(), "version": budget.version}
+        pages.bound(request), initial={"closed_on": selectors.today(), "version": budget.version}
     )
-    outcome, refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.outcome_close(
             actor=request.user,
@@ -413,7 +392,7 @@ def outcome_close(request: HttpRequest, budget_id: int) -> HttpResponse:
             version=form.cleaned_data["version"],
         ),
     )
-    if outcome is not None:
+    if attempt.done:
         messages.success(
             request,
             _("Bokslutet för %(year)s är gjort och årets resultat är fört till eget kapital.")
@@ -421,7 +400,7 @@ def outcome_close(request: HttpRequest, budget_id: int) -> HttpResponse:
         )
         return redirect("finance:budget_detail", budget.pk)
     totals = selectors.budget_totals(budget=budget)
-    return render(
+    return pages.form_page(
         request,
         "finance/outcome_close.html",
         {
@@ -431,7 +410,7 @@ def outcome_close(request: HttpRequest, budget_id: int) -> HttpResponse:
             "totals": totals,
             "equity": selectors.equity(budget=budget, totals=totals),
         },
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -481,21 +460,22 @@ def population_edit(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     rows = selectors.population_table(user=request.user, year=year)
     form = forms.PopulationForm(
-        _bound(request),
+        pages.bound(request),
         rows=rows,
         initial={"year": year} | {f"population-{r.municipality.code}": r.population for r in rows},
     )
     if form.is_bound and form.is_valid() and form.cleaned_data["year"] != year:
         form.add_error(None, _("Formuläret gällde ett annat år. Ladda om sidan."))
-    changed, refusal = _attempt(
+    attempt = pages.attempt(
         form, lambda: services.population_set(actor=request.user, year=year, figures=form.figures())
     )
-    if changed is not None:
+    if attempt.done:
         messages.success(
-            request, _("Folkmängden för %(year)s har sparats (%(n)s ändrade).") % {"year": year, "n": changed}
+            request,
+            _("Folkmängden för %(year)s har sparats (%(n)s ändrade).") % {"year": year, "n": attempt.result},
         )
         return redirect("finance:population_edit", year)
-    return render(
+    return pages.form_page(
         request,
         "finance/population_edit.html",
         {
@@ -503,7 +483,7 @@ def population_edit(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "years": sorted({*selectors.population_years(), year - 1, year, year + 1}, reverse=True),
         },
-        status=_status(form, refusal),
+        refusal=attempt.refusal,
     )
 
 
@@ -519,8 +499,7 @@ def _calculator(request: HttpRequest, form_class: Any, compute: Callable[[Any], 
             result = compute(form.cleaned_data)
         except RuleViolation as exc:
             forms.add_calculator_violations(form, exc)
-    status = 400 if form.is_bound and form.errors else 200
-    return form, result, status
+    return form, result, pages.status(form)
 
 
 @page_access(Capability.FINANCE_CALCULATE)

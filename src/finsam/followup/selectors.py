@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 
-from finsam.core.access import require, scope_for
+from finsam.core.access import Actor, require, scope_for
 from finsam.core.roles import Capability
 from finsam.followup import identity, rules
 from finsam.followup.models import (
@@ -83,7 +83,7 @@ def _participations() -> QuerySet[Participation]:
 
 
 def participant_list(
-    *, user: Any, association_id: int, intervention_id: int | None = None
+    *, user: Actor, association_id: int, intervention_id: int | None = None
 ) -> QuerySet[Participant]:
     """Pseudonymous: the rows carry anonymous facts only; the ciphertext is not even loaded."""
     scope = require(user, Capability.PARTICIPANT_VIEW)
@@ -106,7 +106,7 @@ def participant_list(
 
 
 def participant_get(
-    *, user: Any, participant_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
+    *, user: Actor, participant_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
 ) -> Participant:
     require(user, capability)
     interventions = intervention_selectors.coordinated_interventions(user=user)
@@ -122,7 +122,7 @@ def participant_get(
 
 
 def participation_get(
-    *, user: Any, participation_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
+    *, user: Actor, participation_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
 ) -> Participation:
     require(user, capability)
     interventions = intervention_selectors.coordinated_interventions(user=user)
@@ -138,7 +138,7 @@ def participation_get(
 
 
 def question_list(
-    *, user: Any, association_id: int, point: str | None = None, active_only: bool = False
+    *, user: Actor, association_id: int, point: str | None = None, active_only: bool = False
 ) -> QuerySet[FollowUpQuestion]:
     """The förbund's follow-up questions: for its admins (to manage) and coordinators (to ask).
     `point` ("exit" or "later") keeps the active questions asked then."""
@@ -156,7 +156,7 @@ def question_list(
     return questions.order_by("position", "id")
 
 
-def question_get(*, user: Any, question_id: int) -> FollowUpQuestion:
+def question_get(*, user: Actor, question_id: int) -> FollowUpQuestion:
     scope = require(user, Capability.FOLLOWUP_QUESTIONS_EDIT)
     question = FollowUpQuestion.objects.filter(pk=question_id).select_related("association").first()
     if question is None or not scope.allows(question.association_id):
@@ -176,7 +176,7 @@ class InterventionCounts:
     men: int
 
 
-def intervention_counts(*, user: Any, intervention_id: int) -> InterventionCounts:
+def intervention_counts(*, user: Actor, intervention_id: int) -> InterventionCounts:
     """For everyone who may see the intervention: counts only, one query, no person."""
     intervention_selectors.intervention_get(user=user, intervention_id=intervention_id)
     row = (

@@ -19,11 +19,13 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from finsam.core import audit
-from finsam.core.access import is_system, require
+from finsam.core.access import Actor, is_system, require
 from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.followup import identity, rules, selectors
+from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import (
     Consent,
     ExitReason,
@@ -52,11 +54,11 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _user_or_none(actor: Any) -> Any:
+def _user_or_none(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _require_coordinator(actor: Any, intervention: Intervention) -> None:
+def _require_coordinator(actor: Actor, intervention: Intervention) -> None:
     """The actor holds the participant_coordinator role in the förbund and is assigned to the
     intervention. PermissionDenied without the role there; a refusal naming the rule without the
     assignment (the actor may see the intervention, just not its participants)."""
@@ -78,7 +80,7 @@ def _scanned_form_violations(form_file: UploadedFile | None) -> list[Violation]:
 
 def _registration_check(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -133,7 +135,7 @@ def _registration_check(
 
 def _create_participant(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -174,7 +176,7 @@ def _create_participant(
         )
     audit.record(
         actor=actor,
-        action="participant.register",
+        action=AuditAction.PARTICIPANT_REGISTER,
         target=participant,
         association_id=association.pk,
         details={"registration": registration, "intervention": intervention.pk},
@@ -188,7 +190,7 @@ def _create_participant(
 @transaction.atomic
 def participant_register(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -244,7 +246,7 @@ def _delete_file_after_commit(name: str) -> None:
 @transaction.atomic
 def participant_enrol(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     intervention: Intervention,
     registration: str,
@@ -316,7 +318,7 @@ def participant_enrol(
 
 
 @transaction.atomic
-def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
+def participant_identity_read(*, actor: Actor, participant_id: int) -> str | None:
     """The participant's personnummer or samordningsnummer (YYYYMMDD-NNNN), for a coordinator of the
     intervention only; every read is written to the audit log (without the number). None when the
     participant is anonymous or the identity has been removed."""
@@ -326,7 +328,7 @@ def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
     number = identity.decrypt(participant.identity_ciphertext)
     audit.record(
         actor=actor,
-        action="participant.identity.read",
+        action=AuditAction.PARTICIPANT_IDENTITY_READ,
         target=participant,
         association_id=participant.association_id,
         details={"intervention": participant.intervention_id},
@@ -336,7 +338,7 @@ def participant_identity_read(*, actor: Any, participant_id: int) -> str | None:
 
 @transaction.atomic
 def consent_withdraw(
-    *, actor: Any, participant: Participant, withdrawn_on: date, today: date | None = None
+    *, actor: Actor, participant: Participant, withdrawn_on: date, today: date | None = None
 ) -> Participant:
     """R-CONSENT: the identity (ciphertext and hash) and the scanned form go; sex, birth year, start
     year and the participations stay, anonymous."""
@@ -364,7 +366,7 @@ def consent_withdraw(
     consent.save()
     audit.record(
         actor=actor,
-        action="participant.consent.withdraw",
+        action=AuditAction.PARTICIPANT_CONSENT_WITHDRAW,
         target=locked,
         association_id=locked.association_id,
         details={"intervention": locked.intervention_id},
@@ -373,7 +375,7 @@ def consent_withdraw(
 
 
 @transaction.atomic
-def participant_identities_purge(*, actor: Any, today: date) -> int:
+def participant_identities_purge(*, actor: Actor, today: date) -> int:
     """Removes the identities kept FINSAM_IDENTITY_RETENTION_YEARS after the participant's last exit
     (or, for one who never started, after registration), while no participation is open. Run daily by
     the scheduled `purge-identities`; running it again removes nothing more. One audit entry per
@@ -409,7 +411,7 @@ def participant_identities_purge(*, actor: Any, today: date) -> int:
         removed += len(ids)
         audit.record(
             actor=actor,
-            action="participant.identity.purge",
+            action=AuditAction.PARTICIPANT_IDENTITY_PURGE,
             association_id=association_id,
             details={"count": len(ids), "retention_years": settings.IDENTITY_RETENTION_YEARS},
         )
@@ -417,7 +419,7 @@ def participant_identities_purge(*, actor: Any, today: date) -> int:
 
 
 @transaction.atomic
-def identity_keys_rotate(*, actor: Any) -> int:
+def identity_keys_rotate(*, actor: Actor) -> int:
     """Re-encrypts every stored identity with the first FINSAM_IDENTITY_KEY (after a new key was put
     first); the older keys can be dropped afterwards. Only the system actor runs it."""
     if not is_system(actor):
@@ -435,7 +437,7 @@ def identity_keys_rotate(*, actor: Any) -> int:
             batch = []
     Participant.objects.bulk_update(batch, ["identity_ciphertext"])
     rotated += len(batch)
-    audit.record(actor=actor, action="participant.identity.rotate", details={"count": rotated})
+    audit.record(actor=actor, action=AuditAction.PARTICIPANT_IDENTITY_ROTATE, details={"count": rotated})
     return rotated
 
 
@@ -474,7 +476,7 @@ def _income_rows(participation: Participation, phase: str, entries: IncomeEntrie
 
 def _create_participation(
     *,
-    actor: Any,
+    actor: Actor,
     participant: Participant,
     start: date,
     employment_before: str,
@@ -500,7 +502,7 @@ def _create_participation(
     IncomeSourceEntry.objects.bulk_create(_income_rows(participation, Phase.BEFORE, income_before))
     audit.record(
         actor=actor,
-        action="participation.start",
+        action=AuditAction.PARTICIPATION_START,
         target=participation,
         association_id=participant.association_id,
         details={"intervention": participant.intervention_id},
@@ -511,7 +513,7 @@ def _create_participation(
 @transaction.atomic
 def participation_start(
     *,
-    actor: Any,
+    actor: Actor,
     participant: Participant,
     start: date,
     employment_before: str,
@@ -570,7 +572,7 @@ def _store_answers(
 @transaction.atomic
 def participation_exit(
     *,
-    actor: Any,
+    actor: Actor,
     participation: Participation,
     exit: date,
     exit_reason: str,
@@ -604,7 +606,7 @@ def participation_exit(
     _store_answers(locked, MeasurementPoint.EXIT, exit, answers)
     audit.record(
         actor=actor,
-        action="participation.exit",
+        action=AuditAction.PARTICIPATION_EXIT,
         target=locked,
         association_id=locked.association_id,
         details={
@@ -619,7 +621,7 @@ def participation_exit(
 @transaction.atomic
 def followup_answers_record(
     *,
-    actor: Any,
+    actor: Actor,
     participation: Participation,
     answered_on: date,
     answers: Mapping[int, int],
@@ -656,7 +658,7 @@ def followup_answers_record(
     created = _store_answers(locked, MeasurementPoint.LATER, answered_on, answers)
     audit.record(
         actor=actor,
-        action="followup_answer.create",
+        action=AuditAction.FOLLOWUP_ANSWER_CREATE,
         target=locked,
         association_id=locked.association_id,
         details={"questions": sorted(answers)},
@@ -689,7 +691,7 @@ def _question_violations(
 @transaction.atomic
 def followup_question_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     text: str,
     answer_kind: str,
@@ -714,7 +716,10 @@ def followup_question_create(
         position=position,
     )
     audit.record(
-        actor=actor, action="followup_question.create", target=question, association_id=association.pk
+        actor=actor,
+        action=AuditAction.FOLLOWUP_QUESTION_CREATE,
+        target=question,
+        association_id=association.pk,
     )
     return question
 
@@ -722,7 +727,7 @@ def followup_question_create(
 @transaction.atomic
 def followup_question_update(
     *,
-    actor: Any,
+    actor: Actor,
     question: FollowUpQuestion,
     text: str,
     answer_kind: str,
@@ -749,25 +754,19 @@ def followup_question_update(
             )
         )
     raise_if_any(violations)
-    values = {
-        "text": text.strip(),
-        "answer_kind": answer_kind,
-        "asked_at": asked_at,
-        "active": active,
-        "position": position,
-    }
-    changed = [name for name, value in values.items() if getattr(question, name) != value]
-    for name, value in values.items():
-        setattr(question, name, value)
-    if changed:
-        question.save()
-        audit.record(
-            actor=actor,
-            action="followup_question.update",
-            target=question,
-            association_id=question.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=question,
+        values={
+            "text": text.strip(),
+            "answer_kind": answer_kind,
+            "asked_at": asked_at,
+            "active": active,
+            "position": position,
+        },
+        action=AuditAction.FOLLOWUP_QUESTION_UPDATE,
+        association_id=question.association_id,
+    )
     return question
 
 
@@ -782,7 +781,7 @@ def _import_refusal(row: ImportRow, violations: list[Violation]) -> RuleViolatio
 
 def _import_batch(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     batch: list[ImportRow],
     interventions: Mapping[int, InterventionFacts],
@@ -905,7 +904,7 @@ def _analyze_followup_tables() -> None:
 @transaction.atomic
 def participants_import(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     rows: Iterable[ImportRow],
     today: date | None = None,
@@ -956,7 +955,7 @@ def participants_import(
         transaction.on_commit(_analyze_followup_tables)
     audit.record(
         actor=actor,
-        action="participant.import",
+        action=AuditAction.PARTICIPANT_IMPORT,
         association_id=association.pk,
         details={**counts, "interventions": sorted(used)},
     )

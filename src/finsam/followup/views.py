@@ -21,35 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finsam.core import audit
+from finsam.core import audit, pages
 from finsam.core.decorators import page_access
-from finsam.core.errors import RuleViolation, Violation
+from finsam.core.errors import Violation
 from finsam.core.roles import Capability
 from finsam.followup import forms, rules, selectors, services
+from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import EducationLevel, EmploymentStatus, IncomeSource, Participation
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
 
 FORM_METHODS = ("GET", "POST")
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _status(form: Any) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Runs `write` (a service call) for a valid form; a refusal is put on the form's fields."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return write()
-    except RuleViolation as exc:
-        form.add_violations(exc)
-        return None
 
 
 def _int(value: str | None) -> int | None:
@@ -106,30 +88,31 @@ def participant_register(request: HttpRequest, association_id: int) -> HttpRespo
     if chosen is not None and any(i.pk == chosen for i in interventions):
         initial["intervention"] = chosen
     form = forms.ParticipantEnrolForm(
-        _bound(request),
-        request.FILES if request.method == "POST" else None,
+        pages.bound(request),
+        pages.bound_files(request),
         initial=initial,
         interventions=interventions,
         validate_url=forms.validate_url(association_id),
     )
-    participation = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.participant_enrol(
             actor=request.user, association=association, **form.service_arguments()
         ),
     )
-    if participation is not None:
+    if attempt.done:
+        participation = attempt.result
         messages.success(
             request,
             _("Deltagare %(id)s är inskriven i %(name)s.")
             % {"id": participation.participant_id, "name": participation.intervention.name},
         )
         return redirect("followup:participant_detail", participation.participant_id)
-    return render(
+    return pages.form_page(
         request,
         "followup/participant_register.html",
         {"form": form, "association": association, "has_interventions": bool(interventions)},
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -170,7 +153,7 @@ def consent_form(request: HttpRequest, participant_id: int) -> FileResponse:
         raise Http404
     audit.record(
         actor=request.user,
-        action="participant.consent_form.read",
+        action=AuditAction.PARTICIPANT_CONSENT_FORM_READ,
         target=participant,
         association_id=participant.association_id,
     )
@@ -188,21 +171,21 @@ def consent_withdraw(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = selectors.participant_get(
         user=request.user, participant_id=participant_id, capability=Capability.PARTICIPANT_EDIT
     )
-    form = forms.ConsentWithdrawForm(_bound(request))
-    done = _attempt(
+    form = forms.ConsentWithdrawForm(pages.bound(request))
+    attempt = pages.attempt(
         form,
         lambda: services.consent_withdraw(
             actor=request.user, participant=participant, withdrawn_on=form.cleaned_data["withdrawn_on"]
         ),
     )
-    if done is not None:
+    if attempt.done:
         messages.success(request, _("Samtycket är återkallat och personnumret borttaget."))
         return redirect("followup:participant_detail", participant.pk)
-    return render(
+    return pages.form_page(
         request,
         "followup/consent_withdraw.html",
         {"form": form, "participant": participant, "consent": getattr(participant, "consent", None)},
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -225,21 +208,21 @@ def participation_start(request: HttpRequest, participant_id: int) -> HttpRespon
             if entry.phase == "after":
                 initial[f"income_before_{entry.source}"] = str(entry.extent)
     form = forms.ParticipationStartForm(
-        _bound(request),
+        pages.bound(request),
         initial=initial,
         validate_url=forms.validate_url(participant.association_id),
         participant_id=participant.pk,
     )
-    participation = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.participation_start(
             actor=request.user, participant=participant, **form.service_arguments()
         ),
     )
-    if participation is not None:
+    if attempt.done:
         messages.success(request, _("Deltagandet är startat."))
         return redirect("followup:participant_detail", participant.pk)
-    return render(
+    return pages.form_page(
         request,
         "followup/participation_start.html",
         {
@@ -247,7 +230,7 @@ def participation_start(request: HttpRequest, participant_id: int) -> HttpRespon
             "participant": participant,
             "open": any(p.exit is None for p in previous),
         },
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -260,25 +243,25 @@ def participation_exit(request: HttpRequest, participation_id: int) -> HttpRespo
         selectors.question_list(user=request.user, association_id=participation.association_id, point="exit")
     )
     form = forms.ParticipationExitForm(
-        _bound(request),
+        pages.bound(request),
         validate_url=forms.validate_url(participation.association_id),
         participation_id=participation.pk,
         questions=questions,
     )
-    done = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.participation_exit(
             actor=request.user, participation=participation, **form.service_arguments()
         ),
     )
-    if done is not None:
+    if attempt.done:
         messages.success(request, _("Deltagandet är avslutat."))
         return redirect("followup:participant_detail", participation.participant_id)
-    return render(
+    return pages.form_page(
         request,
         "followup/participation_exit.html",
         {"form": form, "participation": participation, "participant": participation.participant},
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -290,8 +273,8 @@ def followup_later(request: HttpRequest, participation_id: int) -> HttpResponse:
     questions = list(
         selectors.question_list(user=request.user, association_id=participation.association_id, point="later")
     )
-    form = forms.LaterFollowupForm(_bound(request), questions=questions)
-    done = _attempt(
+    form = forms.LaterFollowupForm(pages.bound(request), questions=questions)
+    attempt = pages.attempt(
         form,
         lambda: services.followup_answers_record(
             actor=request.user,
@@ -300,14 +283,14 @@ def followup_later(request: HttpRequest, participation_id: int) -> HttpResponse:
             answers=form.answers(),
         ),
     )
-    if done is not None:
+    if attempt.done:
         messages.success(request, _("Uppföljningen är sparad."))
         return redirect("followup:participant_detail", participation.participant_id)
-    return render(
+    return pages.form_page(
         request,
         "followup/followup_later.html",
         {"form": form, "participation": participation, "participant": participation.participant},
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -461,17 +444,17 @@ def question_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = registry_selectors.association_get(
         user=request.user, association_id=association_id, capability=Capability.FOLLOWUP_QUESTIONS_EDIT
     )
-    form = forms.QuestionForm(_bound(request))
-    question = _attempt(
+    form = forms.QuestionForm(pages.bound(request))
+    attempt = pages.attempt(
         form,
         lambda: services.followup_question_create(
             actor=request.user, association=association, **form.cleaned_data
         ),
     )
-    if question is not None:
+    if attempt.done:
         messages.success(request, _("Frågan är sparad."))
         return redirect("followup:question_list", association.pk)
-    return render(
+    return pages.form_page(
         request,
         "followup/form.html",
         {
@@ -480,7 +463,7 @@ def question_create(request: HttpRequest, association_id: int) -> HttpResponse:
             "back_url": reverse("followup:question_list", args=[association.pk]),
             "back_label": _("Uppföljningsfrågor"),
         },
-        status=_status(form),
+        refusal=attempt.refusal,
     )
 
 
@@ -488,7 +471,7 @@ def question_create(request: HttpRequest, association_id: int) -> HttpResponse:
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     question = selectors.question_get(user=request.user, question_id=question_id)
     form = forms.QuestionEditForm(
-        _bound(request),
+        pages.bound(request),
         initial={
             "text": question.text,
             "answer_kind": question.answer_kind,
@@ -497,14 +480,14 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
             "active": question.active,
         },
     )
-    done = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.followup_question_update(actor=request.user, question=question, **form.cleaned_data),
     )
-    if done is not None:
+    if attempt.done:
         messages.success(request, _("Frågan är sparad."))
         return redirect("followup:question_list", question.association_id)
-    return render(
+    return pages.form_page(
         request,
         "followup/form.html",
         {
@@ -513,5 +496,5 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
             "back_url": reverse("followup:question_list", args=[question.association_id]),
             "back_label": _("Uppföljningsfrågor"),
         },
-        status=_status(form),
+        refusal=attempt.refusal,
     )

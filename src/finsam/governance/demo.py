@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from finsam.core.access import Actor
 from finsam.governance import selectors, services
 from finsam.governance.models import (
     Capacity,
@@ -76,7 +77,7 @@ def pdf_document(title: str, lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def _documents(actor: Any, association: Association, year: int) -> None:
+def _documents(actor: Actor, association: Association, year: int) -> None:
     wanted = [
         (DocumentKind.ANNUAL_REPORT, f"Årsredovisning {year}", date(year + 1, 3, 20)),
         (DocumentKind.ACTIVITY_REPORT, f"Verksamhetsberättelse {year}", date(year + 1, 3, 20)),
@@ -100,7 +101,7 @@ def _documents(actor: Any, association: Association, year: int) -> None:
         )
 
 
-def _adjust_and_lock(actor: Any, meeting: Meeting, notes: dict[int, str], decisions: list[Any]) -> None:
+def _adjust_and_lock(actor: Actor, meeting: Meeting, notes: dict[int, str], decisions: list[Any]) -> None:
     if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.LOCKED).exists():
         return
     services.minutes_update(actor=actor, meeting=meeting, notes=notes, decisions=decisions)
@@ -111,7 +112,7 @@ def _adjust_and_lock(actor: Any, meeting: Meeting, notes: dict[int, str], decisi
     services.minutes_lock(actor=actor, meeting=meeting)
 
 
-def _consultation(actor: Any, associations: list[Association], year: int) -> None:
+def _consultation(actor: Actor, associations: list[Association], year: int) -> None:
     day = date(year, 4, 22)
     if Meeting.objects.filter(title=CONSULTATION_TITLE, date=day).exists():
         return
@@ -178,7 +179,7 @@ BOARD_AGENDA = [
 
 
 def _board_meeting(
-    actor: Any,
+    actor: Actor,
     association: Association,
     day: date,
     title: str,
@@ -239,7 +240,7 @@ def _board_meeting(
     _adjust_and_lock(actor, meeting, notes, decisions)
 
 
-def _board_meetings(actor: Any, associations: dict[str, Association], year: int) -> None:
+def _board_meetings(actor: Actor, associations: dict[str, Association], year: int) -> None:
     umea = associations["umea"]
     _board_meeting(
         actor,
@@ -324,7 +325,7 @@ def _board_meetings(actor: Any, associations: dict[str, Association], year: int)
         )
 
 
-def _budget_consultation(actor: Any, association: Association, year: int) -> None:
+def _budget_consultation(actor: Actor, association: Association, year: int) -> None:
     """The autumn budget consultation with Umeåregionen's members (23 §), minutes still a draft."""
     day = date(year, 10, 8)
     title = f"Budgetsamråd {year}"
@@ -354,7 +355,7 @@ def _budget_consultation(actor: Any, association: Association, year: int) -> Non
     )
 
 
-def _discharges(actor: Any, key: str, association: Association, year: int) -> None:
+def _discharges(actor: Actor, key: str, association: Association, year: int) -> None:
     for member in (
         registry_selectors.members().filter(association=association).select_related("region", "municipality")
     ):

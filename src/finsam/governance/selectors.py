@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from finsam.accounts import selectors as account_selectors
-from finsam.core.access import SYSTEM, Scope, filter_scope, require, scope_for
+from finsam.core.access import SYSTEM, Actor, Scope, filter_scope, require, scope_for
 from finsam.core.roles import Capability
 from finsam.governance import ical, rules
 from finsam.governance.models import (
@@ -72,7 +72,7 @@ def _through() -> Any:
 # --- meetings ---------------------------------------------------------------------------------------
 
 
-def _visible_meetings(user: Any) -> QuerySet[Meeting]:
+def _visible_meetings(user: Actor) -> QuerySet[Meeting]:
     consult = require(user, VIEW)
     full = scope_for(user, BOARD_VIEW)
     if full.all:
@@ -95,12 +95,12 @@ def _association_in_scope(scope: Scope, association_id: int) -> Association:
     return association
 
 
-def association_get(*, user: Any, association_id: int, capability: Capability = VIEW) -> Association:
+def association_get(*, user: Actor, association_id: int, capability: Capability = VIEW) -> Association:
     return _association_in_scope(require(user, capability), association_id)
 
 
 def meeting_list(
-    *, user: Any, association_id: int | None = None, year: int | None = None, kind: str = ""
+    *, user: Actor, association_id: int | None = None, year: int | None = None, kind: str = ""
 ) -> QuerySet[Meeting]:
     """The meetings the user may see, newest first, with their förbund and minutes. Two queries."""
     meetings = _visible_meetings(user)
@@ -122,7 +122,7 @@ def meeting_list(
     )
 
 
-def meeting_get(*, user: Any, meeting_id: int, capability: Capability = VIEW) -> Meeting:
+def meeting_get(*, user: Actor, meeting_id: int, capability: Capability = VIEW) -> Meeting:
     """The meeting, if the user may see it; for EDIT, if the user may edit every förbund it covers (the
     national meetings, which cover none, only the national working group)."""
     if capability == EDIT:
@@ -144,11 +144,11 @@ def _may_edit(scope: Scope, association_ids: Iterable[int]) -> bool:
     return all(scope.allows(i) for i in ids)
 
 
-def can_edit_meeting(*, user: Any, meeting: Meeting) -> bool:
+def can_edit_meeting(*, user: Actor, meeting: Meeting) -> bool:
     return _may_edit(scope_for(user, EDIT), [a.pk for a in meeting.associations.all()])
 
 
-def can_edit(*, user: Any, association_id: int | None = None) -> bool:
+def can_edit(*, user: Actor, association_id: int | None = None) -> bool:
     scope = scope_for(user, EDIT)
     return not scope.empty if association_id is None else scope.allows(association_id)
 
@@ -211,7 +211,7 @@ class MeetingDetail:
         return [(item, self.decisions_of(item)) for item in self.agenda]
 
 
-def meeting_detail(*, user: Any, meeting_id: int, capability: Capability = VIEW) -> MeetingDetail:
+def meeting_detail(*, user: Actor, meeting_id: int, capability: Capability = VIEW) -> MeetingDetail:
     """A meeting with everything its page and minutes show. A fixed number of queries."""
     meeting = meeting_get(user=user, meeting_id=meeting_id, capability=capability)
     return _detail(meeting, can_edit=can_edit_meeting(user=user, meeting=meeting))
@@ -252,24 +252,24 @@ def _detail(meeting: Meeting, *, can_edit: bool = False) -> MeetingDetail:
     )
 
 
-def minutes_document(*, user: Any, meeting_id: int) -> MeetingDetail:
+def minutes_document(*, user: Actor, meeting_id: int) -> MeetingDetail:
     """What the minutes (page and PDF) show: the meeting, its förbund's details, participants, agenda,
     notes, decisions and adjusters."""
     return meeting_detail(user=user, meeting_id=meeting_id)
 
 
-def editable_associations(*, user: Any) -> QuerySet[Association]:
+def editable_associations(*, user: Actor) -> QuerySet[Association]:
     scope = require(user, EDIT)
     return filter_scope(registry_selectors.association_list(user=user), scope, field="id").order_by("name")
 
 
-def person_choices(*, user: Any) -> QuerySet[Person]:
+def person_choices(*, user: Actor) -> QuerySet[Person]:
     """The people an editor may invite or name as convener: those registered in, or holding a post in,
     a förbund the user may see."""
     return registry_selectors.person_list(user=user)
 
 
-def member_choices(*, user: Any) -> QuerySet[Member]:
+def member_choices(*, user: Actor) -> QuerySet[Member]:
     """The members of the förbund the user keeps the record of."""
     ids = editable_associations(user=user).values("id")
     return (
@@ -280,7 +280,7 @@ def member_choices(*, user: Any) -> QuerySet[Member]:
     )
 
 
-def document_choices(*, user: Any, since_year: int | None = None) -> QuerySet[Document]:
+def document_choices(*, user: Actor, since_year: int | None = None) -> QuerySet[Document]:
     scope = require(user, EDIT)
     documents = filter_scope(Document.objects.all(), scope)
     if since_year is not None:
@@ -394,7 +394,7 @@ class InformedDecision:
     visible: bool  # whether the user may open the meeting itself
 
 
-def informed_decisions(*, user: Any, association_id: int) -> list[InformedDecision]:
+def informed_decisions(*, user: Actor, association_id: int) -> list[InformedDecision]:
     """The decisions of the förbund's meetings marked for the members (R-INFO, 18 §), from locked
     minutes only: what the members are told is what was adjusted. Member representatives see them
     although they do not see the board's meetings. Two queries."""
@@ -417,14 +417,14 @@ def informed_decisions(*, user: Any, association_id: int) -> list[InformedDecisi
 # --- documents ------------------------------------------------------------------------------------
 
 
-def document_list(*, user: Any, association_id: int) -> QuerySet[Document]:
+def document_list(*, user: Actor, association_id: int) -> QuerySet[Document]:
     association_get(user=user, association_id=association_id)
     return Document.objects.filter(association_id=association_id).select_related(
         "member__region", "member__municipality"
     )
 
 
-def document_get(*, user: Any, document_id: int, capability: Capability = VIEW) -> Document:
+def document_get(*, user: Actor, document_id: int, capability: Capability = VIEW) -> Document:
     scope = require(user, capability)
     document = Document.objects.select_related("association", "member").filter(pk=document_id).first()
     if document is None or not scope.allows(document.association_id):
@@ -432,21 +432,21 @@ def document_get(*, user: Any, document_id: int, capability: Capability = VIEW) 
     return document
 
 
-def members_of(*, user: Any, association_id: int) -> QuerySet[Member]:
+def members_of(*, user: Actor, association_id: int) -> QuerySet[Member]:
     association_get(user=user, association_id=association_id)
     return registry_selectors.member_list(user=SYSTEM, association_id=association_id).order_by(
         "kind", "region__code", "municipality__code", "joined"
     )
 
 
-def discharge_list(*, user: Any, association_id: int) -> QuerySet[Discharge]:
+def discharge_list(*, user: Actor, association_id: int) -> QuerySet[Discharge]:
     association_get(user=user, association_id=association_id)
     return Discharge.objects.filter(association_id=association_id).select_related(
         "member__region", "member__municipality"
     )
 
 
-def national_report_filings(*, user: Any, association_id: int) -> QuerySet[NationalReportFiling]:
+def national_report_filings(*, user: Actor, association_id: int) -> QuerySet[NationalReportFiling]:
     association_get(user=user, association_id=association_id)
     return NationalReportFiling.objects.filter(association_id=association_id)
 
@@ -534,7 +534,7 @@ class Cycle:
         ]
 
 
-def annual_cycle(*, user: Any, association_id: int, year: int, day: date | None = None) -> Cycle:
+def annual_cycle(*, user: Actor, association_id: int, year: int, day: date | None = None) -> Cycle:
     """The förbund's obligations of `year` with their status on `day` (today)."""
     association = association_get(user=user, association_id=association_id)
     day = day or today()
@@ -551,7 +551,7 @@ class OverviewRow:
         return self.cycle.group(obligation)
 
 
-def national_overview(*, user: Any, year: int, day: date | None = None) -> list[OverviewRow]:
+def national_overview(*, user: Actor, year: int, day: date | None = None) -> list[OverviewRow]:
     """Every förbund against every obligation of `year`. The governance records are read in one query
     each for all förbund; the board (registry) and the budget (finance) in a few queries per förbund."""
     require(user, NATIONAL)
@@ -802,10 +802,10 @@ def feed_token(*, feed: CalendarFeed) -> str:
     return f"{feed.user_id}-{digest[:40]}"
 
 
-def calendar_token(*, user: Any) -> str | None:
+def calendar_token(*, user: Actor) -> str | None:
     """The user's current calendar address secret, or None before they asked for one."""
     require(user, VIEW)
-    feed = CalendarFeed.objects.filter(user=user).first()
+    feed = CalendarFeed.objects.filter(user_id=user.pk).first()
     return feed_token(feed=feed) if feed is not None else None
 
 
@@ -821,7 +821,7 @@ def feed_user(*, token: str) -> Any | None:
 
 
 def calendar_events(
-    *, user: Any, association_id: int, day: date | None = None
+    *, user: Actor, association_id: int, day: date | None = None
 ) -> tuple[Association, list[ical.Event]]:
     """The förbund's meetings the user may see (from a year back) and the due dates of its annual
     cycle this year and next, as calendar events."""

@@ -23,10 +23,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from finsam.core import audit
-from finsam.core.access import SYSTEM, require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.access import SYSTEM, Actor, require, scope_for
+from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.governance import rules, selectors
+from finsam.governance.audit_actions import AuditAction
 from finsam.governance.models import (
     AgendaItem,
     CalendarFeed,
@@ -56,11 +58,11 @@ MAX_DECISIONS = 200
 MAX_TEXT = 20_000
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: Actor) -> str:
     return actor.get_username() if hasattr(actor, "get_username") else "system"
 
 
-def _require_edit(actor: Any, association_ids: Sequence[int], *, kind: str = "") -> None:
+def _require_edit(actor: Actor, association_ids: Sequence[int], *, kind: str = "") -> None:
     """The actor keeps the record of every förbund the meeting covers. A meeting that covers none is
     national: for the national working group; a board meeting or consultation without förbund is left
     to the rules to refuse (R-SAMRAD-3, R-MEETING)."""
@@ -75,7 +77,7 @@ def _require_edit(actor: Any, association_ids: Sequence[int], *, kind: str = "")
 
 def _record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: Any,
     association_ids: Sequence[int],
@@ -91,13 +93,6 @@ def _record(
 
 def _ids(meeting: Meeting) -> list[int]:
     return [a.pk for a in meeting.associations.all()]
-
-
-def _conflict() -> RuleViolation:
-    return RuleViolation(
-        "R-CONFLICT",
-        "Någon annan har ändrat mötet sedan du öppnade formuläret. Ladda om sidan och gör om ändringen.",
-    )
 
 
 # --- meetings -------------------------------------------------------------------------------------
@@ -279,7 +274,7 @@ def _reopen_minutes(meeting: Meeting) -> dict[str, Any]:
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     date: date,
     associations: Sequence[Association],
@@ -330,7 +325,7 @@ def meeting_create(
     _store_agenda(meeting, agenda)
     _record(
         actor=actor,
-        action="meeting.create",
+        action=AuditAction.MEETING_CREATE,
         target=meeting,
         association_ids=[a.pk for a in associations],
         details={
@@ -345,7 +340,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     version: int | None = None,
     kind: str,
@@ -367,8 +362,7 @@ def meeting_update(
     associations = _unique(associations)
     before = [a.pk for a in locked.associations.all()]
     _require_edit(actor, sorted(set(before) | {a.pk for a in associations}), kind=kind)
-    if version is not None and version != locked.version:
-        raise _conflict()
+    check_version(locked.version, version, "mötet")
     minutes = Minutes.objects.filter(meeting=locked).first()
     if minutes is not None and minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
@@ -406,7 +400,7 @@ def meeting_update(
     _store_agenda(locked, agenda)
     _record(
         actor=actor,
-        action="meeting.update",
+        action=AuditAction.MEETING_UPDATE,
         target=locked,
         association_ids=[a.pk for a in associations],
         details={
@@ -478,18 +472,14 @@ def _minutes_for_update(meeting: Meeting, version: int | None) -> Minutes:
         raise RuleViolation("R-MINUTES", "Mötet har inget protokoll ännu.")
     if minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
-    if version is not None and version != minutes.version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat protokollet sedan du öppnade sidan. Ladda om sidan och gör om ändringen.",
-        )
+    check_version(minutes.version, version, "protokollet")
     return minutes
 
 
 @transaction.atomic
 def minutes_update(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     notes: dict[int, str],
     decisions: Sequence[DecisionInput],
@@ -553,7 +543,7 @@ def minutes_update(
     minutes.save()
     _record(
         actor=actor,
-        action="minutes.update",
+        action=AuditAction.MINUTES_UPDATE,
         target=minutes,
         association_ids=_ids(meeting),
         details={
@@ -568,7 +558,7 @@ def minutes_update(
 
 @transaction.atomic
 def minutes_confirm(
-    *, actor: Any, meeting: Meeting, participant: MeetingParticipant, version: int | None = None
+    *, actor: Actor, meeting: Meeting, participant: MeetingParticipant, version: int | None = None
 ) -> Minutes:
     """One adjuster confirms the minutes (justering). The adjuster confirms for themself when their
     login is tied to the person; the förbund's administration records a confirmation given on paper.
@@ -604,7 +594,7 @@ def minutes_confirm(
     minutes.save()
     _record(
         actor=actor,
-        action="minutes.confirm",
+        action=AuditAction.MINUTES_CONFIRM,
         target=confirmation,
         association_ids=_ids(meeting),
         details={"participant": participant.pk, "status": minutes.status, "own": own},
@@ -613,7 +603,7 @@ def minutes_confirm(
 
 
 @transaction.atomic
-def minutes_lock(*, actor: Any, meeting: Meeting, version: int | None = None) -> Minutes:
+def minutes_lock(*, actor: Actor, meeting: Meeting, version: int | None = None) -> Minutes:
     """Locks checked minutes for good."""
     _require_edit(actor, _ids(meeting))
     minutes = _minutes_for_update(meeting, version)
@@ -628,7 +618,7 @@ def minutes_lock(*, actor: Any, meeting: Meeting, version: int | None = None) ->
     minutes.locked_by = _actor_name(actor)
     minutes.version += 1
     minutes.save()
-    _record(actor=actor, action="minutes.lock", target=minutes, association_ids=_ids(meeting))
+    _record(actor=actor, action=AuditAction.MINUTES_LOCK, target=minutes, association_ids=_ids(meeting))
     return minutes
 
 
@@ -660,7 +650,7 @@ def _refresh_consultations(association: Association, year: int) -> None:
 @transaction.atomic
 def document_upload(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     year: int,
     kind: str,
@@ -710,7 +700,7 @@ def document_upload(
         )
         audit.record(
             actor=actor,
-            action="document.upload",
+            action=AuditAction.DOCUMENT_UPLOAD,
             target=document,
             association_id=association.pk,
             details={"kind": kind, "year": year, "size": document.size},
@@ -724,35 +714,25 @@ def document_upload(
 
 @transaction.atomic
 def document_update(
-    *, actor: Any, document: Document, title: str, delivered_on: date | None, version: int | None = None
+    *, actor: Actor, document: Document, title: str, delivered_on: date | None, version: int | None = None
 ) -> Document:
     require(actor, EDIT, document.association_id)
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if version is not None and version != locked.version:
-        raise RuleViolation("R-CONFLICT", "Någon annan har ändrat dokumentet. Ladda om sidan.")
+    check_version(locked.version, version, "dokumentet")
     violations: list[Violation] = []
     if not title.strip() or len(title) > 200:
         violations.append(Violation("R-INPUT", "Titeln har 1–200 tecken.", "title"))
     if delivered_on is not None and delivered_on > selectors.today():
         violations.append(Violation("R-DATES", "Dokumentet kan inte ha lämnats i framtiden.", "delivered_on"))
     raise_if_any(violations)
-    changed = [
-        name
-        for name, value in (("title", title.strip()), ("delivered_on", delivered_on))
-        if getattr(locked, name) != value
-    ]
+    changed = model_update(
+        actor=actor,
+        instance=locked,
+        values={"title": title.strip(), "delivered_on": delivered_on},
+        action=AuditAction.DOCUMENT_UPDATE,
+        association_id=locked.association_id,
+    )
     if changed:
-        locked.title = title.strip()
-        locked.delivered_on = delivered_on
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="document.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed},
-        )
         _refresh_consultations(locked.association, locked.year)
     return locked
 
@@ -760,7 +740,7 @@ def document_update(
 @transaction.atomic
 def discharge_record(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     member: Member,
     year: int,
@@ -802,7 +782,7 @@ def discharge_record(
     )
     audit.record(
         actor=actor,
-        action="discharge.record",
+        action=AuditAction.DISCHARGE_RECORD,
         target=discharge,
         association_id=association.pk,
         details={"member": member.pk, "year": year, "granted": granted},
@@ -812,7 +792,7 @@ def discharge_record(
 
 @transaction.atomic
 def national_report_record(
-    *, actor: Any, association: Association, year: int, submitted_on: date, reference: str = ""
+    *, actor: Actor, association: Association, year: int, submitted_on: date, reference: str = ""
 ) -> NationalReportFiling:
     require(actor, EDIT, association.pk)
     violations = _year_violations(year)
@@ -832,7 +812,7 @@ def national_report_record(
     )
     audit.record(
         actor=actor,
-        action="national_report.record",
+        action=AuditAction.NATIONAL_REPORT_RECORD,
         target=filing,
         association_id=association.pk,
         details={"year": year},
@@ -889,7 +869,7 @@ def _message(item: selectors.ReminderDue) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def reminders_send(*, actor: Any = SYSTEM, day: date | None = None) -> ReminderRun:
+def reminders_send(*, actor: Actor = SYSTEM, day: date | None = None) -> ReminderRun:
     """The daily reminder run: e-mails the responsible roles before and after each due date
     (FINSAM_REMINDER_DAYS_BEFORE / _AFTER). Each reminder is claimed (a `ReminderSent` row, unique per
     förbund, obligation, year, offset and recipient) before it is sent, so that it goes out once also
@@ -920,7 +900,7 @@ def reminders_send(*, actor: Any = SYSTEM, day: date | None = None) -> ReminderR
             ReminderSent.objects.filter(pk=claim.pk).update(sent=timezone.now())
             audit.record(
                 actor=actor,
-                action="reminder.sent",
+                action=AuditAction.REMINDER_SENT,
                 target=claim,
                 association_id=item.association.pk,
                 details={"obligation": str(item.obligation), "year": item.year, "offset": item.offset},
@@ -933,12 +913,12 @@ def reminders_send(*, actor: Any = SYSTEM, day: date | None = None) -> ReminderR
 
 
 @transaction.atomic
-def calendar_feed_renew(*, actor: Any) -> str:
+def calendar_feed_renew(*, actor: Actor) -> str:
     """A new secret calendar address for the actor; the old one stops working."""
     require(actor, Capability.GOVERNANCE_VIEW)
-    feed, created = CalendarFeed.objects.get_or_create(user=actor, defaults={"nonce": uuid.uuid4().hex})
+    feed, created = CalendarFeed.objects.get_or_create(user_id=actor.pk, defaults={"nonce": uuid.uuid4().hex})
     if not created:
         feed.nonce = uuid.uuid4().hex
         feed.save()
-    audit.record(actor=actor, action="calendar_feed.renew", target=feed, details={"first": created})
+    audit.record(actor=actor, action=AuditAction.CALENDAR_FEED_RENEW, target=feed, details={"first": created})
     return selectors.feed_token(feed=feed)

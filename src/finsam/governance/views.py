@@ -1,7 +1,8 @@
 """The governance pages. Thin: they parse input with a form, call a selector or a service, and render.
 
-A refused form answers 400 with the Swedish message on the field; a change to locked minutes is refused
-the same way (R-MINUTES-LOCKED). After a write the page redirects with a success message.
+A refused form answers 400 with the Swedish message on the field (409 on an edit conflict); a change to
+locked minutes is refused the same way (R-MINUTES-LOCKED). After a write the page redirects with a
+success message.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from finsam.core.access import scope_for
+from finsam.core import pages
+from finsam.core.access import Actor, scope_for
 from finsam.core.decorators import PUBLIC, page_access
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
@@ -30,33 +32,7 @@ VIEW = Capability.GOVERNANCE_VIEW
 EDIT = Capability.GOVERNANCE_EDIT
 NATIONAL = Capability.GOVERNANCE_NATIONAL
 FORM_METHODS = ("GET", "POST")
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _status(*forms_: Any) -> int:
-    """400 when a submitted form or formset was refused, else 200."""
-
-    def refused(form: Any) -> bool:
-        if not form.is_bound:
-            return False
-        if hasattr(form, "total_error_count"):  # a formset
-            return bool(form.total_error_count())
-        return bool(form.errors)
-
-    return 400 if any(refused(f) for f in forms_) else 200
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return write()
-    except RuleViolation as exc:
-        form.add_violations(exc)
-        return None
+FORM = "governance/form.html"
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -66,7 +42,7 @@ def _year(request: HttpRequest, default: int) -> int:
     return default
 
 
-def _visible_associations(user: Any) -> list[tuple[int, str]]:
+def _visible_associations(user: Actor) -> list[tuple[int, str]]:
     scope = scope_for(user, VIEW)
     return [
         (a.pk, a.name)
@@ -100,7 +76,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _choices(user: Any) -> dict[str, Any]:
+def _choices(user: Actor) -> dict[str, Any]:
     today = selectors.today()
     people = list(selectors.person_choices(user=user))
     members = list(selectors.member_choices(user=user))
@@ -127,7 +103,7 @@ def _forms(
     create: bool,
 ) -> tuple[Any, Any]:
     form = forms.MeetingForm(
-        _bound(request),
+        pages.bound(request),
         initial=initial,
         associations=choices["association_choices"],
         people=choices["person_choices"],
@@ -135,7 +111,7 @@ def _forms(
         with_invite=create,
     )
     formset = forms.participant_formset(
-        _bound(request),
+        pages.bound(request),
         initial=rows,
         choices={
             "people": choices["person_choices"],
@@ -172,13 +148,26 @@ def _participants(formset: Any, choices: dict[str, Any]) -> tuple[list[services.
 
 
 def _save_meeting(
-    request: HttpRequest, form: Any, formset: Any, choices: dict[str, Any], save: Callable[..., Any]
+    form: Any, formset: Any, choices: dict[str, Any], save: Callable[..., Any]
+) -> pages.Attempt[Any]:
+    rows: list[int] = []
+    return pages.attempt(
+        form,
+        lambda: _write_meeting(form, formset, choices, save, rows),
+        formset,
+        show=lambda exc: forms.add_row_violations(form, formset, rows, exc, default="person"),
+    )
+
+
+def _write_meeting(
+    form: Any, formset: Any, choices: dict[str, Any], save: Callable[..., Any], rows: list[int]
 ) -> Any:
-    if not (form.is_bound and form.is_valid() and formset.is_valid()):
-        return None
+    """The meeting from the valid form and participant rows; `rows` gets the index of the row behind
+    each participant, so that a refusal is shown on its row."""
     data = form.cleaned_data
     associations = [choices["associations"][i] for i in data["associations"]]
-    participants, rows = _participants(formset, choices)
+    participants, found = _participants(formset, choices)
+    rows.extend(found)
     if data.get("invite"):
         taken = {(p.person.pk, p.member.pk if p.member else None) for p in participants}
         for invitation in selectors.default_invitations(associations=associations, day=data["date"]):
@@ -192,24 +181,20 @@ def _save_meeting(
                 )
     titles = form.agenda_titles()
     agenda = [services.AgendaInput(t, rules.samrad_point_of(t)) for t in titles]
-    try:
-        return save(
-            kind=data["kind"],
-            consultation_kind=data.get("consultation_kind") or "",
-            title=data.get("title") or "",
-            date=data["date"],
-            start_time=data.get("start_time"),
-            place=data.get("place") or "",
-            online_link=data.get("online_link") or "",
-            associations=associations,
-            convener=choices["people"].get(data["convener"]) if data.get("convener") else None,
-            participants=participants,
-            agenda=agenda,
-            documents=[choices["documents"][i] for i in data.get("documents") or []],
-        )
-    except RuleViolation as exc:
-        forms.add_row_violations(form, formset, rows, exc, default="person")
-        return None
+    return save(
+        kind=data["kind"],
+        consultation_kind=data.get("consultation_kind") or "",
+        title=data.get("title") or "",
+        date=data["date"],
+        start_time=data.get("start_time"),
+        place=data.get("place") or "",
+        online_link=data.get("online_link") or "",
+        associations=associations,
+        convener=choices["people"].get(data["convener"]) if data.get("convener") else None,
+        participants=participants,
+        agenda=agenda,
+        documents=[choices["documents"][i] for i in data.get("documents") or []],
+    )
 
 
 @page_access(EDIT, methods=FORM_METHODS)
@@ -223,13 +208,14 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if len(choices["association_choices"]) == 1:
         initial["associations"] = [choices["association_choices"][0][0]]
     form, formset = _forms(request, choices, initial=initial, rows=[], create=True)
-    meeting = _save_meeting(
-        request, form, formset, choices, lambda **kw: services.meeting_create(actor=request.user, **kw)
+    attempt = _save_meeting(
+        form, formset, choices, lambda **kw: services.meeting_create(actor=request.user, **kw)
     )
-    if meeting is not None:
+    if attempt.done:
+        meeting = attempt.result
         _saved_message(request, meeting, _("Mötet har registrerats."))
         return redirect("governance:meeting_detail", meeting.pk)
-    return render(
+    return pages.form_page(
         request,
         "governance/meeting_form.html",
         {
@@ -238,7 +224,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             "title": _("Nytt möte"),
             "cancel_url": reverse("governance:meeting_list"),
         },
-        status=_status(form, formset),
+        form,
+        formset,
+        refusal=attempt.refusal,
     )
 
 
@@ -264,14 +252,19 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, detail: selectors.MeetingDetail, *, confirm: Any = None, lock: Any = None
+    request: HttpRequest,
+    detail: selectors.MeetingDetail,
+    *,
+    confirm: Any = None,
+    lock: Any = None,
+    refusal: RuleViolation | None = None,
 ) -> HttpResponse:
     version = detail.minutes.version if detail.minutes else 0
     if confirm is None:
         confirm = _confirm_form(None, detail, request.user, version)
     if lock is None:
         lock = forms.LockForm(initial={"version": version})
-    return render(
+    return pages.form_page(
         request,
         "governance/meeting_detail.html",
         {
@@ -281,11 +274,13 @@ def _detail_page(
             "lock_form": lock,
             "may_confirm": bool(confirm.fields["participant"].choices),
         },
-        status=_status(confirm, lock),
+        confirm,
+        lock,
+        refusal=refusal,
     )
 
 
-def _confirm_form(data: Any, detail: selectors.MeetingDetail, user: Any, version: int) -> Any:
+def _confirm_form(data: Any, detail: selectors.MeetingDetail, user: Actor, version: int) -> Any:
     """The adjusters the user may confirm for: any, for the förbund's administration; themself, for an
     adjuster whose login is tied to their person."""
     adjusters = [
@@ -340,10 +335,9 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         for p in detail.participants
     ]
     form, formset = _forms(request, choices, initial=initial, rows=rows, create=False)
-    saved = None
+    attempt: pages.Attempt[Any] = pages.Attempt()
     if not detail.locked:
-        saved = _save_meeting(
-            request,
+        attempt = _save_meeting(
             form,
             formset,
             choices,
@@ -354,10 +348,11 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     elif request.method == "POST":
         form.is_valid()
         form.add_violations(RuleViolation(violations=[rules.locked_violation()]))
-    if saved is not None:
+    if attempt.done:
+        saved = attempt.result
         _saved_message(request, saved, _("Mötet har sparats."))
         return redirect("governance:meeting_detail", saved.pk)
-    return render(
+    return pages.form_page(
         request,
         "governance/meeting_form.html",
         {
@@ -368,7 +363,9 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "locked": detail.locked,
             "cancel_url": reverse("governance:meeting_detail", args=[meeting.pk]),
         },
-        status=_status(form, formset),
+        form,
+        formset,
+        refusal=attempt.refusal,
     )
 
 
@@ -381,12 +378,12 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     items = [(item.position, f"§ {item.position} {item.title}") for item in detail.agenda]
     positions = {item.pk: item.position for item in detail.agenda}
     form = forms.MinutesForm(
-        _bound(request),
+        pages.bound(request),
         initial={"version": detail.minutes.version if detail.minutes else None},
         items=detail.agenda,
     )
     decisions = forms.decision_formset(
-        _bound(request),
+        pages.bound(request),
         initial=[
             {
                 "text": d.text,
@@ -397,8 +394,10 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         ],
         items=items,
     )
-    if form.is_bound and form.is_valid() and decisions.is_valid():
-        inputs, rows = [], []
+    rows: list[int] = []  # the formset row behind each decision, to show a refusal on its row
+
+    def save() -> Any:
+        inputs = []
         for index, row in enumerate(decisions.forms):
             if row.is_blank():
                 continue
@@ -407,20 +406,24 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 services.DecisionInput(data["text"], bool(data.get("r_info")), data.get("agenda_position"))
             )
             rows.append(index)
-        try:
-            services.minutes_update(
-                actor=request.user,
-                meeting=detail.meeting,
-                notes=form.notes(),
-                decisions=inputs,
-                version=form.cleaned_data.get("version"),
-            )
-        except RuleViolation as exc:
-            forms.add_row_violations(form, decisions, rows, exc, default="text")
-        else:
-            messages.success(request, _("Protokollet har sparats."))
-            return redirect("governance:meeting_detail", detail.meeting.pk)
-    return render(
+        return services.minutes_update(
+            actor=request.user,
+            meeting=detail.meeting,
+            notes=form.notes(),
+            decisions=inputs,
+            version=form.cleaned_data.get("version"),
+        )
+
+    attempt = pages.attempt(
+        form,
+        save,
+        decisions,
+        show=lambda exc: forms.add_row_violations(form, decisions, rows, exc, default="text"),
+    )
+    if attempt.done:
+        messages.success(request, _("Protokollet har sparats."))
+        return redirect("governance:meeting_detail", detail.meeting.pk)
+    return pages.form_page(
         request,
         "governance/minutes_form.html",
         {
@@ -430,7 +433,9 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": detail.meeting,
             "note_fields": [form[name] for name in form.fields if name.startswith("notes_")],
         },
-        status=_status(form, decisions),
+        form,
+        decisions,
+        refusal=attempt.refusal,
     )
 
 
@@ -439,39 +444,40 @@ def minutes_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
     detail = selectors.meeting_detail(user=request.user, meeting_id=meeting_id)
     version = detail.minutes.version if detail.minutes else 0
     form = _confirm_form(request.POST, detail, request.user, version)
-    if form.is_valid():
+
+    def confirm() -> Any:
         participant = next(p for p in detail.participants if p.pk == form.cleaned_data["participant"])
-        try:
-            services.minutes_confirm(
-                actor=request.user,
-                meeting=detail.meeting,
-                participant=participant,
-                version=form.cleaned_data["version"],
-            )
-        except RuleViolation as exc:
-            form.add_violations(exc)
-        else:
-            messages.success(
-                request, _("Justeringen av %(name)s är registrerad.") % {"name": participant.person.name}
-            )
-            return redirect("governance:meeting_detail", detail.meeting.pk)
-    return _detail_page(request, detail, confirm=form)
+        services.minutes_confirm(
+            actor=request.user,
+            meeting=detail.meeting,
+            participant=participant,
+            version=form.cleaned_data["version"],
+        )
+        return participant
+
+    attempt = pages.attempt(form, confirm)
+    if attempt.done:
+        messages.success(
+            request, _("Justeringen av %(name)s är registrerad.") % {"name": attempt.result.person.name}
+        )
+        return redirect("governance:meeting_detail", detail.meeting.pk)
+    return _detail_page(request, detail, confirm=form, refusal=attempt.refusal)
 
 
 @page_access(EDIT, scoped="meeting_id", methods=("POST",))
 def minutes_lock(request: HttpRequest, meeting_id: int) -> HttpResponse:
     detail = selectors.meeting_detail(user=request.user, meeting_id=meeting_id, capability=EDIT)
     form = forms.LockForm(request.POST)
-    done = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.minutes_lock(
             actor=request.user, meeting=detail.meeting, version=form.cleaned_data["version"]
         ),
     )
-    if done is not None:
+    if attempt.done:
         messages.success(request, _("Protokollet är låst."))
         return redirect("governance:meeting_detail", detail.meeting.pk)
-    return _detail_page(request, detail, lock=form)
+    return _detail_page(request, detail, lock=form, refusal=attempt.refusal)
 
 
 @page_access(VIEW, scoped="meeting_id")
@@ -517,20 +523,9 @@ def document_list(request: HttpRequest, association_id: int) -> HttpResponse:
     )
 
 
-def _member_choices(user: Any, association_id: int) -> tuple[dict[int, Any], list[tuple[int, str]]]:
+def _member_choices(user: Actor, association_id: int) -> tuple[dict[int, Any], list[tuple[int, str]]]:
     members = list(selectors.members_of(user=user, association_id=association_id))
     return {m.pk: m for m in members}, [(m.pk, m.name) for m in members]
-
-
-def _form_page(
-    request: HttpRequest, form: Any, *, title: str, association: Any, cancel_url: str, **extra: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "governance/form.html",
-        {"form": form, "title": title, "association": association, "cancel_url": cancel_url, **extra},
-        status=_status(form),
-    )
 
 
 @page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
@@ -538,12 +533,12 @@ def document_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     members, member_choices = _member_choices(request.user, association_id)
     form = forms.DocumentForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        pages.bound(request),
+        pages.bound_files(request),
         initial={"year": selectors.today().year - 1},
         members=member_choices,
     )
-    document = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.document_upload(
             actor=request.user,
@@ -556,20 +551,25 @@ def document_create(request: HttpRequest, association_id: int) -> HttpResponse:
             delivered_on=form.cleaned_data.get("delivered_on"),
         ),
     )
-    if document is not None:
+    if attempt.done:
+        document = attempt.result
         messages.success(request, _("Dokumentet %(title)s har laddats upp.") % {"title": document.title})
         return redirect("governance:document_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ladda upp dokument"),
-        association=association,
-        cancel_url=reverse("governance:document_list", args=[association.pk]),
-        multipart=True,
-        intro=_(
-            "Bokslut (årsredovisning), verksamhetsberättelse och revisionsberättelse lämnas till medlemmarna "
-            "senast den 31 mars (R-ANNUAL) och före vårens medlemssamråd (R-SAMRAD-5)."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ladda upp dokument"),
+            "association": association,
+            "cancel_url": reverse("governance:document_list", args=[association.pk]),
+            "multipart": True,
+            "intro": _(
+                "Bokslut (årsredovisning), verksamhetsberättelse och revisionsberättelse lämnas till "
+                "medlemmarna senast den 31 mars (R-ANNUAL) och före vårens medlemssamråd (R-SAMRAD-5)."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -589,21 +589,25 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
 def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get(user=request.user, document_id=document_id, capability=EDIT)
     form = forms.DocumentEditForm(
-        _bound(request),
+        pages.bound(request),
         initial={"title": document.title, "delivered_on": document.delivered_on, "version": document.version},
     )
-    saved = _attempt(
+    attempt = pages.attempt(
         form, lambda: services.document_update(actor=request.user, document=document, **form.cleaned_data)
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Dokumentet har sparats."))
         return redirect("governance:document_list", document.association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra dokument: %(title)s") % {"title": document.title},
-        association=document.association,
-        cancel_url=reverse("governance:document_list", args=[document.association_id]),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra dokument: %(title)s") % {"title": document.title},
+            "association": document.association,
+            "cancel_url": reverse("governance:document_list", args=[document.association_id]),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -631,9 +635,9 @@ def discharge_create(request: HttpRequest, association_id: int) -> HttpResponse:
     members, member_choices = _member_choices(request.user, association_id)
     today = selectors.today()
     form = forms.DischargeForm(
-        _bound(request), initial={"year": today.year - 1, "decided_on": today}, members=member_choices
+        pages.bound(request), initial={"year": today.year - 1, "decided_on": today}, members=member_choices
     )
-    discharge = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.discharge_record(
             actor=request.user,
@@ -645,21 +649,26 @@ def discharge_create(request: HttpRequest, association_id: int) -> HttpResponse:
             note=form.cleaned_data.get("note") or "",
         ),
     )
-    if discharge is not None:
+    if attempt.done:
+        discharge = attempt.result
         messages.success(request, _("Beslutet om ansvarsfrihet har registrerats."))
         return redirect(
             reverse("governance:annual_cycle", args=[association.pk]) + f"?ar={discharge.year + 1}"
         )
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Beslut om ansvarsfrihet"),
-        association=association,
-        cancel_url=reverse("governance:annual_cycle", args=[association.pk]),
-        intro=_(
-            "Varje medlem prövar ansvarsfriheten för styrelsen separat, och bara för de ledamöter den själv "
-            "har utsett (R-AUDIT). Registrera ett beslut per medlem."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Beslut om ansvarsfrihet"),
+            "association": association,
+            "cancel_url": reverse("governance:annual_cycle", args=[association.pk]),
+            "intro": _(
+                "Varje medlem prövar ansvarsfriheten för styrelsen separat, och bara för de ledamöter den "
+                "själv har utsett (R-AUDIT). Registrera ett beslut per medlem."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -667,22 +676,29 @@ def discharge_create(request: HttpRequest, association_id: int) -> HttpResponse:
 def national_report_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     today = selectors.today()
-    form = forms.NationalReportForm(_bound(request), initial={"year": today.year - 1, "submitted_on": today})
-    filing = _attempt(
+    form = forms.NationalReportForm(
+        pages.bound(request), initial={"year": today.year - 1, "submitted_on": today}
+    )
+    attempt = pages.attempt(
         form,
         lambda: services.national_report_record(
             actor=request.user, association=association, **form.cleaned_data
         ),
     )
-    if filing is not None:
+    if attempt.done:
+        filing = attempt.result
         messages.success(request, _("Den nationella rapporten har registrerats."))
         return redirect(reverse("governance:annual_cycle", args=[association.pk]) + f"?ar={filing.year + 1}")
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Nationell uppföljningsrapport inlämnad"),
-        association=association,
-        cancel_url=reverse("governance:annual_cycle", args=[association.pk]),
+        FORM,
+        {
+            "form": form,
+            "title": _("Nationell uppföljningsrapport inlämnad"),
+            "association": association,
+            "cancel_url": reverse("governance:annual_cycle", args=[association.pk]),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -710,9 +726,9 @@ def national_overview(request: HttpRequest) -> HttpResponse:
 
 @page_access(VIEW, methods=FORM_METHODS)
 def calendar(request: HttpRequest) -> HttpResponse:
-    form = forms.CalendarRenewForm(_bound(request))
-    if form.is_bound and form.is_valid():
-        services.calendar_feed_renew(actor=request.user)
+    form = forms.CalendarRenewForm(pages.bound(request))
+    attempt = pages.attempt(form, lambda: services.calendar_feed_renew(actor=request.user))
+    if attempt.done:
         messages.success(request, _("En ny kalenderadress har skapats. Den gamla fungerar inte längre."))
         return redirect("governance:calendar")
     token = selectors.calendar_token(user=request.user)
@@ -721,7 +737,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
         for association_id, name in _visible_associations(request.user):
             path = reverse("governance:calendar_feed", args=[token, association_id])
             feeds.append((name, request.build_absolute_uri(path)))
-    return render(request, "governance/calendar.html", {"form": form, "feeds": feeds}, status=_status(form))
+    return pages.form_page(
+        request,
+        "governance/calendar.html",
+        {
+            "form": form,
+            "feeds": feeds,
+        },
+        refusal=attempt.refusal,
+    )
 
 
 @page_access(PUBLIC)

@@ -41,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import audit
-from finsam.core.access import SYSTEM, require
+from finsam.core.access import SYSTEM, Actor, require
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
 from finsam.followup import rules as followup_rules
@@ -58,6 +58,7 @@ from finsam.followup.schemas import (
     Registration,
     Sex,
 )
+from finsam.imports.audit_actions import AuditAction
 from finsam.imports.models import IMPORT_ACTIVE, ImportRun, ImportRunError, ImportStatus
 from finsam.interventions import selectors as intervention_selectors
 
@@ -565,7 +566,7 @@ class Context:
     today: date
 
 
-def context_for(*, actor: Any, association: Association, today: date | None = None) -> Context:
+def context_for(*, actor: Actor, association: Association, today: date | None = None) -> Context:
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     coordinated = set(
         intervention_selectors.coordinated_interventions(
@@ -810,7 +811,7 @@ def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:
 
 
 def write(
-    source: ImportFile, *, actor: Any, context: Context, progress: Callable[[int], None] | None = None
+    source: ImportFile, *, actor: Actor, context: Context, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
     """The write pass: the rows streamed to the bulk service (one transaction, all or nothing)."""
     return followup_services.participants_import(
@@ -930,7 +931,7 @@ def runs_expire(*, association_id: int | None = None, run_id: int | None = None)
                     continue
                 audit.record(
                     actor=SYSTEM,
-                    action="import_run.expire",
+                    action=AuditAction.IMPORT_RUN_EXPIRE,
                     target=run,
                     association_id=run.association_id,
                     details={"status": run.status},
@@ -948,7 +949,7 @@ def runs_expire(*, association_id: int | None = None, run_id: int | None = None)
     return marked
 
 
-def run_list(*, user: Any, association_id: int) -> QuerySet[ImportRun]:
+def run_list(*, user: Actor, association_id: int) -> QuerySet[ImportRun]:
     scope = require(user, Capability.PARTICIPANT_EDIT)
     if not scope.allows(association_id):
         raise Http404
@@ -956,7 +957,7 @@ def run_list(*, user: Any, association_id: int) -> QuerySet[ImportRun]:
     return ImportRun.objects.filter(association_id=association_id).select_related("created_by")
 
 
-def run_get(*, user: Any, run_id: int) -> ImportRun:
+def run_get(*, user: Actor, run_id: int) -> ImportRun:
     """A run of a förbund where the user may register participants; Http404 otherwise. A run whose lease
     ran out is marked failed on the way."""
     scope = require(user, Capability.PARTICIPANT_EDIT)
@@ -981,7 +982,7 @@ def run_busy(*, association_id: int) -> ImportRun | None:
     return ImportRun.objects.filter(association_id=association_id, status__in=ACTIVE).first()
 
 
-def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRun:
+def run_create(*, actor: Actor, association: Association, upload: Any) -> ImportRun:
     """Stores the uploaded file privately, records a queued run and, once that is committed, puts the run in
     the task queue. `upload` is an UploadedFile whose first bytes were checked with `check_head`. A second
     run of the förbund while one is at work is refused (R-CONFLICT, the database's constraint)."""
@@ -999,14 +1000,14 @@ def run_create(*, actor: Any, association: Association, upload: Any) -> ImportRu
             with transaction.atomic():
                 run = ImportRun.objects.create(
                     association=association,
-                    created_by=actor,
+                    created_by_id=actor.pk,
                     client_address=audit.client_address.get(),
                     stored_name=name,
                     file_size=upload.size or 0,
                 )
                 audit.record(
                     actor=actor,
-                    action="import_run.create",
+                    action=AuditAction.IMPORT_RUN_CREATE,
                     target=run,
                     association_id=association.pk,
                     details={"file_size": run.file_size},

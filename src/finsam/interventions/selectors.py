@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from finsam.core.access import is_system, require, scope_for
+from finsam.core.access import Actor, is_system, require, scope_for
 from finsam.core.roles import Capability, Role
 from finsam.interventions.models import Intervention, InterventionKind, PlannedParticipants, StructuralCount
 from finsam.registry import selectors as registry_selectors
@@ -30,7 +30,7 @@ def _with_details(interventions: QuerySet[Intervention]) -> QuerySet[Interventio
 
 
 def intervention_list(
-    *, user: Any, association_id: int, capability: Capability = Capability.INTERVENTION_VIEW
+    *, user: Actor, association_id: int, capability: Capability = Capability.INTERVENTION_VIEW
 ) -> QuerySet[Intervention]:
     scope = require(user, capability)
     if not scope.allows(association_id):
@@ -39,7 +39,7 @@ def intervention_list(
 
 
 def intervention_get(
-    *, user: Any, intervention_id: int, capability: Capability = Capability.INTERVENTION_VIEW
+    *, user: Actor, intervention_id: int, capability: Capability = Capability.INTERVENTION_VIEW
 ) -> Intervention:
     scope = require(user, capability)
     intervention = (
@@ -50,12 +50,12 @@ def intervention_get(
     return intervention
 
 
-def can_edit(*, user: Any, association_id: int) -> bool:
+def can_edit(*, user: Actor, association_id: int) -> bool:
     return scope_for(user, Capability.INTERVENTION_EDIT).allows(association_id)
 
 
 def coordinated_interventions(
-    *, user: Any, association_id: int | None = None, individual_only: bool = False
+    *, user: Actor, association_id: int | None = None, individual_only: bool = False
 ) -> QuerySet[Intervention]:
     """The interventions whose participants the user may see: assigned to the user, in a förbund where
     the user holds the participant_coordinator role. The trusted system actor coordinates everything."""
@@ -69,17 +69,17 @@ def coordinated_interventions(
     scope = scope_for(user, Capability.PARTICIPANT_VIEW)
     if scope.empty or getattr(user, "pk", None) is None:
         return interventions.none()
-    interventions = interventions.filter(coordinators=user)
+    interventions = interventions.filter(coordinators=user.pk)
     if not scope.all:
         interventions = interventions.filter(association_id__in=scope.association_ids)
     return interventions
 
 
-def coordinates(*, user: Any, intervention_id: int) -> bool:
+def coordinates(*, user: Actor, intervention_id: int) -> bool:
     return coordinated_interventions(user=user).filter(pk=intervention_id).exists()
 
 
-def coordinator_candidates(*, user: Any, association_id: int) -> QuerySet[Any]:
+def coordinator_candidates(*, user: Actor, association_id: int) -> QuerySet[Any]:
     """Users who may be assigned as coordinators: those holding the participant_coordinator role there."""
     scope = require(user, Capability.INTERVENTION_VIEW)
     if not scope.allows(association_id):
@@ -96,7 +96,7 @@ def coordinator_candidates(*, user: Any, association_id: int) -> QuerySet[Any]:
     )
 
 
-def structural_counts(*, user: Any, intervention_id: int) -> QuerySet[StructuralCount]:
+def structural_counts(*, user: Actor, intervention_id: int) -> QuerySet[StructuralCount]:
     intervention_get(user=user, intervention_id=intervention_id)
     return StructuralCount.objects.filter(intervention_id=intervention_id).order_by("period_start")
 
@@ -125,7 +125,7 @@ def has_participants(*, intervention_id: int) -> bool:
     return any(check(intervention_id) for check in _has_participants)
 
 
-def participant_counts(*, user: Any, intervention_id: int) -> Any | None:
+def participant_counts(*, user: Actor, intervention_id: int) -> Any | None:
     """The participant counts of an intervention for its page (None when no app keeps participants)."""
     for counts in _participant_counts:
         return counts(user=user, intervention_id=intervention_id)

@@ -13,10 +13,12 @@ from django.db import transaction
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core import audit
-from finsam.core.access import require
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.access import Actor, require
+from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.roles import Capability, Role
+from finsam.core.updates import model_update
 from finsam.interventions import rules, selectors
+from finsam.interventions.audit_actions import AuditAction
 from finsam.interventions.models import Intervention, PlannedParticipants, StructuralCount
 
 if TYPE_CHECKING:
@@ -72,7 +74,7 @@ def _save_planned(intervention: Intervention, planned: Sequence[tuple[int, int]]
 @transaction.atomic
 def intervention_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     kind: str,
     name: str,
@@ -117,7 +119,7 @@ def intervention_create(
     _save_planned(intervention, planned)
     audit.record(
         actor=actor,
-        action="intervention.create",
+        action=AuditAction.INTERVENTION_CREATE,
         target=intervention,
         association_id=association.pk,
         details={"kind": kind, "coordinators": sorted(u.pk for u in coordinators)},
@@ -134,7 +136,7 @@ def _has_followup(intervention: Intervention) -> bool:
 @transaction.atomic
 def intervention_update(
     *,
-    actor: Any,
+    actor: Actor,
     intervention: Intervention,
     version: int,
     kind: str,
@@ -155,12 +157,7 @@ def intervention_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     require(actor, Capability.INTERVENTION_EDIT, intervention.association_id)
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    if locked.version != version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat insatsen sedan du öppnade formuläret. "
-            "Ladda om sidan och gör om ändringen.",
-        )
+    check_version(locked.version, version, "insatsen")
     violations = rules.intervention_violations(
         name=name, kind=kind, status=status, start=start, end=end, planned=planned
     )
@@ -190,35 +187,31 @@ def intervention_update(
         "esf_cofinanced": esf_cofinanced,
         "status": status,
     }
-    changed = [field for field, value in values.items() if getattr(locked, field) != value]
-    for field, value in values.items():
-        setattr(locked, field, value)
+    related = []
     if {m.pk for m in providers} != set(locked.providers.values_list("pk", flat=True)):
-        changed.append("providers")
+        related.append("providers")
         locked.providers.set(providers)
     if {u.pk for u in coordinators} != set(locked.coordinators.values_list("pk", flat=True)):
-        changed.append("coordinators")
+        related.append("coordinators")
         locked.coordinators.set(coordinators)
     if sorted(planned) != sorted(locked.planned.values_list("year", "count")):
-        changed.append("planned")
+        related.append("planned")
         _save_planned(locked, planned)
-    if changed:
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="intervention.update",
-            target=locked,
-            association_id=locked.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=locked,
+        values=values,
+        action=AuditAction.INTERVENTION_UPDATE,
+        association_id=locked.association_id,
+        related=related,
+    )
     return locked
 
 
 @transaction.atomic
 def structural_count_record(
     *,
-    actor: Any,
+    actor: Actor,
     intervention: Intervention,
     period_start: date,
     period_end: date,
@@ -247,12 +240,12 @@ def structural_count_record(
             "people_trained": people_trained,
             "staff_reached": staff_reached,
             "note": _text(note),
-            "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "recorded_by_id": actor.pk if actor.is_authenticated else None,
         },
     )
     audit.record(
         actor=actor,
-        action="structural_count.create" if created else "structural_count.update",
+        action=AuditAction.STRUCTURAL_COUNT_CREATE if created else "structural_count.update",
         target=count,
         association_id=intervention.association_id,
     )

@@ -15,25 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finsam.core import pages
 from finsam.core.decorators import page_access
-from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
 from finsam.interventions import forms, selectors, services
 from finsam.interventions.models import Intervention
 from finsam.registry import selectors as registry_selectors
 
 FORM_METHODS = ("GET", "POST")
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _status(form: Any, *others: Any, refusal: RuleViolation | None = None) -> int:
-    if refusal is not None and refusal.code == "R-CONFLICT":
-        return 409
-    bound = form.is_bound and (form.errors or any(o.errors or o.non_form_errors() for o in others))
-    return 400 if bound else 200
 
 
 @page_access(Capability.INTERVENTION_VIEW, scoped="association_id")
@@ -74,67 +63,47 @@ def intervention_detail(request: HttpRequest, intervention_id: int) -> HttpRespo
     return render(request, "interventions/intervention_detail.html", context)
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: Any,
-    planned: Any,
-    title: str,
-    association: Any,
-    cancel_url: str,
-    refusal: RuleViolation | None = None,
-) -> HttpResponse:
-    return render(
-        request,
-        "interventions/intervention_form.html",
-        {
-            "form": form,
-            "planned": planned,
-            "title": title,
-            "association": association,
-            "cancel_url": cancel_url,
-        },
-        status=_status(form, planned, refusal=refusal),
-    )
-
-
 @page_access(Capability.INTERVENTION_EDIT, scoped="association_id", methods=FORM_METHODS)
 def intervention_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = registry_selectors.association_get(
         user=request.user, association_id=association_id, capability=Capability.INTERVENTION_EDIT
     )
     form = forms.InterventionForm(
-        _bound(request),
+        pages.bound(request),
         initial={"start": timezone.localdate(), "status": "planned", "kind": "individual"},
         members=registry_selectors.member_list(user=request.user, association_id=association_id),
         coordinator_candidates=selectors.coordinator_candidates(
             user=request.user, association_id=association_id
         ),
     )
-    planned = forms.planned_formset(_bound(request), initial=[])
-    refusal = None
-    if form.is_bound and form.is_valid() and planned.is_valid():
-        try:
-            intervention = services.intervention_create(
-                actor=request.user,
-                association=association,
-                planned=forms.planned_values(planned),
-                **form.service_arguments(),
-            )
-        except RuleViolation as exc:
-            refusal = exc
-            form.add_violations(exc)
-        else:
-            messages.success(request, _("Insatsen %(name)s har registrerats.") % {"name": intervention.name})
-            return redirect("interventions:intervention_detail", intervention.pk)
-    return _form_page(
+    planned = forms.planned_formset(pages.bound(request), initial=[])
+    attempt = pages.attempt(
+        form,
+        lambda: services.intervention_create(
+            actor=request.user,
+            association=association,
+            planned=forms.planned_values(planned),
+            **form.service_arguments(),
+        ),
+        planned,
+    )
+    if attempt.done:
+        intervention = attempt.result
+        messages.success(request, _("Insatsen %(name)s har registrerats.") % {"name": intervention.name})
+        return redirect("interventions:intervention_detail", intervention.pk)
+    return pages.form_page(
         request,
-        form=form,
-        planned=planned,
-        title=_("Ny insats"),
-        association=association,
-        cancel_url=reverse("interventions:intervention_list", args=[association_id]),
-        refusal=refusal,
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "planned": planned,
+            "title": _("Ny insats"),
+            "association": association,
+            "cancel_url": reverse("interventions:intervention_list", args=[association_id]),
+        },
+        form,
+        planned,
+        refusal=attempt.refusal,
     )
 
 
@@ -161,7 +130,7 @@ def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpRespons
         "version": intervention.version,
     }
     form = forms.InterventionEditForm(
-        _bound(request),
+        pages.bound(request),
         initial=initial,
         members=registry_selectors.member_list(user=request.user, association_id=association_id),
         coordinator_candidates=selectors.coordinator_candidates(
@@ -169,32 +138,35 @@ def intervention_edit(request: HttpRequest, intervention_id: int) -> HttpRespons
         ),
     )
     planned = forms.planned_formset(
-        _bound(request), initial=[{"year": p.year, "count": p.count} for p in intervention.planned.all()]
+        pages.bound(request), initial=[{"year": p.year, "count": p.count} for p in intervention.planned.all()]
     )
-    refusal = None
-    if form.is_bound and form.is_valid() and planned.is_valid():
-        try:
-            services.intervention_update(
-                actor=request.user,
-                intervention=intervention,
-                version=form.cleaned_data["version"],
-                planned=forms.planned_values(planned),
-                **form.service_arguments(),
-            )
-        except RuleViolation as exc:
-            refusal = exc
-            form.add_violations(exc)
-        else:
-            messages.success(request, _("Ändringarna är sparade."))
-            return redirect("interventions:intervention_detail", intervention.pk)
-    return _form_page(
+    attempt = pages.attempt(
+        form,
+        lambda: services.intervention_update(
+            actor=request.user,
+            intervention=intervention,
+            version=form.cleaned_data["version"],
+            planned=forms.planned_values(planned),
+            **form.service_arguments(),
+        ),
+        planned,
+    )
+    if attempt.done:
+        messages.success(request, _("Ändringarna är sparade."))
+        return redirect("interventions:intervention_detail", intervention.pk)
+    return pages.form_page(
         request,
-        form=form,
-        planned=planned,
-        title=_("Ändra %(name)s") % {"name": intervention.name},
-        association=intervention.association,
-        cancel_url=reverse("interventions:intervention_detail", args=[intervention.pk]),
-        refusal=refusal,
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "planned": planned,
+            "title": _("Ändra %(name)s") % {"name": intervention.name},
+            "association": intervention.association,
+            "cancel_url": reverse("interventions:intervention_detail", args=[intervention.pk]),
+        },
+        form,
+        planned,
+        refusal=attempt.refusal,
     )
 
 
@@ -205,23 +177,22 @@ def structural_count_create(request: HttpRequest, intervention_id: int) -> HttpR
     )
     year = timezone.localdate().year
     form = forms.StructuralCountForm(
-        _bound(request),
+        pages.bound(request),
         initial={
             "period_start": max(intervention.start, timezone.localdate().replace(month=1, day=1)),
             "period_end": timezone.localdate().replace(year=year, month=12, day=31),
         },
     )
-    if form.is_bound and form.is_valid():
-        try:
-            services.structural_count_record(
-                actor=request.user, intervention=intervention, **form.cleaned_data
-            )
-        except RuleViolation as exc:
-            form.add_violations(exc)
-        else:
-            messages.success(request, _("Antalen är sparade."))
-            return redirect("interventions:intervention_detail", intervention.pk)
-    return render(
+    attempt = pages.attempt(
+        form,
+        lambda: services.structural_count_record(
+            actor=request.user, intervention=intervention, **form.cleaned_data
+        ),
+    )
+    if attempt.done:
+        messages.success(request, _("Antalen är sparade."))
+        return redirect("interventions:intervention_detail", intervention.pk)
+    return pages.form_page(
         request,
         "interventions/structural_count_form.html",
         {
@@ -231,5 +202,5 @@ def structural_count_create(request: HttpRequest, intervention_id: int) -> HttpR
             "title": _("Registrera antal för %(name)s") % {"name": intervention.name},
             "cancel_url": reverse("interventions:intervention_detail", args=[intervention.pk]),
         },
-        status=400 if form.is_bound and form.errors else 200,
+        refusal=attempt.refusal,
     )

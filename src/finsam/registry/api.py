@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.params.functions import Path
 from pydantic import ConfigDict
 
+from finsam.core.access import Actor
 from finsam.core.decorators import api_operation
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
@@ -184,7 +185,7 @@ def _seat(seat: BoardSeat) -> dict[str, Any]:
     }
 
 
-def _association_detail(user: Any, association: Association) -> dict[str, Any]:
+def _association_detail(user: Actor, association: Association) -> dict[str, Any]:
     status = selectors.association_status(user=user, association_id=association.pk)
     members = selectors.member_list(user=user, association_id=association.pk).order_by(
         "kind", "region__code", "municipality__code", "joined"

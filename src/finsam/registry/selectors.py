@@ -7,13 +7,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from finsam.core.access import filter_scope, require, scope_for
+from finsam.core.access import Actor, filter_scope, require, scope_for
 from finsam.core.roles import Capability
 from finsam.registry import rules
 from finsam.registry.models import (
@@ -35,7 +34,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-def association_list(*, user: Any) -> QuerySet[Association]:
+def association_list(*, user: Actor) -> QuerySet[Association]:
     scope = require(user, Capability.REGISTRY_VIEW)
     members = Member.objects.select_related("region", "municipality").order_by(
         "kind", "region__code", "municipality__code"
@@ -48,7 +47,7 @@ def association_list(*, user: Any) -> QuerySet[Association]:
 
 
 def association_get(
-    *, user: Any, association_id: int, capability: Capability = Capability.REGISTRY_VIEW
+    *, user: Actor, association_id: int, capability: Capability = Capability.REGISTRY_VIEW
 ) -> Association:
     scope = require(user, capability)
     if not scope.allows(association_id):
@@ -59,17 +58,17 @@ def association_get(
         raise Http404 from exc
 
 
-def can_edit(*, user: Any, association_id: int | None) -> bool:
+def can_edit(*, user: Actor, association_id: int | None) -> bool:
     scope = scope_for(user, Capability.REGISTRY_EDIT)
     return scope.all if association_id is None else scope.allows(association_id)
 
 
-def member_list(*, user: Any, association_id: int) -> QuerySet[Member]:
+def member_list(*, user: Actor, association_id: int) -> QuerySet[Member]:
     association_get(user=user, association_id=association_id)
     return Member.objects.filter(association_id=association_id).select_related("region", "municipality")
 
 
-def member_get(*, user: Any, member_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Member:
+def member_get(*, user: Actor, member_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Member:
     scope = require(user, capability)
     member = (
         Member.objects.select_related("association", "region", "municipality").filter(pk=member_id).first()
@@ -79,7 +78,7 @@ def member_get(*, user: Any, member_id: int, capability: Capability = Capability
     return member
 
 
-def board_list(*, user: Any, association_id: int, current_only: bool = False) -> QuerySet[BoardSeat]:
+def board_list(*, user: Actor, association_id: int, current_only: bool = False) -> QuerySet[BoardSeat]:
     association_get(user=user, association_id=association_id)
     seats = BoardSeat.objects.filter(association_id=association_id).select_related(
         "person", "member__region", "member__municipality"
@@ -91,7 +90,7 @@ def board_list(*, user: Any, association_id: int, current_only: bool = False) ->
 
 
 def board_seat_get(
-    *, user: Any, seat_id: int, capability: Capability = Capability.REGISTRY_VIEW
+    *, user: Actor, seat_id: int, capability: Capability = Capability.REGISTRY_VIEW
 ) -> BoardSeat:
     scope = require(user, capability)
     seat = BoardSeat.objects.select_related("association", "person", "member").filter(pk=seat_id).first()
@@ -100,18 +99,18 @@ def board_seat_get(
     return seat
 
 
-def charter_list(*, user: Any, association_id: int) -> QuerySet[Charter]:
+def charter_list(*, user: Actor, association_id: int) -> QuerySet[Charter]:
     association_get(user=user, association_id=association_id)
     return Charter.objects.filter(association_id=association_id).prefetch_related("shares__member")
 
 
-def director_list(*, user: Any, association_id: int) -> QuerySet[Director]:
+def director_list(*, user: Actor, association_id: int) -> QuerySet[Director]:
     association_get(user=user, association_id=association_id)
     return Director.objects.filter(association_id=association_id).select_related("person")
 
 
 def director_get(
-    *, user: Any, director_id: int, capability: Capability = Capability.REGISTRY_VIEW
+    *, user: Actor, director_id: int, capability: Capability = Capability.REGISTRY_VIEW
 ) -> Director:
     scope = require(user, capability)
     director = Director.objects.select_related("association", "person").filter(pk=director_id).first()
@@ -120,7 +119,7 @@ def director_get(
     return director
 
 
-def representative_list(*, user: Any, association_id: int) -> QuerySet[MemberRepresentative]:
+def representative_list(*, user: Actor, association_id: int) -> QuerySet[MemberRepresentative]:
     association_get(user=user, association_id=association_id)
     return MemberRepresentative.objects.filter(member__association_id=association_id).select_related(
         "person", "member__region", "member__municipality"
@@ -128,7 +127,7 @@ def representative_list(*, user: Any, association_id: int) -> QuerySet[MemberRep
 
 
 def representative_get(
-    *, user: Any, representative_id: int, capability: Capability = Capability.REGISTRY_VIEW
+    *, user: Actor, representative_id: int, capability: Capability = Capability.REGISTRY_VIEW
 ) -> MemberRepresentative:
     scope = require(user, capability)
     representative = (
@@ -150,7 +149,7 @@ def _person_scope_q(association_ids: frozenset[int]) -> Q:
     )
 
 
-def person_list(*, user: Any, association_id: int | None = None) -> QuerySet[Person]:
+def person_list(*, user: Actor, association_id: int | None = None) -> QuerySet[Person]:
     scope = require(user, Capability.REGISTRY_VIEW)
     people = Person.objects.all()
     if association_id is not None:
@@ -162,7 +161,7 @@ def person_list(*, user: Any, association_id: int | None = None) -> QuerySet[Per
     return people.distinct().order_by("last_name", "first_name", "id")
 
 
-def person_get(*, user: Any, person_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Person:
+def person_get(*, user: Actor, person_id: int, capability: Capability = Capability.REGISTRY_VIEW) -> Person:
     scope = require(user, capability)
     people = Person.objects.filter(pk=person_id)
     if not scope.all:
@@ -183,7 +182,7 @@ class PersonPosts:
     representations: list[MemberRepresentative]
 
 
-def person_posts(*, user: Any, person_id: int) -> PersonPosts:
+def person_posts(*, user: Actor, person_id: int) -> PersonPosts:
     """A person's board seats, director posts and member representations, in the associations the
     user may see (a person may hold posts in several förbund). Three queries."""
     person_get(user=user, person_id=person_id)
@@ -204,7 +203,7 @@ def person_posts(*, user: Any, person_id: int) -> PersonPosts:
     )
 
 
-def persons_for_choice(*, user: Any, association_id: int) -> QuerySet[Person]:
+def persons_for_choice(*, user: Actor, association_id: int) -> QuerySet[Person]:
     """People an editor may pick for a seat or post in this association."""
     return person_list(user=user, association_id=association_id)
 
@@ -247,7 +246,7 @@ def region_list() -> QuerySet[Region]:
     return Region.objects.order_by("code")
 
 
-def municipality_list(*, user: Any, query: str = "", region_code: str = "") -> QuerySet[Municipality]:
+def municipality_list(*, user: Actor, query: str = "", region_code: str = "") -> QuerySet[Municipality]:
     """Reference data; any signed-in user with a registry role may read it."""
     require(user, Capability.REGISTRY_VIEW)
     qs = Municipality.objects.select_related("region")
@@ -307,7 +306,7 @@ class AssociationStatus:
 
 
 def association_status(
-    *, user: Any, association_id: int, day: date | None = None, horizon_days: int = 365
+    *, user: Actor, association_id: int, day: date | None = None, horizon_days: int = 365
 ) -> AssociationStatus:
     """R-MEMBERS validity on `day` and, per active member, the days in [day, day + horizon] without a
     ledamot or without an ersättare (R-BOARD). Two queries, whatever the size of the board."""

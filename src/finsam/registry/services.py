@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,10 +16,12 @@ from django.db.models import Model, QuerySet
 from django.utils import translation
 
 from finsam.core import audit
-from finsam.core.access import require, scope_for
-from finsam.core.errors import RuleViolation, Violation, raise_if_any
+from finsam.core.access import Actor, require, scope_for
+from finsam.core.errors import Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.updates import model_update
 from finsam.registry import rules
+from finsam.registry.audit_actions import AuditAction
 from finsam.registry.models import (
     Association,
     BoardSeat,
@@ -38,24 +39,17 @@ from finsam.registry.models import (
 )
 
 
-def _require_edit(actor: Any, association_id: int | None) -> None:
+def _require_edit(actor: Actor, association_id: int | None) -> None:
     require(actor, Capability.REGISTRY_EDIT, association_id)
 
 
-def _require_national_edit(actor: Any) -> None:
+def _require_national_edit(actor: Actor) -> None:
     if not scope_for(actor, Capability.REGISTRY_EDIT).all:
         raise PermissionDenied
 
 
 def _excluding[M: Model](queryset: QuerySet[M], pk: int | None) -> QuerySet[M]:
     return queryset if pk is None else queryset.exclude(pk=pk)
-
-
-def _changed(instance: Any, values: dict[str, Any]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name, value in values.items():
-        setattr(instance, name, value)
-    return changed
 
 
 # --- associations -------------------------------------------------------------------------------
@@ -86,7 +80,7 @@ def _association_violations(
 
 @transaction.atomic
 def association_create(
-    *, actor: Any, name: str, org_number: str, seat: Municipality, founded: date
+    *, actor: Actor, name: str, org_number: str, seat: Municipality, founded: date
 ) -> Association:
     _require_national_edit(actor)
     normalised, violations = _association_violations(
@@ -96,14 +90,16 @@ def association_create(
     association = Association.objects.create(
         name=name.strip(), org_number=normalised, seat=seat, founded=founded
     )
-    audit.record(actor=actor, action="association.create", target=association, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.ASSOCIATION_CREATE, target=association, association_id=association.pk
+    )
     return association
 
 
 @transaction.atomic
 def association_update(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     version: int,
     name: str,
@@ -115,36 +111,24 @@ def association_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     _require_edit(actor, association.pk)
     locked = Association.objects.select_for_update().get(pk=association.pk)
-    if locked.version != version:
-        raise RuleViolation(
-            "R-CONFLICT",
-            "Någon annan har ändrat förbundet sedan du öppnade formuläret. "
-            "Ladda om sidan och gör om ändringen.",
-        )
+    check_version(locked.version, version, "förbundet")
     normalised, violations = _association_violations(
         name=name, org_number=org_number, founded=founded, dissolved=dissolved, exclude_id=locked.pk
     )
     raise_if_any(violations)
-    changed = _changed(
-        locked,
-        {
+    model_update(
+        actor=actor,
+        instance=locked,
+        values={
             "name": name.strip(),
             "org_number": normalised,
             "seat": seat,
             "founded": founded,
             "dissolved": dissolved,
         },
+        action=AuditAction.ASSOCIATION_UPDATE,
+        association_id=locked.pk,
     )
-    if changed:
-        locked.version += 1
-        locked.save()
-        audit.record(
-            actor=actor,
-            action="association.update",
-            target=locked,
-            association_id=locked.pk,
-            details={"fields": changed},
-        )
     return locked
 
 
@@ -198,7 +182,7 @@ def _member_violations(
 @transaction.atomic
 def member_add(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     kind: str,
     joined: date,
@@ -228,7 +212,7 @@ def member_add(
     )
     audit.record(
         actor=actor,
-        action="member.create",
+        action=AuditAction.MEMBER_CREATE,
         target=member,
         association_id=association.pk,
         details={"kind": kind},
@@ -237,7 +221,7 @@ def member_add(
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: Member, joined: date, left: date | None) -> Member:
+def member_update(*, actor: Actor, member: Member, joined: date, left: date | None) -> Member:
     _require_edit(actor, member.association_id)
     raise_if_any(
         _member_violations(
@@ -250,16 +234,13 @@ def member_update(*, actor: Any, member: Member, joined: date, left: date | None
             exclude_id=member.pk,
         )
     )
-    changed = _changed(member, {"joined": joined, "left": left})
-    if changed:
-        member.save()
-        audit.record(
-            actor=actor,
-            action="member.update",
-            target=member,
-            association_id=member.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=member,
+        values={"joined": joined, "left": left},
+        action=AuditAction.MEMBER_UPDATE,
+        association_id=member.association_id,
+    )
     return member
 
 
@@ -269,7 +250,7 @@ def member_update(*, actor: Any, member: Member, joined: date, left: date | None
 @transaction.atomic
 def charter_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     adopted: date,
     valid_from: date,
@@ -327,7 +308,7 @@ def charter_create(
     )
     audit.record(
         actor=actor,
-        action="charter.create",
+        action=AuditAction.CHARTER_CREATE,
         target=charter,
         association_id=association.pk,
         details={"version": charter.version},
@@ -350,7 +331,7 @@ def _person_violations(first_name: str, last_name: str) -> list[Violation]:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association | None,
     first_name: str,
     last_name: str,
@@ -371,7 +352,7 @@ def person_create(
     )
     audit.record(
         actor=actor,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         target=person,
         association_id=association.pk if association else None,
     )
@@ -380,31 +361,25 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, first_name: str, last_name: str, email: str, phone: str
+    *, actor: Actor, person: Person, first_name: str, last_name: str, email: str, phone: str
 ) -> Person:
     if person.association_id is None:
         _require_national_edit(actor)
     else:
         _require_edit(actor, person.association_id)
     raise_if_any(_person_violations(first_name, last_name))
-    changed = _changed(
-        person,
-        {
+    model_update(
+        actor=actor,
+        instance=person,
+        values={
             "first_name": first_name.strip(),
             "last_name": last_name.strip(),
             "email": email.strip(),
             "phone": phone.strip(),
         },
+        action=AuditAction.PERSON_UPDATE,
+        association_id=person.association_id,
     )
-    if changed:
-        person.save()
-        audit.record(
-            actor=actor,
-            action="person.update",
-            target=person,
-            association_id=person.association_id,
-            details={"fields": changed},
-        )
     return person
 
 
@@ -470,7 +445,7 @@ def _seat_violations(
 @transaction.atomic
 def board_seat_create(
     *,
-    actor: Any,
+    actor: Actor,
     association: Association,
     person: Person,
     member: Member,
@@ -504,14 +479,16 @@ def board_seat_create(
         start=start,
         end=end,
     )
-    audit.record(actor=actor, action="board_seat.create", target=seat, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.BOARD_SEAT_CREATE, target=seat, association_id=association.pk
+    )
     return seat
 
 
 @transaction.atomic
 def board_seat_update(
     *,
-    actor: Any,
+    actor: Actor,
     seat: BoardSeat,
     person: Person,
     member: Member,
@@ -535,9 +512,10 @@ def board_seat_update(
             exclude_id=seat.pk,
         )
     )
-    changed = _changed(
-        seat,
-        {
+    model_update(
+        actor=actor,
+        instance=seat,
+        values={
             "person": person,
             "member": member,
             "role": role,
@@ -546,16 +524,9 @@ def board_seat_update(
             "chair": chair,
             "vice_chair": vice_chair,
         },
+        action=AuditAction.BOARD_SEAT_UPDATE,
+        association_id=seat.association_id,
     )
-    if changed:
-        seat.save()
-        audit.record(
-            actor=actor,
-            action="board_seat.update",
-            target=seat,
-            association_id=seat.association_id,
-            details={"fields": changed},
-        )
     return seat
 
 
@@ -573,7 +544,7 @@ def _post_violations(
 
 @transaction.atomic
 def director_create(
-    *, actor: Any, association: Association, person: Person, start: date, end: date | None = None
+    *, actor: Actor, association: Association, person: Person, start: date, end: date | None = None
 ) -> Director:
     _require_edit(actor, association.pk)
     existing = [rules.Period(d.start, d.end) for d in association.directors.all()]
@@ -581,33 +552,32 @@ def director_create(
         _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
     )
     director = Director.objects.create(association=association, person=person, start=start, end=end)
-    audit.record(actor=actor, action="director.create", target=director, association_id=association.pk)
+    audit.record(
+        actor=actor, action=AuditAction.DIRECTOR_CREATE, target=director, association_id=association.pk
+    )
     return director
 
 
 @transaction.atomic
-def director_update(*, actor: Any, director: Director, start: date, end: date | None) -> Director:
+def director_update(*, actor: Actor, director: Director, start: date, end: date | None) -> Director:
     _require_edit(actor, director.association_id)
     existing = [rules.Period(d.start, d.end) for d in director.association.directors.exclude(pk=director.pk)]
     raise_if_any(
         _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
     )
-    changed = _changed(director, {"start": start, "end": end})
-    if changed:
-        director.save()
-        audit.record(
-            actor=actor,
-            action="director.update",
-            target=director,
-            association_id=director.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=director,
+        values={"start": start, "end": end},
+        action=AuditAction.DIRECTOR_UPDATE,
+        association_id=director.association_id,
+    )
     return director
 
 
 @transaction.atomic
 def representative_create(
-    *, actor: Any, member: Member, person: Person, start: date, end: date | None = None
+    *, actor: Actor, member: Member, person: Person, start: date, end: date | None = None
 ) -> MemberRepresentative:
     _require_edit(actor, member.association_id)
     existing = [rules.Period(r.start, r.end) for r in member.representatives.filter(person=person)]
@@ -619,7 +589,7 @@ def representative_create(
     representative = MemberRepresentative.objects.create(member=member, person=person, start=start, end=end)
     audit.record(
         actor=actor,
-        action="representative.create",
+        action=AuditAction.REPRESENTATIVE_CREATE,
         target=representative,
         association_id=member.association_id,
     )
@@ -628,7 +598,7 @@ def representative_create(
 
 @transaction.atomic
 def representative_update(
-    *, actor: Any, representative: MemberRepresentative, start: date, end: date | None
+    *, actor: Actor, representative: MemberRepresentative, start: date, end: date | None
 ) -> MemberRepresentative:
     _require_edit(actor, representative.member.association_id)
     existing = [
@@ -642,14 +612,11 @@ def representative_update(
             existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
         )
     )
-    changed = _changed(representative, {"start": start, "end": end})
-    if changed:
-        representative.save()
-        audit.record(
-            actor=actor,
-            action="representative.update",
-            target=representative,
-            association_id=representative.member.association_id,
-            details={"fields": changed},
-        )
+    model_update(
+        actor=actor,
+        instance=representative,
+        values={"start": start, "end": end},
+        action=AuditAction.REPRESENTATIVE_UPDATE,
+        association_id=representative.member.association_id,
+    )
     return representative

@@ -6,7 +6,6 @@ input is refused, and redirects with a success message after a write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,51 +18,17 @@ from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from finsam.core import pages
 from finsam.core.decorators import page_access
-from finsam.core.errors import RuleViolation
-from finsam.core.forms import FinsamForm
 from finsam.core.roles import Capability
 from finsam.registry import forms, selectors, services
-from finsam.registry.models import Association
 
 EDIT = Capability.REGISTRY_EDIT
 FORM_METHODS = ("GET", "POST")
+FORM = "registry/form.html"
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _form_page(
-    request: HttpRequest,
-    form: FinsamForm,
-    *,
-    title: str,
-    cancel_url: str,
-    association: Association | None = None,
-    template: str = "registry/form.html",
-    conflict: bool = False,
-    **extra: Any,
-) -> HttpResponse:
-    status = 200
-    if form.is_bound and form.errors:
-        status = 409 if conflict else 400
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "association": association, **extra}
-    return render(request, template, context, status=status)
-
-
-def _attempt(form: FinsamForm, write: Callable[[], Any]) -> tuple[Any, RuleViolation | None]:
-    """Runs `write` (a service call) for a valid form; a refusal is put on the form's fields."""
-    if not form.is_bound or not form.is_valid():
-        return None, None
-    try:
-        return write(), None
-    except RuleViolation as exc:
-        form.add_violations(exc)
-        return None, exc
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -118,23 +83,28 @@ def association_list(request: HttpRequest) -> HttpResponse:
 @page_access(Capability.ASSOCIATION_CREATE, methods=FORM_METHODS)
 def association_create(request: HttpRequest) -> HttpResponse:
     form = forms.AssociationForm(
-        _bound(request), municipalities=selectors.municipality_list(user=request.user)
+        pages.bound(request), municipalities=selectors.municipality_list(user=request.user)
     )
-    association, _refusal = _attempt(
+    attempt = pages.attempt(
         form, lambda: services.association_create(actor=request.user, **form.cleaned_data)
     )
-    if association is not None:
+    if attempt.done:
+        association = attempt.result
         messages.success(request, _("Förbundet %(name)s har registrerats.") % {"name": association.name})
         return redirect("registry:association_detail", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Nytt samordningsförbund"),
-        cancel_url=reverse("registry:association_list"),
-        intro=_(
-            "Registrera förbundet här och lägg sedan till medlemmarna: Försäkringskassan, "
-            "Arbetsförmedlingen, minst en region och minst en kommun."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Nytt samordningsförbund"),
+            "cancel_url": reverse("registry:association_list"),
+            "intro": _(
+                "Registrera förbundet här och lägg sedan till medlemmarna: Försäkringskassan, "
+                "Arbetsförmedlingen, minst en region och minst en kommun."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -175,26 +145,27 @@ def association_edit(request: HttpRequest, association_id: int) -> HttpResponse:
         "version": association.version,
     }
     form = forms.AssociationEditForm(
-        _bound(request), initial=initial, municipalities=selectors.municipality_list(user=request.user)
+        pages.bound(request), initial=initial, municipalities=selectors.municipality_list(user=request.user)
     )
-    saved, refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.association_update(actor=request.user, association=association, **form.cleaned_data),
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Uppgifterna om förbundet har sparats."))
         return redirect("registry:association_detail", association.pk)
-    conflict = refusal is not None and refusal.code == "R-CONFLICT"
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra uppgifter om förbundet"),
-        cancel_url=_detail_url(association.pk),
-        association=association,
-        template="registry/association_form.html",
-        conflict=conflict,
-        # On a conflict the page shows what the other editor saved next to what this user typed.
-        current=association if conflict else None,
+        "registry/association_form.html",
+        {
+            "form": form,
+            "title": _("Ändra uppgifter om förbundet"),
+            "cancel_url": _detail_url(association.pk),
+            "association": association,
+            # On a conflict the page shows what the other editor saved next to what this user typed.
+            "current": association if attempt.conflict else None,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -205,27 +176,32 @@ def association_edit(request: HttpRequest, association_id: int) -> HttpResponse:
 def member_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     form = forms.MemberCreateForm(
-        _bound(request),
+        pages.bound(request),
         regions=selectors.region_list(),
         municipalities=selectors.municipality_list(user=request.user),
     )
-    member, _refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.member_add(actor=request.user, association=association, **form.cleaned_data),
     )
-    if member is not None:
+    if attempt.done:
+        member = attempt.result
         messages.success(request, _("%(name)s har lagts till som medlem.") % {"name": member.name})
         return redirect("registry:association_detail", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny förbundsmedlem"),
-        cancel_url=_detail_url(association.pk),
-        association=association,
-        intro=_(
-            "Välj parten. För en region eller kommun väljer du också vilken; för Försäkringskassan och "
-            "Arbetsförmedlingen lämnar du de fälten tomma."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny förbundsmedlem"),
+            "cancel_url": _detail_url(association.pk),
+            "association": association,
+            "intro": _(
+                "Välj parten. För en region eller kommun väljer du också vilken; för Försäkringskassan och "
+                "Arbetsförmedlingen lämnar du de fälten tomma."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -233,19 +209,23 @@ def member_create(request: HttpRequest, association_id: int) -> HttpResponse:
 def member_edit(request: HttpRequest, association_id: int, member_id: int) -> HttpResponse:
     member = selectors.member_get(user=request.user, member_id=member_id, capability=EDIT)
     _in_association(member.association_id, association_id)
-    form = forms.MemberEditForm(_bound(request), initial={"joined": member.joined, "left": member.left})
-    saved, _refusal = _attempt(
+    form = forms.MemberEditForm(pages.bound(request), initial={"joined": member.joined, "left": member.left})
+    attempt = pages.attempt(
         form, lambda: services.member_update(actor=request.user, member=member, **form.cleaned_data)
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Medlemskapet för %(name)s har sparats.") % {"name": member.name})
         return redirect("registry:association_detail", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra medlemskap: %(name)s") % {"name": member.name},
-        cancel_url=_detail_url(association_id),
-        association=member.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra medlemskap: %(name)s") % {"name": member.name},
+            "cancel_url": _detail_url(association_id),
+            "association": member.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -286,26 +266,30 @@ def charter_create(request: HttpRequest, association_id: int) -> HttpResponse:
     if latest is not None:
         initial |= {"municipal_key": latest.municipal_key, "region_key": latest.region_key}
         initial |= {f"share_{s.member_id}": s.percent for s in latest.shares.all()}
-    form = forms.CharterForm(_bound(request), initial=initial, members=members)
-    charter, _refusal = _attempt(
+    form = forms.CharterForm(pages.bound(request), initial=initial, members=members)
+    attempt = pages.attempt(
         form,
         lambda: services.charter_create(
             actor=request.user, association=association, **form.service_arguments()
         ),
     )
-    if charter is not None:
+    if attempt.done:
+        charter = attempt.result
         messages.success(
             request, _("Version %(version)s av förbundsordningen har sparats.") % {"version": charter.version}
         )
         return redirect("registry:charter_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny version av förbundsordningen"),
-        cancel_url=reverse("registry:charter_list", args=[association.pk]),
-        association=association,
-        template="registry/charter_form.html",
-        latest=latest,
+        "registry/charter_form.html",
+        {
+            "form": form,
+            "title": _("Ny version av förbundsordningen"),
+            "cancel_url": reverse("registry:charter_list", args=[association.pk]),
+            "association": association,
+            "latest": latest,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -342,7 +326,7 @@ def board(request: HttpRequest, association_id: int) -> HttpResponse:
 
 def _seat_form(request: HttpRequest, association_id: int, **kwargs: Any) -> forms.BoardSeatForm:
     return forms.BoardSeatForm(
-        _bound(request),
+        pages.bound(request),
         people=selectors.persons_for_choice(user=request.user, association_id=association_id),
         members=selectors.member_list(user=request.user, association_id=association_id),
         **kwargs,
@@ -353,20 +337,25 @@ def _seat_form(request: HttpRequest, association_id: int, **kwargs: Any) -> form
 def board_seat_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     form = _seat_form(request, association_id)
-    seat, _refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.board_seat_create(actor=request.user, association=association, **form.cleaned_data),
     )
-    if seat is not None:
+    if attempt.done:
+        seat = attempt.result
         messages.success(request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": seat.person.name})
         return redirect("registry:board", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny styrelseplats"),
-        cancel_url=reverse("registry:board", args=[association.pk]),
-        association=association,
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny styrelseplats"),
+            "cancel_url": reverse("registry:board", args=[association.pk]),
+            "association": association,
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -384,20 +373,25 @@ def board_seat_edit(request: HttpRequest, association_id: int, seat_id: int) -> 
         "end": seat.end,
     }
     form = _seat_form(request, association_id, initial=initial)
-    saved, _refusal = _attempt(
+    attempt = pages.attempt(
         form, lambda: services.board_seat_update(actor=request.user, seat=seat, **form.cleaned_data)
     )
-    if saved is not None:
+    if attempt.done:
+        saved = attempt.result
         messages.success(
             request, _("Styrelseplatsen för %(name)s har sparats.") % {"name": saved.person.name}
         )
         return redirect("registry:board", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra styrelseplats"),
-        cancel_url=reverse("registry:board", args=[association_id]),
-        association=seat.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra styrelseplats"),
+            "cancel_url": reverse("registry:board", args=[association_id]),
+            "association": seat.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -423,22 +417,27 @@ def director_list(request: HttpRequest, association_id: int) -> HttpResponse:
 def director_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     form = forms.DirectorCreateForm(
-        _bound(request), people=selectors.persons_for_choice(user=request.user, association_id=association_id)
+        pages.bound(request),
+        people=selectors.persons_for_choice(user=request.user, association_id=association_id),
     )
-    director, _refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.director_create(actor=request.user, association=association, **form.cleaned_data),
     )
-    if director is not None:
+    if attempt.done:
         messages.success(request, _("Förbundschefen har registrerats."))
         return redirect("registry:director_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny förbundschef"),
-        cancel_url=reverse("registry:director_list", args=[association.pk]),
-        association=association,
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny förbundschef"),
+            "cancel_url": reverse("registry:director_list", args=[association.pk]),
+            "association": association,
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -446,19 +445,23 @@ def director_create(request: HttpRequest, association_id: int) -> HttpResponse:
 def director_edit(request: HttpRequest, association_id: int, director_id: int) -> HttpResponse:
     director = selectors.director_get(user=request.user, director_id=director_id, capability=EDIT)
     _in_association(director.association_id, association_id)
-    form = forms.PeriodForm(_bound(request), initial={"start": director.start, "end": director.end})
-    saved, _refusal = _attempt(
+    form = forms.PeriodForm(pages.bound(request), initial={"start": director.start, "end": director.end})
+    attempt = pages.attempt(
         form, lambda: services.director_update(actor=request.user, director=director, **form.cleaned_data)
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Förbundschefens period har sparats."))
         return redirect("registry:director_list", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra förbundschef: %(name)s") % {"name": director.person.name},
-        cancel_url=reverse("registry:director_list", args=[association_id]),
-        association=director.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra förbundschef: %(name)s") % {"name": director.person.name},
+            "cancel_url": reverse("registry:director_list", args=[association_id]),
+            "association": director.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -486,27 +489,31 @@ def representative_list(request: HttpRequest, association_id: int) -> HttpRespon
 def representative_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
     form = forms.RepresentativeCreateForm(
-        _bound(request),
+        pages.bound(request),
         people=selectors.persons_for_choice(user=request.user, association_id=association_id),
         members=selectors.member_list(user=request.user, association_id=association_id),
     )
-    representative, _refusal = _attempt(
+    attempt = pages.attempt(
         form, lambda: services.representative_create(actor=request.user, **form.cleaned_data)
     )
-    if representative is not None:
+    if attempt.done:
         messages.success(request, _("Medlemsrepresentanten har registrerats."))
         return redirect("registry:representative_list", association.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny medlemsrepresentant"),
-        cancel_url=reverse("registry:representative_list", args=[association.pk]),
-        association=association,
-        intro=_(
-            "Medlemsrepresentanten företräder sin part i medlemssamråden och ska inte sitta i förbundets "
-            "styrelse."
-        ),
-        person_create_url=_person_create_url(association.pk, request.path),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny medlemsrepresentant"),
+            "cancel_url": reverse("registry:representative_list", args=[association.pk]),
+            "association": association,
+            "intro": _(
+                "Medlemsrepresentanten företräder sin part i medlemssamråden och ska inte sitta i förbundets "
+                "styrelse."
+            ),
+            "person_create_url": _person_create_url(association.pk, request.path),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -517,23 +524,27 @@ def representative_edit(request: HttpRequest, association_id: int, representativ
     )
     _in_association(representative.member.association_id, association_id)
     form = forms.PeriodForm(
-        _bound(request), initial={"start": representative.start, "end": representative.end}
+        pages.bound(request), initial={"start": representative.start, "end": representative.end}
     )
-    saved, _refusal = _attempt(
+    attempt = pages.attempt(
         form,
         lambda: services.representative_update(
             actor=request.user, representative=representative, **form.cleaned_data
         ),
     )
-    if saved is not None:
+    if attempt.done:
         messages.success(request, _("Medlemsrepresentantens period har sparats."))
         return redirect("registry:representative_list", association_id)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra medlemsrepresentant: %(name)s") % {"name": representative.person.name},
-        cancel_url=reverse("registry:representative_list", args=[association_id]),
-        association=representative.member.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra medlemsrepresentant: %(name)s") % {"name": representative.person.name},
+            "cancel_url": reverse("registry:representative_list", args=[association_id]),
+            "association": representative.member.association,
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -586,25 +597,30 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @page_access(EDIT, scoped="association_id", methods=FORM_METHODS)
 def person_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, association_id=association_id, capability=EDIT)
-    form = forms.PersonForm(_bound(request))
-    person, _refusal = _attempt(
+    form = forms.PersonForm(pages.bound(request))
+    attempt = pages.attempt(
         form,
         lambda: services.person_create(actor=request.user, association=association, **form.cleaned_data),
     )
-    if person is not None:
+    if attempt.done:
+        person = attempt.result
         messages.success(request, _("%(name)s har registrerats.") % {"name": person.name})
         return redirect(_next_url(request, reverse("registry:person_detail", args=[person.pk])))
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ny person i %(association)s") % {"association": association.name},
-        cancel_url=_next_url(request, _detail_url(association.pk)),
-        association=association,
-        next=_next_url(request, ""),
-        intro=_(
-            "Personer registreras för att kunna utses till styrelseplatser, förbundschef eller "
-            "medlemsrepresentant. Ange bara de kontaktuppgifter som behövs i uppdraget."
-        ),
+        FORM,
+        {
+            "form": form,
+            "title": _("Ny person i %(association)s") % {"association": association.name},
+            "cancel_url": _next_url(request, _detail_url(association.pk)),
+            "association": association,
+            "next": _next_url(request, ""),
+            "intro": _(
+                "Personer registreras för att kunna utses till styrelseplatser, förbundschef eller "
+                "medlemsrepresentant. Ange bara de kontaktuppgifter som behövs i uppdraget."
+            ),
+        },
+        refusal=attempt.refusal,
     )
 
 
@@ -617,19 +633,24 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         "email": person.email,
         "phone": person.phone,
     }
-    form = forms.PersonForm(_bound(request), initial=initial)
-    saved, _refusal = _attempt(
+    form = forms.PersonForm(pages.bound(request), initial=initial)
+    attempt = pages.attempt(
         form, lambda: services.person_update(actor=request.user, person=person, **form.cleaned_data)
     )
-    if saved is not None:
+    if attempt.done:
+        saved = attempt.result
         messages.success(request, _("Uppgifterna om %(name)s har sparats.") % {"name": saved.name})
         return redirect("registry:person_detail", person.pk)
-    return _form_page(
+    return pages.form_page(
         request,
-        form,
-        title=_("Ändra person: %(name)s") % {"name": person.name},
-        cancel_url=reverse("registry:person_detail", args=[person.pk]),
-        association=person.association,
+        FORM,
+        {
+            "form": form,
+            "title": _("Ändra person: %(name)s") % {"name": person.name},
+            "cancel_url": reverse("registry:person_detail", args=[person.pk]),
+            "association": person.association,
+        },
+        refusal=attempt.refusal,
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from finsam.core.access import Actor
 from finsam.core.roles import Capability
 from finsam.finance import selectors as finance
 from finsam.followup import rules
@@ -94,7 +95,7 @@ def yearly_cost_from(value: str | None) -> tuple[Decimal, str | None]:
 
 
 def association_economy(
-    *, user: Any, association_id: int, year: int, yearly_cost: Decimal | None = None
+    *, user: Actor, association_id: int, year: int, yearly_cost: Decimal | None = None
 ) -> Economy:
     """Cost per participant and the socio-economic estimate per individual-level intervention and for the
     förbund, for its own users. Four queries whatever the number of participations."""

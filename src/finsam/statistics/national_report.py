@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from finsam.core.access import SYSTEM, require
+from finsam.core.access import SYSTEM, Actor, require
 from finsam.core.roles import Capability
 from finsam.core.suppression import TOTAL, Cell, OneWayTable, SuppressedTable, TwoWayTable, suppress_table
 from finsam.finance import rules as finance_rules
@@ -210,7 +210,7 @@ class _Facts:
 # Selectors
 
 
-def national_report(*, user: object, association_id: int, year: int) -> NationalReport:
+def national_report(*, user: Actor, association_id: int, year: int) -> NationalReport:
     """A förbund's national report for `year`. Http404 outside the user's scope."""
     association = registry.association_get(
         user=user, association_id=association_id, capability=Capability.NATIONAL_REPORT
@@ -218,7 +218,7 @@ def national_report(*, user: object, association_id: int, year: int) -> National
     return _reports([association], year)[0]
 
 
-def national_reports(*, user: object, year: int) -> list[NationalReport]:
+def national_reports(*, user: Actor, year: int) -> list[NationalReport]:
     """Every förbund's national report for `year` (those that existed during the year), by name."""
     scope = require(user, Capability.GOVERNANCE_NATIONAL)
     if not scope.all:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from finsam.core.access import require
+from finsam.core.access import Actor, require
 from finsam.core.roles import Capability
 from finsam.core.suppression import (
     TOTAL,
@@ -308,7 +308,7 @@ def _intervention_names(association_id: int) -> dict[str, str]:
     return {str(pk): name for pk, name in names}
 
 
-def association_statistics(*, user: Any, association_id: int, year: int) -> Statistics:
+def association_statistics(*, user: Actor, association_id: int, year: int) -> Statistics:
     """A förbund's own figures for its own users: exact counts (they never leave the förbund)."""
     association = registry.association_get(
         user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
@@ -368,7 +368,7 @@ def _region_rows(
     ]
 
 
-def national_statistics(*, user: Any, year: int) -> Statistics:
+def national_statistics(*, user: Actor, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
@@ -413,7 +413,7 @@ def years() -> list[int]:
     return list(range(this_year, start - 1, -1))
 
 
-def statistics_associations(*, user: Any) -> QuerySet[Association]:
+def statistics_associations(*, user: Actor) -> QuerySet[Association]:
     """The förbund whose own statistics the user may see."""
     scope = require(user, Capability.STATISTICS_VIEW)
     return registry.associations_by_name(association_ids=None if scope.all else scope.association_ids)
