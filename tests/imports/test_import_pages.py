@@ -21,6 +21,9 @@ from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.followup.models import Participant, Participation
 from finsam.imports import importing
+from finsam.imports import selectors as import_selectors
+from finsam.imports import services as import_services
+from finsam.imports import tasks as import_tasks
 from finsam.imports.models import ImportRun, ImportRunError, ImportStatus
 from tests.imports.test_import import anonymous, csv_bytes, exited, number, row, xlsx_bytes
 
@@ -43,7 +46,7 @@ def _upload(client: Client, url: str, data: bytes, name: str = "deltagare.csv") 
 
 
 def _stored_files() -> list[Path]:
-    return list(importing.upload_dir().iterdir())
+    return list(import_services.upload_dir().iterdir())
 
 
 # --- the upload page and the template -------------------------------------------------------------
@@ -287,14 +290,14 @@ def test_the_run_reports_its_progress_while_it_validates(fu: Any, monkeypatch: p
     """What a poll would read during the validation pass: rows_done grows, written in autocommit."""
     monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
     seen: list[tuple[str, int, int | None]] = []
-    update = importing._update
+    update = import_services._update
 
     def spy(run_id: int, **fields: Any) -> None:
         update(run_id, **fields)
         run = ImportRun.objects.get(pk=run_id)
         seen.append((run.status, run.rows_done, run.rows_total))
 
-    monkeypatch.setattr(importing, "_update", spy)
+    monkeypatch.setattr(import_services, "_update", spy)
 
     _upload(_client(fu), _upload_url(fu), csv_bytes([anonymous()] * 5))
 
@@ -309,7 +312,7 @@ def test_the_run_reports_its_progress_while_it_validates(fu: Any, monkeypatch: p
 
 @pytest.mark.django_db
 def test_a_run_whose_lease_ran_out_is_shown_as_interrupted_and_its_file_discarded(fu: Any) -> None:
-    stored = importing.upload_dir() / "avbruten.upload"
+    stored = import_services.upload_dir() / "avbruten.upload"
     stored.write_bytes(b"insats;registrering\r\n")
     run = _run(fu, status=ImportStatus.VALIDATING, rows_total=100, stored_name=stored.name)
     ImportRun.objects.filter(pk=run.pk).update(lease_expires=timezone.now() - timedelta(seconds=1))
@@ -369,7 +372,7 @@ def test_a_second_upload_that_gets_past_the_look_is_refused_by_the_constraint(
     fu: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _run(fu, status=ImportStatus.VALIDATING)
-    monkeypatch.setattr(importing, "run_busy", lambda **kwargs: None)  # both looked at the same moment
+    monkeypatch.setattr(import_selectors, "run_busy", lambda **kwargs: None)  # both looked at the same moment
 
     response = _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
 
@@ -385,15 +388,15 @@ def test_a_run_that_lost_its_lease_during_the_write_pass_saves_nothing(
 ) -> None:
     """The worker was too slow to renew: a page read meanwhile showed the run failed. The worker's own
     "done" then finds the run no longer at work and rolls the participants back."""
-    update = importing._update
+    update = import_services._update
 
     def expire_when_writing(run_id: int, **fields: Any) -> None:
         update(run_id, **fields)
         if fields.get("status") == ImportStatus.WRITING:
             ImportRun.objects.filter(pk=run_id).update(lease_expires=timezone.now() - timedelta(seconds=1))
-            assert importing.runs_expire(run_id=run_id) == 1
+            assert import_services.runs_expire(run_id=run_id) == 1
 
-    monkeypatch.setattr(importing, "_update", expire_when_writing)
+    monkeypatch.setattr(import_services, "_update", expire_when_writing)
 
     _upload(_client(fu), _upload_url(fu), csv_bytes([row(), anonymous()]))
 
@@ -426,7 +429,7 @@ def test_the_task_does_the_run_and_records_the_uploaders_address(fu: Any) -> Non
     run = ImportRun.objects.get()
     assert (run.status, run.client_address) == (ImportStatus.DONE, "127.0.0.1")
 
-    importing.run_import.call(run.pk)  # delivered twice: nothing more happens
+    import_tasks.run_import.call(run.pk)  # delivered twice: nothing more happens
 
     assert Participant.objects.count() == 1
     entry = AuditEntry.objects.get(action="participant.import")
@@ -438,7 +441,7 @@ def test_a_run_is_done_once(fu: Any) -> None:
     _upload(_client(fu), _upload_url(fu), csv_bytes([row()]))
     run = ImportRun.objects.get()
 
-    importing.run_execute(run.pk)
+    import_services.run_execute(run.pk)
 
     assert Participant.objects.count() == 1
 

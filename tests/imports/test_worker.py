@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from finsam.core.models import AuditEntry
 from finsam.followup.models import Participant
-from finsam.imports import importing
+from finsam.imports import services as import_services
 from finsam.imports.models import ImportRun, ImportStatus
 from tests.committed import audit_guard
 from tests.imports.test_import import anonymous, assert_nothing_written, csv_bytes, exited, number, row
@@ -144,7 +144,7 @@ def test_a_worker_killed_half_way_through_an_import_leaves_nothing_and_a_new_imp
     assert "Inläsningen avbröts innan den var klar; ingenting har sparats." in page
     run.refresh_from_db()
     assert (run.status, run.stored_name) == (ImportStatus.FAILED, "")
-    assert list(importing.upload_dir().iterdir()) == []
+    assert list(import_services.upload_dir().iterdir()) == []
     assert AuditEntry.objects.filter(action="import_run.expire", object_id=str(run.pk)).count() == 1
     assert_nothing_written()
 

@@ -1,7 +1,7 @@
 """Background work of the follow-up app, through django.tasks. A task is one more interface: it calls the
 service. `finsam purge-identities --enqueue`, run daily by a timer, queues `purge_identities` for the
 worker; it removes only identities whose retention time has passed, so running it more often does no harm.
-(The participant import's task is `importing.run_import`.)"""
+(The participant import's task is `imports.tasks.run_import`.)"""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from finsam.core.errors import RuleViolation
 from finsam.core.forms import FinsamForm
 from finsam.core.money import NBSP
 from finsam.core.roles import Capability
-from finsam.imports import importing
+from finsam.imports import importing, selectors, services
 from finsam.imports.models import ImportRun, ImportStatus
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
@@ -95,7 +95,7 @@ def _columns() -> list[dict[str, Any]]:
 
 
 def _upload_page(request: HttpRequest, association: Any, form: UploadForm, status: int = 200) -> HttpResponse:
-    runs = importing.run_list(user=request.user, association_id=association.pk)[:10]
+    runs = selectors.run_list(user=request.user, association_id=association.pk)[:10]
     return render(
         request,
         "imports/import_upload.html",
@@ -127,14 +127,14 @@ def _upload(request: HttpRequest, association_id: int, handler: LimitedUploadHan
     except importing.ImportFileError as exc:
         form.add_error("file", exc.message)
         return _upload_page(request, association, form, status=400)
-    if importing.run_busy(association_id=association.pk) is not None:
-        form.add_error("file", str(importing.BUSY))
+    if selectors.run_busy(association_id=association.pk) is not None:
+        form.add_error("file", str(services.BUSY))
         return _upload_page(request, association, form, status=409)
     try:
-        run = importing.run_create(actor=request.user, association=association, upload=upload)
+        run = services.run_create(actor=request.user, association=association, upload=upload)
     except RuleViolation as exc:  # also a second upload that got past the look above at the same moment
         form.add_violations(exc)
-        busy = exc.code == importing.BUSY_CODE
+        busy = exc.code == services.BUSY_CODE
         return _upload_page(request, association, form, status=409 if busy else 400)
     return redirect("imports:import_run", run.pk)
 
@@ -151,7 +151,7 @@ def import_upload(request: HttpRequest, association_id: int) -> HttpResponse:
 
 
 def _run_context(run: ImportRun) -> dict[str, Any]:
-    active = run.status in importing.ACTIVE
+    active = run.status in selectors.ACTIVE
     total = run.rows_total
     done = min(run.rows_done, total) if total is not None else run.rows_done
     return {
@@ -174,7 +174,7 @@ def _run_context(run: ImportRun) -> dict[str, Any]:
 def import_run(request: HttpRequest, import_run_id: int) -> HttpResponse:
     """A run's progress and outcome. htmx polls the status fragment every second while the run works;
     the fragment of a finished run carries no trigger, which ends the polling."""
-    run = importing.run_get(user=request.user, run_id=import_run_id)
+    run = selectors.run_get(user=request.user, run_id=import_run_id)
     context = _run_context(run)
     if getattr(request, "htmx", False):
         return render(request, "imports/_import_status.html", context)
@@ -184,13 +184,13 @@ def import_run(request: HttpRequest, import_run_id: int) -> HttpResponse:
 @page_access(Capability.PARTICIPANT_EDIT, scoped="import_run_id")
 def import_run_report(request: HttpRequest, import_run_id: int) -> StreamingHttpResponse:
     """Every error of a refused run as CSV (row, column, message), streamed."""
-    run = importing.run_get(user=request.user, run_id=import_run_id)
+    run = selectors.run_get(user=request.user, run_id=import_run_id)
 
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
     def lines() -> Any:
         yield "\ufeff" + writer.writerow(["rad", "kolumn", "meddelande"])
-        for row in importing.run_errors(run=run):
+        for row in selectors.run_errors(run=run):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -1,0 +1,276 @@
+"""Writes of the imports app: a run is created for an upload and queued for the worker; the worker claims
+it, validates the file and writes it through the follow-up services, holding a lease it renews; a run
+whose lease ran out is marked failed (docs/import.md)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core import audit
+from finsam.core.access import SYSTEM, Actor, require
+from finsam.core.errors import RuleViolation
+from finsam.core.roles import Capability
+from finsam.imports.audit_actions import AuditAction
+from finsam.imports.importing import (
+    ImportFile,
+    ImportFileError,
+    context_for,
+    too_large_message,
+    validate,
+    write,
+)
+from finsam.imports.models import IMPORT_ACTIVE, ImportRun, ImportRunError, ImportStatus
+
+if TYPE_CHECKING:
+    from finsam.registry.models import Association
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = IMPORT_ACTIVE
+
+BUSY_CODE = "R-CONFLICT"
+BUSY = _("En inläsning pågår redan för förbundet. Vänta tills den är klar.")
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_LEASE_SECONDS)
+
+
+def upload_dir() -> Path:
+    """Private: under the data directory, outside the media root, readable by the server only."""
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+class LeaseLost(Exception):
+    """The run is no longer this worker's: its lease ran out and it was marked failed meanwhile."""
+
+
+def runs_expire(*, association_id: int | None = None, run_id: int | None = None) -> int:
+    """Marks the runs whose lease ran out as failed, frees their förbund and deletes their files; each with
+    an audit entry. The update is conditional on the lease read, so a worker's renewal in between wins.
+    Returns the number of runs marked.
+
+    On SQLite a worker in its write pass holds the database's write lock and cannot renew the lease; the
+    mark then waits for the lock and gives up (the run stays at work), which is right: a worker that died
+    would have released the lock with its process."""
+    now = timezone.now()
+    lapsed = ImportRun.objects.filter(status__in=ACTIVE, lease_expires__lt=now)
+    if association_id is not None:
+        lapsed = lapsed.filter(association_id=association_id)
+    if run_id is not None:
+        lapsed = lapsed.filter(pk=run_id)
+    marked = 0
+    for run in lapsed.only("pk", "association_id", "status", "stored_name", "lease_expires"):
+        try:
+            with transaction.atomic():
+                changed = ImportRun.objects.filter(
+                    pk=run.pk, status=run.status, lease_expires=run.lease_expires
+                ).update(
+                    status=ImportStatus.FAILED, message="", stored_name="", finished_at=now, updated_at=now
+                )
+                if not changed:
+                    continue
+                audit.record(
+                    actor=SYSTEM,
+                    action=AuditAction.IMPORT_RUN_EXPIRE,
+                    target=run,
+                    association_id=run.association_id,
+                    details={"status": run.status},
+                )
+        except OperationalError:
+            logger.info("participant import run %s: the database is busy; not marked yet", run.pk)
+            continue
+        if run.stored_name:
+            (upload_dir() / run.stored_name).unlink(missing_ok=True)
+        if run.status == ImportStatus.QUEUED:
+            logger.warning(
+                "participant import run %s was not taken from the queue: is a worker running?", run.pk
+            )
+        marked += 1
+    return marked
+
+
+def run_create(*, actor: Actor, association: Association, upload: Any) -> ImportRun:
+    """Stores the uploaded file privately, records a queued run and, once that is committed, puts the run in
+    the task queue. `upload` is an UploadedFile whose first bytes were checked with `check_head`. A second
+    run of the förbund while one is at work is refused (R-CONFLICT, the database's constraint)."""
+    require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise RuleViolation("R-FILE", too_large_message(settings.IMPORT_MAX_BYTES), "file")
+    name = f"{uuid.uuid4().hex}.upload"
+    target = upload_dir() / name
+    try:
+        with target.open("xb") as out:
+            target.chmod(0o600)
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            with transaction.atomic():
+                run = ImportRun.objects.create(
+                    association=association,
+                    created_by_id=actor.pk,
+                    client_address=audit.client_address.get(),
+                    stored_name=name,
+                    file_size=upload.size or 0,
+                )
+                audit.record(
+                    actor=actor,
+                    action=AuditAction.IMPORT_RUN_CREATE,
+                    target=run,
+                    association_id=association.pk,
+                    details={"file_size": run.file_size},
+                )
+                transaction.on_commit(partial(_enqueue, run.pk))
+        except IntegrityError as exc:
+            raise RuleViolation(BUSY_CODE, str(BUSY), "file") from exc
+        return run
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _update(run_id: int, **fields: Any) -> None:
+    """Records the progress or outcome of a run this worker holds, and renews its lease; LeaseLost when the
+    run is no longer at work (its lease ran out and it was marked failed)."""
+    now = timezone.now()
+    changed = ImportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        updated_at=now, lease_expires=now + lease(), **fields
+    )
+    if not changed:
+        raise LeaseLost(run_id)
+
+
+def _finish(run_id: int, **fields: Any) -> None:
+    """The end of a run that did not get through: refused or failed, unless it was marked failed already."""
+    now = timezone.now()
+    ImportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(updated_at=now, finished_at=now, **fields)
+
+
+class _Heartbeat:
+    """Renews the lease of a run every quarter of the lease, from a thread with a database connection of its
+    own, while the work goes on: the write pass runs in one transaction, which can publish nothing before
+    it commits. When the process dies, the renewals stop with it."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name=f"import-lease-{run_id}", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _renew(self) -> None:
+        interval = lease().total_seconds() / 4
+        try:
+            while not self.stop.wait(interval):
+                try:
+                    held = ImportRun.objects.filter(
+                        pk=self.run_id, status__in=(ImportStatus.VALIDATING, ImportStatus.WRITING)
+                    ).update(lease_expires=timezone.now() + lease())
+                except DatabaseError:  # SQLite: the write pass holds the lock; try again later
+                    logger.info("participant import run %s: lease not renewed (database busy)", self.run_id)
+                    continue
+                if not held:
+                    return
+        finally:
+            connection.close()
+
+
+def _work(run: ImportRun, path: Path) -> None:
+    run_id = run.pk
+    actor = run.created_by
+    if actor is None:
+        raise PermissionDenied
+    source = ImportFile(path)
+    _update(run_id, rows_total=source.count())
+    context = context_for(actor=actor, association=run.association)
+    rows, errors = validate(source, context=context, progress=lambda done: _update(run_id, rows_done=done))
+    if errors:
+        with transaction.atomic():
+            for start in range(0, len(errors), 1000):
+                ImportRunError.objects.bulk_create(
+                    ImportRunError(run_id=run_id, row=e.row, column=e.column, message=e.message[:400])
+                    for e in errors[start : start + 1000]
+                )
+            _update(
+                run_id,
+                status=ImportStatus.REFUSED,
+                rows_total=rows,
+                rows_done=rows,
+                error_count=len(errors),
+                finished_at=timezone.now(),
+            )
+        return
+    _update(run_id, status=ImportStatus.WRITING, rows_total=rows, rows_done=rows)
+    with transaction.atomic():
+        counts = write(source, actor=actor, context=context)
+        # In the same transaction as the participants: a run is "done" exactly when they are stored, and
+        # a run whose lease ran out meanwhile (shown as failed) rolls them back.
+        _update(run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now())
+
+
+def run_execute(run_id: int) -> None:
+    """Does the work of a queued run: counts the rows, validates them (reporting progress as it goes, in
+    autocommit), and either stores the error report or writes everything in one transaction. The run is
+    claimed with a conditional UPDATE, so it is done once, and held by a lease that progress reports and
+    a heartbeat renew. The file is deleted at the end."""
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, updated_at=now, lease_expires=now + lease()
+    )
+    if not claimed:
+        return
+    run = ImportRun.objects.select_related("association", "created_by").get(pk=run_id)
+    path = upload_dir() / run.stored_name
+    # The audit entry of the import carries the uploader's address, as if written in the upload request.
+    address = audit.set_client_address(run.client_address)
+    try:
+        with _Heartbeat(run_id):
+            _work(run, path)
+    except LeaseLost:
+        logger.warning("participant import run %s lost its lease and stopped; nothing was saved", run_id)
+    except (ImportFileError, RuleViolation) as exc:
+        _finish(run_id, status=ImportStatus.REFUSED, message=exc.message)
+    except PermissionDenied:
+        _finish(
+            run_id,
+            status=ImportStatus.REFUSED,
+            message="Du får inte längre registrera deltagare i förbundet; ingenting har sparats.",
+        )
+    except Exception as exc:
+        # The message of an unexpected error may quote data from the file: log only its kind.
+        logger.error("participant import run %s failed: %s", run_id, type(exc).__name__)
+        _finish(
+            run_id,
+            status=ImportStatus.FAILED,
+            message="Ett oväntat fel avbröt inläsningen; ingenting har sparats.",
+        )
+    finally:
+        audit.client_address.reset(address)
+        path.unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=run_id).update(stored_name="")
+
+
+def _enqueue(run_id: int) -> None:
+    from finsam.imports import tasks  # the task module calls back into this one
+
+    tasks.run_import.enqueue(run_id)
