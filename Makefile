@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# The suite runs in as many processes as the machine has cores (0: in this process only). The tests that
+# read the shared demo stay together on one process (loadgroup), so that it is built once.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve worker test test-pg lint bench migrations-check clean
@@ -41,10 +45,10 @@ worker: $(INSTALLED) ## the task worker only (imports, e-mail, daily jobs)
 	$(BIN)/finsam worker
 
 test: $(INSTALLED) ## the whole suite (SQLite; PostgreSQL when FINSAM_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-pg: $(INSTALLED) ## the whole suite on PostgreSQL at postgres@127.0.0.1:5432 (PG_TEST_URL)
-	FINSAM_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	FINSAM_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(INSTALLED) ## ruff check, ruff format --check, mypy, the import contract (lint-imports)
 	$(BIN)/ruff check .

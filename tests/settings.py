@@ -7,6 +7,10 @@ import warnings
 
 os.environ["FINSAM_TESTING"] = "1"
 os.environ.setdefault("FINSAM_DATA_DIR", tempfile.mkdtemp(prefix="finsam-test-"))
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers of a parallel run inherit the directory of the process that started them: each takes
+    # one of its own inside it, so that one's uploads are not in another's way.
+    os.environ["FINSAM_DATA_DIR"] = os.path.join(os.environ["FINSAM_DATA_DIR"], _worker)
 
 from finsam.settings import *  # noqa: F403
 
@@ -23,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise looks for it at start
+# WhiteNoise reads every static file through the finders when its middleware is built, and the test
+# client builds the middleware anew for each Client: a few hundred file reads per client, most of the
+# suite's time. Looking a file up when it is asked for serves the same files without that.
+WHITENOISE_AUTOREFRESH = True

@@ -48,6 +48,7 @@ def test_manage_check_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_data")  # with the demo made already, the command only checks it
 def test_a_verb_with_dashes_runs_the_management_command(
     capsys: pytest.CaptureFixture[str], settings: Any, tmp_path: Path
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import stat
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from stdnum.se import orgnr
 
 from finsam.accounts.models import RoleAssignment
@@ -48,20 +45,6 @@ def data_dir(settings: Any, tmp_path: Path) -> Path:
     settings.DATA_DIR = tmp_path
     settings.DEMO_PASSWORD = ""
     return tmp_path
-
-
-@pytest.fixture(scope="class")
-def demo_data(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """One run of the demo for a class of read-only tests, rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DATA_DIR=tmp_path_factory.mktemp("demo"), DEMO_PASSWORD=""),
-        transaction.atomic(),
-    ):
-        yield run_demo()
-        transaction.set_rollback(True)
 
 
 def run_demo() -> str:
@@ -131,7 +114,7 @@ def test_a_changed_password_is_applied_on_the_next_run(data_dir: Path, settings:
 
 @pytest.mark.usefixtures("demo_data")
 class TestTheDemoData:
-    """Read-only checks on one run of the demo."""
+    """Read-only checks on one run of the demo (the one the test session shares)."""
 
     def test_it_creates_the_three_forbund_of_vasterbotten_with_their_municipalities(self) -> None:
         for name, codes in MUNICIPALITIES.items():

@@ -81,10 +81,15 @@ def before_the_move(transactional_db: None, django_db_serialized_rollback: None)
 
 
 @pytest.fixture(autouse=True)
-def _audit_guard_back(django_db_blocker: Any) -> Iterator[None]:
+def _database_back(django_db_blocker: Any) -> Iterator[None]:
+    """After the test, the database as migrations left it: the triggers, and the rows (reference data)
+    that the flush removed, for the tests that follow in the same process."""
     yield
     with django_db_blocker.unblock():
         audit_guard(install=True)
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
 
 
 def test_rows_of_moved_models_are_found_after_migrating_forward(before_the_move: Any) -> None:

@@ -75,10 +75,16 @@ def _committed_database(django_db_serialized_rollback: None) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _audit_guard_back(django_db_blocker: Any) -> Iterator[None]:
+def _database_back(django_db_blocker: Any) -> Iterator[None]:
+    """After the module, the database as migrations left it: the triggers, and the data that the last
+    flush removed. Under xdist other tests may follow in the same process, and they expect both."""
     yield
     with django_db_blocker.unblock():
         audit_guard(install=True)
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @dataclass

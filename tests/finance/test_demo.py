@@ -23,8 +23,8 @@ def build() -> Any:
     return demo.build(out=io.StringIO(), password="demo-lösenord-123", show_progress=False, steps=STEPS)
 
 
-def test_each_forbund_has_last_this_and_next_years_budget() -> None:
-    ctx = build()
+def test_each_forbund_has_last_this_and_next_years_budget(demo_data: demo.DemoContext) -> None:
+    ctx = demo_data
     year = selectors.today().year
 
     for key, association in ctx.associations.items():
@@ -45,8 +45,7 @@ def test_each_forbund_has_last_this_and_next_years_budget() -> None:
             assert budget.lines.filter(kind="administration").count() == 5
 
 
-def test_the_populations_are_plausible_for_the_fifteen_municipalities() -> None:
-    build()
+def test_the_populations_are_plausible_for_the_fifteen_municipalities(demo_data: demo.DemoContext) -> None:
     year = selectors.today().year
 
     umea = Population.objects.get(municipality__code="2480", year=year - 2).population

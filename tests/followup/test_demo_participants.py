@@ -4,9 +4,7 @@ work with them."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,27 +12,19 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 from stdnum import luhn
 
 from finsam import demo
 from finsam.core.models import AuditEntry
-from finsam.finance.demo import finance_step
 from finsam.followup import identity, rules
 from finsam.followup.demo import fictional_identity_number, participants_step
 from finsam.followup.models import Participant, Participation
-from finsam.interventions.demo import interventions_step
 from finsam.interventions.models import Intervention
 from finsam.statistics import economics
 
 pytestmark = pytest.mark.django_db
-
-STEPS = [
-    step
-    for step in demo.STEPS
-    if step.run in (demo.registry_step, demo.users_step, interventions_step, finance_step)
-]
 
 
 @dataclass
@@ -52,21 +42,10 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture(scope="module")
-def built(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Demo]:
-    """The förbund, users, interventions and budgets of the demo, then the participants step once; rolled
-    back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DATA_DIR=tmp_path_factory.mktemp("demo"), DEMO_PASSWORD=""),
-        transaction.atomic(),
-    ):
-        ctx = demo.build(out=io.StringIO(), password="demo-lösenord-123", show_progress=False, steps=STEPS)
-        participants_step(ctx)
-        yield Demo(ctx, _counts())
-        transaction.set_rollback(True)
+@pytest.fixture
+def built(demo_data: demo.DemoContext) -> Demo:
+    """The whole demo, its participants step included, as the test session shares it."""
+    return Demo(demo_data, _counts())
 
 
 def test_a_few_thousand_participants_and_a_second_run_adds_nothing(built: Demo) -> None:

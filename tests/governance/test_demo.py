@@ -29,8 +29,10 @@ def build() -> Any:
     return demo.build(out=io.StringIO(), password="demo-lösenord-123", show_progress=False, steps=STEPS)
 
 
-def test_the_demo_has_a_past_joint_consultation_with_locked_minutes_and_no_warnings() -> None:
-    ctx = build()
+def test_the_demo_has_a_past_joint_consultation_with_locked_minutes_and_no_warnings(
+    demo_data: demo.DemoContext,
+) -> None:
+    ctx = demo_data
     consultation = Meeting.objects.get(title=CONSULTATION_TITLE)
     assert consultation.kind == MeetingKind.MEMBER_CONSULTATION
     assert consultation.date < selectors.today()
@@ -45,8 +47,10 @@ def test_the_demo_has_a_past_joint_consultation_with_locked_minutes_and_no_warni
         assert represented == set(association.members.values_list("pk", flat=True))
 
 
-def test_the_demo_has_board_meetings_with_decisions_for_the_members_and_one_to_come() -> None:
-    ctx = build()
+def test_the_demo_has_board_meetings_with_decisions_for_the_members_and_one_to_come(
+    demo_data: demo.DemoContext,
+) -> None:
+    ctx = demo_data
     umea = ctx.associations["umea"]
     board = Meeting.objects.filter(kind=MeetingKind.BOARD, associations=umea)
     assert board.filter(minutes__status=MinutesStatus.LOCKED).count() >= 2
@@ -56,8 +60,10 @@ def test_the_demo_has_board_meetings_with_decisions_for_the_members_and_one_to_c
     assert Decision.objects.filter(r_info=True, meeting__associations=umea).exists()
 
 
-def test_umearegionens_annual_cycle_has_one_overdue_obligation_bjurholms_discharge() -> None:
-    ctx = build()
+def test_umearegionens_annual_cycle_has_one_overdue_obligation_bjurholms_discharge(
+    demo_data: demo.DemoContext,
+) -> None:
+    ctx = demo_data
     umea = ctx.associations["umea"]
     year = cycle_year(selectors.today())
     cycle = selectors.annual_cycle(user=SYSTEM, association_id=umea.pk, year=year)
