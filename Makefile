@@ -9,7 +9,11 @@ PYTEST_ARGS ?=
 # The suite runs in as many processes as the machine has cores (0: in this process only). The tests that
 # read the shared demo stay together on one process (loadgroup), so that it is built once.
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+# Compiled modules are cached under .venv even where PYTHONDONTWRITEBYTECODE is set (as in CI): without a
+# cache every process compiles Django and the rest again, and pytest rewrites the assertions of its
+# plugins' modules (schemathesis, hypothesis: some 350) anew. The tree stays free of __pycache__.
+PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve worker test test-pg lint bench migrations-check clean
