@@ -209,6 +209,7 @@ def _register_routers() -> None:
     from finsam.followup.api import router as followup_router
     from finsam.governance.api import router as governance_router
     from finsam.interventions.api import router as interventions_router
+    from finsam.national.api import router as national_router
     from finsam.registry.api import router as registry_router
     from finsam.statistics.api import router as statistics_router
 
@@ -218,6 +219,7 @@ def _register_routers() -> None:
     api.add_router("/", governance_router)
     api.add_router("/", finance_router)
     api.add_router("/", statistics_router)
+    api.add_router("/", national_router)
 
 
 _register_routers()

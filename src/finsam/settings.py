@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "finsam.imports",
     "finsam.statistics",
     "finsam.governance",
+    "finsam.national",
     # The shell (the package itself): the commands that compose several apps (demo, grant-role,
     # export-openapi) and the pages above the apps.
     "finsam",

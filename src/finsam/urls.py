@@ -17,6 +17,7 @@ urlpatterns = [
     path("uppfoljning/", include("finsam.statistics.urls")),
     path("ekonomi/", include("finsam.finance.urls")),
     path("styrning/", include("finsam.governance.urls")),
+    path("nationellt/", include("finsam.national.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

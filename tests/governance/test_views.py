@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from finsam.core.access import SYSTEM
 from finsam.core.models import AuditEntry
-from finsam.governance import ical, selectors, services
+from finsam.governance import selectors, services
 from finsam.governance.models import Document, Meeting, Minutes, MinutesStatus
 from finsam.registry.models import BoardSeat
+from finsam.reports import ical
 from tests.factories import MINIMAL_PDF, consultation_participants, make_consultation, make_document
 from tests.governance.helpers import counts
 

@@ -44,6 +44,15 @@ class Capability(StrEnum):
     STATISTICS_VIEW = "statistics.view"
     STATISTICS_NATIONAL = "statistics.national"
     NATIONAL_REPORT = "followup.national_report"
+    HELPDESK_ASK = "national.helpdesk_ask"
+    HELPDESK_ANSWER = "national.helpdesk_answer"
+    HANDBOOK_EDIT = "national.handbook_edit"
+    CONFERENCE_REGISTER = "national.conference_register"
+    CONFERENCE_EDIT = "national.conference_edit"
+    COUNCIL_EDIT = "national.council_edit"
+    STATE_ALLOCATION_VIEW = "national.allocation_view"
+    STATE_ALLOCATION_EDIT = "national.allocation_edit"
+    NATIONAL_DASHBOARD = "national.dashboard"
 
 
 ALL_ASSOCIATION_ROLES = frozenset(Role) - NATIONAL_ROLES
@@ -134,4 +143,22 @@ GRANTS: dict[Capability, frozenset[Role]] = {
             Role.MEMBER_REPRESENTATIVE,
         }
     ),
+    # The national level (R-NATIONAL). A förbund's users ask the working group; a question is seen by its
+    # förbund's users and the working group (the selectors scope it), never by the council until it is
+    # published anonymised. The handbook, the conferences and the council's published recommendations are
+    # read by every signed-in user (AUTHENTICATED); the working group keeps them. A förbund's users
+    # register for conferences. The state allocation is computed and decided by the working group, read by
+    # the council and, for its own förbund, by those who read its finance. The national dashboard is for
+    # the national roles.
+    Capability.HELPDESK_ASK: ALL_ASSOCIATION_ROLES,
+    Capability.HELPDESK_ANSWER: frozenset({Role.NATIONAL_ADMIN}),
+    Capability.HANDBOOK_EDIT: frozenset({Role.NATIONAL_ADMIN}),
+    Capability.CONFERENCE_REGISTER: ALL_ASSOCIATION_ROLES,
+    Capability.CONFERENCE_EDIT: frozenset({Role.NATIONAL_ADMIN}),
+    Capability.COUNCIL_EDIT: frozenset({Role.NATIONAL_ADMIN}),
+    Capability.STATE_ALLOCATION_VIEW: frozenset(
+        {Role.NATIONAL_ADMIN, Role.NATIONAL_VIEWER, Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.AUDITOR}
+    ),
+    Capability.STATE_ALLOCATION_EDIT: frozenset({Role.NATIONAL_ADMIN}),
+    Capability.NATIONAL_DASHBOARD: NATIONAL_ROLES,
 }

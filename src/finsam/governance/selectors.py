@@ -31,7 +31,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from finsam.accounts import selectors as account_selectors
 from finsam.core.access import SYSTEM, Actor, Scope, filter_scope, require, scope_for
 from finsam.core.roles import Capability
-from finsam.governance import ical, rules
+from finsam.governance import rules
 from finsam.governance.models import (
     AgendaItem,
     CalendarFeed,
@@ -50,6 +50,7 @@ from finsam.governance.models import (
     NationalReportFiling,
 )
 from finsam.registry import selectors as registry_selectors
+from finsam.reports import ical
 
 if TYPE_CHECKING:
     from finsam.registry.models import Association, Member, Person

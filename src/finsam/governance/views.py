@@ -24,9 +24,10 @@ from finsam.core.access import Actor, scope_for
 from finsam.core.decorators import PUBLIC, page_access
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
-from finsam.governance import forms, ical, rules, selectors, services
+from finsam.governance import forms, rules, selectors, services
 from finsam.governance.models import Capacity, ConsultationKind, MeetingKind
 from finsam.registry import selectors as registry_selectors
+from finsam.reports import ical
 
 VIEW = Capability.GOVERNANCE_VIEW
 EDIT = Capability.GOVERNANCE_EDIT

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from finsam.governance import ical
+from finsam.reports import ical
 
 STAMP = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -1,0 +1,7 @@
+"""The national level's pages, under /nationellt/ (open data under /open-data/, see the shell)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "national"
+
+urlpatterns: list[URLPattern | URLResolver] = []
