@@ -19,7 +19,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
 
 # Tasks run at once, in the process that enqueues them (when the enqueuing transaction commits). The test of
-# the worker itself (tests/followup/test_worker.py) switches to the database queue and a real worker.
+# the worker itself (tests/imports/test_worker.py) switches to the database queue and a real worker.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
