@@ -268,7 +268,7 @@ class RegistryImportForm(FinsamForm):
         ),
     )
     board = forms.FileField(
-        label=_("Styrelseplatser (CSV, frivillig)"),
+        label=_("Styrelseplatser (CSV)"),
         required=False,
         help_text=_(
             "Bara bredvid en CSV-fil: bladet Styrelse som egen CSV-fil. En Excelfil har bladet i sig."

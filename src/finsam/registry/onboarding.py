@@ -59,7 +59,7 @@ MEMBER_COLUMNS = (
             "Förbundets organisationsnummer, tio siffror (NNNNNN-NNNN). Nyckeln som håller ihop "
             "förbundets rader."
         ),
-        "222000-4801",
+        "222000-4804",
     ),
     Column(
         "förbund",
@@ -104,7 +104,7 @@ BOARD_COLUMNS = (
         "organisationsnummer",
         "org_number",
         True,
-        _("Förbundets organisationsnummer, som i förbundsbladet."),
+        _("Förbundets organisationsnummer, som på bladet Förbund."),
         "",
     ),
     Column("förnamn", "first_name", True, _("Ledamotens eller ersättarens förnamn."), "Mikael"),

@@ -898,7 +898,9 @@ class _Batch:
         )
         accepted: dict[int, list[BoardSeat]] = {}
         for record, seat in self.seats:
-            seat.person_id, seat.member_id = seat.person.pk, seat.member.pk
+            # Assigned again now that they have keys: sets the ids and keeps the objects (setting an id
+            # alone would drop them, and each would be read back from the database).
+            seat.person, seat.member = seat.person, seat.member
             others = accepted.setdefault(seat.association_id, [])
             violations = _seat_violations(
                 association=seat.association,

@@ -150,7 +150,7 @@ def association_import(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "member_columns": onboarding.MEMBER_COLUMNS,
             "board_columns": onboarding.BOARD_COLUMNS,
-            "max_rows": onboarding.MAX_ROWS,
+            "max_rows": formats.number_format(onboarding.MAX_ROWS, force_grouping=True),
         },
         status=400 if refused else 200,
     )
