@@ -586,3 +586,12 @@ def test_the_error_report_csv_names_the_sheet(tmp_path: Path) -> None:
     report_csv([RowError(3, "till", "Ange ett datum.", "Styrelse")], out)
 
     assert out.getvalue().splitlines() == ["blad;rad;kolumn;meddelande", "Styrelse;3;till;Ange ett datum."]
+
+
+def test_a_board_row_of_a_refused_member_row_is_not_reported_twice(tmp_path: Path) -> None:
+    text = f"{MEMBER_HEADER}\n{GOOD_GOTEBORG}\n{member_row(medlem_kod='1481', medlem_från='2006-02-30')}\n"
+    board = f"{BOARD_HEADER}\n{board_row(medlem_kod='1481')}\n"
+
+    errors = refused(write(tmp_path, "f.csv", text), write(tmp_path, "s.csv", board))
+
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("Förbund", 6, "medlem_från")]

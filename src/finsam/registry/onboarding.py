@@ -321,7 +321,11 @@ def _rows(table: TabularFile, label: str) -> Iterable[tuple[int, dict[str, Any]]
 
 def _member_rows(
     table: TabularFile, reference: Reference, result: ReadResult, found: dict[str, _Association]
-) -> None:
+) -> set[tuple[str, ...]]:
+    """Reads the Förbund table into `found`; returns what its rows name, whether they are in error or not:
+    (org number,) and (org number, kind, code), so that a board row naming a party of a refused row is
+    not reported a second time."""
+    named: set[tuple[str, ...]] = set()
     names: dict[str, tuple[str, int]] = {}  # normalised name → (org number, row)
     for number, cells in _rows(table, MEMBERS_SHEET):
         result.member_rows += 1
@@ -342,6 +346,9 @@ def _member_rows(
         joined = row.date("joined", required=False)
         left = row.date("left", required=False)
         if org_number is not None:
+            named.add((org_number,))
+            if party is not None:
+                named.add((org_number, *party))
             entry = found.get(org_number)
             if entry is None:
                 missing = [
@@ -399,10 +406,15 @@ def _member_rows(
                             MemberRecord(row=number, kind=party[0], code=party[1], joined=start, left=left)
                         )
         result.errors += row.errors
+    return named
 
 
 def _board_rows(
-    table: TabularFile, reference: Reference, result: ReadResult, found: dict[str, _Association]
+    table: TabularFile,
+    reference: Reference,
+    result: ReadResult,
+    found: dict[str, _Association],
+    named: set[tuple[str, ...]],
 ) -> None:
     for number, cells in _rows(table, BOARD_SHEET):
         result.board_rows += 1
@@ -414,7 +426,7 @@ def _board_rows(
             continue
         org_number = row.org_number()
         entry = found.get(org_number) if org_number else None
-        if org_number and entry is None:
+        if org_number and entry is None and (org_number,) not in named:
             row.error(
                 "org_number", "Förbundet finns inte på bladet Förbund (kontrollera organisationsnumret)."
             )
@@ -444,6 +456,7 @@ def _board_rows(
             entry is not None
             and party is not None
             and not any((k, c) == party for k, c, _p, _r in entry.parties)
+            and (entry.record.org_number, *party) not in named
         ):
             row.error("code", "Parten är inte medlem i förbundet på bladet Förbund.")
         if row.errors or entry is None or party is None or role is None or function is None:
@@ -487,11 +500,11 @@ def read(path: Path, *, board: Path | None = None, reference: Reference | None =
             board_table = candidate
     result = ReadResult()
     found: dict[str, _Association] = {}
-    _member_rows(members, reference, result, found)
+    named = _member_rows(members, reference, result, found)
     if result.member_rows == 0:
         raise ImportFileError(f"{MEMBERS_SHEET}: Filen har inga rader med förbund under kolumnrubrikerna.")
     if board_table is not None:
-        _board_rows(board_table, reference, result, found)
+        _board_rows(board_table, reference, result, found, named)
     order = {MEMBERS_SHEET: 0, BOARD_SHEET: 1}
     result.errors.sort(key=lambda e: (order.get(e.sheet, 2), e.row))
     result.associations = [entry.record for entry in found.values()]
