@@ -66,3 +66,18 @@ def test_a_bad_file_shows_the_row_report_and_a_good_one_the_summary(
     assert axe.describe(axe.blocking(ui.page), "summary") == []
     ui.page.screenshot(path=str(SCREENSHOTS / "registry-import-summary.png"), full_page=True)
     assert Association.objects.count() == before + 3
+
+
+def test_the_page_shows_that_it_is_at_work_once_the_file_is_sent(ui: Any, world: Any, tmp_path: Path) -> None:
+    ui.login_as(world.users[Role.NATIONAL_ADMIN])
+    ui.goto(reverse("registry:association_import"))
+    busy = ui.page.locator("#import-busy progress")
+    assert not busy.is_visible()
+    ui.page.evaluate(
+        "document.querySelector('form[data-busy]').addEventListener('submit', e => e.preventDefault())"
+    )
+
+    ui.page.get_by_role("button", name="Kontrollera filen").click()
+
+    assert busy.is_visible()
+    assert "läses in" in ui.page.get_by_role("status").last.inner_text()
