@@ -515,6 +515,19 @@ def test_the_command_checks_without_writing(tmp_path: Path, capsys: pytest.Captu
     assert Association.objects.count() == 0
 
 
+def test_the_command_says_when_the_file_brings_nothing_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, board = write(tmp_path, "f.csv", MEMBERS), write(tmp_path, "s.csv", BOARD)
+    assert cli.main(["import-registry", str(members), "--styrelse", str(board)]) == 0
+    capsys.readouterr()
+
+    assert cli.main(["import-registry", str(members), "--styrelse", str(board)]) == 0
+    assert (
+        capsys.readouterr().out.strip() == "Inga nya förbund; alla 3 i filen fanns redan och är oförändrade."
+    )
+
+
 def test_the_command_refuses_a_bad_file_with_the_row_report_and_exit_status_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

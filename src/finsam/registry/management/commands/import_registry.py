@@ -84,11 +84,16 @@ class Command(BaseCommand):
                 f"{len({(e.sheet, e.row) for e in errors})} rader."
             ) from exc
         verb = "skulle skapas" if summary.dry_run else "har skapats"
-        self.stdout.write(
-            f"{len(summary.created)} förbund {verb} med {summary.members} medlemskap, "
-            f"{summary.seats} styrelseplatser och {summary.people} personer; "
-            f"{len(summary.unchanged)} fanns redan och är oförändrade."
-        )
+        if summary.created:
+            self.stdout.write(
+                f"{len(summary.created)} förbund {verb} med {summary.members} medlemskap, "
+                f"{summary.seats} styrelseplatser och {summary.people} personer; "
+                f"{len(summary.unchanged)} fanns redan och är oförändrade."
+            )
+        else:
+            self.stdout.write(
+                f"Inga nya förbund; alla {len(summary.unchanged)} i filen fanns redan och är oförändrade."
+            )
         for name, missing in summary.warnings.items():
             self.stdout.write(f"Varning (R-MEMBERS): {name} saknar {', '.join(missing)} som medlem i dag.")
         if summary.dry_run:
