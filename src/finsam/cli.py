@@ -23,6 +23,7 @@ USAGE = """Användning: finsam KOMMANDO [argument]
   serve [--bind ADR]   starta webbservern (gunicorn), standard 127.0.0.1:8000
   worker               kör bakgrundsarbetet ur kön (inläsningar, e-post, dagliga jobb)
   manage ARGUMENT…     Djangos manage.py
+  import-registry FIL  läs in samordningsförbunden med medlemmar och styrelse (CSV/Excel)
   VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
 """
 

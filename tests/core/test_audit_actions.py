@@ -32,6 +32,7 @@ STORED = {
         "director.update",
         "representative.create",
         "representative.update",
+        "registry.import",
     },
     FinanceAction: {
         "budget.create",

@@ -4,12 +4,14 @@ variable set by RequestContextMiddleware (or None for the command line and tasks
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
 
 from finsam.core.access import Actor
+from finsam.core.bulk import insert_many
 from finsam.core.models import AuditEntry
 
 client_address: ContextVar[str | None] = ContextVar("finsam_client_address", default=None)
@@ -50,4 +52,34 @@ def record(
         association_id=association_id,
         client_address=client_address.get(),
         details=details or {},
+    )
+
+
+def record_many(
+    *,
+    actor: Actor | None,
+    action: str,
+    entries: Sequence[tuple[models.Model, int | None, dict[str, Any] | None]],
+) -> None:
+    """One entry per (target, association id, details), as `record` writes them, inserted together (an
+    import of many rows)."""
+    actor_id, username = None, "anonym"
+    if actor is not None:
+        actor_id, username = (actor.pk, actor.get_username()) if actor.is_authenticated else (None, "system")
+    address = client_address.get()
+    insert_many(
+        AuditEntry,
+        [
+            AuditEntry(
+                actor_id=actor_id,
+                actor_username=username,
+                action=str(action),
+                object_type=target._meta.label_lower,
+                object_id=str(target.pk),
+                association_id=association_id,
+                client_address=address,
+                details=details or {},
+            )
+            for target, association_id, details in entries
+        ],
     )

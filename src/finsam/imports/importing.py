@@ -16,18 +16,15 @@ the page polls its progress.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import difflib
 import io
 import logging
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -36,6 +33,23 @@ from django.utils.translation import gettext_lazy as _
 from finsam.core.access import Actor, require
 from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
+from finsam.core.tabular import (  # noqa: F401 - the participant import's names for the shared reader
+    EMPTY,
+    HEAD_BYTES,
+    NOT_TEXT,
+    NOT_UTF8,
+    NOT_XLSX,
+    OLD_EXCEL,
+    ImportFileError,
+    RowError,
+    TabularFile,
+    cell_text,
+    check_head,
+    header_key,
+    norm,
+    report_csv,
+    too_large_message,
+)
 from finsam.followup import rules as followup_rules
 from finsam.followup import selectors as followup_selectors
 from finsam.followup import services as followup_services
@@ -59,21 +73,11 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2000  # rows between two progress updates of a run
 DUPLICATE_BATCH = 1000  # rows whose keyed hashes are looked up in the database in one query
-HEAD_BYTES = 64 * 1024
-CSV_FIELD_LIMIT = 10_000  # characters in one cell; anything longer is not a participant file
 
 # --- the columns ----------------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    """Case, spacing and Unicode form do not matter when values and headers are compared."""
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
-
-
-def _header_key(text: str) -> str:
-    """Headers also match without diacritics and with spaces or hyphens for underscores."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", _norm(text)) if not unicodedata.combining(c))
-    return plain.replace(" ", "_").replace("-", "_")
+_norm = norm
 
 
 @dataclass(frozen=True)
@@ -302,7 +306,6 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
-_BY_KEY = {_header_key(column.header): column for column in COLUMNS}
 _COLUMN_OF_FIELD = {column.field: column.header for column in COLUMNS}
 _COLUMN_OF_FIELD.update({"start_year": "startdatum", "file": ""})
 
@@ -311,236 +314,23 @@ def column_of(field: str | None) -> str:
     return _COLUMN_OF_FIELD.get(field or "", field or "")
 
 
-# --- errors ---------------------------------------------------------------------------------------
+# --- reading the file (core.tabular: the one reader of the platform's imports) --------------------
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, header, size): one Swedish message."""
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0])
+_cell_text = cell_text
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-NOT_UTF8 = (
-    "Filen är inte UTF-8-kodad; spara den som CSV UTF-8 (i Excel: Spara som → CSV UTF-8 "
-    "(kommaavgränsad)) eller som Excelfil (.xlsx) och läs in den igen."
-)
-NOT_TEXT = (
-    "Filen innehåller binära data och är varken en CSV-fil eller en Excelfil (.xlsx). "
-    "Hämta mallen och spara filen som CSV UTF-8 eller .xlsx."
-)
-OLD_EXCEL = "Filen är i det gamla Excelformatet (.xls). Spara den som Excelfil (.xlsx) eller CSV UTF-8."
-NOT_XLSX = "Filen kan inte läsas som Excelfil (.xlsx). Spara den på nytt som .xlsx eller CSV UTF-8."
-EMPTY = "Filen är tom. Den första raden ska innehålla kolumnrubrikerna; hämta mallen."
-
-
-def too_large_message(limit: int) -> str:
-    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
-    return f"Filen är större än {size}, som är det största som kan läsas in."
-
-
-# --- reading the file -----------------------------------------------------------------------------
-
-
-def check_head(head: bytes) -> str:
-    """The kind of file judged from its first bytes: "xlsx" or "csv"; ImportFileError for anything
-    that is neither (binary data, the old .xls format, text in another encoding than UTF-8)."""
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(OLD_EXCEL)
-    if not head.strip():
-        raise ImportFileError(EMPTY)
-    if b"\x00" in head:
-        raise ImportFileError(NOT_TEXT)
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(NOT_UTF8) from exc
-    return "csv"
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as text: Excel gives numbers and dates, CSV gives text."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-class _CsvRows:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        with self.path.open("rb") as raw:
-            for offset, chunk in enumerate(iter(lambda: raw.read(HEAD_BYTES), b"")):
-                if b"\x00" in chunk:
-                    raise ImportFileError(NOT_TEXT)
-                if offset == 0:
-                    check_head(chunk)
-        with self.path.open(encoding="utf-8-sig", newline="") as text:
-            first = text.readline(CSV_FIELD_LIMIT * 20)
-            delimiter = max(";,\t", key=first.count)
-            if not first.count(delimiter):
-                raise ImportFileError(
-                    "Första raden ska innehålla kolumnrubrikerna åtskilda med semikolon eller komma; "
-                    "hämta mallen."
-                )
-            text.seek(0)
-            reader = csv.reader(text, delimiter=delimiter, strict=False)
-            number = 0
-            try:
-                for number, cells in enumerate(reader, start=1):
-                    yield number, cells
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(f"{NOT_UTF8} (Felet finns efter rad {number}.)") from exc
-            except csv.Error as exc:
-                raise ImportFileError(
-                    f"Rad {number + 1} kan inte läsas som CSV. Kontrollera citattecknen."
-                ) from exc
-
-
-class _XlsxRows:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _open(self, handle: IO[bytes]) -> Any:
-        from openpyxl import load_workbook
-
-        try:
-            # A file object, not a name: openpyxl judges a name by its extension.
-            return load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # a damaged zip, a zip that is no workbook, broken XML …
-            raise ImportFileError(NOT_XLSX) from exc
-
-    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
-        with self.path.open("rb") as handle:
-            yield from self._rows(self._open(handle))
-
-    def _rows(self, book: Any) -> Iterator[tuple[int, list[Any]]]:
-        try:
-            if not book.worksheets:
-                raise ImportFileError(NOT_XLSX)
-            sheet = book.worksheets[0]
-            number = 0
-            try:
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield number, list(cells)
-            except ImportFileError:
-                raise
-            except Exception as exc:
-                raise ImportFileError(f"{NOT_XLSX} (Felet finns efter rad {number}.)") from exc
-        finally:
-            book.close()
-
-    def estimate(self) -> int | None:
-        with self.path.open("rb") as handle:
-            book = self._open(handle)
-            try:
-                return book.worksheets[0].max_row if book.worksheets else None
-            finally:
-                book.close()
-
-
-class ImportFile:
+class ImportFile(TabularFile):
     """A participant file on disk, read lazily, one row at a time: `rows()` yields (row number, cells
     by column header) for every non-blank row after the header."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        try:
-            size = self.path.stat().st_size
-            with self.path.open("rb") as handle:
-                head = handle.read(HEAD_BYTES)
-        except FileNotFoundError as exc:
-            raise ImportFileError("Filen finns inte.") from exc
-        except IsADirectoryError as exc:
-            raise ImportFileError("Det är en katalog, inte en fil.") from exc
-        except PermissionError as exc:
-            raise ImportFileError("Filen kan inte läsas (behörighet saknas).") from exc
-        if size > settings.IMPORT_MAX_BYTES:
-            raise ImportFileError(too_large_message(settings.IMPORT_MAX_BYTES))
-        self.kind = check_head(head)
-        self._source: _CsvRows | _XlsxRows = (
-            _CsvRows(self.path) if self.kind == "csv" else _XlsxRows(self.path)
+        super().__init__(
+            path,
+            headers=HEADERS,
+            required=[column.header for column in COLUMNS if column.in_header],
+            max_bytes=settings.IMPORT_MAX_BYTES,
         )
-
-    def _columns(self, header: list[Any]) -> list[Column | None]:
-        names = [_cell_text(cell) for cell in header]
-        while names and not names[-1]:
-            names.pop()
-        columns = [_BY_KEY.get(_header_key(name)) if name else None for name in names]
-        unknown = [name for name, column in zip(names, columns, strict=True) if column is None]
-        problems = []
-        if unknown:
-            # The header's own words are repeated only as a correction of a near miss: a file without a
-            # header has a data row there, and its values must not end up in a message.
-            hints = []
-            for name in unknown:
-                close = difflib.get_close_matches(_header_key(name), list(_BY_KEY), n=1, cutoff=0.75)
-                if close and not any(c.isdigit() for c in name) and len(name) <= 40:
-                    hints.append(f"{name} (menar du {_BY_KEY[close[0]].header}?)")
-            count = "1 okänd kolumnrubrik" if len(unknown) == 1 else f"{len(unknown)} okända kolumnrubriker"
-            problems.append(count + (f": {', '.join(hints)}" if hints else ""))
-        present = [column for column in columns if column is not None]
-        repeated = sorted({c.header for c in present if present.count(c) > 1})
-        if repeated:
-            problems.append(f"rubriker som förekommer två gånger: {', '.join(repeated)}")
-        missing = [c.header for c in COLUMNS if c.in_header and c not in present]
-        if missing:
-            problems.append(f"kolumner som saknas: {', '.join(missing)}")
-        if problems:
-            raise ImportFileError(
-                "Första raden ska innehålla kolumnrubrikerna (se mallen); " + "; ".join(problems) + "."
-            )
-        return columns
-
-    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        columns: list[Column | None] | None = None
-        for number, cells in self._source:
-            if columns is None:
-                if not any(_cell_text(cell) for cell in cells):
-                    raise ImportFileError(EMPTY)
-                columns = self._columns(cells)
-                continue
-            if not any(_cell_text(cell) for cell in cells):
-                continue
-            if len(cells) > len(columns) and any(_cell_text(cell) for cell in cells[len(columns) :]):
-                yield number, {"": "too-many-cells"}
-                continue
-            yield (
-                number,
-                {
-                    column.header: cell
-                    for column, cell in zip(columns, cells, strict=False)
-                    if column is not None
-                },
-            )
-        if columns is None:
-            raise ImportFileError(EMPTY)
-
-    def count(self) -> int:
-        """Rows after the header: read once more for a CSV file (cheap), from the sheet's recorded size
-        for a workbook (an estimate: the progress bar is clamped to it)."""
-        if isinstance(self._source, _XlsxRows):
-            estimate = self._source.estimate()
-            if estimate is not None:
-                return max(estimate - 1, 0)
-        return sum(1 for _ in self.rows())
 
 
 # --- parsing one row ------------------------------------------------------------------------------
@@ -811,14 +601,6 @@ def write(
         today=context.today,
         progress=progress,
     )
-
-
-def report_csv(errors: Iterator[RowError] | Sequence[RowError], out: IO[str]) -> None:
-    """The error report as CSV (semicolon, opens in a Swedish Excel): row, column, message."""
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["rad", "kolumn", "meddelande"])
-    for error in errors:
-        writer.writerow([error.row, error.column, error.message])
 
 
 # --- the template ---------------------------------------------------------------------------------

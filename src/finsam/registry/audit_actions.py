@@ -22,3 +22,4 @@ class AuditAction(StrEnum):
     DIRECTOR_UPDATE = "director.update"
     REPRESENTATIVE_CREATE = "representative.create"
     REPRESENTATIVE_UPDATE = "representative.update"
+    REGISTRY_IMPORT = "registry.import"

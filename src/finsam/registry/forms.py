@@ -255,3 +255,47 @@ class PersonFilterForm(FinsamForm):
 
     def association_id(self) -> int | None:
         return self.cleaned_data.get("forbund") if self.is_valid() else None
+
+
+class RegistryImportForm(FinsamForm):
+    """The registry import's upload (docs/registry-import.md). The files are read by `onboarding`."""
+
+    file = forms.FileField(
+        label=_("Fil med förbund och medlemmar"),
+        help_text=_(
+            "Excel (.xlsx) med bladen Förbund och Styrelse, eller CSV (UTF-8, semikolon eller komma) med "
+            "bladet Förbund, högst %(size)s MB."
+        ),
+    )
+    board = forms.FileField(
+        label=_("Styrelseplatser (CSV)"),
+        required=False,
+        help_text=_(
+            "Bara bredvid en CSV-fil: bladet Styrelse som egen CSV-fil. En Excelfil har bladet i sig."
+        ),
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = str(self.fields["file"].help_text) % {
+            "size": max(max_bytes // (1024 * 1024), 1)
+        }
+        accept = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        self.fields["file"].widget.attrs["accept"] = accept
+        self.fields["board"].widget.attrs["accept"] = ".csv,text/csv"
+
+    def _limited(self, name: str) -> Any:
+        upload = self.cleaned_data.get(name)
+        if upload is not None and upload.size > self.max_bytes:
+            size = max(self.max_bytes // (1024 * 1024), 1)
+            raise forms.ValidationError(
+                _("Filen är större än %(size)s MB, som är det största som kan läsas in.") % {"size": size}
+            )
+        return upload
+
+    def clean_file(self) -> Any:
+        return self._limited("file")
+
+    def clean_board(self) -> Any:
+        return self._limited("board")

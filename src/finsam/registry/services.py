@@ -6,6 +6,9 @@ failure leaves nothing half-written either.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,12 +16,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
-from finsam.core.errors import Violation, check_version, raise_if_any
+from finsam.core.bulk import insert_many
+from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
+from finsam.core.tabular import RowError
 from finsam.core.updates import model_update
 from finsam.registry import rules
 from finsam.registry.audit_actions import AuditAction
@@ -37,6 +42,7 @@ from finsam.registry.models import (
     SeatRole,
     SplitKey,
 )
+from finsam.registry.schemas import AssociationRecord, RegistryImportSummary, SeatRecord
 
 
 def _require_edit(actor: Actor, association_id: int | None) -> None:
@@ -144,7 +150,10 @@ def _member_violations(
     joined: date,
     left: date | None,
     exclude_id: int | None,
+    others: Sequence[Member] | None = None,
 ) -> list[Violation]:
+    """`others`: the association's other members when the caller holds them (an import that has not
+    written them yet); else they are read from the database."""
     if kind not in PartyKind.values:
         return [
             Violation(
@@ -162,11 +171,25 @@ def _member_violations(
         violations.append(Violation("R-DATES", "Inträdet kan inte ligga före förbundets bildande.", "joined"))
     if violations:
         return violations
-    same = _excluding(Member.objects.filter(association=association, kind=kind), exclude_id)
-    if kind == PartyKind.REGION:
-        same = same.filter(region=region)
-    elif kind == PartyKind.MUNICIPALITY:
-        same = same.filter(municipality=municipality)
+    same: Iterable[Member]
+    if others is not None:
+        same = [
+            m
+            for m in others
+            if m.kind == kind
+            and (kind != PartyKind.REGION or m.region_id == (region.pk if region else None))
+            and (
+                kind != PartyKind.MUNICIPALITY
+                or m.municipality_id == (municipality.pk if municipality else None)
+            )
+        ]
+    else:
+        query = _excluding(Member.objects.filter(association=association, kind=kind), exclude_id)
+        if kind == PartyKind.REGION:
+            query = query.filter(region=region)
+        elif kind == PartyKind.MUNICIPALITY:
+            query = query.filter(municipality=municipality)
+        same = query
     candidate = rules.Period(joined, left)
     if rules.first_overlap(candidate, [rules.Period(m.joined, m.left) for m in same]):
         if kind in (PartyKind.FK, PartyKind.AF):
@@ -397,7 +420,10 @@ def _seat_violations(
     start: date,
     end: date,
     exclude_id: int | None,
+    others: Sequence[BoardSeat] | None = None,
 ) -> list[Violation]:
+    """`others`: the association's other seats when the caller holds them (an import that has not written
+    them yet); else they are read from the database."""
     violations = rules.mandate_violations(start, end)
     if role not in SeatRole.values:
         violations.append(Violation("R-BOARD", "Uppdraget måste vara ledamot eller ersättare.", "role"))
@@ -420,9 +446,13 @@ def _seat_violations(
     if violations:
         return violations
     candidate = rules.Period(start, end)
-    seats = _excluding(
-        BoardSeat.objects.filter(association=association, start__lte=end, end__gte=start), exclude_id
-    )
+    seats: Iterable[BoardSeat]
+    if others is not None:
+        seats = [s for s in others if s.start <= end and s.end >= start]
+    else:
+        seats = _excluding(
+            BoardSeat.objects.filter(association=association, start__lte=end, end__gte=start), exclude_id
+        )
     if rules.first_overlap(
         candidate, [rules.Period(s.start, s.end) for s in seats if s.person_id == person.pk]
     ):
@@ -620,3 +650,363 @@ def representative_update(
         association_id=representative.member.association_id,
     )
     return representative
+
+
+# --- the registry import (docs/registry-import.md) ---------------------------------------------------
+
+MEMBERS = "members"  # the two tables of an import file, as `RowError.sheet` names them here
+BOARD = "board"
+
+_ASSOCIATION_FIELDS = {"name": "name", "org_number": "org_number", "seat": "seat", "founded": "founded"}
+_MEMBER_FIELDS = {
+    "kind": "kind",
+    "region": "code",
+    "municipality": "code",
+    "joined": "joined",
+    "left": "left",
+}
+_SEAT_FIELDS = {
+    "person": "last_name",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "member": "code",
+    "role": "role",
+    "chair": "function",
+    "vice_chair": "function",
+    "start": "start",
+    "end": "end",
+}
+
+
+class RegistryImportRefused(RuleViolation):
+    """The import wrote nothing: `errors` name the table, row and field (a record's field name) of each
+    refused row, with the Swedish message."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__(
+            violations=[Violation("R-IMPORT", f"Rad {e.row}: {e.message}", e.column) for e in errors]
+        )
+
+
+def _row_errors(exc: RuleViolation, *, sheet: str, row: int, fields: dict[str, str]) -> list[RowError]:
+    return [RowError(row, fields.get(v.field or "", v.field or ""), v.message, sheet) for v in exc.violations]
+
+
+def _party_key(member: Member) -> tuple[str, str]:
+    return member.kind, member.code if member.kind in (PartyKind.REGION, PartyKind.MUNICIPALITY) else ""
+
+
+def _existing_differences(record: AssociationRecord, association: Association) -> list[RowError]:
+    """An association already registered is never changed by an import: the file must say what the
+    registry says (then it is left as it is), or the rows that differ are refused."""
+    unchanged = "Förbundet finns redan i registret"
+    where = "; inläsningen ändrar aldrig ett befintligt förbund: ändra det på förbundets sida eller i filen."
+    errors: list[RowError] = []
+    for field_name, differs in (
+        ("name", association.name != record.name),
+        ("seat", association.seat.code != record.seat_code),
+        ("founded", association.founded != record.founded),
+    ):
+        if differs:
+            label = {
+                "name": "ett annat namn",
+                "seat": "ett annat säte",
+                "founded": "ett annat datum för bildandet",
+            }
+            errors.append(
+                RowError(record.row, field_name, f"{unchanged} med {label[field_name]}{where}", MEMBERS)
+            )
+    registered = {(*_party_key(m), m.joined, m.left) for m in association.members.all()}
+    in_file = set()
+    for member in record.members:
+        key = (member.kind, member.code, member.joined, member.left)
+        in_file.add(key)
+        if key not in registered:
+            errors.append(
+                RowError(
+                    member.row,
+                    "kind",
+                    f"{unchanged}, men utan den här medlemmen med de här datumen{where}",
+                    MEMBERS,
+                )
+            )
+    if registered - in_file:
+        errors.append(
+            RowError(
+                record.row,
+                "kind",
+                f"{unchanged} med {len(registered - in_file)} medlemskap som saknas i filen{where}",
+                MEMBERS,
+            )
+        )
+    seats = {
+        (
+            s.person.first_name,
+            s.person.last_name,
+            *_party_key(s.member),
+            s.role,
+            s.chair,
+            s.vice_chair,
+            s.start,
+            s.end,
+        )
+        for s in association.board_seats.select_related("person", "member__region", "member__municipality")
+    }
+    for seat in record.seats:
+        seat_key = (
+            seat.first_name,
+            seat.last_name,
+            seat.kind,
+            seat.code,
+            seat.role,
+            seat.chair,
+            seat.vice_chair,
+            seat.start,
+            seat.end,
+        )
+        if seat_key not in seats:
+            errors.append(
+                RowError(
+                    seat.row, "last_name", f"{unchanged}, men utan den här styrelseplatsen{where}", BOARD
+                )
+            )
+    return errors
+
+
+def _appointing(members: dict[tuple[str, str], list[Member]], seat: SeatRecord) -> Member | None:
+    """The member that appoints a seat: the membership of that party which holds the seat's start."""
+    candidates = members.get((seat.kind, seat.code), [])
+    for member in candidates:
+        if member.active_on(seat.start):
+            return member
+    return candidates[0] if candidates else None
+
+
+@dataclass
+class _Batch:
+    """The new rows of an import, checked with the same functions as `member_add`, `person_create` and
+    `board_seat_create` (against the rows of the batch instead of the database: their associations are
+    new), then inserted and audited together."""
+
+    actor: Actor
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+    members: list[Member] = dataclasses.field(default_factory=list)
+    people: list[Person] = dataclasses.field(default_factory=list)
+    seats: list[tuple[SeatRecord, BoardSeat]] = dataclasses.field(default_factory=list)
+    seat_people: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def add_members(
+        self,
+        *,
+        association: Association,
+        record: AssociationRecord,
+        regions: dict[str, Region],
+        municipalities: dict[str, Municipality],
+    ) -> dict[tuple[str, str], list[Member]]:
+        by_party: dict[tuple[str, str], list[Member]] = {}
+        mine: list[Member] = []
+        for item in record.members:
+            region = regions.get(item.code) if item.kind == PartyKind.REGION else None
+            municipality = municipalities.get(item.code) if item.kind == PartyKind.MUNICIPALITY else None
+            violations = _member_violations(
+                association=association,
+                kind=item.kind,
+                region=region,
+                municipality=municipality,
+                joined=item.joined,
+                left=item.left,
+                exclude_id=None,
+                others=mine,
+            )
+            if violations:
+                exc = RuleViolation(violations=violations)
+                self.errors += _row_errors(exc, sheet=MEMBERS, row=item.row, fields=_MEMBER_FIELDS)
+                continue
+            member = Member(
+                association=association,
+                kind=item.kind,
+                region=region,
+                municipality=municipality,
+                joined=item.joined,
+                left=item.left,
+            )
+            mine.append(member)
+            by_party.setdefault((item.kind, item.code), []).append(member)
+        self.members += mine
+        return by_party
+
+    def add_seats(
+        self,
+        *,
+        association: Association,
+        record: AssociationRecord,
+        members: dict[tuple[str, str], list[Member]],
+    ) -> None:
+        people: dict[tuple[str, str], Person] = {}
+        for seat in record.seats:
+            key = (seat.first_name, seat.last_name)
+            if key in people:
+                continue
+            violations = _person_violations(seat.first_name, seat.last_name)
+            if violations:
+                exc = RuleViolation(violations=violations)
+                self.errors += _row_errors(exc, sheet=BOARD, row=seat.row, fields=_SEAT_FIELDS)
+                continue
+            people[key] = Person(
+                association=association,
+                first_name=seat.first_name.strip(),
+                last_name=seat.last_name.strip(),
+                email=seat.email.strip(),
+            )
+        self.people += people.values()
+        for seat in record.seats:
+            member = _appointing(members, seat)
+            person = people.get((seat.first_name, seat.last_name))
+            if member is None or person is None:
+                continue  # their own rows are refused above (the file's checks make sure they are there)
+            self.seats.append(
+                (
+                    seat,
+                    BoardSeat(
+                        association=association,
+                        person=person,
+                        member=member,
+                        role=seat.role,
+                        chair=seat.chair,
+                        vice_chair=seat.vice_chair,
+                        start=seat.start,
+                        end=seat.end,
+                    ),
+                )
+            )
+
+    def write(self) -> None:
+        """Inserts the members and people, checks the seats (which need their keys), inserts them; each
+        row audited as its service audits it. The caller rolls back when `errors` is not empty."""
+        insert_many(Member, self.members)
+        audit.record_many(
+            actor=self.actor,
+            action=AuditAction.MEMBER_CREATE,
+            entries=[(m, m.association_id, {"kind": m.kind}) for m in self.members],
+        )
+        insert_many(Person, self.people)
+        audit.record_many(
+            actor=self.actor,
+            action=AuditAction.PERSON_CREATE,
+            entries=[(p, p.association_id, None) for p in self.people],
+        )
+        accepted: dict[int, list[BoardSeat]] = {}
+        for record, seat in self.seats:
+            # Assigned again now that they have keys: sets the ids and keeps the objects (setting an id
+            # alone would drop them, and each would be read back from the database).
+            seat.person, seat.member = seat.person, seat.member
+            others = accepted.setdefault(seat.association_id, [])
+            violations = _seat_violations(
+                association=seat.association,
+                person=seat.person,
+                member=seat.member,
+                role=seat.role,
+                chair=seat.chair,
+                vice_chair=seat.vice_chair,
+                start=seat.start,
+                end=seat.end,
+                exclude_id=None,
+                others=others,
+            )
+            if violations:
+                exc = RuleViolation(violations=violations)
+                self.errors += _row_errors(exc, sheet=BOARD, row=record.row, fields=_SEAT_FIELDS)
+                continue
+            others.append(seat)
+        seats = [seat for group in accepted.values() for seat in group]
+        insert_many(BoardSeat, seats)
+        audit.record_many(
+            actor=self.actor,
+            action=AuditAction.BOARD_SEAT_CREATE,
+            entries=[(s, s.association_id, None) for s in seats],
+        )
+
+
+@transaction.atomic
+def registry_import(
+    *,
+    actor: Actor,
+    associations: Sequence[AssociationRecord],
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RegistryImportSummary:
+    """The registry of förbund from a file (docs/registry-import.md), all or nothing: each new association
+    with its members, people and board seats is written through the services above, as `actor`; an
+    association already registered (same organisation number) is left as it is when the file agrees with
+    the registry, and refused when it does not. Any refused row rolls everything back and raises
+    RegistryImportRefused with every row's reason; `dry_run` checks the same way and writes nothing.
+    R-MEMBERS is reported, not refused, as when a förbund is registered by hand: an association without
+    all four kinds of party is registered and shown as not valid until its members are added."""
+    if not scope_for(actor, Capability.ASSOCIATION_CREATE).all:
+        raise PermissionDenied
+    summary = RegistryImportSummary(dry_run=dry_run)
+    regions = {r.code: r for r in Region.objects.all()}
+    municipalities = {m.code: m for m in Municipality.objects.select_related("region")}
+    existing = {
+        a.org_number: a
+        for a in Association.objects.filter(org_number__in=[r.org_number for r in associations])
+        .select_related("seat")
+        .prefetch_related("members__region", "members__municipality")
+    }
+    day = timezone.localdate()
+    errors: list[RowError] = []
+    batch = _Batch(actor=actor)
+    for done, record in enumerate(associations, start=1):
+        association = existing.get(record.org_number)
+        if association is not None:
+            differences = _existing_differences(record, association)
+            errors += differences
+            if not differences:
+                summary.unchanged.append(association.name)
+        else:
+            try:
+                created = association_create(
+                    actor=actor,
+                    name=record.name,
+                    org_number=record.org_number,
+                    seat=municipalities[record.seat_code],
+                    founded=record.founded,
+                )
+            except RuleViolation as exc:
+                errors += _row_errors(exc, sheet=MEMBERS, row=record.row, fields=_ASSOCIATION_FIELDS)
+            else:
+                members = batch.add_members(
+                    association=created, record=record, regions=regions, municipalities=municipalities
+                )
+                batch.add_seats(association=created, record=record, members=members)
+                summary.created.append(record.name)
+                current = [m.kind for m in record.members if rules.Period(m.joined, m.left).contains(day)]
+                missing = rules.missing_member_kinds(current)
+                if missing:
+                    summary.warnings[record.name] = [rules.KIND_LABELS[kind] for kind in missing]
+        if progress is not None:
+            progress(done)
+    if not errors and not batch.errors:
+        batch.write()
+        summary.members, summary.people = len(batch.members), len(batch.people)
+        summary.seats = len(batch.seats)
+    errors += batch.errors
+    if errors:
+        order = {MEMBERS: 0, BOARD: 1}
+        errors.sort(key=lambda e: (order.get(e.sheet, 2), e.row))
+        raise RegistryImportRefused(errors)
+    if summary.created:
+        audit.record(
+            actor=actor,
+            action=AuditAction.REGISTRY_IMPORT,
+            details={
+                "associations": len(summary.created),
+                "members": summary.members,
+                "seats": summary.seats,
+                "dry_run": dry_run,
+            },
+        )
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary

@@ -9,6 +9,16 @@ association = "forbund/<int:association_id>/"
 urlpatterns = [
     path("forbund/", views.association_list, name="association_list"),
     path("forbund/nytt/", views.association_create, name="association_create"),
+    path("forbund/las-in/", views.association_import, name="association_import"),
+    path(
+        "forbund/las-in/exempel.xlsx", views.association_import_example_xlsx, name="association_import_xlsx"
+    ),
+    path("forbund/las-in/exempel.csv", views.association_import_example_csv, name="association_import_csv"),
+    path(
+        "forbund/las-in/exempel-styrelse.csv",
+        views.association_import_example_board_csv,
+        name="association_import_board_csv",
+    ),
     path(association, views.association_detail, name="association_detail"),
     path(association + "andra/", views.association_edit, name="association_edit"),
     # Members

@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from finsam.core import pages
 from finsam.core.decorators import page_access
 from finsam.core.roles import Capability
-from finsam.registry import forms, selectors, services
+from finsam.core.tabular import ImportFileError, RowError
+from finsam.registry import forms, onboarding, selectors, services
+from finsam.reports.excel import XLSX
 
 EDIT = Capability.REGISTRY_EDIT
 FORM_METHODS = ("GET", "POST")
 FORM = "registry/form.html"
+IMPORT_ERRORS_SHOWN = 500
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -106,6 +109,72 @@ def association_create(request: HttpRequest) -> HttpResponse:
         },
         refusal=attempt.refusal,
     )
+
+
+@page_access(Capability.ASSOCIATION_CREATE, methods=FORM_METHODS)
+def association_import(request: HttpRequest) -> HttpResponse:
+    """Bringing on the förbund from one file (docs/registry-import.md): "Kontrollera" checks the file
+    against every rule and writes nothing; "Läs in" writes it, all or nothing. Either way a refused file
+    answers 400 with the report of every row in error."""
+    form = forms.RegistryImportForm(
+        pages.bound(request), pages.bound_files(request), max_bytes=onboarding.MAX_BYTES
+    )
+    errors: list[RowError] = []
+    summary = None
+    if form.is_bound and form.is_valid():
+        try:
+            result = onboarding.read_uploads(form.cleaned_data["file"], form.cleaned_data.get("board"))
+        except ImportFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            errors = result.errors
+            if not errors:
+                try:
+                    summary = services.registry_import(
+                        actor=request.user,
+                        associations=result.associations,
+                        dry_run=request.POST.get("action") == "check",
+                    )
+                except services.RegistryImportRefused as exc:
+                    errors = onboarding.as_report(exc.errors)
+    refused = bool(errors) or (form.is_bound and bool(form.errors))
+    return render(
+        request,
+        "registry/association_import.html",
+        {
+            "form": form,
+            "errors": errors[:IMPORT_ERRORS_SHOWN],
+            "error_count": len(errors),
+            "error_rows": len({(e.sheet, e.row) for e in errors}),
+            "errors_shown": IMPORT_ERRORS_SHOWN,
+            "summary": summary,
+            "member_columns": onboarding.MEMBER_COLUMNS,
+            "board_columns": onboarding.BOARD_COLUMNS,
+            "max_rows": formats.number_format(onboarding.MAX_ROWS, force_grouping=True),
+        },
+        status=400 if refused else 200,
+    )
+
+
+@page_access(Capability.ASSOCIATION_CREATE)
+def association_import_example_xlsx(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(onboarding.example_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="forbund-exempel.xlsx"'
+    return response
+
+
+@page_access(Capability.ASSOCIATION_CREATE)
+def association_import_example_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(onboarding.example_csv(services.MEMBERS), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="forbund-exempel.csv"'
+    return response
+
+
+@page_access(Capability.ASSOCIATION_CREATE)
+def association_import_example_board_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(onboarding.example_csv(services.BOARD), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="styrelse-exempel.csv"'
+    return response
 
 
 @page_access(Capability.REGISTRY_VIEW, scoped="association_id")

@@ -50,3 +50,19 @@
   document.addEventListener("htmx:afterSettle", function (event) { watch(event.target); });
   window.addEventListener("resize", function () { watch(document); });
 })();
+
+/* A form whose work takes a few seconds in the request (data-busy="ID") reveals what the live region ID
+   holds (an indeterminate progress bar and a sentence) when it is sent, so that the user sees, or hears,
+   that it is at work. The buttons stay enabled: a disabled submitter would drop its value from the form. */
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var form = event.target;
+  var busy = form.dataset ? form.dataset.busy : null;
+  var status = busy ? document.getElementById(busy) : null;
+  if (status) {
+    status.querySelectorAll("[hidden]").forEach(function (element) { element.hidden = false; });
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+    });
+  }
+});
