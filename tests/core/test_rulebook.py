@@ -157,3 +157,20 @@ def test_the_annual_cycle_links_each_obligation_to_its_rule(world: Any) -> None:
     page = client.get(reverse("governance:annual_cycle", args=[world.own.pk])).content.decode()
     assert 'href="/nationellt/regler/R-BUDGET/"' in page and 'href="/nationellt/regler/R-ANNUAL/"' in page
     assert 'href="/nationellt/regler/R-SAMRAD/#punkt-5"' in page
+
+
+@pytest.mark.django_db
+def test_a_refused_budget_adoption_links_to_the_budget_rule(world: Any) -> None:
+    from tests.factories import make_budget
+
+    budget = make_budget(world.own)
+    client = world.client(world.users["association_admin"])
+    response = client.post(
+        reverse("finance:budget_adopt", args=[budget.pk]),
+        {"adopted_on": "2026-11-20", "version": budget.version},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "[R-BUDGET]" in page
+    assert '<a class="rule-link" href="/nationellt/regler/R-BUDGET/">Om regeln' in page
+    followed = client.get("/nationellt/regler/R-BUDGET/")
+    assert followed.status_code == 200 and "30 november" in followed.content.decode()
