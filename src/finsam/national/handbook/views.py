@@ -21,34 +21,11 @@ from finsam.core.roles import Capability
 from finsam.core.rulebook import RULES, checks, codes_in, domain_rules, point_of, rule_for
 from finsam.national.handbook import forms, rules, selectors, services
 from finsam.national.handbook.models import HandbookChapter, HandbookPage
+from finsam.national.handbook.rendering import as_html, pdf_target
 from finsam.reports.markdown import render as render_markdown
 
 EDIT = Capability.HANDBOOK_EDIT
 FORM_METHODS = ("GET", "POST")
-
-
-# --- rendering ------------------------------------------------------------------------------------
-
-
-def rule_target(code: str) -> tuple[str, str] | None:
-    """Where a rule code in the handbook's text links to: its rule page (a point's anchor for
-    R-SAMRAD-1), titled with the rule's name."""
-    rule = rule_for(code)
-    if rule is None:
-        return None
-    url = reverse("national:rule_detail", kwargs={"code": rule.code})
-    point = point_of(code)
-    return (f"{url}#punkt-{point}" if point else url, _(rule.title))
-
-
-def _pdf_target(code: str) -> tuple[str, str] | None:
-    """In the PDF a rule code links to the rule's text in the appendix."""
-    rule = rule_for(code)
-    return (f"#regel-{rule.code}", rule.title) if rule is not None else None
-
-
-def _html(text: str) -> str:
-    return render_markdown(text, link_code=rule_target)
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -60,7 +37,7 @@ def handbook_index(request: HttpRequest) -> HttpResponse:
         request,
         "national/handbook/index.html",
         {
-            "chapters": [(c, _html(c.intro)) for c in selectors.chapters(user=request.user)],
+            "chapters": [(c, as_html(c.intro)) for c in selectors.chapters(user=request.user)],
             "can_edit": selectors.can_edit(user=request.user),
         },
     )
@@ -74,7 +51,7 @@ def handbook_page(request: HttpRequest, slug: str) -> HttpResponse:
         "national/handbook/page.html",
         {
             "page": page,
-            "body": _html(page.body),
+            "body": as_html(page.body),
             "latest": selectors.latest_version(user=request.user, page=page),
             "rules": [RULES[code].translated() for code in codes_in(page.body)],
             "around": selectors.neighbours(user=request.user, page=page),
@@ -106,7 +83,7 @@ def version_detail(request: HttpRequest, slug: str, handbook_version: int) -> Ht
     return render(
         request,
         "national/handbook/version.html",
-        {"page": page, "version": version, "body": _html(version.body)},
+        {"page": page, "version": version, "body": as_html(version.body)},
     )
 
 
@@ -156,9 +133,9 @@ def handbook_pdf(request: HttpRequest) -> HttpResponse:
     for chapter in chapters:
         pages_html = []
         for page in chapter.pages.all():
-            pages_html.append((page, render_markdown(page.body, link_code=_pdf_target)))
+            pages_html.append((page, render_markdown(page.body, link_code=pdf_target)))
             named += [code for code in codes_in(page.body) if code not in named]
-        content.append((chapter, render_markdown(chapter.intro, link_code=_pdf_target), pages_html))
+        content.append((chapter, render_markdown(chapter.intro, link_code=pdf_target), pages_html))
     pdf = render_pdf(
         "national/handbook/handbook_pdf.html",
         {
