@@ -69,6 +69,10 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     ),
     "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
     "uidb64": lambda w: ("MQ", "MQ"),
+    "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
+    "handbook_chapter_id": lambda w: (handbook_sample().chapter_id, handbook_sample().chapter_id),
+    "handbook_version": lambda w: (handbook_sample().version, handbook_sample().version),
+    "code": lambda w: ("R-BUDGET", "R-BUDGET"),
     "token": lambda w: ("set-password", "set-password"),
 }
 
@@ -90,6 +94,23 @@ def import_run_sample(association: Any) -> Any:
     if created:
         ImportRunError.objects.create(run=run, row=2, column="startdatum", message="Ange ett datum.")
     return run
+
+
+def handbook_sample() -> Any:
+    """A page of the handbook (the same for everyone: the handbook is national)."""
+    from finsam.core.access import SYSTEM
+    from finsam.national.handbook import services
+    from finsam.national.handbook.models import HandbookChapter, HandbookPage
+
+    page = HandbookPage.objects.first()
+    if page is None:
+        chapter = HandbookChapter.objects.first() or services.chapter_create(
+            actor=SYSTEM, number=1, title="Bakgrund och begrepp", slug="bakgrund-och-begrepp"
+        )
+        page = services.page_create(
+            actor=SYSTEM, chapter=chapter, number=1, title="Begrepp", slug="begrepp", body="Se R-BUDGET."
+        )
+    return page
 
 
 # Views of third-party apps, with the rule that applies to them.

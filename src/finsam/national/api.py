@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from finsam.national.handbook.api import router as handbook_router
+
 router = Router(tags=["national"])
+router.add_router("", handbook_router)

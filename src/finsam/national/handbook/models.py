@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 
 class HandbookChapter(models.Model):
     number = models.PositiveSmallIntegerField("nummer", unique=True)
     title = models.CharField("rubrik", max_length=200)
     slug = models.SlugField("adress", max_length=80, unique=True)
+    intro = models.TextField("inledning (Markdown)", max_length=20_000, blank=True)
+    version = models.PositiveIntegerField("version", default=1, editable=False)  # optimistic locking
 
     class Meta:
         ordering = ["number"]
@@ -69,3 +72,10 @@ class HandbookVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} v{self.number}"
+
+    @property
+    def author_name(self) -> str:
+        """Who saved it, as the history shows it ("systemet" for the demo loader or the command line)."""
+        if self.author is None:
+            return gettext("systemet")
+        return self.author.get_full_name() or self.author.get_username()
