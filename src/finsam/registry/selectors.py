@@ -492,24 +492,25 @@ def _associations_on(day: date) -> QuerySet[Association]:
     )
 
 
-def _active_membership(kind: PartyKind, day: date) -> dict[str, FilteredRelation]:
-    """Joins `membership`: a membership of `kind` on `day`, and `active`: its förbund when that exists on
-    `day` (null otherwise)."""
-    return {
-        "membership": FilteredRelation(
-            "memberships",
-            condition=Q(memberships__kind=kind, memberships__joined__lte=day)
-            & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=day)),
+def _membership(kind: PartyKind, day: date) -> FilteredRelation:
+    """A membership of `kind` on `day` (joined as `membership`)."""
+    return FilteredRelation(
+        "memberships",
+        condition=Q(memberships__kind=kind, memberships__joined__lte=day)
+        & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=day)),
+    )
+
+
+def _membership_association(day: date) -> FilteredRelation:
+    """The förbund of `membership` when it exists on `day`, null otherwise."""
+    return FilteredRelation(
+        "membership__association",
+        condition=Q(membership__association__founded__lte=day)
+        & (
+            Q(membership__association__dissolved__isnull=True)
+            | Q(membership__association__dissolved__gte=day)
         ),
-        "active": FilteredRelation(
-            "membership__association",
-            condition=Q(membership__association__founded__lte=day)
-            & (
-                Q(membership__association__dissolved__isnull=True)
-                | Q(membership__association__dissolved__gte=day)
-            ),
-        ),
-    }
+    )
 
 
 def _active_members(kind: PartyKind, day: date) -> QuerySet[Member]:
@@ -526,7 +527,9 @@ def coverage(*, day: date) -> Coverage:
     above.
     """
     municipality_rows = (
-        Municipality.objects.annotate(**_active_membership(PartyKind.MUNICIPALITY, day))
+        Municipality.objects.annotate(
+            membership=_membership(PartyKind.MUNICIPALITY, day), active=_membership_association(day)
+        )
         .order_by("code", "active__name", "active__id")
         .values_list(
             "code",
@@ -554,7 +557,8 @@ def coverage(*, day: date) -> Coverage:
     )
     region_rows = (
         Region.objects.annotate(
-            **_active_membership(PartyKind.REGION, day),
+            membership=_membership(PartyKind.REGION, day),
+            active=_membership_association(day),
             total=Coalesce(Subquery(in_region), 0),
             covered_count=Coalesce(Subquery(covered_in_region), 0),
         )
@@ -588,3 +592,39 @@ def coverage(*, day: date) -> Coverage:
                 known_county, region_associations=known_county.region_associations + found
             )
     return Coverage(day=day, municipalities=list(municipalities.values()), counties=list(counties.values()))
+
+
+def board_shortfalls(*, day: date) -> dict[int, list[str]]:
+    """R-BOARD on `day` for every förbund that exists then: förbund id → the names of its members without
+    a current ledamot or ersättare ("Umeå kommun (ersättare)"); an empty list when the board is complete.
+    Two queries for all förbund. Unscoped: the caller checks its user first."""
+    members = list(
+        _associations_on(day)
+        .annotate(
+            membership=FilteredRelation(
+                "members",
+                condition=Q(members__joined__lte=day)
+                & (Q(members__left__isnull=True) | Q(members__left__gte=day)),
+            )
+        )
+        .values_list(
+            "pk",
+            "membership__pk",
+            "membership__kind",
+            "membership__region__name",
+            "membership__municipality__name",
+        )
+    )
+    seated = set(
+        BoardSeat.objects.filter(start__lte=day, end__gte=day).values_list("member_id", "role").distinct()
+    )
+    result: dict[int, list[str]] = {}
+    for association_id, member_id, kind, region_name, municipality_name in members:
+        missing = result.setdefault(association_id, [])
+        if member_id is None:
+            continue
+        name = region_name or municipality_name or str(PartyKind(kind).label)
+        for role in (SeatRole.MEMBER, SeatRole.DEPUTY):
+            if (member_id, role) not in seated:
+                missing.append(f"{name} ({str(role.label).lower()})")
+    return result
