@@ -172,7 +172,9 @@ def test_open_data_matches_the_dashboard_on_the_demo(demo_data: Any) -> None:
     year = date.today().year - 1  # noqa: DTZ011
     board = selectors.dashboard(user=SYSTEM, day=date.today(), year=year)  # noqa: DTZ011
     rows = _csv(Client().get(f"/open-data/national-statistics.csv?year={year}"))
-    total = next(r for r in rows if r["table"] == "started" and r["row"] == "total" and r["column"] == "total")
+    total = next(
+        r for r in rows if r["table"] == "started" and r["row"] == "total" and r["column"] == "total"
+    )
     shown = next(y for y in board.followup.trend if y.year == year)
     assert (None if total["value"] == "" else int(total["value"])) == shown.started
     coverage = Client().get("/open-data/coverage.json").json()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,14 +40,15 @@ def test_anonymous_visitors_reach_the_open_data_page_with_every_file_described(t
     response = Client().get("/open-data/")
     assert response.status_code == 200
     page = response.content.decode()
-    for name in ("associations.csv", "members.csv", "coverage.csv", "national-statistics.csv", "coverage.json"):
+    names = ("associations.csv", "members.csv", "coverage.csv", "national-statistics.csv", "coverage.json")
+    for name in names:
         assert name in page
     assert "org_number" in page and "Organisationsnummer" in page
     assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
 
 
 def test_coverage_json_keeps_the_contract_over_all_municipalities_and_counties(two: Any) -> None:
-    umea, other = two
+    umea, _other = two
     response = Client().get(f"/open-data/coverage.json?date={DAY}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
@@ -171,9 +171,9 @@ def test_registry_files_list_forbund_and_member_periods(two: Any) -> None:
 
 def test_a_name_that_looks_like_a_formula_is_written_as_text(two: Any) -> None:
     umea, _other = two
-    Association.objects.filter(pk=umea.pk).update(name="=HYPERLINK(\"http://x\")")
+    Association.objects.filter(pk=umea.pk).update(name='=HYPERLINK("http://x")')
     rows = _csv(Client().get("/open-data/associations.csv"))
-    assert "'=HYPERLINK(\"http://x\")" in [r["name"] for r in rows]
+    assert '\'=HYPERLINK("http://x")' in [r["name"] for r in rows]
     coverage = _csv(Client().get(f"/open-data/coverage.csv?date={DAY}"))
     assert next(r for r in coverage if r["code"] == "2480")["association_names"].startswith("'=")
 

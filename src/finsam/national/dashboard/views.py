@@ -121,8 +121,13 @@ def _charts(board: selectors.Dashboard) -> dict[str, charts.BarChart]:
 
 
 def _context(form: DashboardFilter, board: selectors.Dashboard | None) -> dict[str, Any]:
+    chosen = board.year if board is not None else None
+    if chosen is None:
+        raw = form.data.get("ar", "")
+        chosen = int(raw) if isinstance(raw, str) and raw.isdigit() else selectors.today().year
     return {
         "form": form,
+        "chosen_year": chosen,
         "board": board,
         "charts": _charts(board) if board is not None else {},
     }
