@@ -181,3 +181,39 @@ def test_open_data_matches_the_dashboard_on_the_demo(demo_data: Any) -> None:
     covered = sum(1 for m in coverage["municipalities"] if m["associations"])
     assert covered == board.coverage.municipalities_covered == 15
     assert not [int(r["value"]) for r in rows if r["value"] != "" and 1 <= int(r["value"]) <= 4]
+
+
+def test_the_recommended_level_and_the_state_allocation_show_when_given(
+    association: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The allocation part supplies them (one call each); without them their columns are not shown."""
+    from finsam.national.dashboard import views
+
+    viewer = make_user("radet", national_viewer=True)
+    page = _client(viewer).get(URL).content.decode()
+    assert "Mot rekommenderad nivå" not in page and "Statens medel" not in page
+    monkeypatch.setattr(
+        views, "allocation_inputs", lambda year: (Decimal(20), {association.pk: Decimal("1234000.00")})
+    )
+    page = _client(viewer).get(URL).content.decode()
+    assert "Mot rekommenderad nivå (20 %)" in page
+    assert "Statens medelstilldelning (beslutad)" in page
+    assert "1\u00a0234\u00a0tkr" in page or "1 234\u00a0tkr" in page
+    response = _client(viewer).get(URL + "export.xlsx")
+    values = [
+        c
+        for row in load_workbook(io.BytesIO(response.content))["Ekonomi"].iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "Statens medel (kr)" in values and Decimal("1234000.00") in [
+        Decimal(str(v)) for v in values if isinstance(v, int | float)
+    ]
+
+
+def test_a_forbund_name_that_looks_like_a_formula_stays_text_in_the_workbook(association: Any) -> None:
+    type(association).objects.filter(pk=association.pk).update(name="=2+2")
+    viewer = make_user("radet", national_viewer=True)
+    response = _client(viewer).get(URL + "export.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value == "=2+2"]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -85,7 +85,9 @@ def test_coverage_json_without_a_date_is_today(two: Any) -> None:
     assert len(data["municipalities"]) == 290
 
 
-@pytest.mark.parametrize("bad", ["2025-13-01", "igår", "2025-6-1", "", "20250601x"])
+@pytest.mark.parametrize(
+    "bad", ["2025-13-01", "igår", "2025-6-1", "", "20250601", "2025-W01-1", "２０２５-01-01"]
+)
 def test_a_bad_date_is_a_400_with_a_swedish_message_not_a_500(two: Any, bad: str) -> None:
     for path in ("/open-data/coverage.json", "/open-data/coverage.csv", "/open-data/coverage-counties.csv"):
         response = Client().get(path, {"date": bad})

@@ -19,7 +19,12 @@ from finsam.core.roles import Capability
 from finsam.national.dashboard import selectors
 from finsam.reports import charts, excel
 
-FIRST_DAY = date(2004, 1, 1)  # finansiell samordning began in 2004
+FIRST_DAY = date(2004, 1, 1)
+EQUITY_STATUS = {
+    "above": gettext_lazy("Över"),
+    "within": gettext_lazy("Inom"),
+    "negative": gettext_lazy("Negativt"),
+}  # finansiell samordning began in 2004
 
 
 class DashboardFilter(forms.Form):
@@ -43,6 +48,23 @@ class DashboardFilter(forms.Form):
         if day is not None and not FIRST_DAY <= day <= date(2100, 12, 31):
             raise forms.ValidationError(_("Ange ett datum mellan 2004-01-01 och 2100-12-31."))
         return day
+
+
+def allocation_inputs(year: int) -> tuple[Decimal | None, dict[int, Decimal] | None]:
+    """The recommended equity level (percent) and the decided state allocations per förbund of `year`.
+
+    They belong to the state allocation part (`finsam.national.allocation.selectors`:
+    `recommended_equity_level(year)` and `decided_allocations(year=...)`); until it is there, None hides
+    their columns on the page.
+    """
+    return None, None
+
+
+def _board(request: HttpRequest, day: date, year: int) -> selectors.Dashboard:
+    equity_level, allocations = allocation_inputs(year)
+    return selectors.dashboard(
+        user=request.user, day=day, year=year, equity_level=equity_level, allocations=allocations
+    )
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilter, date, int]:
@@ -138,7 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, day, year = _filters(request)
     if form.is_bound and not form.is_valid():
         return render(request, "national/dashboard/dashboard.html", _context(form, None), status=400)
-    board = selectors.dashboard(user=request.user, day=day, year=year)
+    board = _board(request, day, year)
     return render(request, "national/dashboard/dashboard.html", _context(form, board))
 
 
@@ -193,21 +215,28 @@ def _sheets(board: selectors.Dashboard) -> list[excel.Sheet]:
         {1: excel.MONEY_FORMAT, 2: excel.PERCENT_FORMAT},
         total=[_("Totalt"), finance.total, None],
     )
-    associations = excel.Table(
-        _("Bidrag och eget kapital per förbund"),
-        [
-            _("Förbund"),
-            _("Bidrag %(year)s (kr)") % {"year": finance.year},
-            _("Eget kapital (kr)"),
-            _("Avser år"),
-            _("Andel av årets bidrag (%)"),
-        ],
-        [
-            [r.name, r.contributions, r.equity, r.equity_year, r.equity_share_percent]
-            for r in finance.associations
-        ],
-        {1: excel.MONEY_FORMAT, 2: excel.MONEY_FORMAT, 4: excel.PERCENT_FORMAT},
-    )
+    headers = [
+        _("Förbund"),
+        _("Bidrag %(year)s (kr)") % {"year": finance.year},
+        _("Eget kapital (kr)"),
+        _("Avser år"),
+        _("Andel av årets bidrag (%)"),
+    ]
+    rows: list[list[excel.Cell]] = [
+        [r.name, r.contributions, r.equity, r.equity_year, r.equity_share_percent]
+        for r in finance.associations
+    ]
+    formats = {1: excel.MONEY_FORMAT, 2: excel.MONEY_FORMAT, 4: excel.PERCENT_FORMAT}
+    if finance.equity_level is not None:
+        headers.append(_("Mot rekommenderad nivå (%(level)s %%)") % {"level": finance.equity_level})
+        for row, r in zip(rows, finance.associations, strict=True):
+            row.append(str(EQUITY_STATUS.get(r.equity_status, "–")))
+    if finance.allocation_total is not None:
+        formats[len(headers)] = excel.MONEY_FORMAT
+        headers.append(_("Statens medel (kr)"))
+        for row, r in zip(rows, finance.associations, strict=True):
+            row.append(r.allocation)
+    associations = excel.Table(_("Bidrag och eget kapital per förbund"), headers, rows, formats)
     trend = excel.Table(
         _("Deltaganden per år i hela landet"),
         [_("År"), _("Påbörjade"), _("Avslutade")],
@@ -251,7 +280,7 @@ def _sheets(board: selectors.Dashboard) -> list[excel.Sheet]:
 @page_access(Capability.NATIONAL_DASHBOARD)
 def dashboard_excel(request: HttpRequest) -> HttpResponse:
     _form, day, year = _filters(request)
-    board = selectors.dashboard(user=request.user, day=day, year=year)
+    board = _board(request, day, year)
     return excel.xlsx_response(
         excel.workbook(_sheets(board), title=_("Nationell översikt")),
         filename=f"nationell-oversikt-{year}-{day.isoformat()}",

@@ -9,6 +9,7 @@ when the registry does.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from finsam.national.open_data import selectors
 from finsam.reports import csvfile
 
 MAX_AGE = 300
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_YEAR = 2004
 LAST_YEAR = 2100
 LICENSE = {
@@ -47,9 +49,9 @@ def _query(request: HttpRequest) -> selectors.Query:
     raw_day = request.GET.get("date")
     if raw_day is not None:
         try:
-            day = date.fromisoformat(raw_day)
-            if len(raw_day) != 10:
+            if not ISO_DATE.fullmatch(raw_day):
                 raise ValueError(raw_day)
+            day = date.fromisoformat(raw_day)
         except ValueError:
             raise BadParameter(
                 Violation("R-INPUT", _("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2025-01-31."), "date")
