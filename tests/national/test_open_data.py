@@ -162,10 +162,10 @@ def test_registry_files_list_forbund_and_member_periods(two: Any) -> None:
     associations = {int(r["id"]): r for r in _csv(client.get("/open-data/associations.csv"))}
     assert associations[umea.pk]["org_number"] == umea.org_number
     assert associations[umea.pk]["seat_code"] == "2480"
-    assert associations[umea.pk]["dissolved"] == ""
+    assert associations[umea.pk]["ended"] == ""
     members = [r for r in _csv(client.get("/open-data/members.csv")) if r["association_id"] == str(other.pk)]
     left = next(r for r in members if r["code"] == "2417")
-    assert left["kind"] == "municipality" and left["left"] == "2025-05-01"
+    assert left["kind"] == "municipality" and left["end"] == "2025-05-01"
     assert {r["kind"] for r in members} == {"fk", "af", "region", "municipality"}
     as_json = client.get("/open-data/members.json").json()
     assert len(as_json) == Member.objects.count()

@@ -72,7 +72,7 @@ def association_rows(query: Query) -> list[Row]:
             "seat_code": a.seat.code,
             "seat_name": a.seat.name,
             "founded": a.founded,
-            "dissolved": a.dissolved,
+            "ended": a.dissolved,
         }
         for a in registry.associations().select_related("seat").order_by("name", "pk")
     ]
@@ -85,8 +85,8 @@ def member_rows(query: Query) -> list[Row]:
             "kind": m.kind,
             "code": m.code,
             "name": m.name,
-            "joined": m.joined,
-            "left": m.left,
+            "start": m.joined,
+            "end": m.left,
         }
         for m in registry.members().order_by("association_id", "kind", "joined", "pk")
     ]
@@ -222,7 +222,7 @@ RESOURCES: tuple[Resource, ...] = (
             DataField("seat_code", "string", _("Kommunkod för förbundets säte.")),
             DataField("seat_name", "string", _("Kommunen där förbundet har sitt säte.")),
             DataField("founded", "date", _("Dagen förbundet bildades.")),
-            DataField("dissolved", "date", _("Dagen förbundet upplöstes; tom om det finns kvar.")),
+            DataField("ended", "date", _("Dagen förbundet upplöstes; tom om det finns kvar.")),
         ),
         rows=association_rows,
     ),
@@ -237,8 +237,8 @@ RESOURCES: tuple[Resource, ...] = (
             KIND,
             DataField("code", "string", _("Kommunkod eller länskod; FK eller AF för staten.")),
             DataField("name", "string", _("Medlemmens namn.")),
-            DataField("joined", "date", _("Inträdesdag.")),
-            DataField("left", "date", _("Sista dag som medlem; tom om medlemskapet pågår.")),
+            DataField("start", "date", _("Inträdesdag.")),
+            DataField("end", "date", _("Sista dag som medlem; tom om medlemskapet pågår.")),
         ),
         rows=member_rows,
     ),
