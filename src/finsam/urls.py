@@ -18,6 +18,7 @@ urlpatterns = [
     path("ekonomi/", include("finsam.finance.urls")),
     path("styrning/", include("finsam.governance.urls")),
     path("nationellt/", include("finsam.national.urls")),
+    path("open-data/", include("finsam.national.open_data.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

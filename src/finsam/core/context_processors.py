@@ -46,6 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if has_capability(user, Capability.GOVERNANCE_NATIONAL):
             items.append((_("Förbundens årscykel"), reverse("governance:national_overview")))
         items.append((_("Handbok"), reverse("national:handbook_index")))
+        if has_capability(user, Capability.NATIONAL_DASHBOARD):
+            items.append((_("Nationell översikt"), reverse("national:dashboard")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -555,3 +555,119 @@ def with_party_names(result: rules.ContributionResult) -> rules.ContributionResu
             replace(share, name=known.get(share.code, share.name)) if share.code in known else share
         )
     return rules.ContributionResult(total=result.total, shares=tuple(shares))
+
+
+# --- national aggregates (for the national dashboard and open data) --------------------------------
+# Not scoped by a user, like `budget_adoption`: the national app checks its user first. Aggregated in the
+# database: a fixed number of queries for all förbund.
+
+
+@dataclass(frozen=True)
+class KindTotal:
+    """The contributions of one kind of member (FK, AF, regions, municipalities) in adopted budgets."""
+
+    kind: str
+    amount: Decimal
+    received: Decimal
+    associations: int
+
+
+@dataclass(frozen=True)
+class AssociationContributions:
+    association_id: int
+    by_kind: dict[str, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_kind.values(), ZERO)
+
+
+@dataclass(frozen=True)
+class EquityRow:
+    """A förbund's equity at the end of its latest closed year up to the asked year (R-EQUITY)."""
+
+    association_id: int
+    year: int
+    position: rules.EquityPosition
+
+
+@dataclass(frozen=True)
+class NationalFinance:
+    year: int
+    by_kind: list[KindTotal]
+    by_association: list[AssociationContributions]
+    equity: list[EquityRow]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((k.amount for k in self.by_kind), ZERO)
+
+    def kind_amount(self, kind: str) -> Decimal:
+        return next((k.amount for k in self.by_kind if k.kind == kind), ZERO)
+
+
+KIND_ORDER = (PartyKind.FK, PartyKind.AF, PartyKind.REGION, PartyKind.MUNICIPALITY)
+
+
+def national_finance(*, year: int, equity_level: Decimal | None = None) -> NationalFinance:
+    """The members' contributions of `year` in adopted budgets, by kind of member, nationally and per
+    förbund, and each förbund's equity at the end of its latest closed year up to `year` against that
+    year's contributions (outcome income). Three queries. `equity_level` is the percentage the equity is
+    compared with (the finance setting when None)."""
+    adopted = Contribution.objects.filter(budget__year=year, budget__status=BudgetStatus.ADOPTED)
+    national = {
+        row["member__kind"]: row
+        for row in adopted.order_by()
+        .values("member__kind")
+        .annotate(
+            amount=_sum("amount"),
+            received=_sum("received"),
+            associations=Count("budget__association", distinct=True),
+        )
+    }
+    by_kind = [
+        KindTotal(
+            kind=str(kind),
+            amount=national[kind]["amount"] if kind in national else ZERO,
+            received=national[kind]["received"] if kind in national else ZERO,
+            associations=national[kind]["associations"] if kind in national else 0,
+        )
+        for kind in KIND_ORDER
+    ]
+    per_association: dict[int, dict[str, Decimal]] = {}
+    for association_id, kind, amount in (
+        adopted.order_by("budget__association_id")
+        .values("budget__association_id", "member__kind")
+        .annotate(amount=_sum("amount"))
+        .values_list("budget__association_id", "member__kind", "amount")
+    ):
+        per_association.setdefault(association_id, {})[kind] = amount
+    latest = (
+        Budget.objects.filter(
+            association_id=OuterRef("association_id"), year__lte=year, outcome__isnull=False
+        )
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    reference = equity_level if equity_level is not None else reference_percent()
+    equity_rows = [
+        EquityRow(
+            association_id=budget.association_id,
+            year=budget.year,
+            position=rules.equity_position(
+                opening=budget.outcome.opening_equity,
+                result=budget.outcome.result,
+                contributions=budget.outcome.income,
+                reference_percent=reference,
+            ),
+        )
+        for budget in Budget.objects.filter(outcome__isnull=False, year=Subquery(latest))
+        .select_related("outcome")
+        .order_by("association_id")
+    ]
+    return NationalFinance(
+        year=year,
+        by_kind=by_kind,
+        by_association=[AssociationContributions(a, kinds) for a, kinds in per_association.items()],
+        equity=equity_rows,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
@@ -102,3 +103,11 @@ def first_overlap(candidate: Period, existing: Iterable[Period]) -> Period | Non
         if candidate.overlaps(period):
             return period
     return None
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` as a percentage of `whole`, half up to one decimal; None when there is no whole
+    (R-NATIONAL's coverage shares)."""
+    if whole <= 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -396,3 +398,233 @@ def association_regions() -> dict[int, list[tuple[str, str]]]:
     for association_id, code, name in rows:
         regions[association_id].append((code, name))
     return dict(regions)
+
+
+# --- coverage: which municipalities and regions are in a förbund (R-NATIONAL) --------------------------
+# The council's strategy goal is every municipality and every region in a förbund. A municipality (a
+# region) is covered on a day when it is a member, on that day, of at least one förbund that exists on that
+# day. Both the national dashboard and the open data read these figures, so that they cannot differ.
+# Unscoped: the figures are public (open data); a page that shows them checks its user first.
+
+
+@dataclass(frozen=True)
+class CoveringAssociation:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MunicipalityCoverage:
+    code: str
+    name: str
+    county_code: str
+    county_name: str
+    associations: tuple[CoveringAssociation, ...]
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.associations)
+
+
+@dataclass(frozen=True)
+class CountyCoverage:
+    """A county (län) with its region: how many of its municipalities are covered, and the region."""
+
+    code: str
+    name: str
+    region_name: str
+    municipalities: int
+    covered: int
+    region_associations: tuple[CoveringAssociation, ...]
+
+    @property
+    def region_covered(self) -> bool:
+        return bool(self.region_associations)
+
+    @property
+    def outside(self) -> int:
+        return self.municipalities - self.covered
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        """Covered municipalities as a percentage of the county's, to one decimal."""
+        return rules.percent(self.covered, self.municipalities)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    day: date
+    municipalities: list[MunicipalityCoverage]
+    counties: list[CountyCoverage]
+
+    @property
+    def municipalities_total(self) -> int:
+        return sum(c.municipalities for c in self.counties)
+
+    @property
+    def municipalities_covered(self) -> int:
+        return sum(c.covered for c in self.counties)
+
+    @property
+    def municipalities_share_percent(self) -> Decimal | None:
+        return rules.percent(self.municipalities_covered, self.municipalities_total)
+
+    @property
+    def regions_total(self) -> int:
+        return len(self.counties)
+
+    @property
+    def regions_covered(self) -> int:
+        return sum(1 for c in self.counties if c.region_covered)
+
+    @property
+    def outside_municipalities(self) -> list[MunicipalityCoverage]:
+        return [m for m in self.municipalities if not m.covered]
+
+    @property
+    def outside_regions(self) -> list[CountyCoverage]:
+        return [c for c in self.counties if not c.region_covered]
+
+
+def _associations_on(day: date) -> QuerySet[Association]:
+    return Association.objects.filter(founded__lte=day).filter(
+        Q(dissolved__isnull=True) | Q(dissolved__gte=day)
+    )
+
+
+def _membership(kind: PartyKind, day: date) -> FilteredRelation:
+    """A membership of `kind` on `day` (joined as `membership`)."""
+    return FilteredRelation(
+        "memberships",
+        condition=Q(memberships__kind=kind, memberships__joined__lte=day)
+        & (Q(memberships__left__isnull=True) | Q(memberships__left__gte=day)),
+    )
+
+
+def _membership_association(day: date) -> FilteredRelation:
+    """The förbund of `membership` when it exists on `day`, null otherwise."""
+    return FilteredRelation(
+        "membership__association",
+        condition=Q(membership__association__founded__lte=day)
+        & (
+            Q(membership__association__dissolved__isnull=True)
+            | Q(membership__association__dissolved__gte=day)
+        ),
+    )
+
+
+def _active_members(kind: PartyKind, day: date) -> QuerySet[Member]:
+    return Member.objects.filter(
+        kind=kind, joined__lte=day, association_id__in=_associations_on(day).values("pk")
+    ).filter(Q(left__isnull=True) | Q(left__gte=day))
+
+
+def coverage(*, day: date) -> Coverage:
+    """Every municipality and every county (with its region) on `day`, with the förbund that cover them.
+
+    Two queries whatever the number of förbund: the municipalities joined to their memberships of the day,
+    and the regions joined to theirs, with each county's counts computed by the database. Unscoped: see
+    above.
+    """
+    municipality_rows = (
+        Municipality.objects.annotate(
+            membership=_membership(PartyKind.MUNICIPALITY, day), active=_membership_association(day)
+        )
+        .order_by("code", "active__name", "active__id")
+        .values_list(
+            "code",
+            "name",
+            "region__code",
+            "region__county_name",
+            "active__id",
+            "active__name",
+        )
+    )
+    covered_in_region = (
+        Municipality.objects.filter(region=OuterRef("pk"))
+        .filter(Exists(_active_members(PartyKind.MUNICIPALITY, day).filter(municipality=OuterRef("pk"))))
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    in_region = (
+        Municipality.objects.filter(region=OuterRef("pk"))
+        .order_by()
+        .values("region")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    region_rows = (
+        Region.objects.annotate(
+            membership=_membership(PartyKind.REGION, day),
+            active=_membership_association(day),
+            total=Coalesce(Subquery(in_region), 0),
+            covered_count=Coalesce(Subquery(covered_in_region), 0),
+        )
+        .order_by("code", "active__name", "active__id")
+        .values_list(
+            "code",
+            "county_name",
+            "name",
+            "total",
+            "covered_count",
+            "active__id",
+            "active__name",
+        )
+    )
+    municipalities: dict[str, MunicipalityCoverage] = {}
+    for code, name, county_code, county_name, association_id, association_name in municipality_rows:
+        known = municipalities.get(code)
+        found = (CoveringAssociation(association_id, association_name),) if association_id else ()
+        if known is None:
+            municipalities[code] = MunicipalityCoverage(code, name, county_code, county_name, found)
+        elif found and found[0] not in known.associations:
+            municipalities[code] = replace(known, associations=known.associations + found)
+    counties: dict[str, CountyCoverage] = {}
+    for code, county_name, region_name, total, covered, association_id, association_name in region_rows:
+        known_county = counties.get(code)
+        found = (CoveringAssociation(association_id, association_name),) if association_id else ()
+        if known_county is None:
+            counties[code] = CountyCoverage(code, county_name, region_name, total, covered, found)
+        elif found and found[0] not in known_county.region_associations:
+            counties[code] = replace(
+                known_county, region_associations=known_county.region_associations + found
+            )
+    return Coverage(day=day, municipalities=list(municipalities.values()), counties=list(counties.values()))
+
+
+def board_shortfalls(*, day: date) -> dict[int, list[str]]:
+    """R-BOARD on `day` for every förbund that exists then: förbund id → the names of its members without
+    a current ledamot or ersättare ("Umeå kommun (ersättare)"); an empty list when the board is complete.
+    Two queries for all förbund. Unscoped: the caller checks its user first."""
+    members = list(
+        _associations_on(day)
+        .annotate(
+            membership=FilteredRelation(
+                "members",
+                condition=Q(members__joined__lte=day)
+                & (Q(members__left__isnull=True) | Q(members__left__gte=day)),
+            )
+        )
+        .values_list(
+            "pk",
+            "membership__pk",
+            "membership__kind",
+            "membership__region__name",
+            "membership__municipality__name",
+        )
+    )
+    seated = set(
+        BoardSeat.objects.filter(start__lte=day, end__gte=day).values_list("member_id", "role").distinct()
+    )
+    result: dict[int, list[str]] = {}
+    for association_id, member_id, kind, region_name, municipality_name in members:
+        missing = result.setdefault(association_id, [])
+        if member_id is None:
+            continue
+        name = region_name or municipality_name or str(PartyKind(kind).label)
+        for role in (SeatRole.MEMBER, SeatRole.DEPUTY):
+            if (member_id, role) not in seated:
+                missing.append(f"{name} ({str(role.label).lower()})")
+    return result

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -59,14 +60,14 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
         ws = book.create_sheet(sheet.title[:31])
         row = 1
         for index, line in enumerate(sheet.heading):
-            ws.cell(row=row, column=1, value=line).font = _TITLE if index == 0 else Font()
+            _put(ws, row, 1, line).font = _TITLE if index == 0 else Font()
             row += 1
         for table in sheet.tables:
             row += 1
-            ws.cell(row=row, column=1, value=table.caption).font = _BOLD
+            _put(ws, row, 1, table.caption).font = _BOLD
             row += 1
             for column, header in enumerate(table.headers, start=1):
-                cell = ws.cell(row=row, column=column, value=header)
+                cell = _put(ws, row, column, header)
                 cell.font = _BOLD
                 cell.fill = _HEADER_FILL
                 if column - 1 in table.formats:
@@ -88,11 +89,19 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
     return buffer.getvalue()
 
 
+def _put(ws: Any, row: int, column: int, value: Cell) -> Any:
+    """Writes one cell; text stays text (openpyxl would store "=…" as a formula, STYLE rule 10)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _write_row(
     ws: object, row: int, values: Sequence[Cell], formats: dict[int, str], bold: bool = False
 ) -> None:
     for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=value)  # type: ignore[attr-defined]
+        cell = _put(ws, row, column, value)
         if column - 1 in formats and value is not None and not isinstance(value, str):
             cell.number_format = formats[column - 1]
         if bold:

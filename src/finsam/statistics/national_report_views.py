@@ -23,7 +23,7 @@ from finsam.core.access import scope_for
 from finsam.core.decorators import page_access
 from finsam.core.roles import Capability
 from finsam.core.suppression import Cell
-from finsam.reports import excel
+from finsam.reports import csvfile, excel
 from finsam.reports.pdf import safe_filename
 from finsam.statistics import national_report
 from finsam.statistics.national_report import MEASURES, NationalReport, ReportRow
@@ -147,11 +147,6 @@ def _filename(report: NationalReport) -> str:
 # --- CSV ----------------------------------------------------------------------------------------------
 
 
-def _text(value: str) -> str:
-    """Text typed by users as a spreadsheet reads it safely: a leading =, +, - or @ would start a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def csv_number(value: int | Decimal | None) -> str:
     """12 → "12", Decimal("1234.50") → "1234,50" (decimal comma, no grouping), None → ""."""
     if value is None:
@@ -166,13 +161,13 @@ def _csv_fields(row: ReportRow) -> list[str]:
         str(row.year),
         str(row.association_id),
         row.org_number,
-        _text(row.association),
+        csvfile.text(row.association),
         row.section,
         row.item,
-        _text(row.label),
+        csvfile.text(row.label),
         "" if row.intervention_id is None else str(row.intervention_id),
         row.focus,
-        _text(row.target_group),
+        csvfile.text(row.target_group),
         row.measure,
         str(MEASURES.get(row.measure, row.measure)),
         csv_number(row.value),
@@ -209,13 +204,13 @@ def _data_sheet(rows: Sequence[ReportRow], title: str) -> excel.Sheet:
             row.year,
             row.association_id,
             row.org_number,
-            _text(row.association),
+            csvfile.text(row.association),
             row.section,
             row.item,
-            _text(row.label),
+            csvfile.text(row.label),
             row.intervention_id,
             row.focus,
-            _text(row.target_group),
+            csvfile.text(row.target_group),
             row.measure,
             str(MEASURES.get(row.measure, row.measure)),
             row.value,
@@ -272,7 +267,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 [[line.label, line.budget, line.actual] for line in costs if line is not None]
                 + [
                     [
-                        _("Insats utan registrering: %(label)s") % {"label": _text(line.label)},
+                        _("Insats utan registrering: %(label)s") % {"label": csvfile.text(line.label)},
                         line.budget,
                         line.actual,
                     ]
@@ -294,9 +289,9 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
             ],
             [
                 [
-                    _text(line.name),
+                    csvfile.text(line.name),
                     line.focus,
-                    _text(line.target_group),
+                    csvfile.text(line.target_group),
                     line.planned,
                     line.budget,
                     line.actual,
@@ -312,7 +307,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 _("Deltagare i individinriktade insatser under året"),
                 [_("Insats"), _("Kvinnor"), _("Män"), _("Totalt")],
                 [
-                    [_text(line.name), _shown(line.women), _shown(line.men), _shown(line.participants)]
+                    [csvfile.text(line.name), _shown(line.women), _shown(line.men), _shown(line.participants)]
                     for line in report.individual
                 ],
                 {1: excel.COUNT_FORMAT, 2: excel.COUNT_FORMAT, 3: excel.COUNT_FORMAT},
@@ -330,7 +325,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 _("Strukturövergripande insatser"),
                 [_("Insats"), _("Utbildade personer"), _("Nådd personal")],
                 [
-                    [_text(line.name), _shown(line.people_trained), _shown(line.staff_reached)]
+                    [csvfile.text(line.name), _shown(line.people_trained), _shown(line.staff_reached)]
                     for line in report.structural
                 ],
                 {1: excel.COUNT_FORMAT, 2: excel.COUNT_FORMAT},
@@ -353,7 +348,7 @@ def _summary_sheet(reports: Sequence[NationalReport], title: str) -> excel.Sheet
         admin, spent = report.administration, report.intervention_costs
         data.append(
             [
-                _text(report.association.name),
+                csvfile.text(report.association.name),
                 report.frame,
                 report.received,
                 None if equity is None else equity.closing,
