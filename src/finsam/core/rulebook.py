@@ -331,6 +331,14 @@ CHECKS = (
         gettext_noop("En uppladdad fil är för stor, tom eller av fel slag."),
     ),
     _check(
+        "R-IMPORT",
+        gettext_noop("Filen läses in helt eller inte alls"),
+        gettext_noop(
+            "En rad i en inläst fil bryter mot en regel eller saknar en uppgift. Ingenting ur filen har "
+            "skrivits; radrapporten säger vilken rad och vilket fält som ska rättas."
+        ),
+    ),
+    _check(
         "R-DOCUMENT",
         gettext_noop("Dokumentet kan inte tas emot"),
         gettext_noop("Ett dokument till förbundets årscykel är tomt, för stort eller av fel slag."),
