@@ -15,6 +15,7 @@ from finsam.followup.audit_actions import AuditAction as FollowupAction
 from finsam.governance.audit_actions import AuditAction as GovernanceAction
 from finsam.imports.audit_actions import AuditAction as ImportsAction
 from finsam.interventions.audit_actions import AuditAction as InterventionAction
+from finsam.national.audit_actions import AuditAction as NationalAction
 from finsam.registry.audit_actions import AuditAction as RegistryAction
 
 STORED = {
@@ -86,6 +87,18 @@ STORED = {
         "admin.user.password",
     },
     ImportsAction: {"import_run.create", "import_run.expire"},
+    NationalAction: {
+        "handbook_page.create",
+        "handbook_page.update",
+        "helpdesk_question.ask",
+        "helpdesk_question.assign",
+        "helpdesk_question.answer",
+        "helpdesk_question.ask_back",
+        "helpdesk_question.reply",
+        "helpdesk_question.close",
+        "faq_entry.publish",
+        "faq_entry.update",
+    },
 }
 
 

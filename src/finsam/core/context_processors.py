@@ -45,6 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Styrning"), reverse("governance:meeting_list")))
         if has_capability(user, Capability.GOVERNANCE_NATIONAL):
             items.append((_("Förbundens årscykel"), reverse("governance:national_overview")))
+        if has_capability(user, Capability.HELPDESK_VIEW):
+            items.append((_("Frågor till arbetsgruppen"), reverse("national:helpdesk_question_list")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

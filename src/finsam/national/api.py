@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from finsam.national.helpdesk.api import router as helpdesk_router
+
 router = Router(tags=["national"])
+router.add_router("", helpdesk_router)
