@@ -124,6 +124,22 @@ def publishable(status: str, *, answers: int) -> Violation | None:
     return None
 
 
+def identifying_violations(texts: dict[str, str], names: Sequence[str]) -> list[Violation]:
+    """A text to be published must not name the asker or the förbund (R-HELPDESK-ANON)."""
+    violations = []
+    for field, text in texts.items():
+        found = [name for name in names if len(name.strip()) >= 3 and name.strip().lower() in text.lower()]
+        if found:
+            violations.append(
+                Violation(
+                    "R-HELPDESK-ANON",
+                    f"Texten är inte avidentifierad: ta bort {', '.join(sorted(set(found)))}.",
+                    field,
+                )
+            )
+    return violations
+
+
 # --- search --------------------------------------------------------------------------------------
 
 MAX_WORDS = 10

@@ -340,11 +340,23 @@ def question_close(
     return locked
 
 
-def _faq_violations(*, category: str, title: str, question_text: str, answer_text: str) -> list[Violation]:
+def _identifying_names(question: Question | None) -> list[str]:
+    """The names a published text must not hold: the asker's (full name and user name) and the förbund's."""
+    if question is None:
+        return []
+    asker = question.asker
+    return [asker.get_full_name(), asker.get_username(), question.association.name]
+
+
+def _faq_violations(
+    *, category: str, title: str, question_text: str, answer_text: str, question: Question | None
+) -> list[Violation]:
     violations = _category_violations(category)
     violations += rules.text_violations(title, field="title", what="en rubrik", max_length=rules.MAX_TITLE)
     violations += rules.text_violations(question_text, field="question_text", what="frågan")
     violations += rules.text_violations(answer_text, field="answer_text", what="svaret")
+    texts = {"title": title, "question_text": question_text, "answer_text": answer_text}
+    violations += rules.identifying_violations(texts, _identifying_names(question))
     return violations
 
 
@@ -355,9 +367,9 @@ def faq_publish(
     """Publishes an answered question to the public FAQ in the working group's anonymised wording: the
     texts given here, never the asker's name or förbund."""
     require(actor, ANSWER)
-    locked = Question.objects.select_for_update().get(pk=question.pk)
+    locked = Question.objects.select_for_update().select_related("asker", "association").get(pk=question.pk)
     violations = _faq_violations(
-        category=category, title=title, question_text=question_text, answer_text=answer_text
+        category=category, title=title, question_text=question_text, answer_text=answer_text, question=locked
     )
     refusal = rules.publishable(
         locked.status, answers=locked.messages.filter(kind=MessageKind.ANSWER).count()
@@ -402,9 +414,20 @@ def faq_update(
     """Edits a published entry, or takes it down (`published` False) and puts it up again."""
     require(actor, ANSWER)
     locked = FaqEntry.objects.select_for_update().get(pk=entry.pk)
+    locked.question = (
+        Question.objects.select_related("asker", "association").filter(pk=locked.question_id).first()
+        if locked.question_id
+        else None
+    )
     check_version(locked.version, version, "texten")
     raise_if_any(
-        _faq_violations(category=category, title=title, question_text=question_text, answer_text=answer_text)
+        _faq_violations(
+            category=category,
+            title=title,
+            question_text=question_text,
+            answer_text=answer_text,
+            question=locked.question,
+        )
     )
     values = {
         "category": category,
