@@ -504,3 +504,30 @@ def test_the_navigation_leads_the_forbunds_users_and_the_working_group_to_the_qu
     for role, user in world.users.items():
         page = world.client(user).get(reverse("home")).content.decode()
         assert (f'href="{url}"' in page) is (role != Role.NATIONAL_VIEWER), role
+
+
+def test_the_list_and_the_thread_take_as_many_queries_for_many_rows_as_for_few(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    question = ask(world.own, asker=world.users[DIRECTOR], attachment=pdf())
+    services.question_reply(actor=world.users[DIRECTOR], question=question, body="Tillägg", attachment=pdf())
+    client = world.client(world.users[GROUP])
+
+    def count(url: str) -> int:
+        client.get(url)  # the session and the user are read once before
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = (count(reverse("national:helpdesk_question_list")), count(detail(question)))
+    for n in range(5):
+        ask(world.own, asker=world.users[Role.AUDITOR], title=f"Fråga {n}")
+        services.question_respond(
+            actor=world.users[GROUP], question=question, kind="answer", body=f"Svar {n}"
+        )
+        services.question_reply(
+            actor=world.users[DIRECTOR], question=question, body=f"Tack {n}", attachment=pdf()
+        )
+    many = (count(reverse("national:helpdesk_question_list")), count(detail(question)))
+    assert many == few
