@@ -424,6 +424,7 @@ def test_an_unpublished_entry_disappears_for_the_public_and_the_category_filter_
         },
     )
     assert response.status_code == 302
+    assert "published" in AuditEntry.objects.get(action="faq_entry.update").details["fields"]
     assert anonymous.get(reverse("national:faq_detail", args=[entry.pk])).status_code == 404
     assert "Om jurister" not in anonymous.get(reverse("national:faq_list")).content.decode()
     assert (

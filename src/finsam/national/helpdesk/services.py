@@ -28,6 +28,7 @@ from finsam.core import audit
 from finsam.core.access import Actor, require
 from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability, Role
+from finsam.core.updates import model_update
 from finsam.national.audit_actions import AuditAction
 from finsam.national.helpdesk import rules, selectors
 from finsam.national.helpdesk.models import FaqEntry, Question, QuestionAttachment, QuestionMessage
@@ -429,26 +430,22 @@ def faq_update(
             question=locked.question,
         )
     )
-    values = {
+    values: dict[str, Any] = {
         "category": category,
         "title": title.strip(),
         "question_text": question_text.strip(),
         "answer_text": answer_text.strip(),
         "published": published,
     }
-    changed = [name for name, value in values.items() if getattr(locked, name) != value]
-    if not changed:
+    if not any(getattr(locked, name) != value for name, value in values.items()):
         return locked
-    for name in changed:
-        setattr(locked, name, values[name])
     now = timezone.now()
-    locked.updated_at = now
-    if "published" in changed and published:
-        locked.published_at = now
-        locked.published_by_id = actor.pk
-    locked.version += 1
-    locked.save()
-    audit.record(actor=actor, action=AuditAction.FAQ_ENTRY_UPDATE, target=locked, details={"fields": changed})
+    values["updated_at"] = now
+    if published and not locked.published:  # put up again: by whom and when
+        values.update(published_at=now, published_by_id=actor.pk)
+    model_update(
+        actor=actor, instance=locked, values=values, action=AuditAction.FAQ_ENTRY_UPDATE, association_id=None
+    )
     return locked
 
 
