@@ -532,3 +532,17 @@ def test_the_list_and_the_thread_take_as_many_queries_for_many_rows_as_for_few(w
         )
     many = (count(reverse("national:helpdesk_question_list")), count(detail(question)))
     assert many == few
+
+
+def test_every_page_links_the_public_faq_for_anonymous_visitors_too(world: Any) -> None:
+    page = world.client(None).get(reverse("login")).content.decode()
+    assert f'href="{reverse("national:faq_list")}"' in page
+
+
+def test_the_forms_on_the_working_groups_page_have_ids_of_their_own(world: Any) -> None:
+    import re
+
+    question = ask(world.own, asker=world.users[DIRECTOR])
+    page = world.client(world.users[GROUP]).get(detail(question)).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

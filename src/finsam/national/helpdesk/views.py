@@ -134,12 +134,15 @@ def question_detail(request: HttpRequest, helpdesk_question_id: int) -> HttpResp
         context["assign_form"] = forms.AssignForm(
             initial={"assignee": question.assignee_id or request.user.pk, "version": question.version},
             assignees=assignees,
+            auto_id="assign_%s",
         )
-        context["respond_form"] = forms.RespondForm(initial={"version": question.version})
-        context["close_form"] = forms.CloseForm(initial={"version": question.version})
+        # Several forms on one page: each with ids of its own.
+        version = {"version": question.version}
+        context["respond_form"] = forms.RespondForm(initial=version, auto_id="respond_%s")
+        context["close_form"] = forms.CloseForm(initial=version, auto_id="close_%s")
         context["can_publish"] = selectors.answer_count(question) > 0 and context["faq_entry"] is None
     if context["can_reply"]:
-        context["reply_form"] = forms.ReplyForm(initial={"version": question.version})
+        context["reply_form"] = forms.ReplyForm(initial={"version": question.version}, auto_id="reply_%s")
     return render(request, "national/helpdesk/question_detail.html", context)
 
 
