@@ -20,6 +20,7 @@ from finsam.core.decorators import AUTHENTICATED, PUBLIC, AccessRule
 from finsam.core.roles import GRANTS, Capability
 from finsam.registry.models import BoardSeat, Director, Member, MemberRepresentative, Person
 from tests.factories import followup_sample, governance_sample, make_budget
+from tests.national.helpdesk_samples import handbook_sample, helpdesk_sample
 
 # Sample values for URL parameters: (own association's object, other association's object).
 SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
@@ -68,6 +69,16 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
         calendar_token(w.users["association_admin"]),
     ),
     "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
+    "helpdesk_question_id": lambda w: (
+        helpdesk_sample(w.own).question.pk,
+        helpdesk_sample(w.other).question.pk,
+    ),
+    "helpdesk_attachment_id": lambda w: (
+        helpdesk_sample(w.own).attachment.pk,
+        helpdesk_sample(w.other).attachment.pk,
+    ),
+    "faq_entry_id": lambda w: (helpdesk_sample(w.own).faq.pk, helpdesk_sample(w.own).faq.pk),
+    "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
     "uidb64": lambda w: ("MQ", "MQ"),
     "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
     "handbook_chapter_id": lambda w: (handbook_sample().chapter_id, handbook_sample().chapter_id),

@@ -28,6 +28,7 @@ from finsam.followup.demo import participants_step
 from finsam.governance.demo import governance_step
 from finsam.interventions.demo import interventions_step
 from finsam.national.handbook.demo import handbook_step
+from finsam.national.helpdesk.demo import helpdesk_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
@@ -50,6 +51,7 @@ STEPS: list[Step] = [
     Step("Insatser", interventions_step),
     Step("Folkmängd, budgetar, utfall och eget kapital", finance_step),
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
+    Step("Frågor till arbetsgruppen och publicerade frågor och svar", helpdesk_step),
     Step("Deltagare", participants_step),
     Step("Handbok för finansiell samordning", handbook_step),
 ]

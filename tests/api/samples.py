@@ -132,6 +132,19 @@ def sample_minutes(world: Any) -> dict[str, Any]:
     }
 
 
+def new_question(world: Any) -> dict[str, Any]:
+    return {
+        "association": world.own.pk,
+        "category": "economy",
+        "title": f"Fråga om budgeten {next(_serial)}",
+        "body": "Hur ska vi redovisa ett överskott?",
+    }
+
+
+def new_answer(world: Any) -> dict[str, Any]:
+    return {"kind": "answer", "body": "Så här gör ni: …"}
+
+
 API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/auth/token": lambda w: {"username": "own-national_admin", "password": "test-lösenord-123"},
     "POST /api/v1/associations": new_association,
@@ -142,6 +155,8 @@ API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/participations": new_participation,
     "PATCH /api/v1/participations/{participation_id}": participation_exit,
     "POST /api/v1/meetings": new_consultation,
+    "POST /api/v1/questions": new_question,
+    "POST /api/v1/questions/{helpdesk_question_id}/answers": new_answer,
     "PUT /api/v1/meetings/{meeting_id}": sample_consultation_update,
     "PUT /api/v1/meetings/{meeting_id}/minutes": sample_minutes,
     "POST /api/v1/contributions/calculate": lambda w: {

@@ -93,6 +93,14 @@ STORED = {
         "handbook_page.update",
         "handbook_chapter.create",
         "handbook_chapter.update",
+        "helpdesk_question.ask",
+        "helpdesk_question.assign",
+        "helpdesk_question.answer",
+        "helpdesk_question.ask_back",
+        "helpdesk_question.reply",
+        "helpdesk_question.close",
+        "faq_entry.publish",
+        "faq_entry.update",
     },
 }
 

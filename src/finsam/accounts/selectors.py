@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -44,3 +45,19 @@ def role_holders_with_email(*, association_ids: Iterable[int]) -> QuerySet[RoleA
         .select_related("user")
         .order_by("user_id")
     )
+
+
+def national_role_holders(*, role: str, with_email: bool = False) -> QuerySet[Any]:
+    """The active users holding a national role (the working group: national_admin), by name; those with
+    an e-mail address only when `with_email` (for notices)."""
+    users = get_user_model()._default_manager.filter(
+        is_active=True, role_assignments__role=role, role_assignments__association__isnull=True
+    )
+    if with_email:
+        users = users.exclude(email="")
+    return users.distinct().order_by("first_name", "last_name", "username")
+
+
+def users_by_id(*, user_ids: Iterable[int]) -> QuerySet[Any]:
+    """The active users among `user_ids` (for notices: their current e-mail address)."""
+    return get_user_model()._default_manager.filter(pk__in=set(user_ids), is_active=True)

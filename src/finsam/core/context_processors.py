@@ -48,6 +48,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Handbok"), reverse("national:handbook_index")))
         if has_capability(user, Capability.NATIONAL_DASHBOARD):
             items.append((_("Nationell översikt"), reverse("national:dashboard")))
+        if has_capability(user, Capability.HELPDESK_VIEW):
+            items.append((_("Frågor till arbetsgruppen"), reverse("national:helpdesk_question_list")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

@@ -46,6 +46,7 @@ class Capability(StrEnum):
     NATIONAL_REPORT = "followup.national_report"
     HELPDESK_ASK = "national.helpdesk_ask"
     HELPDESK_ANSWER = "national.helpdesk_answer"
+    HELPDESK_VIEW = "national.helpdesk_view"
     HANDBOOK_EDIT = "national.handbook_edit"
     CONFERENCE_REGISTER = "national.conference_register"
     CONFERENCE_EDIT = "national.conference_edit"
@@ -152,6 +153,9 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     # the national roles.
     Capability.HELPDESK_ASK: ALL_ASSOCIATION_ROLES,
     Capability.HELPDESK_ANSWER: frozenset({Role.NATIONAL_ADMIN}),
+    # Reading a question: every user of its förbund (the asker, the director, the board …) and the working
+    # group; the council (national_viewer) does not, until the working group publishes it anonymised.
+    Capability.HELPDESK_VIEW: ALL_ASSOCIATION_ROLES | {Role.NATIONAL_ADMIN},
     Capability.HANDBOOK_EDIT: frozenset({Role.NATIONAL_ADMIN}),
     Capability.CONFERENCE_REGISTER: ALL_ASSOCIATION_ROLES,
     Capability.CONFERENCE_EDIT: frozenset({Role.NATIONAL_ADMIN}),

@@ -2,5 +2,14 @@
 here."""
 
 from finsam.national.handbook.models import HandbookChapter, HandbookPage, HandbookVersion
+from finsam.national.helpdesk.models import FaqEntry, Question, QuestionAttachment, QuestionMessage
 
-__all__ = ["HandbookChapter", "HandbookPage", "HandbookVersion"]
+__all__ = [
+    "FaqEntry",
+    "HandbookChapter",
+    "HandbookPage",
+    "HandbookVersion",
+    "Question",
+    "QuestionAttachment",
+    "QuestionMessage",
+]

@@ -7,4 +7,5 @@ app_name = "national"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("finsam.national.handbook.urls")),  # handbok/ and regler/
     path("oversikt/", include("finsam.national.dashboard.urls")),
+    path("", include("finsam.national.helpdesk.urls")),
 ]
