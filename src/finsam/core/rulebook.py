@@ -430,6 +430,41 @@ CHECKS = (
         gettext_noop("Utfallet"),
         gettext_noop("Utfall registreras bara för en fastställd budget och kan inte ändras efter bokslutet."),
     ),
+    _check(
+        "R-HELPDESK-TEXT",
+        gettext_noop("Text i en fråga"),
+        gettext_noop(
+            "En fråga, ett svar eller en komplettering är vanlig text: skript, ramar, händelsehanterare och "
+            "javascript:-länkar tas inte emot, och texten får inte vara för lång."
+        ),
+    ),
+    _check(
+        "R-HELPDESK-FILE",
+        gettext_noop("Bilaga till en fråga"),
+        gettext_noop(
+            "En bilaga är högst 10 MB och en PDF, ett Office- eller OpenDocument-dokument eller en bild."
+        ),
+    ),
+    _check(
+        "R-HELPDESK-STATUS",
+        gettext_noop("Frågans läge"),
+        gettext_noop(
+            "Ett steg i frågans handläggning passar inte dess läge, till exempel ett svar på en stängd fråga."
+        ),
+    ),
+    _check(
+        "R-HELPDESK-ANON",
+        gettext_noop("Avidentifierad publicering"),
+        gettext_noop(
+            "En fråga publiceras bland frågor och svar först när frågeställarens namn och förbundets namn "
+            "är borttagna ur texten."
+        ),
+    ),
+    _check(
+        "R-HELPDESK-FAQ",
+        gettext_noop("Redan publicerad"),
+        gettext_noop("En fråga publiceras en gång; därefter ändras den publicerade texten."),
+    ),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in (*DOMAIN_RULES, *CHECKS)}
