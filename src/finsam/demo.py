@@ -27,6 +27,7 @@ from finsam.finance.demo import finance_step
 from finsam.followup.demo import participants_step
 from finsam.governance.demo import governance_step
 from finsam.interventions.demo import interventions_step
+from finsam.national.allocation.demo import allocation_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
@@ -50,6 +51,7 @@ STEPS: list[Step] = [
     Step("Folkmängd, budgetar, utfall och eget kapital", finance_step),
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
     Step("Deltagare", participants_step),
+    Step("Statlig fördelning till förbunden", allocation_step),
 ]
 
 

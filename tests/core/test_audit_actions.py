@@ -15,6 +15,7 @@ from finsam.followup.audit_actions import AuditAction as FollowupAction
 from finsam.governance.audit_actions import AuditAction as GovernanceAction
 from finsam.imports.audit_actions import AuditAction as ImportsAction
 from finsam.interventions.audit_actions import AuditAction as InterventionAction
+from finsam.national.audit_actions import AuditAction as NationalAction
 from finsam.registry.audit_actions import AuditAction as RegistryAction
 
 STORED = {
@@ -42,6 +43,8 @@ STORED = {
         "budget.close",
         "population.set",
         "population.import",
+        "support_measure.import",
+        "state_contribution.set",
     },
     InterventionAction: {
         "intervention.create",
@@ -86,6 +89,12 @@ STORED = {
         "admin.user.password",
     },
     ImportsAction: {"import_run.create", "import_run.expire"},
+    NationalAction: {
+        "handbook_page.create",
+        "handbook_page.update",
+        "allocation_settings.save",
+        "allocation.decide",
+    },
 }
 
 

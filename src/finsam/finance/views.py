@@ -487,6 +487,29 @@ def population_edit(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@page_access(Capability.STATE_ALLOCATION_EDIT, methods=FORM_METHODS)
+def support_measure_import(request: HttpRequest) -> HttpResponse:
+    """The working group's upload of the försörjningsmått per municipality and year (R-STATE-MODEL)."""
+    form = forms.SupportMeasureImportForm(pages.bound(request), pages.bound_files(request))
+    attempt = pages.attempt(
+        form,
+        lambda: services.support_measure_import(actor=request.user, data=form.cleaned_data["file"].read()),
+    )
+    if attempt.done:
+        messages.success(
+            request,
+            _("%(rows)s värden för försörjningsmått har lästs in, varav %(changed)s nya eller ändrade.")
+            % attempt.result,
+        )
+        return redirect("finance:support_measure_import")
+    return pages.form_page(
+        request,
+        "finance/support_measure_import.html",
+        {"form": form, "years": selectors.support_measure_years()},
+        refusal=attempt.refusal,
+    )
+
+
 # --- calculators ----------------------------------------------------------------------------------
 
 

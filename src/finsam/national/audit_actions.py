@@ -6,3 +6,5 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     HANDBOOK_PAGE_CREATE = "handbook_page.create"
     HANDBOOK_PAGE_UPDATE = "handbook_page.update"
+    ALLOCATION_SETTINGS_SAVE = "allocation_settings.save"
+    ALLOCATION_DECIDE = "allocation.decide"

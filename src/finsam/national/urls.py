@@ -1,7 +1,9 @@
 """The national level's pages, under /nationellt/ (open data under /open-data/, see the shell)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "national"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("statlig-fordelning/", include("finsam.national.allocation.urls")),
+]
