@@ -67,6 +67,8 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
         calendar_token(w.users["association_admin"]),
         calendar_token(w.users["association_admin"]),
     ),
+    # A decided allocation of the year, in which both förbund have their row (and letter).
+    "allocation_year": lambda w: (allocation_sample(), allocation_sample()),
     "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
     "uidb64": lambda w: ("MQ", "MQ"),
     "token": lambda w: ("set-password", "set-password"),
@@ -78,6 +80,13 @@ def calendar_token(user: Any) -> str:
     from finsam.governance.services import calendar_feed_renew
 
     return current(user=user) or calendar_feed_renew(actor=user)
+
+
+def allocation_sample() -> int:
+    from tests.national.allocation_data import YEAR, decided
+
+    decided(YEAR)
+    return YEAR
 
 
 def import_run_sample(association: Any) -> Any:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,6 +21,7 @@ from finsam.national.allocation.models import AllocationDecision
 from finsam.registry.models import Municipality
 from finsam.registry.schemas import PartyKind
 from tests.factories import make_budget
+from tests.governance.test_views import poppler
 from tests.national.allocation_data import (
     FIGURES,
     YEAR,
@@ -235,18 +235,7 @@ def test_only_the_working_group_reviews_and_decides(world: Any) -> None:
     assert world.client(world.users[Role.NATIONAL_VIEWER]).get(url).status_code == 403
 
 
-def _pdf_text(content: bytes, tmp_path: Any) -> str:
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(content)
-    return subprocess.run(  # noqa: S603
-        ["pdftotext", "-layout", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,  # noqa: S607
-    ).stdout
-
-
-def test_the_letter_states_the_decision_the_amount_how_and_last_year(world: Any, tmp_path: Any) -> None:
+def test_the_letter_states_the_decision_the_amount_how_and_last_year(world: Any) -> None:
     state_model_figures(YEAR - 1)
     allocation_settings(YEAR - 1)
     services.allocation_decide(actor=SYSTEM, year=YEAR - 1, decided_on=date(YEAR - 1, 1, 1))
@@ -257,7 +246,7 @@ def test_the_letter_states_the_decision_the_amount_how_and_last_year(world: Any,
         reverse("national:allocation_letter", args=[YEAR, world.own.pk])
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = " ".join(_pdf_text(response.content, tmp_path).split())
+    text = " ".join(poppler("pdftotext", response.content, "-layout").split())
     assert f"Beslut om statens medel {YEAR}" in text
     assert "Samordningsförbundet Umeåregionen tilldelas" in text
     amount = f"{row.amount:,.2f}".replace(",", " ").replace(".", ",")
