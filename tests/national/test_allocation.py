@@ -289,3 +289,27 @@ def test_a_dissolved_forbund_is_not_in_the_years_allocation(world: Any) -> None:
     draft = selectors.draft(user=SYSTEM, year=YEAR)
     assert [row.association_id for row in draft.rows] == [world.own.pk]
     assert Municipality.objects.filter(code="2482").exists()
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_decided_year_to_national_roles_and_the_own_row_to_a_forbund(world: Any) -> None:
+    from tests.finance.test_api import call
+
+    decision = decided()
+    national = call(world.users[Role.NATIONAL_VIEWER], "get", f"/state-allocations/{YEAR}")
+    assert national.status_code == 200
+    body = national.json()
+    assert body["year"] == YEAR and body["appropriation"] == "10000000.00"
+    assert {row["association_id"] for row in body["rows"]} == {world.own.pk, world.other.pk}
+    own_row = decision.rows.get(association=world.own)
+    assert {r["association_id"]: r["amount"] for r in body["rows"]}[world.own.pk] == f"{own_row.amount:f}"
+
+    own = call(world.users[Role.BOARD_MEMBER], "get", f"/state-allocations/{YEAR}").json()
+    assert [row["association_id"] for row in own["rows"]] == [world.own.pk]
+    assert call(world.users[Role.NATIONAL_VIEWER], "get", f"/state-allocations/{YEAR - 1}").status_code == 404
+    assert (
+        call(world.users[Role.PARTICIPANT_COORDINATOR], "get", f"/state-allocations/{YEAR}").status_code
+        == 403
+    )

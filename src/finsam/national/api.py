@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from finsam.national.allocation.api import router as allocation_router
+
 router = Router(tags=["national"])
+router.add_router("", allocation_router)
