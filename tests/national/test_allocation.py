@@ -313,3 +313,16 @@ def test_the_api_gives_the_decided_year_to_national_roles_and_the_own_row_to_a_f
         call(world.users[Role.PARTICIPANT_COORDINATOR], "get", f"/state-allocations/{YEAR}").status_code
         == 403
     )
+
+
+def test_an_adopted_budget_shows_the_decided_state_contribution_and_the_difference(world: Any) -> None:
+    budget = make_budget(world.other, year=YEAR, adopt_on=date(YEAR - 1, 11, 20))
+    decided()
+
+    page = world.client(world.outsiders[Role.ASSOCIATION_ADMIN]).get(
+        reverse("finance:budget_detail", args=[budget.pk])
+    )
+    assert page.status_code == 200
+    text = " ".join(page.text.split()).replace("\u00a0", " ")
+    assert "Statens bidrag (Försäkringskassans del) beslutades" in text
+    assert "Det skiljer sig från Försäkringskassans bidrag i budgeten med" in text

@@ -893,7 +893,7 @@ def population_import(
         action=AuditAction.POPULATION_IMPORT,
         details={"years": years, "rows": len(rows), "changed": changed, "aged_16_64": len(working_age)},
     )
-    return {"rows": len(rows), "changed": changed, "years": len(years), "aged_16_64": len(working_age)}
+    return {"rows": len(rows), "changed": changed, "years": len(years)}
 
 
 # --- the state model's data (R-STATE-MODEL) ----------------------------------------------------------

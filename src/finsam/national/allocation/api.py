@@ -17,9 +17,7 @@ from finsam.national.allocation import rules, selectors
 
 router = Router(tags=["national"])
 
-AllocationYear = Annotated[
-    int, Path(ge=rules.FIRST_YEAR, le=rules.LAST_YEAR, description="Fördelningsåret.")
-]
+AllocationYear = Annotated[int, Path(ge=rules.FIRST_YEAR, le=rules.LAST_YEAR, description="Fördelningsåret.")]
 
 
 class DecidedAllocationRowOut(Schema):

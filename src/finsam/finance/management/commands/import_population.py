@@ -78,7 +78,8 @@ class Command(BaseCommand):
         years = sorted({f.year for f in figures})
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
         skipped = f"; {parsed.skipped} rader för riket eller län hoppades över" if parsed.skipped else ""
-        aged = f"; folkmängden 16–64 år för {counts['aged_16_64']} av dem" if counts["aged_16_64"] else ""
+        with_ages = sum(1 for f in figures if f.population_16_64 is not None)
+        aged = f"; folkmängden 16–64 år för {with_ages} av dem" if with_ages else ""
         self.stdout.write(
             f"{counts['rows']} värden för folkmängd per kommun och år ({span}) har lästs in, "
             f"varav {counts['changed']} nya eller ändrade{skipped}{aged}."
