@@ -326,3 +326,19 @@ def test_an_adopted_budget_shows_the_decided_state_contribution_and_the_differen
     text = " ".join(page.text.split()).replace("\u00a0", " ")
     assert "Statens bidrag (Försäkringskassans del) beslutades" in text
     assert "Det skiljer sig från Försäkringskassans bidrag i budgeten med" in text
+
+
+def test_the_review_page_of_a_year_without_settings_or_figures_says_what_is_missing(world: Any) -> None:
+    client = world.client(world.users[Role.NATIONAL_ADMIN])
+    url = reverse("national:allocation_review", args=[YEAR + 1])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"Inställningarna för {YEAR + 1} saknas" in page.text
+
+    allocation_settings(YEAR + 1)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"Befolkning 16–64 år {YEAR - 1} saknas för Umeå kommun, Vännäs kommun" in page.text
+    refused = client.post(url, {"decided_on": f"{YEAR}-01-01"})
+    assert refused.status_code == 400 and not AllocationDecision.objects.exists()

@@ -56,7 +56,7 @@ def allocation_settings(request: HttpRequest, allocation_year: int) -> HttpRespo
     }
     if previous is not None:
         initial |= {
-            name: str(getattr(previous, name)).replace(".", ",")
+            name: format(getattr(previous, name).normalize(), "f").replace(".", ",")
             for name in (
                 "appropriation",
                 "base_amount",
