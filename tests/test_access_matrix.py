@@ -68,7 +68,7 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
         calendar_token(w.users["association_admin"]),
     ),
     # A decided allocation of the year, in which both förbund have their row (and letter).
-    "allocation_year": lambda w: (allocation_sample(), allocation_sample()),
+    "allocation_year": lambda w: (allocation_sample(w), allocation_sample(w)),
     "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
     "uidb64": lambda w: ("MQ", "MQ"),
     "token": lambda w: ("set-password", "set-password"),
@@ -82,10 +82,10 @@ def calendar_token(user: Any) -> str:
     return current(user=user) or calendar_feed_renew(actor=user)
 
 
-def allocation_sample() -> int:
-    from tests.national.allocation_data import YEAR, decided
+def allocation_sample(w: Any) -> int:
+    from tests.national.allocation_data import YEAR, decision_for
 
-    decided(YEAR)
+    decision_for([w.own, w.other], YEAR)
     return YEAR
 
 

@@ -71,3 +71,44 @@ def municipalities_of(association: Any) -> list[str]:
     return sorted(
         association.members.filter(kind=PartyKind.MUNICIPALITY).values_list("municipality__code", flat=True)
     )
+
+
+def decision_for(associations: list[Any], year: int = YEAR) -> Any:
+    """The year's current decision; when there is none, one written directly with a row per given
+    förbund (for tests that only read a decision, whatever else the database holds)."""
+    from finsam.national.allocation.models import AllocationDecision, AllocationRow
+
+    decision = selectors.current_decision(year=year)
+    if decision is not None:
+        return decision
+    decision = AllocationDecision.objects.create(
+        year=year,
+        decided_on=date(year, 1, 1),
+        appropriation=Decimal("2000000"),
+        base_amount=Decimal("400000"),
+        need_weight=Decimal("0.75"),
+        population_weight=Decimal("0.25"),
+        max_reduction=Decimal("0.10"),
+        equity_level_percent=Decimal("20"),
+        population_year=year - 2,
+        support_measure_year=year - 2,
+        need_pool=Decimal("900000"),
+        population_pool=Decimal("300000"),
+    )
+    for association in associations:
+        AllocationRow.objects.create(
+            decision=decision,
+            association=association,
+            name=association.name,
+            population_16_64=40_000,
+            support_measure=Decimal("3000"),
+            floor_protected=True,
+            base=Decimal("400000"),
+            need_part=Decimal("450000"),
+            population_part=Decimal("150000"),
+            model_amount=Decimal("1000000"),
+            floor_adjustment=Decimal("0"),
+            amount=Decimal("1000000"),
+            at_floor=False,
+        )
+    return decision
