@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from finsam.core import audit
 from finsam.core.access import Actor, require
-from finsam.core.errors import RuleViolation, Violation, check_version, raise_if_any
+from finsam.core.errors import CONFLICT, RuleViolation, Violation, check_version, raise_if_any
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
 from finsam.finance import rules as finance_rules
@@ -131,6 +131,11 @@ def allocation_settings_save(
     return existing
 
 
+def _create_decision(**values: object) -> AllocationDecision:
+    with transaction.atomic():  # a savepoint: a clash on the one current decision leaves the rest intact
+        return AllocationDecision.objects.create(**values)
+
+
 @transaction.atomic
 def allocation_decide(
     *, actor: Actor, year: int, decided_on: date, reference: str = "", reason: str = ""
@@ -176,23 +181,28 @@ def allocation_decide(
     if current is not None:
         current.superseded = True
         current.save(update_fields=["superseded"])
-    decision = AllocationDecision.objects.create(
-        year=year,
-        decided_on=decided_on,
-        reference=reference.strip(),
-        reason=reason.strip(),
-        decided_by_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
-        appropriation=calculation.appropriation,
-        base_amount=calculation.base_amount,
-        need_weight=settings.need_weight,
-        population_weight=settings.population_weight,
-        max_reduction=settings.max_reduction,
-        equity_level_percent=settings.equity_level_percent,
-        population_year=settings.population_year,
-        support_measure_year=settings.support_measure_year,
-        need_pool=calculation.need_pool,
-        population_pool=calculation.population_pool,
-    )
+    try:
+        decision = _create_decision(
+            year=year,
+            decided_on=decided_on,
+            reference=reference.strip(),
+            reason=reason.strip(),
+            decided_by_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+            appropriation=calculation.appropriation,
+            base_amount=calculation.base_amount,
+            need_weight=settings.need_weight,
+            population_weight=settings.population_weight,
+            max_reduction=settings.max_reduction,
+            equity_level_percent=settings.equity_level_percent,
+            population_year=settings.population_year,
+            support_measure_year=settings.support_measure_year,
+            need_pool=calculation.need_pool,
+            population_pool=calculation.population_pool,
+        )
+    except IntegrityError as exc:  # someone decided the same year at the same moment
+        raise RuleViolation(
+            CONFLICT, f"Fördelningen för {year} beslutades nyss av någon annan. Ladda om sidan.", None
+        ) from exc
     rows: list[AllocationRow] = []
     for draft_row in data.rows:
         result = draft_row.result
