@@ -342,3 +342,30 @@ def test_the_review_page_of_a_year_without_settings_or_figures_says_what_is_miss
     assert f"Befolkning 16–64 år {YEAR - 1} saknas för Umeå kommun, Vännäs kommun" in page.text
     refused = client.post(url, {"decided_on": f"{YEAR}-01-01"})
     assert refused.status_code == 400 and not AllocationDecision.objects.exists()
+
+
+def test_the_draft_takes_the_same_number_of_queries_for_more_forbund(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_association
+
+    state_model_figures()
+    allocation_settings()
+    with CaptureQueriesContext(connection) as two:
+        selectors.draft(user=SYSTEM, year=YEAR)
+    make_association(municipalities=("2401", "2403"), with_board=False)
+    make_association(municipalities=("2481",), with_board=False)
+    state_model_figures(
+        YEAR,
+        {
+            **FIGURES,
+            "2401": (4_000, Decimal("400")),
+            "2403": (1_300, Decimal("150")),
+            "2481": (7_000, Decimal("900")),
+        },
+    )
+    with CaptureQueriesContext(connection) as four:
+        draft = selectors.draft(user=SYSTEM, year=YEAR)
+    assert len(draft.rows) == 4 and draft.can_decide
+    assert len(four) == len(two)
