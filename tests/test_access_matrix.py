@@ -68,6 +68,8 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
         calendar_token(w.users["association_admin"]),
         calendar_token(w.users["association_admin"]),
     ),
+    # A decided allocation of the year, in which both förbund have their row (and letter).
+    "allocation_year": lambda w: (allocation_sample(w), allocation_sample(w)),
     "import_run_id": lambda w: (import_run_sample(w.own).pk, import_run_sample(w.other).pk),
     "helpdesk_question_id": lambda w: (
         helpdesk_sample(w.own).question.pk,
@@ -93,6 +95,13 @@ def calendar_token(user: Any) -> str:
     from finsam.governance.services import calendar_feed_renew
 
     return current(user=user) or calendar_feed_renew(actor=user)
+
+
+def allocation_sample(w: Any) -> int:
+    from tests.national.allocation_data import YEAR, decision_for
+
+    decision_for([w.own, w.other], YEAR)
+    return YEAR
 
 
 def import_run_sample(association: Any) -> Any:

@@ -1,7 +1,8 @@
 """The `finsam` command line: `demo`, `serve`, `manage …`, and the verbs of the apps.
 
 `finsam VERB args` runs the management command VERB (with - read as _), so `finsam import-population
-FILE` is `manage import_population FILE`. Errors print one line and exit non-zero.
+FILE` is `manage import_population FILE` and `finsam import-support-measure FILE` is
+`manage import_support_measure FILE`. Errors print one line and exit non-zero.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ USAGE = """Användning: finsam KOMMANDO [argument]
   manage ARGUMENT…     Djangos manage.py
   import-registry FIL  läs in samordningsförbunden med medlemmar och styrelse (CSV/Excel)
   VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
+                       eller import-support-measure FIL (försörjningsmått per kommun och år)
 """
 
 

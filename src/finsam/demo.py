@@ -29,6 +29,7 @@ from finsam.governance.demo import governance_step
 from finsam.interventions.demo import interventions_step
 from finsam.national.handbook.demo import handbook_step
 from finsam.national.helpdesk.demo import helpdesk_step
+from finsam.national.allocation.demo import allocation_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
@@ -54,6 +55,7 @@ STEPS: list[Step] = [
     Step("Frågor till arbetsgruppen och publicerade frågor och svar", helpdesk_step),
     Step("Deltagare", participants_step),
     Step("Handbok för finansiell samordning", handbook_step),
+    Step("Statlig fördelning till förbunden", allocation_step),
 ]
 
 

@@ -44,6 +44,8 @@ STORED = {
         "budget.close",
         "population.set",
         "population.import",
+        "support_measure.import",
+        "state_contribution.set",
     },
     InterventionAction: {
         "intervention.create",
@@ -101,6 +103,8 @@ STORED = {
         "helpdesk_question.close",
         "faq_entry.publish",
         "faq_entry.update",
+        "allocation_settings.save",
+        "allocation.decide",
     },
 }
 

@@ -456,7 +456,7 @@ def test_a_negative_appropriation_gets_a_swedish_message(world: Any) -> None:
             "need_weight": "0,75",
             "population_weight": "0,25",
             "max_reduction": "0,10",
-            "associations": "A; Ask; 3000; 40000",
+            "associations": "A; Ask; 3000; 40000;",
         },
     )
 

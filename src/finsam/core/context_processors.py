@@ -41,6 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Ekonomi"), reverse("finance:overview")))
         elif has_capability(user, Capability.FINANCE_CALCULATE):
             items.append((_("Beräkningar"), reverse("finance:calculator_contributions")))
+        if has_capability(user, Capability.STATE_ALLOCATION_VIEW):
+            items.append((_("Statlig fördelning"), reverse("national:allocation_index")))
         if has_capability(user, Capability.GOVERNANCE_VIEW):
             items.append((_("Styrning"), reverse("governance:meeting_list")))
         if has_capability(user, Capability.GOVERNANCE_NATIONAL):

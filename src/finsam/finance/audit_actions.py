@@ -17,3 +17,5 @@ class AuditAction(StrEnum):
     BUDGET_CLOSE = "budget.close"
     POPULATION_SET = "population.set"
     POPULATION_IMPORT = "population.import"
+    SUPPORT_MEASURE_IMPORT = "support_measure.import"
+    STATE_CONTRIBUTION_SET = "state_contribution.set"

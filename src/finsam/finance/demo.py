@@ -3,7 +3,9 @@ adopted with its outcome closed and carried to equity, this year's adopted, next
 part of the budget consultations held.
 
 The populations are approximate: round figures near SCB's for the 15 municipalities, with an invented
-yearly trend, so that they look plausible without claiming to be SCB's table. The amounts are invented
+yearly trend, so that they look plausible without claiming to be SCB's table. The same holds for the
+part aged 16-64 and the försörjningsmått (the state model's data): plausible synthetic figures, a share
+of the population with an invented rate per municipality, not SCB's. The amounts are invented
 too. Every write goes through the finance services with the system actor; the step is idempotent (it
 adds only what an earlier run did not create).
 """
@@ -46,6 +48,24 @@ POPULATIONS: dict[str, tuple[int, int]] = {
     "2463": (2_700, -11),  # Åsele
     "2425": (2_500, -12),  # Dorotea
 }
+
+# Synthetic: the share of the population aged 16-64, and the försörjningsmått (full-year equivalents on
+# sickness, labour-market or social-assistance benefits) per inhabitant aged 16-64, per municipality.
+# Invented to be plausible (a university town younger and less supported than the inland), not SCB's.
+WORKING_AGE_SHARE: dict[str, Decimal] = {"2480": Decimal("0.66"), "2482": Decimal("0.60")}
+DEFAULT_WORKING_AGE_SHARE = Decimal("0.56")
+SUPPORT_RATE: dict[str, Decimal] = {
+    "2480": Decimal("0.085"),
+    "2482": Decimal("0.095"),
+    "2481": Decimal("0.115"),
+    "2418": Decimal("0.125"),
+    "2422": Decimal("0.13"),
+    "2421": Decimal("0.12"),
+    "2462": Decimal("0.125"),
+    "2463": Decimal("0.135"),
+    "2425": Decimal("0.14"),
+}
+DEFAULT_SUPPORT_RATE = Decimal("0.10")
 
 
 @dataclass(frozen=True)
@@ -105,23 +125,57 @@ def population_for(code: str, year: int) -> int:
     return round(base * (1 + Decimal(per_mille) / 1000) ** (year - BASE_YEAR))
 
 
+def working_age_for(code: str, year: int) -> int:
+    share = WORKING_AGE_SHARE.get(code, DEFAULT_WORKING_AGE_SHARE)
+    return round(population_for(code, year) * share)
+
+
+def support_measure_for(code: str, year: int) -> Decimal:
+    rate = SUPPORT_RATE.get(code, DEFAULT_SUPPORT_RATE)
+    return (working_age_for(code, year) * rate).quantize(Decimal("0.1"))
+
+
 def _populations(years: range) -> None:
     municipalities = dict(
         registry_selectors.municipalities().filter(code__in=POPULATIONS).values_list("code", "pk")
     )
     existing = set(
-        Population.objects.filter(municipality_id__in=municipalities.values(), year__in=years).values_list(
-            "municipality_id", "year"
-        )
+        Population.objects.filter(
+            municipality_id__in=municipalities.values(), year__in=years, population_16_64__isnull=False
+        ).values_list("municipality_id", "year")
     )
     figures = [
-        services.PopulationFigure(code=code, year=year, population=population_for(code, year))
+        services.PopulationFigure(
+            code=code,
+            year=year,
+            population=population_for(code, year),
+            population_16_64=working_age_for(code, year),
+        )
         for code, pk in municipalities.items()
         for year in years
         if (pk, year) not in existing
     ]
     if figures:
         services.population_import(actor=SYSTEM, figures=figures)
+
+
+def _support_measures(years: range) -> None:
+    """Through the import, as the working group would: one CSV file with a row per municipality and year."""
+    codes = set(
+        registry_selectors.municipalities().filter(code__in=POPULATIONS).values_list("code", flat=True)
+    )
+    stored = selectors.support_measures(
+        municipality_ids=registry_selectors.municipalities()
+        .filter(code__in=codes)
+        .values_list("pk", flat=True),
+        year=years[-1],
+    )
+    if len(stored) == len(codes):
+        return
+    lines = ["kommunkod;år;försörjningsmått"] + [
+        f"{code};{year};{support_measure_for(code, year)}" for code in sorted(codes) for year in years
+    ]
+    services.support_measure_import(actor=SYSTEM, data="\n".join(lines).encode())
 
 
 def _round_thousand(amount: Decimal) -> Decimal:
@@ -237,6 +291,7 @@ def finance_step(ctx: DemoContext) -> None:
     today = selectors.today()
     this_year = today.year
     _populations(range(this_year - 4, this_year))
+    _support_measures(range(this_year - 4, this_year))
     for key, association in ctx.progress(list(ctx.associations.items()), desc="Budgetar"):
         spec = SPECS.get(key)
         if spec is None:

@@ -402,8 +402,9 @@ class StateAllocationForm(FinsamForm):
         max_length=50000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "Ett förbund per rad: kod; namn; försörjningsmått; befolkning 16–64 år; fjolårets tilldelning "
-            "(tomt för ett nytt förbund). Till exempel: A; Samordningsförbundet Ask; 3000; 40000; 3800000"
+            "Ett förbund per rad, fem fält: kod; namn; försörjningsmått; befolkning 16–64 år; fjolårets "
+            "tilldelning (tomt för ett nytt förbund: A; Ask; 3000; 40000;). Till exempel: "
+            "A; Samordningsförbundet Ask; 3000; 40000; 3800000"
         ),
     )
 
@@ -417,31 +418,76 @@ class StateAllocationForm(FinsamForm):
         return normalise_amount(self.cleaned_data["max_reduction"])
 
     def clean_associations(self) -> list[rules.AssociationFigures]:
+        """Every row strictly: exactly five fields, each checked, so that a missing or extra field is
+        refused with its row and field instead of shifting the others (a name read as "3000")."""
         figures = []
+        errors: list[Any] = []
         lines = [line for line in self.cleaned_data["associations"].splitlines() if line.strip()]
         if len(lines) > 400:
             raise ValidationError(_("Högst 400 rader."))
         for number, line in enumerate(lines, start=1):
             parts = _split_line(line)
-            if len(parts) < 4:
-                raise ValidationError(
+            if len(parts) != len(STATE_FIELDS):
+                errors.append(
                     _(
-                        "Rad %(n)s: ange kod; namn; försörjningsmått; befolkning 16–64 år; "
-                        "fjolårets tilldelning."
+                        "Rad %(n)s: %(count)s fält, ska vara 5: kod; namn; försörjningsmått; befolkning "
+                        "16–64 år; fjolårets tilldelning. Ett fält saknas eller är för mycket; lämna "
+                        "fjolårets tilldelning tom för ett nytt förbund men behåll semikolonet."
                     )
-                    % {"n": number}
+                    % {"n": number, "count": len(parts)}
                 )
-            previous = normalise_amount(parts[4]) if len(parts) > 4 and parts[4] else None
+                continue
+            code, name, support, population, previous = parts
+            problems: list[Any] = []
+            if not code:
+                problems.append(_("fältet kod saknas"))
+            if not name:
+                problems.append(_("fältet namn saknas"))
+            elif _NUMBER.fullmatch(normalise_amount(name)):
+                problems.append(
+                    _("fältet namn är ett tal (%(value)s); står fälten i rätt ordning?") % {"value": name}
+                )
+            support_value = normalise_amount(support)
+            if not support_value:
+                problems.append(_("fältet försörjningsmått saknas"))
+            elif not _NUMBER.fullmatch(support_value):
+                problems.append(_("fältet försörjningsmått är inget tal (%(value)s)") % {"value": support})
+            population_value = normalise_count(population)
+            if not population_value:
+                problems.append(_("fältet befolkning 16–64 år saknas"))
+            elif not _WHOLE.fullmatch(population_value):
+                problems.append(
+                    _("fältet befolkning 16–64 år är inget heltal (%(value)s)") % {"value": population}
+                )
+            previous_value = normalise_amount(previous) if previous else None
+            if previous_value is not None and not _NUMBER.fullmatch(previous_value):
+                problems.append(
+                    _("fältet fjolårets tilldelning är inget tal (%(value)s)") % {"value": previous}
+                )
+            if problems:
+                errors.append(
+                    _("Rad %(n)s: %(problems)s.")
+                    % {"n": number, "problems": "; ".join(str(p) for p in problems)}
+                )
+                continue
             figures.append(
                 rules.AssociationFigures(
-                    code=parts[0],
-                    name=parts[1],
-                    support_measure=normalise_amount(parts[2]),  # type: ignore[arg-type]
-                    population=normalise_count(parts[3]),  # type: ignore[arg-type]
-                    previous=previous,  # type: ignore[arg-type]
+                    code=code,
+                    name=name,
+                    support_measure=support_value,  # type: ignore[arg-type]
+                    population=population_value,  # type: ignore[arg-type]
+                    previous=previous_value,  # type: ignore[arg-type]
                 )
             )
+        if errors:
+            raise ValidationError(errors)
         return figures
+
+
+STATE_FIELDS = ("code", "name", "support_measure", "population", "previous")
+# A number as typed (sign allowed: the rules refuse a negative one with their own message).
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_WHOLE = re.compile(r"-?\d+")
 
 
 _LIST_FIELD = re.compile(r"^(\w+)(?:\[\d+\].*)?$")
@@ -456,3 +502,13 @@ def add_calculator_violations(form: Any, exc: RuleViolation) -> None:
         field = match.group(1) if match else None
         mapped.append(Violation(violation.code, violation.message, field if field in form.fields else None))
     form.add_violations(RuleViolation(violations=mapped))
+
+
+class SupportMeasureImportForm(FinsamForm):
+    file = forms.FileField(
+        label=_("Fil med försörjningsmått (CSV)"),
+        help_text=_(
+            "Rubrikraden kommunkod;år;försörjningsmått och sedan en rad per kommun och år, till exempel "
+            "2480;2025;6120,5. Allt eller inget: vid minsta fel läses ingenting in."
+        ),
+    )

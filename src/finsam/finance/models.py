@@ -22,13 +22,18 @@ def _money(verbose_name: str, **options: Any) -> models.DecimalField:
 
 
 class Population(models.Model):
-    """SCB's population of a municipality on 31 December of `year`."""
+    """SCB's population of a municipality on 31 December of `year`.
+
+    `population_16_64` is the part aged 16-64 (the state model's population, R-STATE-MODEL), derived from
+    SCB's table by age when the imported file has one; None when only the total is known.
+    """
 
     municipality = models.ForeignKey(
         "registry.Municipality", on_delete=models.PROTECT, related_name="populations", verbose_name="kommun"
     )
     year = models.PositiveSmallIntegerField("år")
     population = models.PositiveIntegerField("folkmängd")
+    population_16_64 = models.PositiveIntegerField("folkmängd 16–64 år", null=True, blank=True)
     updated = models.DateTimeField("ändrad", auto_now=True)
 
     class Meta:
@@ -42,6 +47,69 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.population}"
+
+
+class SupportMeasure(models.Model):
+    """SCB's försörjningsmått of a municipality for `year`: people supported by sickness, labour-market or
+    social-assistance benefits, in full-year equivalents (may have decimals). The state model's need
+    (R-STATE-MODEL)."""
+
+    municipality = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.PROTECT,
+        related_name="support_measures",
+        verbose_name="kommun",
+    )
+    year = models.PositiveSmallIntegerField("år")
+    value = models.DecimalField("försörjningsmått", max_digits=12, decimal_places=2)
+    updated = models.DateTimeField("ändrad", auto_now=True)
+
+    class Meta:
+        ordering = ["year", "municipality__code"]
+        verbose_name = "försörjningsmått"
+        verbose_name_plural = "försörjningsmått"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="support_measure_municipality_year"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="support_measure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
+
+class StateContribution(models.Model):
+    """The state's decided contribution (the FK part) to a förbund for `year`, from the working group's
+    decided allocation (R-STATE-MODEL). Kept apart from the budget: an adopted budget never changes, and
+    the decision may come before the budget exists; a budget not yet adopted takes it as its FK part
+    (services.state_contribution_set)."""
+
+    association = models.ForeignKey(
+        "registry.Association",
+        on_delete=models.PROTECT,
+        related_name="state_contributions",
+        verbose_name="förbund",
+    )
+    year = models.PositiveSmallIntegerField("år")
+    amount = _money("statens bidrag")
+    decided_on = models.DateField("beslutat")
+    reference = models.CharField("beslut", max_length=200, blank=True)
+    updated = models.DateTimeField("ändrad", auto_now=True)
+
+    class Meta:
+        ordering = ["association_id", "-year"]
+        verbose_name = "statens bidrag"
+        verbose_name_plural = "statens bidrag"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="state_contribution_association_year"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="state_contribution_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
 
 
 class Budget(models.Model):

@@ -13,9 +13,14 @@ Pure parsing: bytes in, figures or a list of row errors out; nothing is written 
 - A region cell is "2480 Umeå", "2480" or "2480 Umeå kommun"; a separate name column is ignored. Rows for
   the whole country or a county (codes of two digits, "00 Riket") are skipped: they are not
   municipalities.
-- Any other column (ålder, kön, …) is a breakdown: when it has a total value ("totalt", "totalt ålder",
-  "totalt samtliga åldrar", "män och kvinnor", "samtliga") only those rows are used; otherwise the rows
-  are summed per municipality and year (one row per age gives the total).
+- An age column ("ålder", "åldersgrupp", "age") holds one age ("16 år", "16"), an age group ("16-19 år",
+  "16–19"), an open group ("65+ år", "100+ år") or a total ("totalt ålder"). The total population is the
+  total row when there is one, else the sum of the ages. The population aged 16–64 (the state model's,
+  R-STATE-MODEL) is the sum of the ages and groups inside 16–64, when they cover every age from 16 to 64;
+  with groups that cross 16 or 64 (SCB's "15-19 år") or ages left out it cannot be derived and is not
+  stored (`ParseResult.notes` says so). A file without an age column gives totals only, as before.
+- Any other column (kön, …) is a breakdown: when it has a total value ("totalt", "män och kvinnor",
+  "samtliga") only those rows are used; otherwise the rows are summed per municipality and year.
 - Populations are whole numbers, spaces as thousands separators allowed ("133 061").
 """
 
@@ -45,6 +50,9 @@ TOTAL_VALUES = (
     "total",
     "totalt kön",
 )
+AGE_HEADERS = ("ålder", "alder", "åldersgrupp", "åldersklass", "age")
+AGE_PATTERN = re.compile(r"^(\d{1,3})\s*(?:(\+)|[-–]\s*(\d{1,3}))?\s*(?:år)?$")
+WORKING_AGE = (16, 64)
 YEAR_PATTERN = re.compile(r"^(?:.*\D)?((?:19|20|21)\d\d)$")
 CODE_PATTERN = re.compile(r"^(\d{2}|\d{4})(?:\s+(.*))?$")
 MAX_ERRORS = 50
@@ -59,6 +67,7 @@ class Figure:
     code: str
     year: int
     population: int
+    population_16_64: int | None = None
 
 
 @dataclass
@@ -66,6 +75,19 @@ class ParseResult:
     figures: list[Figure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: int = 0  # rows for the whole country or a county
+    notes: list[str] = field(default_factory=list)  # why the 16-64 population could not be derived
+
+
+def age_range(text: str) -> tuple[int, int | None] | None:
+    """ "16 år" → (16, 16), "16-19 år" → (16, 19), "65+ år" → (65, None); None when it is not an age."""
+    match = AGE_PATTERN.match(_normalise(text))
+    if match is None:
+        return None
+    low = int(match.group(1))
+    if match.group(2):
+        return low, None
+    high = int(match.group(3)) if match.group(3) else low
+    return (low, high) if high >= low else None
 
 
 def decode(data: bytes) -> str:
@@ -158,7 +180,10 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
             )
     elif value_column is None:
         raise PopulationFileError("Filen saknar kolumnen folkmängd (värdet) bredvid kolumnen år.")
+    age_column = next((i for i, cell in enumerate(header) if cell in AGE_HEADERS), None)
     used = {region_column, *year_columns}
+    if age_column is not None:
+        used.add(age_column)
     if year_column is not None and value_column is not None:
         used |= {year_column, value_column}
     breakdown_columns = [
@@ -167,8 +192,8 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
     known = set(known_codes) if known_codes is not None else None
 
     result = ParseResult()
-    # (code, year, breakdown values) → population; then totals per (code, year).
-    cells: list[tuple[int, str, int, tuple[str, ...], int]] = []
+    # (line, code, year, breakdown values, age) → population; then totals per (code, year).
+    cells: list[tuple[int, str, int, tuple[str, ...], str, int]] = []
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         filled = [cell for cell in row if cell.strip()]
         if len(filled) <= 1:
@@ -190,6 +215,12 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
             result.errors.append(f"rad {offset}: det finns ingen kommun med koden {code}")
             continue
         breakdown = tuple(_normalise(row[i]) if i < len(row) else "" for i in breakdown_columns)
+        age = _normalise(row[age_column]) if age_column is not None and age_column < len(row) else ""
+        if age_column is not None and age not in TOTAL_VALUES and age_range(age) is None:
+            result.errors.append(
+                f"rad {offset}: åldern {age!r} kan inte läsas (t.ex. 16 år, 16-19 år, 65+ år)"
+            )
+            continue
         pairs: list[tuple[int, str]] = []
         if year_column is not None and value_column is not None:
             year_text = row[year_column].strip() if year_column < len(row) else ""
@@ -206,26 +237,61 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
             elif isinstance(value, str):
                 result.errors.append(f"rad {offset}: {code} år {year}: {value}")
             else:
-                cells.append((offset, code, year, breakdown, value))
+                cells.append((offset, code, year, breakdown, age, value))
 
-    totals: dict[tuple[str, int], int] = defaultdict(int)
-    seen: dict[tuple[str, int, tuple[str, ...]], int] = {}
     for position, _ in enumerate(breakdown_columns):
         has_total = any(c[3][position] in TOTAL_VALUES for c in cells)
         if has_total:
             cells = [c for c in cells if c[3][position] in TOTAL_VALUES]
-    for offset, code, year, breakdown, value in cells:
-        key = (code, year, breakdown)
-        if key in seen:
-            result.errors.append(f"rad {offset}: {code} år {year} finns redan på rad {seen[key]}")
+    totals: dict[tuple[str, int], int] = defaultdict(int)
+    age_sums: dict[tuple[str, int], int] = defaultdict(int)
+    working: dict[tuple[str, int], int] = defaultdict(int)
+    covered: dict[tuple[str, int], set[int]] = defaultdict(set)
+    crossing: set[tuple[str, int]] = set()
+    seen: dict[tuple[str, int, tuple[str, ...], str], int] = {}
+    low_age, high_age = WORKING_AGE
+    for offset, code, year, breakdown, age, value in cells:
+        cell_key = (code, year, breakdown, age)
+        if cell_key in seen:
+            result.errors.append(f"rad {offset}: {code} år {year} finns redan på rad {seen[cell_key]}")
             continue
-        seen[key] = offset
-        totals[(code, year)] += value
-    for (code, year), population in sorted(totals.items()):
+        seen[cell_key] = offset
+        if age_column is None or age in TOTAL_VALUES:
+            totals[(code, year)] += value
+            continue
+        span = age_range(age)
+        assert span is not None  # refused above
+        low, high = span
+        age_sums[(code, year)] += value
+        if low >= low_age and high is not None and high <= high_age:
+            working[(code, year)] += value
+            covered[(code, year)].update(range(low, high + 1))
+        elif low <= high_age and (high is None or high >= low_age):
+            crossing.add((code, year))
+    needed = set(range(low_age, high_age + 1))
+    for code, year in sorted(set(totals) | set(age_sums)):
+        key = (code, year)
+        population = totals[key] if key in totals else age_sums[key]
         if population > rules.MAX_COUNT:
             result.errors.append(f"{code} år {year}: folkmängden {population} är orimligt stor")
             continue
-        result.figures.append(Figure(code=code, year=year, population=population))
+        population_16_64: int | None = None
+        if key in age_sums:
+            if key in crossing:
+                result.notes.append(
+                    f"{code} år {year}: en åldersgrupp går över gränsen 16 eller 64 år; "
+                    "folkmängden 16–64 år kan inte räknas fram"
+                )
+            elif not needed <= covered[key]:
+                result.notes.append(f"{code} år {year}: alla åldrar 16–64 år finns inte i filen")
+            else:
+                population_16_64 = working[key]
+        if population_16_64 is not None and population_16_64 > population:
+            result.errors.append(f"{code} år {year}: folkmängden 16–64 år är större än hela folkmängden")
+            continue
+        result.figures.append(
+            Figure(code=code, year=year, population=population, population_16_64=population_16_64)
+        )
     if not result.figures and not result.errors:
         raise PopulationFileError("Filen innehåller ingen kommun med folkmängd.")
     return result

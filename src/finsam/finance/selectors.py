@@ -7,6 +7,7 @@ id, not a user, like `registry.selectors.association_is_valid`, because its call
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,7 +30,10 @@ from finsam.finance.models import (
     BudgetStatus,
     Contribution,
     LineKind,
+    Outcome,
     Population,
+    StateContribution,
+    SupportMeasure,
 )
 from finsam.registry import selectors as registry_selectors
 from finsam.registry.schemas import PartyKind
@@ -671,3 +675,56 @@ def national_finance(*, year: int, equity_level: Decimal | None = None) -> Natio
         by_association=[AssociationContributions(a, kinds) for a, kinds in per_association.items()],
         equity=equity_rows,
     )
+# --- the state model's data (R-STATE-MODEL), for the national allocation -----------------------------
+# Reference data and figures the working group reads for every förbund: not scoped by a user; the
+# national app checks the user with `require` before it asks.
+
+
+def populations_16_64(*, municipality_ids: Iterable[int], year: int) -> dict[int, int]:
+    """municipality id → population aged 16-64 of `year`, where it is known. One query."""
+    rows = Population.objects.filter(
+        municipality_id__in=list(municipality_ids), year=year, population_16_64__isnull=False
+    ).values_list("municipality_id", "population_16_64")
+    return {municipality_id: aged for municipality_id, aged in rows if aged is not None}
+
+
+def support_measures(*, municipality_ids: Iterable[int], year: int) -> dict[int, Decimal]:
+    """municipality id → försörjningsmått of `year`. One query."""
+    return dict(
+        SupportMeasure.objects.filter(municipality_id__in=list(municipality_ids), year=year).values_list(
+            "municipality_id", "value"
+        )
+    )
+
+
+def support_measure_years() -> list[tuple[int, int]]:
+    """(year, number of municipalities) of the stored försörjningsmått, latest first. One query."""
+    return list(SupportMeasure.objects.values_list("year").annotate(count=Count("pk")).order_by("-year"))
+
+
+@dataclass(frozen=True)
+class ClosedEquity:
+    """A förbund's equity at the end of its latest closed year: the closing equity and the contributions
+    received that year (R-EQUITY's measure: equity as a share of the year's contributions)."""
+
+    year: int
+    closing: Decimal
+    contributions: Decimal
+
+
+def latest_closed_equity(*, association_ids: Iterable[int], before_year: int) -> dict[int, ClosedEquity]:
+    """association id → equity of its latest closed year before `before_year`. One query."""
+    rows = (
+        Outcome.objects.filter(budget__association_id__in=list(association_ids), budget__year__lt=before_year)
+        .order_by("budget__association_id", "-budget__year")
+        .values_list("budget__association_id", "budget__year", "closing_equity", "income")
+    )
+    latest: dict[int, ClosedEquity] = {}
+    for association_id, year, closing, income in rows:
+        latest.setdefault(association_id, ClosedEquity(year=year, closing=closing, contributions=income))
+    return latest
+
+
+def state_contribution(*, budget: Budget) -> StateContribution | None:
+    """The state's decided contribution for the budget's förbund and year, if decided."""
+    return StateContribution.objects.filter(association_id=budget.association_id, year=budget.year).first()

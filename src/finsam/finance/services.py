@@ -41,6 +41,8 @@ from finsam.finance.models import (
     LineKind,
     Outcome,
     Population,
+    StateContribution,
+    SupportMeasure,
 )
 from finsam.registry import selectors as registry_selectors
 from finsam.registry.schemas import PartyKind
@@ -816,8 +818,13 @@ def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) ->
     return changed
 
 
-def _store_populations(*, year_rows: dict[tuple[int, int], int]) -> int:
-    """Upserts (municipality id, year) → population; returns how many rows were created or changed."""
+def _store_populations(
+    *, year_rows: dict[tuple[int, int], int], working_age: Mapping[tuple[int, int], int] | None = None
+) -> int:
+    """Upserts (municipality id, year) → population, and the population aged 16-64 where `working_age`
+    has it (a figure without one leaves a stored 16-64 figure as it is); returns how many rows were created
+    or changed."""
+    working_age = working_age or {}
     years = {year for _, year in year_rows}
     existing = {
         (row.municipality_id, row.year): row
@@ -826,13 +833,20 @@ def _store_populations(*, year_rows: dict[tuple[int, int], int]) -> int:
     create, update = [], []
     for (municipality_id, year), population in year_rows.items():
         row = existing.get((municipality_id, year))
+        aged = working_age.get((municipality_id, year))
         if row is None:
-            create.append(Population(municipality_id=municipality_id, year=year, population=population))
-        elif row.population != population:
+            create.append(
+                Population(
+                    municipality_id=municipality_id, year=year, population=population, population_16_64=aged
+                )
+            )
+        elif row.population != population or (aged is not None and row.population_16_64 != aged):
             row.population = population
+            if aged is not None:
+                row.population_16_64 = aged
             update.append(row)
     Population.objects.bulk_create(create, batch_size=500)
-    Population.objects.bulk_update(update, ["population"], batch_size=500)
+    Population.objects.bulk_update(update, ["population", "population_16_64"], batch_size=500)
     return len(create) + len(update)
 
 
@@ -841,6 +855,7 @@ class PopulationFigure:
     code: str
     year: int
     population: int
+    population_16_64: int | None = None
 
 
 @transaction.atomic
@@ -862,15 +877,152 @@ def population_import(
         raise RuleViolation("R-INPUT", f"Okända kommunkoder: {', '.join(unknown[:10])}{more}.", "code")
     _require_population_edit(actor, set(municipalities.values()))
     rows = {(municipalities[f.code], f.year): f.population for f in figures}
+    working_age = {
+        (municipalities[f.code], f.year): f.population_16_64
+        for f in figures
+        if f.population_16_64 is not None
+    }
     items = list(rows.items())
     batches = [dict(items[start : start + IMPORT_BATCH]) for start in range(0, len(items), IMPORT_BATCH)]
     changed = 0
     for batch in progress(batches) if progress is not None else batches:
-        changed += _store_populations(year_rows=batch)
+        changed += _store_populations(year_rows=batch, working_age=working_age)
     years = sorted({f.year for f in figures})
     audit.record(
         actor=actor,
         action=AuditAction.POPULATION_IMPORT,
-        details={"years": years, "rows": len(rows), "changed": changed},
+        details={"years": years, "rows": len(rows), "changed": changed, "aged_16_64": len(working_age)},
     )
     return {"rows": len(rows), "changed": changed, "years": len(years)}
+
+
+# --- the state model's data (R-STATE-MODEL) ----------------------------------------------------------
+
+
+@transaction.atomic
+def support_measure_import(*, actor: Actor, data: bytes) -> dict[str, int]:
+    """Stores the försörjningsmått per municipality and year of a CSV file (support_measure_csv), all or
+    nothing: a wrong header refuses with one violation, bad rows with one violation each (line and field
+    named); then nothing is written. The working group's data: national roles that edit the state
+    allocation (and the system) only. Returns the number of rows and of created or changed values."""
+    from finsam.finance import support_measure_csv
+
+    require(actor, Capability.STATE_ALLOCATION_EDIT)
+    known = registry_selectors.municipalities().values_list("code", flat=True)
+    try:
+        parsed = support_measure_csv.parse(data, known_codes=known)
+    except support_measure_csv.SupportMeasureFileError as exc:
+        raise RuleViolation("R-INPUT", str(exc), "file") from exc
+    if parsed.errors:
+        more = len(parsed.errors) >= support_measure_csv.MAX_ERRORS
+        summary = Violation(
+            "R-INPUT",
+            f"Ingenting har lästs in: {len(parsed.errors)} rader har fel"
+            + (" (de första visas)." if more else "."),
+            "file",
+        )
+        raise RuleViolation(violations=[summary, *(Violation("R-INPUT", e, "file") for e in parsed.errors)])
+    municipalities = dict(
+        registry_selectors.municipalities()
+        .filter(code__in={row.code for row in parsed.rows})
+        .values_list("code", "pk")
+    )
+    years = {row.year for row in parsed.rows}
+    existing = {
+        (m.municipality_id, m.year): m
+        for m in SupportMeasure.objects.filter(year__in=years, municipality_id__in=municipalities.values())
+    }
+    create, update = [], []
+    for row in parsed.rows:
+        key = (municipalities[row.code], row.year)
+        current = existing.get(key)
+        if current is None:
+            create.append(SupportMeasure(municipality_id=key[0], year=row.year, value=row.value))
+        elif current.value != row.value:
+            current.value = row.value
+            update.append(current)
+    SupportMeasure.objects.bulk_create(create, batch_size=500)
+    SupportMeasure.objects.bulk_update(update, ["value"], batch_size=500)
+    audit.record(
+        actor=actor,
+        action=AuditAction.SUPPORT_MEASURE_IMPORT,
+        details={"years": sorted(years), "rows": len(parsed.rows), "changed": len(create) + len(update)},
+    )
+    return {"rows": len(parsed.rows), "changed": len(create) + len(update), "years": len(years)}
+
+
+@dataclass(frozen=True)
+class StateContributionOutcome:
+    """What `state_contribution_set` did with the year's budget: "updated" (its frame is now twice the
+        state's contribution, so that FK's half is exactly it), "adopted" (an adopted budget is not changed;
+        the difference is shown on it), "blocked" (the contributions cannot be computed, e.g. populations
+    missing: the budget is left as it is), "none" (no budget yet) or "unchanged"."""
+
+    contribution: StateContribution
+    budget: str
+
+
+@transaction.atomic
+def state_contribution_set(
+    *, actor: Actor, association_id: int, year: int, amount: Decimal, decided_on: date, reference: str
+) -> StateContributionOutcome:
+    """Records the state's decided contribution to a förbund for `year` (the FK part, R-STATE-MODEL).
+
+    The state pays half of a förbund's means, the region and the municipalities a quarter each (law 5 §,
+    R-SHARES), so a budget of the year that is not yet adopted takes the decision as its frame's FK half:
+    its frame becomes twice the amount and the members' contributions are computed again by the charter's
+    key. An adopted budget is never changed; the decided amount is kept beside it. Audited.
+    """
+    require(actor, Capability.STATE_ALLOCATION_EDIT)
+    violations: list[Violation] = []
+    value = rules.check_amount(amount, field="amount", label="Statens bidrag", violations=violations)
+    _check_year(year, "year", violations)
+    raise_if_any(violations)
+    assert value is not None
+    contribution, created = StateContribution.objects.select_for_update().get_or_create(
+        association_id=association_id,
+        year=year,
+        defaults={"amount": value, "decided_on": decided_on, "reference": reference[:200]},
+    )
+    if not created:
+        contribution.amount = value
+        contribution.decided_on = decided_on
+        contribution.reference = reference[:200]
+        contribution.save()
+    budget = (
+        Budget.objects.select_for_update()
+        .select_related("association")
+        .filter(association_id=association_id, year=year)
+        .first()
+    )
+    outcome = "none"
+    if budget is not None and budget.status == BudgetStatus.ADOPTED:
+        outcome = "adopted"
+    elif budget is not None:
+        frame = value * 2
+        outcome = "unchanged"
+        if budget.frame != frame:
+            try:
+                charter, shares = _compute_contributions(
+                    association=budget.association,
+                    year=budget.year,
+                    frame=frame,
+                    population_year=budget.population_year,
+                )
+            except RuleViolation:
+                outcome = "blocked"
+            else:
+                budget.frame = frame
+                budget.charter = charter
+                budget.version += 1
+                budget.save()
+                _store_contributions(budget, shares)
+                outcome = "updated"
+    audit.record(
+        actor=actor,
+        action=AuditAction.STATE_CONTRIBUTION_SET,
+        target=contribution,
+        association_id=association_id,
+        details={"year": year, "budget": outcome},
+    )
+    return StateContributionOutcome(contribution=contribution, budget=outcome)

@@ -23,6 +23,7 @@ urlpatterns = [
     path(budget + "bidragsbrev/<int:member_id>.pdf", views.contribution_letter, name="contribution_letter"),
     # Populations (reference data for the contribution key)
     path("folkmangd/<int:year>/", views.population_edit, name="population_edit"),
+    path("forsorjningsmatt/", views.support_measure_import, name="support_measure_import"),
     # Calculators (write nothing)
     path("berakna/bidrag/", views.calculator_contributions, name="calculator_contributions"),
     path("berakna/2004/", views.calculator_cap_2004, name="calculator_cap_2004"),

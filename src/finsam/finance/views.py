@@ -26,6 +26,7 @@ from finsam.finance import forms, reporting, rules, selectors, services
 from finsam.finance.models import Budget, BudgetStatus, LineKind
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
+from finsam.registry.schemas import PartyKind
 from finsam.reports import pdf
 
 FORM_METHODS = ("GET", "POST")
@@ -124,6 +125,9 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
     consulted = {c.member_id for c in consultations}
     can_edit = selectors.can_edit(user=request.user, association_id=budget.association_id)
     closed = selectors.has_outcome(budget=budget)
+    contributions = selectors.contributions(budget=budget)
+    state = selectors.state_contribution(budget=budget)
+    fk_amount = next((c.amount for c in contributions if c.member.kind == PartyKind.FK), None)
     return render(
         request,
         "finance/budget_detail.html",
@@ -131,7 +135,13 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
             "budget": budget,
             "association": budget.association,
             "lines": selectors.lines(budget=budget),
-            "contributions": selectors.contributions(budget=budget),
+            "contributions": contributions,
+            "state_contribution": state,
+            "state_difference": (
+                None
+                if state is None or fk_amount is None or state.amount == fk_amount
+                else state.amount - fk_amount
+            ),
             "consultations": consultations,
             "unconsulted": [m for m in members if m.pk not in consulted],
             "totals": totals,
@@ -483,6 +493,29 @@ def population_edit(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "years": sorted({*selectors.population_years(), year - 1, year, year + 1}, reverse=True),
         },
+        refusal=attempt.refusal,
+    )
+
+
+@page_access(Capability.STATE_ALLOCATION_EDIT, methods=FORM_METHODS)
+def support_measure_import(request: HttpRequest) -> HttpResponse:
+    """The working group's upload of the försörjningsmått per municipality and year (R-STATE-MODEL)."""
+    form = forms.SupportMeasureImportForm(pages.bound(request), pages.bound_files(request))
+    attempt = pages.attempt(
+        form,
+        lambda: services.support_measure_import(actor=request.user, data=form.cleaned_data["file"].read()),
+    )
+    if attempt.done:
+        messages.success(
+            request,
+            _("%(rows)s värden för försörjningsmått har lästs in, varav %(changed)s nya eller ändrade.")
+            % attempt.result,
+        )
+        return redirect("finance:support_measure_import")
+    return pages.form_page(
+        request,
+        "finance/support_measure_import.html",
+        {"form": form, "years": selectors.support_measure_years()},
         refusal=attempt.refusal,
     )
 

@@ -2,9 +2,11 @@
 
 from ninja import Router
 
+from finsam.national.allocation.api import router as allocation_router
 from finsam.national.handbook.api import router as handbook_router
 from finsam.national.helpdesk.api import router as helpdesk_router
 
 router = Router(tags=["national"])
 router.add_router("", handbook_router)
 router.add_router("", helpdesk_router)
+router.add_router("", allocation_router)

@@ -16,3 +16,5 @@ class AuditAction(StrEnum):
     HELPDESK_QUESTION_CLOSE = "helpdesk_question.close"
     FAQ_ENTRY_PUBLISH = "faq_entry.publish"
     FAQ_ENTRY_UPDATE = "faq_entry.update"
+    ALLOCATION_SETTINGS_SAVE = "allocation_settings.save"
+    ALLOCATION_DECIDE = "allocation.decide"

@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("finsam.national.handbook.urls")),  # handbok/ and regler/
     path("oversikt/", include("finsam.national.dashboard.urls")),
     path("", include("finsam.national.helpdesk.urls")),
+    path("statlig-fordelning/", include("finsam.national.allocation.urls")),
 ]

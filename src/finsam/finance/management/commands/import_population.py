@@ -62,7 +62,9 @@ class Command(BaseCommand):
             )
         disable = False if options["progress"] else not getattr(self.stdout, "isatty", lambda: False)()
         figures = [
-            services.PopulationFigure(code=f.code, year=f.year, population=f.population)
+            services.PopulationFigure(
+                code=f.code, year=f.year, population=f.population, population_16_64=f.population_16_64
+            )
             for f in parsed.figures
         ]
 
@@ -76,7 +78,11 @@ class Command(BaseCommand):
         years = sorted({f.year for f in figures})
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
         skipped = f"; {parsed.skipped} rader för riket eller län hoppades över" if parsed.skipped else ""
+        with_ages = sum(1 for f in figures if f.population_16_64 is not None)
+        aged = f"; folkmängden 16–64 år för {with_ages} av dem" if with_ages else ""
         self.stdout.write(
             f"{counts['rows']} värden för folkmängd per kommun och år ({span}) har lästs in, "
-            f"varav {counts['changed']} nya eller ändrade{skipped}."
+            f"varav {counts['changed']} nya eller ändrade{skipped}{aged}."
         )
+        for note in parsed.notes[: population_csv.MAX_ERRORS]:
+            self.stdout.write(f"{path.name}: {note}")
