@@ -183,31 +183,40 @@ def test_open_data_matches_the_dashboard_on_the_demo(demo_data: Any) -> None:
     assert not [int(r["value"]) for r in rows if r["value"] != "" and 1 <= int(r["value"]) <= 4]
 
 
-def test_the_recommended_level_and_the_state_allocation_show_when_given(
-    association: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The allocation part supplies them (one call each); without them their columns are not shown."""
-    from finsam.national.dashboard import views
+def test_without_a_decided_allocation_its_column_is_not_shown_but_the_level_is(association: Any) -> None:
+    from finsam.national.allocation.selectors import recommended_equity_level
 
     viewer = make_user("radet", national_viewer=True)
     page = _client(viewer).get(URL).content.decode()
-    assert "Mot rekommenderad nivå" not in page and "Statens medel" not in page
-    monkeypatch.setattr(
-        views, "allocation_inputs", lambda year: (Decimal(20), {association.pk: Decimal("1234000.00")})
-    )
-    page = _client(viewer).get(URL).content.decode()
-    assert "Mot rekommenderad nivå (20 %)" in page
+    level = recommended_equity_level(date.today().year)  # noqa: DTZ011
+    assert f"Mot rekommenderad nivå ({level:.0f} %)" in page
+    assert "Statens medelstilldelning (beslutad)" not in page
+
+
+def test_the_decided_allocation_shows_on_the_dashboard_as_in_open_data(demo_data: Any) -> None:
+    """The demo decides this year's allocation: the dashboard's column, its workbook and the open data file
+    show the decided amounts, förbund by förbund."""
+    from django.contrib.auth import get_user_model
+
+    from finsam.national.allocation.selectors import decided_allocations
+
+    year = date.today().year  # noqa: DTZ011
+    decided = {row.association_id: row.amount for row in decided_allocations(year=year)}
+    assert len(decided) == 3
+    viewer = get_user_model().objects.get(username="nationella-radet")
+    page = _client(viewer).get(URL + f"?ar={year}").content.decode()
     assert "Statens medelstilldelning (beslutad)" in page
-    assert "1\u00a0234\u00a0tkr" in page or "1 234\u00a0tkr" in page
-    response = _client(viewer).get(URL + "export.xlsx")
+    response = _client(viewer).get(URL + f"export.xlsx?ar={year}")
     values = [
-        c
+        Decimal(str(c))
         for row in load_workbook(io.BytesIO(response.content))["Ekonomi"].iter_rows(values_only=True)
         for c in row
+        if isinstance(c, int | float)
     ]
-    assert "Statens medel (kr)" in values and Decimal("1234000.00") in [
-        Decimal(str(v)) for v in values if isinstance(v, int | float)
-    ]
+    assert all(amount in values for amount in decided.values())
+    rows = _csv(Client().get("/open-data/state-allocations.csv"))
+    published = {int(r["association_id"]): Decimal(r["amount"]) for r in rows if r["year"] == str(year)}
+    assert published == decided
 
 
 def test_a_forbund_name_that_looks_like_a_formula_stays_text_in_the_workbook(association: Any) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from finsam.core.decorators import page_access
 from finsam.core.money import format_tkr
 from finsam.core.roles import Capability
+from finsam.national.allocation import selectors as allocation_selectors
 from finsam.national.dashboard import selectors
 from finsam.reports import charts, excel
 
@@ -51,13 +52,11 @@ class DashboardFilter(forms.Form):
 
 
 def allocation_inputs(year: int) -> tuple[Decimal | None, dict[int, Decimal] | None]:
-    """The recommended equity level (percent) and the decided state allocations per förbund of `year`.
-
-    They belong to the state allocation part (`finsam.national.allocation.selectors`:
-    `recommended_equity_level(year)` and `decided_allocations(year=...)`); until it is there, None hides
-    their columns on the page.
-    """
-    return None, None
+    """The recommended equity level (percent) and the decided state allocations per förbund of `year`
+    (None when the year has no decision: the page then hides the column)."""
+    decided = allocation_selectors.decided_allocations(year=year)
+    allocations = {row.association_id: row.amount for row in decided} if decided else None
+    return allocation_selectors.recommended_equity_level(year), allocations
 
 
 def _board(request: HttpRequest, day: date, year: int) -> selectors.Dashboard:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import SYSTEM
 from finsam.finance import selectors as finance
+from finsam.national.allocation import selectors as allocation
 from finsam.registry import selectors as registry
 from finsam.statistics import selectors as statistics
 
@@ -198,6 +199,19 @@ def contribution_rows(query: Query) -> list[Row]:
     return rows
 
 
+def allocation_rows(query: Query) -> list[Row]:
+    return [
+        {
+            "year": row.year,
+            "association_id": row.association_id,
+            "association_name": row.association_name,
+            "amount": row.amount,
+            "decided_on": row.decided_on,
+        }
+        for row in allocation.decided_allocations()
+    ]
+
+
 # --- the descriptions --------------------------------------------------------------------------------
 
 ASSOCIATION_ID = DataField("association_id", "integer", _("Förbundets id (fältet id i associations.csv)."))
@@ -329,6 +343,24 @@ RESOURCES: tuple[Resource, ...] = (
         ),
         rows=contribution_rows,
         parameter="year",
+    ),
+    Resource(
+        name="state-allocations",
+        title=_("Statens medel till förbunden"),
+        description=_(
+            "Den nationella arbetsgruppens beslut om fördelningen av statens medel (R-STATE-MODEL), varje "
+            "beslutat år och förbund: det belopp som gäller för året."
+        ),
+        fields=(
+            YEAR,
+            ASSOCIATION_ID,
+            ASSOCIATION_NAME,
+            DataField(
+                "amount", "number", _("Statens medel i kronor med två decimaler (punkt som decimaltecken).")
+            ),
+            DataField("decided_on", "date", _("Dagen beslutet fattades.")),
+        ),
+        rows=allocation_rows,
     ),
 )
 
