@@ -27,6 +27,8 @@ from finsam.finance.demo import finance_step
 from finsam.followup.demo import participants_step
 from finsam.governance.demo import governance_step
 from finsam.interventions.demo import interventions_step
+from finsam.national.conferences.demo import conferences_step
+from finsam.national.council.demo import council_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
@@ -50,6 +52,8 @@ STEPS: list[Step] = [
     Step("Folkmängd, budgetar, utfall och eget kapital", finance_step),
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
     Step("Deltagare", participants_step),
+    Step("Nationella rådet, arbetsgruppen och rådets rekommendationer", council_step),
+    Step("Konferenser och anmälningar", conferences_step),
 ]
 
 

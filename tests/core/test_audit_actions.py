@@ -15,6 +15,7 @@ from finsam.followup.audit_actions import AuditAction as FollowupAction
 from finsam.governance.audit_actions import AuditAction as GovernanceAction
 from finsam.imports.audit_actions import AuditAction as ImportsAction
 from finsam.interventions.audit_actions import AuditAction as InterventionAction
+from finsam.national.audit_actions import AuditAction as NationalAction
 from finsam.registry.audit_actions import AuditAction as RegistryAction
 
 STORED = {
@@ -86,6 +87,22 @@ STORED = {
         "admin.user.password",
     },
     ImportsAction: {"import_run.create", "import_run.expire"},
+    NationalAction: {
+        "handbook_page.create",
+        "handbook_page.update",
+        "conference.create",
+        "conference.update",
+        "conference.register",
+        "conference.cancel",
+        "conference.promote",
+        "conference.reminder_sent",
+        "conference.export",
+        "council_organisation.create",
+        "council_representative.create",
+        "council_representative.update",
+        "recommendation.create",
+        "recommendation.update",
+    },
 }
 
 

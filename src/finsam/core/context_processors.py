@@ -45,6 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Styrning"), reverse("governance:meeting_list")))
         if has_capability(user, Capability.GOVERNANCE_NATIONAL):
             items.append((_("Förbundens årscykel"), reverse("governance:national_overview")))
+        items.append((_("Konferenser"), reverse("national:conference_list")))
+        items.append((_("Nationella rådet"), reverse("national:council")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

@@ -1,7 +1,9 @@
 """Excel workbooks (openpyxl) from plain descriptions: a sheet is a heading and tables of rows.
 
 Amounts are written as numbers with a number format, not as text, so that they can be summed in Excel;
-Excel shows them with the reader's own separators (1 234 567,00 in a Swedish Excel).
+Excel shows them with the reader's own separators (1 234 567,00 in a Swedish Excel). Text is always written
+as text: a value such as `=HYPERLINK(...)` typed by a user stays those characters and never becomes a
+formula (house rule 10).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -44,6 +47,14 @@ class Sheet:
     widths: Sequence[int] = ()
 
 
+def _put(ws: object, row: int, column: int, value: Cell) -> object:
+    """Writes one cell; a string is text even when it starts with "=" (openpyxl would take a formula)."""
+    cell = ws.cell(row=row, column=column, value=value)  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _HEADER_FILL = PatternFill("solid", fgColor="E8E9F6")
@@ -59,14 +70,14 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
         ws = book.create_sheet(sheet.title[:31])
         row = 1
         for index, line in enumerate(sheet.heading):
-            ws.cell(row=row, column=1, value=line).font = _TITLE if index == 0 else Font()
+            _put(ws, row, 1, line).font = _TITLE if index == 0 else Font()  # type: ignore[attr-defined]
             row += 1
         for table in sheet.tables:
             row += 1
-            ws.cell(row=row, column=1, value=table.caption).font = _BOLD
+            _put(ws, row, 1, table.caption).font = _BOLD  # type: ignore[attr-defined]
             row += 1
             for column, header in enumerate(table.headers, start=1):
-                cell = ws.cell(row=row, column=column, value=header)
+                cell: Any = _put(ws, row, column, header)
                 cell.font = _BOLD
                 cell.fill = _HEADER_FILL
                 if column - 1 in table.formats:
@@ -92,7 +103,7 @@ def _write_row(
     ws: object, row: int, values: Sequence[Cell], formats: dict[int, str], bold: bool = False
 ) -> None:
     for column, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=column, value=value)  # type: ignore[attr-defined]
+        cell: Any = _put(ws, row, column, value)
         if column - 1 in formats and value is not None and not isinstance(value, str):
             cell.number_format = formats[column - 1]
         if bold:
