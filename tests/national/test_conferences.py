@@ -424,3 +424,25 @@ def test_the_calendar_feed_and_a_conferences_file_parse_as_icalendar(world: Any)
     [event] = icalendar.Calendar.from_ical(single.content).walk("VEVENT")
     assert str(event["UID"]) == f"conference-{conference.pk}@finsam"
     assert event["DTEND"].dt == conference.ends_at
+
+
+def test_the_conference_list_takes_the_same_number_of_queries_for_more_conferences(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    users = staff(world, 2)
+    client = world.client(users[0])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("national:conference_list")).status_code == 200
+        return len(captured)
+
+    conference = make_conference(title="Första")
+    services.registration_create(actor=users[1], conference=conference)
+    few = queries()
+    for number in range(4):
+        extra = make_conference(title=f"Konferens {number}")
+        services.registration_create(actor=users[1], conference=extra)
+        services.registration_create(actor=users[0], conference=extra)
+    assert queries() == few

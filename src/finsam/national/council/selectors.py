@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,7 +81,12 @@ def _visible(user: Actor) -> QuerySet[Recommendation]:
 
 def recommendation_list(*, user: Actor) -> QuerySet[Recommendation]:
     """Published first, then withdrawn, then (for the working group) drafts; newest first within each."""
-    return _visible(user).order_by("status", "-date", "-id")
+    order = Case(
+        When(status=RecommendationStatus.PUBLISHED, then=Value(0)),
+        When(status=RecommendationStatus.WITHDRAWN, then=Value(1)),
+        default=Value(2),
+    )
+    return _visible(user).order_by(order, "-date", "-id")
 
 
 def recommendation_get(*, user: Actor, recommendation_id: int) -> Recommendation:
@@ -89,21 +94,6 @@ def recommendation_get(*, user: Actor, recommendation_id: int) -> Recommendation
     if recommendation is None:
         raise Http404
     return recommendation
-
-
-def recommendations_citing(*, user: Actor, code: str) -> QuerySet[Recommendation]:
-    """The published recommendations that cite a rule (for the rule's page)."""
-    _signed_in(user)
-    return Recommendation.objects.filter(
-        Q(rule_codes__contains=[code]) if _json_contains() else Q(rule_codes__icontains=f'"{code}"'),
-        status=RecommendationStatus.PUBLISHED,
-    ).order_by("-date")
-
-
-def _json_contains() -> bool:
-    from django.db import connection
-
-    return bool(connection.features.supports_json_field_contains)
 
 
 def meetings(*, user: Actor) -> tuple[Any, bool]:
