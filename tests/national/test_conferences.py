@@ -446,3 +446,37 @@ def test_the_conference_list_takes_the_same_number_of_queries_for_more_conferenc
         services.registration_create(actor=users[1], conference=extra)
         services.registration_create(actor=users[0], conference=extra)
     assert queries() == few
+
+
+def test_cancelling_the_conference_tells_everyone_registered(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    conference = make_conference(capacity=1)
+    first, second, gone = staff(world, 3)
+    services.registration_create(actor=first, conference=conference)
+    services.registration_create(actor=second, conference=conference)
+    left = services.registration_create(actor=gone, conference=conference)
+    services.registration_cancel(actor=gone, registration=left)
+    values = {
+        k: getattr(conference, k)
+        for k in ("title", "place", "starts_at", "ends_at", "capacity", "registration_closes", "programme")
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conference_update(
+            actor=SYSTEM,
+            conference=conference,
+            version=conference.version,
+            published=True,
+            cancelled=True,
+            **values,
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
+    assert all(m.subject == "Inställd: Workshop om uppföljning" for m in mail.outbox)
+    page = (
+        world.client(first).get(reverse("national:conference_detail", args=[conference.pk])).content.decode()
+    )
+    assert "Konferensen är inställd." in page
+    [event] = icalendar.Calendar.from_ical(
+        world.client(first).get(reverse("national:conference_ics", args=[conference.pk])).content
+    ).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"

@@ -110,6 +110,7 @@ def conference_update(
     require(actor, EDIT)
     conference = _lock(conference.pk)
     check_version(conference.version, version, "konferensen", kept=True)
+    was_cancelled = conference.cancelled
     raise_if_any(
         rules.conference_violations(
             title=title,
@@ -139,6 +140,8 @@ def conference_update(
         association_id=None,
     )
     _fill_places(actor, conference)
+    if cancelled and not was_cancelled:
+        transaction.on_commit(_enqueue_cancelled_mail(conference.pk))
     return conference
 
 
@@ -166,6 +169,15 @@ def _fill_places(actor: Actor, conference: Conference) -> list[Registration]:
         )
         transaction.on_commit(_enqueue_promoted_mail(registration.pk))
     return promoted
+
+
+def _enqueue_cancelled_mail(conference_id: int) -> Callable[[], None]:
+    def enqueue() -> None:
+        from finsam.national.conferences import tasks
+
+        tasks.cancelled_mail.enqueue(conference_id)
+
+    return enqueue
 
 
 def _enqueue_promoted_mail(registration_id: int) -> Callable[[], None]:
@@ -284,6 +296,39 @@ def promoted_mail_send(*, registration_id: int) -> bool:
         subject=f"Du har fått en plats: {conference.title}", body=body, to=[registration.user.email]
     ).send()
     return True
+
+
+def cancelled_mail_send(*, conference_id: int) -> int:
+    """Tells everyone registered (with a place or on the waiting list) that the conference is cancelled;
+    nothing if it was opened again meanwhile. Returns the number of messages."""
+    conference = Conference.objects.filter(pk=conference_id, cancelled=True).first()
+    if conference is None:
+        return 0
+    starts = timezone.localtime(conference.starts_at)
+    addresses = sorted(
+        {
+            email
+            for email in Registration.objects.filter(conference=conference, status__in=ACTIVE).values_list(
+                "user__email", flat=True
+            )
+            if email
+        }
+    )
+    body = "\n".join(
+        [
+            "Hej!",
+            "",
+            f"{conference.title} {starts:%Y-%m-%d} är tyvärr inställd.",
+            "Du behöver inte avanmäla dig.",
+            "",
+            conference_url(conference),
+            "",
+            "Nationella arbetsgruppen, Finsam",
+        ]
+    )
+    for address in addresses:
+        EmailMessage(subject=f"Inställd: {conference.title}", body=body, to=[address]).send()
+    return len(addresses)
 
 
 # --- reminders --------------------------------------------------------------------------------------

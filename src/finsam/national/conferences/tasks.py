@@ -18,6 +18,12 @@ def promoted_mail(registration_id: int) -> None:
 
 
 @task()
+def cancelled_mail(conference_id: int) -> int:
+    """Tells those registered that the conference is cancelled."""
+    return services.cancelled_mail_send(conference_id=conference_id)
+
+
+@task()
 def send_reminders(day: str | None = None) -> dict[str, int]:
     """The conference reminders due on `day` (ISO date; today when left out)."""
     run = services.reminders_send(actor=SYSTEM, day=date.fromisoformat(day) if day else None)
