@@ -12,6 +12,7 @@ from typing import Any
 import icalendar
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -480,3 +481,16 @@ def test_cancelling_the_conference_tells_everyone_registered(
         world.client(first).get(reverse("national:conference_ics", args=[conference.pk])).content
     ).walk("VEVENT")
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_only_the_working_group_registers_someone_else(world: Any) -> None:
+    conference = make_conference()
+    [user] = staff(world, 1)
+    with pytest.raises(PermissionDenied):
+        services.registration_create(actor=world.users["association_admin"], user=user, conference=conference)
+    registration = services.registration_create(
+        actor=world.users["national_admin"], user=user, conference=conference
+    )
+    assert (registration.user_id, registration.association_id) == (user.pk, world.own.pk)
+    entry = AuditEntry.objects.get(action="conference.register")
+    assert entry.actor_username == "own-national_admin"

@@ -1,6 +1,6 @@
 """The demo's conferences: a small workshop that is full and has a waiting list, and the national
 conference with plenty of places. Dates follow the day the demo is built, so they are always ahead.
-Registrations are made by the demo's förbund users themselves, as they would on the page."""
+The system registers the demo's förbund users, as the working group may do for someone."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def _register(ctx: DemoContext, conference: Conference, usernames: tuple[str, ..
     for username in usernames:
         user = ctx.users.get(username)
         if user is not None:
-            services.registration_create(actor=user, conference=conference)
+            services.registration_create(actor=ctx.actor, user=user, conference=conference)
 
 
 def conferences_step(ctx: DemoContext) -> None:

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -194,12 +195,21 @@ def _enqueue_promoted_mail(registration_id: int) -> Callable[[], None]:
 
 @transaction.atomic
 def registration_create(
-    *, actor: Actor, conference: Conference, association_id: int | None = None, day: date | None = None
+    *,
+    actor: Actor,
+    conference: Conference,
+    association_id: int | None = None,
+    user: Any = None,
+    day: date | None = None,
 ) -> Registration:
-    """Registers the actor for the conference from one of their förbund: a place while there is one,
-    else the waiting list. Refused, with nothing written, after the last day to register and when the
-    actor is already registered."""
-    scope = require(actor, REGISTER)
+    """Registers a user (the actor, unless the working group or the system registers someone) for the
+    conference from one of the user's förbund: a place while there is one, else the waiting list.
+    Refused, with nothing written, after the last day to register and when the user is already
+    registered."""
+    user = actor if user is None else user
+    if user is not actor and not scope_for(actor, EDIT).all:
+        raise PermissionDenied
+    scope = require(user, REGISTER)
     if association_id is None and not scope.all and len(scope.association_ids) == 1:
         [association_id] = scope.association_ids
     if association_id is None:
@@ -213,7 +223,7 @@ def registration_create(
     conference = _lock(conference.pk)
     day = day or timezone.localdate()
     registrations = Registration.objects.filter(conference=conference)
-    already = registrations.filter(user_id=actor.pk, status__in=ACTIVE).exists()
+    already = registrations.filter(user_id=user.pk, status__in=ACTIVE).exists()
     opening = rules.Opening(
         published=conference.published,
         cancelled=conference.cancelled,
@@ -225,7 +235,7 @@ def registration_create(
     status = rules.status_for_new(confirmed=confirmed, capacity=conference.capacity)
     registration = Registration.objects.create(
         conference=conference,
-        user_id=actor.pk,
+        user_id=user.pk,
         association_id=association_id,
         status=status,
         created_at=timezone.now(),
