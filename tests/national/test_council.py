@@ -200,3 +200,23 @@ def test_the_demo_has_the_council_its_recommendations_and_a_full_conference(demo
     workshop = Conference.objects.get(capacity=3)
     statuses = list(workshop.registrations.values_list("status", flat=True))
     assert statuses.count("confirmed") == 3 and statuses.count("waiting") >= 1
+
+
+def test_the_council_demo_step_writes_minutes_and_runs_again_without_duplicates(db: Any) -> None:
+    import io
+
+    from finsam.core.demo import DemoContext
+    from finsam.core.models import AuditEntry
+    from finsam.governance import selectors as governance_selectors
+    from finsam.national.council.demo import council_step
+
+    ctx = DemoContext(password="x", out=io.StringIO())
+    council_step(ctx)
+    entries = AuditEntry.objects.count()
+    meetings = list(governance_selectors.national_meeting_list(user=SYSTEM))
+    assert len(meetings) == 3
+    with_minutes = [m.title for m in meetings if hasattr(m, "minutes")]
+    assert any("höstmöte" in title for title in with_minutes)
+    council_step(ctx)
+    assert AuditEntry.objects.count() == entries
+    assert set(AuditEntry.objects.values_list("actor_username", flat=True)) == {"system"}

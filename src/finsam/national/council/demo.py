@@ -250,8 +250,32 @@ def _representatives(ctx: DemoContext, organisations: dict[str, CouncilOrganisat
         )
 
 
+def _minutes(today: date) -> dict[str, tuple[list[str], list[tuple[int, str]]]]:
+    """The minutes written so far: the notes per agenda point, and the decisions with their point."""
+    return {
+        f"Nationella rådet, höstmöte {today.year - 1}": (
+            [
+                "Ordföranden öppnade mötet.",
+                "Arbetsgruppen redovisade hur förbunden följer upp sina insatser.",
+            ],
+            [
+                (
+                    2,
+                    "Arbetsgruppen får i uppdrag att ta fram ett utkast till ställningstagande om lokal "
+                    "uppföljning.",
+                )
+            ],
+        ),
+        f"Nationella rådet, vårmöte {today.year}": (
+            ["Ordföranden öppnade mötet.", "Arbetsgruppen redovisade årets frågor från förbunden."],
+            [(3, "Rådet står fast vid sin rekommendation om eget kapital.")],
+        ),
+    }
+
+
 def _meetings(ctx: DemoContext, today: date) -> None:
-    """Two council meetings and a working group meeting a year, if governance's demo has none."""
+    """Two council meetings and a working group meeting a year, with minutes of the council's."""
+    minutes = _minutes(today)
     existing = set(governance_selectors.national_meeting_list(user=ctx.actor).values_list("title", flat=True))
     AgendaInput = governance_services.AgendaInput
     plans = (
@@ -282,7 +306,7 @@ def _meetings(ctx: DemoContext, today: date) -> None:
     for kind, title, day, agenda in plans:
         if title in existing:
             continue
-        governance_services.meeting_create(
+        meeting = governance_services.meeting_create(
             actor=ctx.actor,
             kind=kind,
             date=day,
@@ -292,6 +316,17 @@ def _meetings(ctx: DemoContext, today: date) -> None:
             place="Försäkringskassan, Stockholm" if kind == MeetingKind.NATIONAL_COUNCIL else "Digitalt möte",
             agenda=[AgendaInput(item) for item in agenda],
         )
+        if title in minutes:
+            notes, decisions = minutes[title]
+            governance_services.minutes_update(
+                actor=ctx.actor,
+                meeting=meeting,
+                notes=dict(enumerate(notes, start=1)),
+                decisions=[
+                    governance_services.DecisionInput(text, agenda_position=position)
+                    for position, text in decisions
+                ],
+            )
 
 
 def _recommendations(ctx: DemoContext, today: date) -> None:
