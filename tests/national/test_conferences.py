@@ -317,10 +317,13 @@ FORMULA = '=HYPERLINK("http://example.org","klicka")'
 
 
 def _formula_participant(world: Any, conference: Conference) -> Any:
+    """A participant whose name looks like a formula, with a place; and one on the waiting list after."""
     user = make_user("formel", association_admin=world.own)
     user.first_name, user.last_name = FORMULA, ""
     user.save()
     services.registration_create(actor=user, conference=conference)
+    for waiting in staff(world, conference.capacity):
+        services.registration_create(actor=waiting, conference=conference)
     return user
 
 
@@ -349,7 +352,14 @@ def test_the_participant_list_as_csv_writes_a_formula_like_name_as_text(world: A
     assert rows[0][:3] == ["Namn", "E-post", "Förbund"]
     assert rows[1][0] == "'" + FORMULA
     assert rows[1][2] == world.own.name
+    assert rows[1][3] == "Plats bekräftad"
     assert not any(field.startswith(("=", "+", "@")) for row in rows for field in row)
+    # Those with a place first, then the waiting list in order with their positions.
+    assert [(row[3], row[4]) for row in rows[1:]] == [
+        ("Plats bekräftad", ""),
+        ("Plats bekräftad", ""),
+        ("På väntelistan", "1"),
+    ]
 
 
 # --- reminders --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -177,7 +177,11 @@ def participants(*, user: Actor, conference_id: int) -> tuple[Conference, list[P
     registrations = (
         Registration.objects.filter(conference=conference, status__in=ACTIVE)
         .select_related("user", "association")
-        .order_by("-status", "created_at", "id")  # "waiting" sorts after "confirmed" when reversed
+        .order_by(
+            Case(When(status=RegistrationStatus.CONFIRMED, then=Value(0)), default=Value(1)),
+            "created_at",
+            "id",
+        )
     )
     rows = []
     position = 0
