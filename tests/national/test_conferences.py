@@ -403,17 +403,22 @@ def test_a_failed_reminder_is_tried_again_on_the_next_run(
 
 
 def test_the_reminder_command_sends_the_days_reminders(world: Any) -> None:
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     starts = timezone.localdate() + timedelta(days=2)
     conference = make_conference(starts=starts, reminder_days=3, registration_closes=timezone.localdate())
     [user] = staff(world, 1)
     services.registration_create(actor=user, conference=conference)
     out = io.StringIO()
-    call_command("send_conference_reminders", stdout=out)
+    call_command(
+        "send_conference_reminders", "--enqueue", stdout=out
+    )  # the daily timer's way: the worker runs it
+    assert "i kön" in out.getvalue()
     call_command("send_conference_reminders", stdout=out)
     assert len(mail.outbox) == 1
-    assert "1 skickade" in out.getvalue()
+    assert "0 skickade" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("send_conference_reminders", "--date", "2027-13-01", stdout=out)
 
 
 # --- calendar ---------------------------------------------------------------------------------------
