@@ -81,6 +81,10 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     ),
     "faq_entry_id": lambda w: (helpdesk_sample(w.own).faq.pk, helpdesk_sample(w.own).faq.pk),
     "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
+    # Conferences and the council's recommendations belong to no förbund: the same for everyone.
+    "conference_id": lambda w: (conference_sample().pk, conference_sample().pk),
+    "recommendation_id": lambda w: (recommendation_sample().pk, recommendation_sample().pk),
+    "council_representative_id": lambda w: (council_representative_sample().pk,) * 2,
     "uidb64": lambda w: ("MQ", "MQ"),
     "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
     "handbook_chapter_id": lambda w: (handbook_sample().chapter_id, handbook_sample().chapter_id),
@@ -102,6 +106,68 @@ def allocation_sample(w: Any) -> int:
 
     decision_for([w.own, w.other], YEAR)
     return YEAR
+
+
+def conference_sample() -> Any:
+    """A published conference open for registration, with places."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finsam.core.access import SYSTEM
+    from finsam.national.conferences.models import Conference
+    from finsam.national.conferences.services import conference_create
+
+    conference = Conference.objects.filter(title="Matrisens konferens").first()
+    if conference is None:
+        starts = timezone.now() + timedelta(days=30)
+        conference = conference_create(
+            actor=SYSTEM,
+            title="Matrisens konferens",
+            place="Umeå",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=6),
+            capacity=500,
+            registration_closes=timezone.localdate() + timedelta(days=20),
+            published=True,
+        )
+    return conference
+
+
+def recommendation_sample() -> Any:
+    """A published recommendation of the council."""
+    from datetime import date
+
+    from finsam.core.access import SYSTEM
+    from finsam.national.council.models import Recommendation
+    from finsam.national.council.services import recommendation_create
+
+    return Recommendation.objects.filter(status="published").first() or recommendation_create(
+        actor=SYSTEM,
+        kind="recommendation",
+        title="Matrisens rekommendation",
+        date=date(2026, 1, 1),
+        status="published",
+        text="Text.",
+        rule_codes=["R-SAMRAD"],
+    )
+
+
+def council_representative_sample() -> Any:
+    from datetime import date
+
+    from finsam.core.access import SYSTEM
+    from finsam.national.council.models import CouncilRepresentative
+    from finsam.national.council.services import organisation_create, representative_create
+
+    return CouncilRepresentative.objects.first() or representative_create(
+        actor=SYSTEM,
+        name="Anna Andersson",
+        organisation=organisation_create(actor=SYSTEM, name="Försäkringskassan", short_name="FK"),
+        body="council",
+        role="member",
+        start=date(2024, 1, 1),
+    )
 
 
 def import_run_sample(association: Any) -> Any:

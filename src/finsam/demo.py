@@ -30,6 +30,8 @@ from finsam.interventions.demo import interventions_step
 from finsam.national.handbook.demo import handbook_step
 from finsam.national.helpdesk.demo import helpdesk_step
 from finsam.national.allocation.demo import allocation_step
+from finsam.national.conferences.demo import conferences_step
+from finsam.national.council.demo import council_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
@@ -56,6 +58,8 @@ STEPS: list[Step] = [
     Step("Deltagare", participants_step),
     Step("Handbok för finansiell samordning", handbook_step),
     Step("Statlig fördelning till förbunden", allocation_step),
+    Step("Nationella rådet, arbetsgruppen och rådets rekommendationer", council_step),
+    Step("Konferenser och anmälningar", conferences_step),
 ]
 
 

@@ -157,6 +157,7 @@ API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/meetings": new_consultation,
     "POST /api/v1/questions": new_question,
     "POST /api/v1/questions/{helpdesk_question_id}/answers": new_answer,
+    "POST /api/v1/conferences/{conference_id}/registration": lambda w: {},
     "PUT /api/v1/meetings/{meeting_id}": sample_consultation_update,
     "PUT /api/v1/meetings/{meeting_id}/minutes": sample_minutes,
     "POST /api/v1/contributions/calculate": lambda w: {

@@ -105,6 +105,18 @@ STORED = {
         "faq_entry.update",
         "allocation_settings.save",
         "allocation.decide",
+        "conference.create",
+        "conference.update",
+        "conference.register",
+        "conference.cancel",
+        "conference.promote",
+        "conference.reminder_sent",
+        "conference.export",
+        "council_organisation.create",
+        "council_representative.create",
+        "council_representative.update",
+        "recommendation.create",
+        "recommendation.update",
     },
 }
 

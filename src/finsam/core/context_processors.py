@@ -52,6 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Nationell översikt"), reverse("national:dashboard")))
         if has_capability(user, Capability.HELPDESK_VIEW):
             items.append((_("Frågor till arbetsgruppen"), reverse("national:helpdesk_question_list")))
+        items.append((_("Konferenser"), reverse("national:conference_list")))
+        items.append((_("Nationella rådet"), reverse("national:council")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

@@ -675,6 +675,8 @@ def national_finance(*, year: int, equity_level: Decimal | None = None) -> Natio
         by_association=[AssociationContributions(a, kinds) for a, kinds in per_association.items()],
         equity=equity_rows,
     )
+
+
 # --- the state model's data (R-STATE-MODEL), for the national allocation -----------------------------
 # Reference data and figures the working group reads for every förbund: not scoped by a user; the
 # national app checks the user with `require` before it asks.

@@ -863,3 +863,25 @@ def calendar_events(
                 )
             )
     return association, events
+
+
+# --- the national bodies' meetings ------------------------------------------------------------------
+
+NATIONAL_KINDS = (MeetingKind.NATIONAL_COUNCIL, MeetingKind.WORKING_GROUP)
+
+
+def national_meeting_list(*, user: Actor, since: date | None = None) -> QuerySet[Meeting]:
+    """The national council's and working group's meetings (newest first, with their minutes) for the
+    national roles (GOVERNANCE_NATIONAL); nothing for anyone else. Whether the user may open a meeting's
+    page is `can_open_national_meetings`."""
+    if scope_for(user, NATIONAL).empty:
+        return Meeting.objects.none()
+    meetings = Meeting.objects.filter(kind__in=NATIONAL_KINDS)
+    if since is not None:
+        meetings = meetings.filter(date__gte=since)
+    return meetings.select_related("minutes").order_by("-date", "-id")
+
+
+def can_open_national_meetings(*, user: Actor) -> bool:
+    """The meeting pages of the national bodies are the national working group's (see `_visible_meetings`)."""
+    return scope_for(user, BOARD_VIEW).all

@@ -2,6 +2,8 @@
 here."""
 
 from finsam.national.allocation.models import AllocationDecision, AllocationRow, AllocationSettings
+from finsam.national.conferences.models import Conference, Registration
+from finsam.national.council.models import CouncilOrganisation, CouncilRepresentative, Recommendation
 from finsam.national.handbook.models import HandbookChapter, HandbookPage, HandbookVersion
 from finsam.national.helpdesk.models import FaqEntry, Question, QuestionAttachment, QuestionMessage
 
@@ -9,6 +11,9 @@ __all__ = [
     "AllocationDecision",
     "AllocationRow",
     "AllocationSettings",
+    "Conference",
+    "CouncilOrganisation",
+    "CouncilRepresentative",
     "FaqEntry",
     "HandbookChapter",
     "HandbookPage",
@@ -16,4 +21,6 @@ __all__ = [
     "Question",
     "QuestionAttachment",
     "QuestionMessage",
+    "Recommendation",
+    "Registration",
 ]

@@ -9,4 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("oversikt/", include("finsam.national.dashboard.urls")),
     path("", include("finsam.national.helpdesk.urls")),
     path("statlig-fordelning/", include("finsam.national.allocation.urls")),
+    path("konferenser/", include("finsam.national.conferences.urls")),
+    path("radet/", include("finsam.national.council.urls")),
 ]

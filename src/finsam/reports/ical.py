@@ -1,6 +1,7 @@
-"""iCalendar (RFC 5545) by hand: a feed of VEVENTs is small enough that a library would add more than it
-saves. Lines end in CRLF, text values are escaped (backslash, semicolon, comma, newline) and lines longer
-than 75 octets are folded without splitting a UTF-8 character."""
+"""iCalendar (RFC 5545) feeds, written with the `icalendar` library: it escapes text values, folds long
+lines at 75 octets without splitting a UTF-8 character and ends lines in CRLF. Times are written in UTC;
+a date is an all-day event. `escape_text`, `fold` and `unfold` are the library's rules, kept here for
+callers and tests that look at single lines."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import icalendar
+from icalendar.parser import Contentline
+
 CRLF = "\r\n"
 LINE_OCTETS = 75
+PRODID = "-//Finsam//Finsam//SV"
 
 
 @dataclass(frozen=True)
@@ -21,39 +26,17 @@ class Event:
     description: str = ""
     location: str = ""
     url: str = ""
+    cancelled: bool = False  # STATUS:CANCELLED, so that calendars strike the event out
 
 
 def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    return str(icalendar.vText(value).to_ical().decode("utf-8"))
 
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1): CRLF and one space before each continuation."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= LINE_OCTETS:
-        return line
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-            limit = LINE_OCTETS - 1  # the leading space of a continuation line counts
-        current += char
-        size += width
-    parts.append(current)
-    return (CRLF + " ").join(parts)
+    return str(Contentline(line).to_ical().decode("utf-8"))
 
 
 def unfold(text: str) -> list[str]:
@@ -61,49 +44,45 @@ def unfold(text: str) -> list[str]:
     return text.replace(CRLF + " ", "").replace(CRLF + "\t", "").split(CRLF)
 
 
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("a calendar time must be aware")
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _when(name: str, value: date | datetime) -> str:
+def _moment(value: date | datetime) -> date | datetime:
     if isinstance(value, datetime):
-        return f"{name}:{_utc(value)}"
-    return f"{name};VALUE=DATE:{value:%Y%m%d}"
+        if value.tzinfo is None:
+            raise ValueError("a calendar time must be aware")
+        return value.astimezone(UTC)
+    return value
+
+
+def _event(event: Event, stamp: datetime) -> icalendar.Event:
+    end = event.end
+    if end is None:
+        end = event.start + (timedelta(hours=2) if isinstance(event.start, datetime) else timedelta(days=1))
+    item = icalendar.Event()
+    item.add("uid", event.uid)
+    item.add("dtstamp", stamp)
+    item.add("dtstart", _moment(event.start))
+    item.add("dtend", _moment(end))
+    item.add("summary", event.summary)
+    if event.description:
+        item.add("description", event.description)
+    if event.location:
+        item.add("location", event.location)
+    if event.url:
+        item.add("url", event.url)
+    if event.cancelled:
+        item.add("status", "CANCELLED")
+    return item
 
 
 def calendar(events: Iterable[Event], *, name: str, stamp: datetime) -> str:
     """A complete VCALENDAR with the events, ready to serve as text/calendar."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Finsam//Styrning//SV",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        "X-WR-TIMEZONE:Europe/Stockholm",
-    ]
+    stamp = _moment(stamp)  # type: ignore[assignment]
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", icalendar.vText(name))
+    cal.add("x-wr-timezone", "Europe/Stockholm")
     for event in events:
-        end = event.end
-        if end is None:
-            end = event.start + (
-                timedelta(hours=2) if isinstance(event.start, datetime) else timedelta(days=1)
-            )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{escape_text(event.uid)}",
-            f"DTSTAMP:{_utc(stamp)}",
-            _when("DTSTART", event.start),
-            _when("DTEND", end),
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        if event.location:
-            lines.append(f"LOCATION:{escape_text(event.location)}")
-        if event.url:
-            lines.append(f"URL:{event.url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return CRLF.join(fold(line) for line in lines) + CRLF
+        cal.add_component(_event(event, stamp))
+    return cal.to_ical().decode("utf-8")
