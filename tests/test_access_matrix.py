@@ -20,7 +20,7 @@ from finsam.core.decorators import AUTHENTICATED, PUBLIC, AccessRule
 from finsam.core.roles import GRANTS, Capability
 from finsam.registry.models import BoardSeat, Director, Member, MemberRepresentative, Person
 from tests.factories import followup_sample, governance_sample, make_budget
-from tests.national.helpdesk_samples import handbook_sample, helpdesk_sample
+from tests.national.helpdesk_samples import helpdesk_sample
 
 # Sample values for URL parameters: (own association's object, other association's object).
 SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
@@ -86,7 +86,6 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "recommendation_id": lambda w: (recommendation_sample().pk, recommendation_sample().pk),
     "council_representative_id": lambda w: (council_representative_sample().pk,) * 2,
     "uidb64": lambda w: ("MQ", "MQ"),
-    "slug": lambda w: (handbook_sample().slug, handbook_sample().slug),
     "handbook_chapter_id": lambda w: (handbook_sample().chapter_id, handbook_sample().chapter_id),
     "handbook_version": lambda w: (handbook_sample().version, handbook_sample().version),
     "code": lambda w: ("R-BUDGET", "R-BUDGET"),

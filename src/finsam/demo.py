@@ -27,11 +27,11 @@ from finsam.finance.demo import finance_step
 from finsam.followup.demo import participants_step
 from finsam.governance.demo import governance_step
 from finsam.interventions.demo import interventions_step
-from finsam.national.handbook.demo import handbook_step
-from finsam.national.helpdesk.demo import helpdesk_step
 from finsam.national.allocation.demo import allocation_step
 from finsam.national.conferences.demo import conferences_step
 from finsam.national.council.demo import council_step
+from finsam.national.handbook.demo import handbook_step
+from finsam.national.helpdesk.demo import helpdesk_step
 from finsam.registry.demo import ASSOCIATIONS, registry_step
 
 __all__ = [
