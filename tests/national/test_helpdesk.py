@@ -500,10 +500,15 @@ def test_markup_that_is_stored_is_always_shown_escaped(world: Any) -> None:
         assert "&lt;b&gt;Fet&lt;/b&gt;" in client.get(detail(question)).content.decode()
 
 
-def test_the_navigation_leads_the_forbunds_users_and_the_working_group_to_the_questions(world: Any) -> None:
+def test_the_national_front_page_leads_the_forbunds_users_and_the_working_group_to_the_questions(
+    world: Any,
+) -> None:
     url = reverse("national:helpdesk_question_list")
     for role, user in world.users.items():
-        page = world.client(user).get(reverse("home")).content.decode()
+        assert (
+            f'href="{reverse("national:home")}"' in world.client(user).get(reverse("home")).content.decode()
+        )
+        page = world.client(user).get(reverse("national:home")).content.decode()
         assert (f'href="{url}"' in page) is (role != Role.NATIONAL_VIEWER), role
 
 

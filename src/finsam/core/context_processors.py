@@ -41,27 +41,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("Ekonomi"), reverse("finance:overview")))
         elif has_capability(user, Capability.FINANCE_CALCULATE):
             items.append((_("Beräkningar"), reverse("finance:calculator_contributions")))
-        if has_capability(user, Capability.STATE_ALLOCATION_VIEW):
-            items.append((_("Statlig fördelning"), reverse("national:allocation_index")))
         if has_capability(user, Capability.GOVERNANCE_VIEW):
             items.append((_("Styrning"), reverse("governance:meeting_list")))
         if has_capability(user, Capability.GOVERNANCE_NATIONAL):
             items.append((_("Förbundens årscykel"), reverse("governance:national_overview")))
-        items.append((_("Handbok"), reverse("national:handbook_index")))
         if has_capability(user, Capability.NATIONAL_DASHBOARD):
             items.append((_("Nationell översikt"), reverse("national:dashboard")))
-        if has_capability(user, Capability.HELPDESK_VIEW):
-            items.append((_("Frågor till arbetsgruppen"), reverse("national:helpdesk_question_list")))
-        items.append((_("Konferenser"), reverse("national:conference_list")))
-        items.append((_("Nationella rådet"), reverse("national:council")))
+        # The national support structure's parts (questions, handbook, conferences, the council, the state
+        # allocation …) are gathered on one page rather than in the menu.
+        items.append((_("Nationellt stöd"), reverse("national:home")))
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):
             items.append((_("Administration"), reverse("admin:index")))
     path = request.path
-    nav = [
-        {"label": label, "url": url, "current": (url != "/" and path.startswith(url)) or url == path}
-        for label, url in items
-    ]
+    # The current entry is the one whose address is the longest start of the page's (the national
+    # overview, not the national front page, for /nationellt/oversikt/).
+    matching = [url for _label, url in items if url == path or (url != "/" and path.startswith(url))]
+    current = max(matching, key=len, default=None)
+    nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
     role_labels = [Role(r).label for r in sorted(roles_of(user))] if user.is_authenticated else []
     return {"main_nav": nav, "user_roles": role_labels}

@@ -2,9 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from finsam.national import views
+
 app_name = "national"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
     path("", include("finsam.national.handbook.urls")),  # handbok/ and regler/
     path("oversikt/", include("finsam.national.dashboard.urls")),
     path("", include("finsam.national.helpdesk.urls")),
