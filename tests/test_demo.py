@@ -179,7 +179,7 @@ class TestTheDemoData:
         whose work they show, and nothing else is."""
         actors = set(AuditEntry.objects.values_list("actor_username", flat=True))
         actions = set(AuditEntry.objects.values_list("action", flat=True))
-        assert "system" in actors and actors - {"system"} <= {username for username, *_ in USERS}
+        assert "system" in actors and actors - {"system"} <= {user.username for user in USERS}
         by_users = set(AuditEntry.objects.exclude(actor_username="system").values_list("action", flat=True))
         assert by_users and all(
             a.startswith(("helpdesk_question.", "faq_entry.", "handbook_")) for a in by_users

@@ -56,10 +56,11 @@ STEPS: list[Step] = [
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
     Step("Frågor till arbetsgruppen och publicerade frågor och svar", helpdesk_step),
     Step("Deltagare", participants_step),
-    Step("Handbok för finansiell samordning", handbook_step),
     Step("Statlig fördelning till förbunden", allocation_step),
     Step("Nationella rådet, arbetsgruppen och rådets rekommendationer", council_step),
     Step("Konferenser och anmälningar", conferences_step),
+    # After the council: the handbook links to the council's recommendations.
+    Step("Handbok för finansiell samordning", handbook_step),
 ]
 
 

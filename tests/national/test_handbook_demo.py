@@ -47,3 +47,18 @@ def test_running_the_step_again_adds_nothing(demo_data: Any) -> None:
     before = HandbookVersion.objects.count()
     handbook_step(type(demo_data)(password="x", out=io.StringIO(), users=demo_data.users))
     assert HandbookVersion.objects.count() == before
+
+
+def test_the_member_consultation_page_links_to_the_councils_recommendation(demo_data: Any) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from finsam.national.council.models import Recommendation
+
+    recommendation = Recommendation.objects.get(title="Nationella rådets rekommendation om medlemssamråd")
+    url = reverse("national:recommendation_detail", args=[recommendation.pk])
+    client = Client()
+    client.force_login(demo_data.users["umea-chef"])
+    page = client.get(reverse("national:handbook_page", kwargs={"slug": "medlemssamrad"})).content.decode()
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200

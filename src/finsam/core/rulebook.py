@@ -147,6 +147,21 @@ DOMAIN_RULES = (
         ("finsam.se: Statens fördelningsmodell",),
     ),
     Rule(
+        "R-EQUITY",
+        gettext_noop("Eget kapital"),
+        gettext_noop(
+            "Förbundets eget kapital är det som blivit över av tidigare års bidrag: ingående eget kapital "
+            "plus årets resultat ger utgående eget kapital, som nästa års budget börjar med. Nationella "
+            "rådet rekommenderar att det egna kapitalet hålls under en nivå räknad som andel av årets "
+            "bidrag från medlemmarna; nivån anges per år av arbetsgruppen. Ett förbund med eget kapital "
+            "över nivån omfattas inte av spärren på 10 procent i statens fördelningsmodell (R-STATE-MODEL)."
+        ),
+        (
+            "Nationella rådets rekommendation om eget kapital i samordningsförbund",
+            "finsam.se: Statens fördelningsmodell",
+        ),
+    ),
+    Rule(
         "R-BOARD",
         gettext_noop("Styrelsen och mandattiden"),
         gettext_noop(
@@ -429,6 +444,45 @@ CHECKS = (
         "R-OUTCOME",
         gettext_noop("Utfallet"),
         gettext_noop("Utfall registreras bara för en fastställd budget och kan inte ändras efter bokslutet."),
+    ),
+    _check(
+        "R-CONFERENCE-CLOSED",
+        gettext_noop("Anmälan är stängd"),
+        gettext_noop("Sista dag för anmälan till konferensen har passerat."),
+    ),
+    _check(
+        "R-CONFERENCE-TWICE",
+        gettext_noop("Redan anmäld"),
+        gettext_noop("En person kan ha en anmälan till samma konferens, med plats eller på väntelistan."),
+    ),
+    _check(
+        "R-CONFERENCE-NOT-OPEN",
+        gettext_noop("Konferensen tar inte emot anmälningar"),
+        gettext_noop("Konferensen är inte publicerad ännu, eller så är den inställd."),
+    ),
+    _check(
+        "R-CONFERENCE-INPUT",
+        gettext_noop("Uppgifter om en konferens"),
+        gettext_noop(
+            "En konferens har rubrik, plats, start före slut, ett antal platser och en sista anmälningsdag "
+            "som inte ligger efter konferensens start."
+        ),
+    ),
+    _check(
+        "R-COUNCIL-INPUT",
+        gettext_noop("Uppgifter om rådet"),
+        gettext_noop(
+            "En ledamot eller en rekommendation saknar en uppgift, har en period som slutar före den "
+            "börjar, eller hänvisar till en regel som inte finns."
+        ),
+    ),
+    _check(
+        "R-COUNCIL-STATUS",
+        gettext_noop("Rekommendationens status"),
+        gettext_noop(
+            "En rekommendation går från utkast till publicerad och från publicerad till återkallad, aldrig "
+            "tillbaka."
+        ),
     ),
     _check(
         "R-HELPDESK-TEXT",

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+
+from finsam.core.access import SYSTEM
+from finsam.national.council import selectors as council_selectors
 from finsam.national.handbook import services
 from finsam.national.handbook.models import HandbookChapter, HandbookPage
 
@@ -253,7 +257,8 @@ rollfördelningen tydlig och gör medlemsrepresentanterna till en länk mellan s
 förbundet.
 
 Lagen kräver att styrelsen samråder med medlemmarna om budgeten innan den fastställs (23 §, se
-R-BUDGET). Hur samrådet ska gå till har Nationella rådet rekommenderat (R-SAMRAD).
+R-BUDGET). Hur samrådet ska gå till har Nationella rådet rekommenderat (R-SAMRAD); läs
+[rådets rekommendation om medlemssamråd]({samrad}) i sin helhet.
 
 ## Rådets rekommendation i sex punkter
 
@@ -427,6 +432,18 @@ def _keep_numbers_together(text: str) -> str:
     return re.sub(r"(?<=\d) (?=\d{3}\b)", "\u00a0", text)
 
 
+SAMRAD_TITLE = "Nationella rådets rekommendation om medlemssamråd"
+
+
+def _recommendation_url(title: str) -> str:
+    """The address of the council's published recommendation (the council's demo step runs first), or of
+    the council's page when there is none."""
+    found = council_selectors.recommendation_list(user=SYSTEM).filter(title=title).first()
+    if found is None:
+        return reverse("national:council")
+    return reverse("national:recommendation_detail", args=[found.pk])
+
+
 def handbook_step(ctx: DemoContext) -> None:
     author = ctx.users.get(AUTHOR, ctx.actor)
     chapters = {c.slug: c for c in HandbookChapter.objects.all()}
@@ -445,7 +462,7 @@ def handbook_step(ctx: DemoContext) -> None:
             number=page.number,
             title=page.title,
             slug=page.slug,
-            body=_keep_numbers_together(page.body),
+            body=_keep_numbers_together(page.body.replace("{samrad}", _recommendation_url(SAMRAD_TITLE))),
             comment="Första versionen.",
         )
         if page.slug == REVISION[0]:
