@@ -104,8 +104,16 @@ def test_an_empty_search_finds_nothing(world: Any, corpus: Any) -> None:
     assert selectors.search(user=world.users[GROUP], query='  "  ').count == 0
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the simple search of SQLite")
-def test_on_sqlite_every_word_must_occur_and_title_hits_come_first(world: Any, corpus: Any) -> None:
+def test_the_database_s_own_search_answers(world: Any, corpus: Any) -> None:
+    """PostgreSQL searches with the Swedish configuration and ranks; SQLite, the embedded default, has the
+    simple search. Each database is held to its own behaviour, so neither run skips a test."""
+    if connection.vendor == "postgresql":
+        _postgresql_stems_and_ranks(world, corpus)
+    else:
+        _sqlite_matches_every_word_and_puts_title_hits_first(world, corpus)
+
+
+def _sqlite_matches_every_word_and_puts_title_hits_first(world: Any, corpus: Any) -> None:
     results = selectors.search(user=world.users[DIRECTOR], query="budgetsamråd medlemmarna")
     assert titles(results.questions) == [corpus["own"].title]
     results = selectors.search(user=world.users[DIRECTOR], query="protokoll budgetsamrådet")
@@ -114,8 +122,7 @@ def test_on_sqlite_every_word_must_occur_and_title_hits_come_first(world: Any, c
     assert titles(results.questions) == [corpus["own"].title, corpus["mentions"].title], "title hits first"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search needs PostgreSQL")
-def test_on_postgresql_swedish_stemming_and_rank_order_the_hits(world: Any, corpus: Any) -> None:
+def _postgresql_stems_and_ranks(world: Any, corpus: Any) -> None:
     body_only = ask(
         world.own, asker=world.users[DIRECTOR], title="Ett annat ärende", body="En fråga från medlemmarna."
     )
