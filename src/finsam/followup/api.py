@@ -266,7 +266,8 @@ def participant_list(
     )
     total = participants.count()
     offset = (filters.page - 1) * filters.page_size
-    rows = list(participants[offset : offset + filters.page_size]) if offset < total else []
+    pages = selectors.ParticipantPages(participants)
+    rows = pages[offset : offset + filters.page_size] if offset < total else []
     response["X-Total-Count"] = str(total)
     response["Link"] = _paging_links(request, page=filters.page, size=filters.page_size, total=total)
     return [participant_out(p) for p in rows]

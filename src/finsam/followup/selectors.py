@@ -159,6 +159,28 @@ def participant_list(
     return participants
 
 
+class ParticipantPages:
+    """A participant list to page (`Paginator(ParticipantPages(participants), 50)`, or a slice in the
+    API): the count is one query, and a page is one query that picks the page's ids first, in a
+    subquery without the per-row subqueries, and works those out for the page's rows only. Slicing the
+    list itself would have the database work them out for every row skipped by the offset."""
+
+    ordered = True
+
+    def __init__(self, participants: QuerySet[Participant]) -> None:
+        self.participants = participants
+
+    def count(self) -> int:
+        return self.participants.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[Participant]:
+        ids = self.participants.values("pk")[page]
+        return list(self.participants.filter(pk__in=Subquery(ids)))
+
+
 def participant_get(
     *, user: Actor, participant_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
 ) -> Participant:

@@ -80,7 +80,8 @@ def participant_list(request: HttpRequest, association_id: int) -> HttpResponse:
                     )
                     searched = True
                 except RuleViolation as exc:
-                    search_form.add_violations(exc)
+                    for violation in exc.violations:
+                        search_form.add_error("sok", f"{violation.message} [{violation.code}]")
         if not searched:
             status = 400
     elif filter_form.is_bound and not filter_form.is_valid():
@@ -88,7 +89,9 @@ def participant_list(request: HttpRequest, association_id: int) -> HttpResponse:
     participants = selectors.participant_list(
         user=request.user, association_id=association_id, with_participations=False, **filters
     )
-    page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = Paginator(selectors.ParticipantPages(participants), PARTICIPANTS_PER_PAGE).get_page(
+        request.GET.get("sida")
+    )
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
