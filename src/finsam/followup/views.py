@@ -89,9 +89,8 @@ def participant_list(request: HttpRequest, association_id: int) -> HttpResponse:
     participants = selectors.participant_list(
         user=request.user, association_id=association_id, with_participations=False, **filters
     )
-    page = Paginator(selectors.ParticipantPages(participants), PARTICIPANTS_PER_PAGE).get_page(
-        request.GET.get("sida")
-    )
+    listed: Any = selectors.ParticipantPages(participants)  # sliced and counted as a Paginator does
+    page = Paginator(listed, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
