@@ -97,6 +97,8 @@ class Participant(models.Model):
         ]
         indexes = [
             models.Index(fields=["association", "start_year"], name="participant_assoc_year"),
+            # The participant list counts a coordinator's hits from the index alone (index-only scan).
+            models.Index(fields=["association", "intervention"], name="participant_assoc_interv"),
             models.Index(fields=["identity_hash"], name="participant_identity_hash"),
         ]
 
