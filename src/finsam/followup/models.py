@@ -206,6 +206,8 @@ class Participation(models.Model):
             models.Index(fields=["association", "start"], name="participation_assoc_start"),
             models.Index(fields=["association", "exit"], name="participation_assoc_exit"),
             models.Index(fields=["intervention", "start"], name="participation_interv_start"),
+            # A participant's first start (the participant list's order) from the index alone.
+            models.Index(fields=["participant", "start"], name="participation_part_start"),
             models.Index(fields=["exit_reason"], name="participation_exit_reason"),
         ]
 
