@@ -18,6 +18,7 @@ from tests.factories import (
     followup_sample,
     governance_sample,
     make_participant,
+    valid_identity_number,
     valid_org_number,
 )
 
@@ -83,6 +84,11 @@ def new_participation(world: Any) -> dict[str, Any]:
         "education_level": "upper_secondary",
         "income_before": [{"source": "unemployment_benefit", "extent": 100}],
     }
+
+
+def participant_search(world: Any) -> dict[str, Any]:
+    """A personnummer search (a valid number; whether anyone has it does not matter to access)."""
+    return {"identity_number": valid_identity_number(date(1979, 5, 17), 412)}
 
 
 def participation_exit(world: Any) -> dict[str, Any]:
@@ -152,6 +158,7 @@ API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/associations/{association_id}/board": new_board_seat,
     "POST /api/v1/associations/{association_id}/interventions": new_intervention,
     "POST /api/v1/associations/{association_id}/participants": new_anonymous_participant,
+    "POST /api/v1/associations/{association_id}/participants/search": participant_search,
     "POST /api/v1/participations": new_participation,
     "PATCH /api/v1/participations/{participation_id}": participation_exit,
     "POST /api/v1/meetings": new_consultation,

@@ -10,9 +10,9 @@ the audit log. Everyone else (association admins included) gets 403 or 404 here 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.params.functions import Path
 
@@ -22,6 +22,7 @@ from finsam.core.roles import Capability
 from finsam.core.schemas import MAX_ID, NO_CONTROL_CHARACTERS, AssociationId, Day, Id
 from finsam.followup import selectors, services
 from finsam.followup.models import Participant, Participation, Phase
+from finsam.followup.schemas import PARTICIPANT_PAGE_SIZE
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
 
@@ -142,8 +143,41 @@ class ParticipationExitIn(Schema):
     answers: list[AnswerIn] = Field(default_factory=list, max_length=100)
 
 
+MAX_PAGE_SIZE = 500
+
+
 class ParticipantFilter(Schema):
     intervention: int | None = Field(default=None, ge=1, le=MAX_ID, description="Bara en insats.")
+    status: Literal["ongoing", "exited", "in_statistics"] | None = Field(
+        default=None,
+        description="ongoing: ett deltagande pågår. exited: minst ett deltagande, inget pågår. "
+        "in_statistics: minst ett deltagande som räknas i statistiken (inte avslutat som "
+        "registered_by_mistake).",
+    )
+    start_year: int | None = Field(
+        default=None, ge=2000, le=2199, description="Bara deltagare med startåret."
+    )
+    participant: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Deltagarnummer (id): bara den deltagaren."
+    )
+    sort: Literal["number", "-number", "start", "-start", "intervention", "-intervention"] = Field(
+        default="-number",
+        description="number (deltagarnummer), start (första startdatum) eller intervention (insatsens "
+        "namn); ett inledande minus sorterar fallande. Standard: -number.",
+    )
+    page: int = Field(default=1, ge=1, le=MAX_ID, description="Sidan, från 1.")
+    page_size: int = Field(
+        default=PARTICIPANT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Deltagare per sida, högst 500."
+    )
+
+
+class IdentitySearchIn(Schema):
+    identity_number: str = Field(
+        min_length=1,
+        max_length=20,
+        pattern=r"^[0-9 +-]*$",
+        description="Personnummer eller samordningsnummer, tio eller tolv siffror.",
+    )
 
 
 def _summary(participation: Participation) -> dict[str, Any]:
@@ -207,15 +241,77 @@ def participation_out(participation: Participation) -> dict[str, Any]:
     need=Capability.PARTICIPANT_VIEW,
     scoped="association_id",
     response=list[ParticipantOut],
-    summary="Deltagare i de insatser du är deltagaransvarig för (pseudonymt)",
+    summary="Deltagare i de insatser du är deltagaransvarig för (pseudonymt), sida för sida",
     description="Listan innehåller aldrig personnummer, inte ens för deltagaransvariga: den visar "
-    "pseudonyma id och anonyma uppgifter. Personnumret läses ett i taget med GET /participants/{id}.",
+    "pseudonyma id och anonyma uppgifter. Personnumret läses ett i taget med GET /participants/{id}. "
+    "Svaret är en lista, en sida i taget (page, page_size; standard 50 per sida). Rubriken X-Total-Count "
+    "ger antalet träffar och Link (RFC 8288) länkarna first, prev, next och last med samma filter. "
+    "Sök på personnummer med POST /associations/{association_id}/participants/search: ett nummer i "
+    "adressen skulle hamna i åtkomstloggar.",
 )
 def participant_list(
-    request: HttpRequest, association_id: AssociationId, filters: Query[ParticipantFilter]
+    request: HttpRequest,
+    response: HttpResponse,
+    association_id: AssociationId,
+    filters: Query[ParticipantFilter],
 ) -> list[dict[str, Any]]:
     participants = selectors.participant_list(
-        user=request.user, association_id=association_id, intervention_id=filters.intervention
+        user=request.user,
+        association_id=association_id,
+        intervention_id=filters.intervention,
+        status=filters.status,
+        start_year=filters.start_year,
+        participant_number=filters.participant,
+        sort=filters.sort,
+    )
+    total = participants.count()
+    offset = (filters.page - 1) * filters.page_size
+    pages = selectors.ParticipantPages(participants)
+    rows = pages[offset : offset + filters.page_size] if offset < total else []
+    response["X-Total-Count"] = str(total)
+    response["Link"] = _paging_links(request, page=filters.page, size=filters.page_size, total=total)
+    return [participant_out(p) for p in rows]
+
+
+def _paging_links(request: HttpRequest, *, page: int, size: int, total: int) -> str:
+    last = max(1, -(-total // size))
+    query = request.GET.copy()
+
+    def link(number: int, rel: str) -> str:
+        query["page"] = str(number)
+        query["page_size"] = str(size)
+        return f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="{rel}"'
+
+    links = [link(1, "first")]
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links.append(link(page + 1, "next"))
+    links.append(link(last, "last"))
+    return ", ".join(links)
+
+
+@api_operation(
+    router,
+    "post",
+    "/associations/{association_id}/participants/search",
+    need=Capability.PARTICIPANT_VIEW,
+    scoped="association_id",
+    response=list[ParticipantOut],
+    summary="Hitta en deltagare på personnummer (loggas)",
+    description="Numret skickas i kroppen, aldrig i adressen. Sökningen är exakt (via nyckelhashen; "
+    "ingen identitet dekrypteras) bland deltagarna i dina insatser och ger högst en deltagare per "
+    "insats, i samma pseudonyma form som listan. Varje sökning skrivs i granskningsloggen "
+    "(participant.identity.search) med de deltagare som hittades, utan numret. R-IDENTITY: ogiltigt nummer.",
+)
+def participant_search(
+    request: HttpRequest, association_id: AssociationId, payload: IdentitySearchIn
+) -> list[dict[str, Any]]:
+    keyed = services.participant_identity_search(
+        actor=request.user, association_id=association_id, identity_number=payload.identity_number
+    )
+    participants = selectors.participant_list(
+        user=request.user, association_id=association_id, identity_hash=keyed, sort="number"
     )
     return [participant_out(p) for p in participants]
 

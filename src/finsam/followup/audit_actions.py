@@ -11,6 +11,7 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     PARTICIPANT_REGISTER = "participant.register"
     PARTICIPANT_IDENTITY_READ = "participant.identity.read"
+    PARTICIPANT_IDENTITY_SEARCH = "participant.identity.search"
     PARTICIPANT_CONSENT_FORM_READ = "participant.consent_form.read"
     PARTICIPANT_CONSENT_WITHDRAW = "participant.consent.withdraw"
     PARTICIPANT_IDENTITY_PURGE = "participant.identity.purge"

@@ -27,6 +27,7 @@ from finsam.followup.models import (
     Registration,
     Sex,
 )
+from finsam.followup.schemas import ParticipantSort, ParticipantStatus
 
 if TYPE_CHECKING:
     from finsam.interventions.models import Intervention
@@ -332,3 +333,65 @@ class QuestionEditForm(QuestionForm):
 
 def validate_url(association_id: int) -> str:
     return reverse("followup:validate", args=[association_id])
+
+
+class ParticipantListFilterForm(FinsamForm):
+    """The participant list's filters and order, in the query string (GET): no personal data in them.
+    An invalid value is shown on its field with a Swedish message and the list is shown unfiltered by it."""
+
+    insats = forms.TypedChoiceField(label=_("Insats"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    startar = forms.IntegerField(
+        label=_("Startår"),
+        required=False,
+        min_value=2000,
+        max_value=2199,
+        error_messages={
+            "invalid": _("Ange startåret med fyra siffror, till exempel 2024."),
+            "min_value": _("Ange ett startår från 2000 och framåt."),
+            "max_value": _("Ange ett startår före 2200."),
+        },
+    )
+    sortering = forms.ChoiceField(label=_("Sortering"), required=False, choices=ParticipantSort.choices)
+
+    def __init__(self, *args: Any, interventions: QuerySet[Intervention], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["insats"].choices = [  # type: ignore[attr-defined]
+            ("", _("Alla mina insatser")),
+            *[(i.pk, i.name) for i in interventions],
+        ]
+        self.fields["insats"].error_messages["invalid_choice"] = _("Välj en av dina insatser i listan.")
+        self.fields["status"].choices = [("", _("Alla")), *ParticipantStatus.choices]  # type: ignore[attr-defined]
+        self.fields["status"].error_messages["invalid_choice"] = _("Välj en status i listan.")
+        self.fields["sortering"].error_messages["invalid_choice"] = _("Välj en sortering i listan.")
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's arguments of the valid fields; an invalid field filters nothing."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "intervention_id": data.get("insats"),
+            "status": data.get("status") or None,
+            "start_year": data.get("startar"),
+            "sort": data.get("sortering") or ParticipantSort.NUMBER_DESC,
+        }
+
+
+class ParticipantSearchForm(FinsamForm):
+    """Finding one participant: a personnummer or samordningsnummer (exact, through the keyed hash) or a
+    participant number. Sent with POST so that the number never lands in an address or an access log."""
+
+    sok = forms.CharField(
+        label=_("Sök personnummer eller deltagarnummer"),
+        max_length=20,
+        help_text=_("Personnummer med tio eller tolv siffror (varje sökning loggas), eller deltagarnumret."),
+        error_messages={"required": _("Skriv ett personnummer eller ett deltagarnummer.")},
+    )
+
+    def participant_number(self) -> int | None:
+        """The participant number when the text is one (at most nine digits), else None."""
+        text = "".join(self.cleaned_data["sok"].split())
+        if text.isdigit() and len(text) <= 9:
+            number = int(text)
+            return number if number > 0 else None
+        return None

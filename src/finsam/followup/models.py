@@ -97,6 +97,8 @@ class Participant(models.Model):
         ]
         indexes = [
             models.Index(fields=["association", "start_year"], name="participant_assoc_year"),
+            # The participant list counts a coordinator's hits from the index alone (index-only scan).
+            models.Index(fields=["association", "intervention"], name="participant_assoc_interv"),
             models.Index(fields=["identity_hash"], name="participant_identity_hash"),
         ]
 
@@ -204,6 +206,8 @@ class Participation(models.Model):
             models.Index(fields=["association", "start"], name="participation_assoc_start"),
             models.Index(fields=["association", "exit"], name="participation_assoc_exit"),
             models.Index(fields=["intervention", "start"], name="participation_interv_start"),
+            # A participant's first start (the participant list's order) from the index alone.
+            models.Index(fields=["participant", "start"], name="participation_part_start"),
             models.Index(fields=["exit_reason"], name="participation_exit_reason"),
         ]
 

@@ -79,6 +79,33 @@ class ExitReason(models.TextChoices):
 EXTENTS = (25, 50, 75, 100)
 
 
+class ParticipantStatus(models.TextChoices):
+    """The participant list's status filter (docs/participant-list.md).
+
+    ongoing: a participation is open. exited: at least one participation, none open. in_statistics: at
+    least one participation the statistics count, i.e. one not exited as "registered by mistake" (the same
+    rule as `Participation.objects.for_statistics()`; consent plays no part, anonymous participants count).
+    """
+
+    ONGOING = "ongoing", pgettext_lazy("deltagarstatus", "Pågående")
+    EXITED = "exited", pgettext_lazy("deltagarstatus", "Avslutade")
+    IN_STATISTICS = "in_statistics", pgettext_lazy("deltagarstatus", "Räknas i statistiken")
+
+
+class ParticipantSort(models.TextChoices):
+    """The participant list's orders; a leading "-" is descending. "start" is the first start date."""
+
+    NUMBER_DESC = "-number", _("Deltagarnummer, högst först")
+    NUMBER = "number", _("Deltagarnummer, lägst först")
+    START_DESC = "-start", _("Startdatum, senast först")
+    START = "start", _("Startdatum, tidigast först")
+    INTERVENTION = "intervention", _("Insats, A–Ö")
+    INTERVENTION_DESC = "-intervention", _("Insats, Ö–A")
+
+
+PARTICIPANT_PAGE_SIZE = 50
+
+
 class AnswerKind(models.TextChoices):
     YES_NO = "yes_no", _("Ja eller nej")
     SCALE = "scale", _("Skala 1–5")

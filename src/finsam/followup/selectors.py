@@ -19,11 +19,12 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -49,7 +50,7 @@ from finsam.followup.models import (
     Participation,
     Sex,
 )
-from finsam.followup.schemas import Phase
+from finsam.followup.schemas import ParticipantSort, ParticipantStatus, Phase
 from finsam.interventions import selectors as intervention_selectors
 from finsam.interventions.schemas import InterventionKind
 
@@ -82,10 +83,42 @@ def _participations() -> QuerySet[Participation]:
     )
 
 
+def _first_start() -> Subquery:
+    return Subquery(
+        Participation.objects.filter(participant=OuterRef("pk")).order_by("start").values("start")[:1],
+        output_field=DateField(),
+    )
+
+
+_ORDER: dict[str, tuple[Any, ...]] = {
+    ParticipantSort.NUMBER: (F("id").asc(),),
+    ParticipantSort.NUMBER_DESC: (F("id").desc(),),
+    ParticipantSort.START: (F("first_start").asc(nulls_last=True), F("id").asc()),
+    ParticipantSort.START_DESC: (F("first_start").desc(nulls_last=True), F("id").desc()),
+    ParticipantSort.INTERVENTION: (F("intervention__name").asc(), F("id").asc()),
+    ParticipantSort.INTERVENTION_DESC: (F("intervention__name").desc(), F("id").desc()),
+}
+
+
 def participant_list(
-    *, user: Actor, association_id: int, intervention_id: int | None = None
+    *,
+    user: Actor,
+    association_id: int,
+    intervention_id: int | None = None,
+    status: str | None = None,
+    start_year: int | None = None,
+    participant_number: int | None = None,
+    identity_hash: str | None = None,
+    sort: str = ParticipantSort.NUMBER_DESC,
+    with_participations: bool = True,
 ) -> QuerySet[Participant]:
-    """Pseudonymous: the rows carry anonymous facts only; the ciphertext is not even loaded."""
+    """Pseudonymous: the rows carry anonymous facts only; the ciphertext is not even loaded.
+
+    Filtered, sorted and ready to be paged (a slice is one query, plus one for the participations when
+    `with_participations`). Each row has `first_start`, `ongoing_since` and `last_exit` as subqueries, so
+    the database works them out for the rows of a page only (except `first_start` when sorting by it).
+    `status` is a `ParticipantStatus`; `identity_hash` the keyed hash of a personnummer (exact), found
+    with `services.participant_identity_search`, which writes the audit entry."""
     scope = require(user, Capability.PARTICIPANT_VIEW)
     if not scope.allows(association_id):
         raise Http404
@@ -93,16 +126,59 @@ def participant_list(
     participants = Participant.objects.filter(association_id=association_id, intervention__in=interventions)
     if intervention_id is not None:
         participants = participants.filter(intervention_id=intervention_id)
-    return (
+    if start_year is not None:
+        participants = participants.filter(start_year=start_year)
+    if participant_number is not None:
+        participants = participants.filter(pk=participant_number)
+    if identity_hash is not None:
+        participants = participants.filter(identity_hash=identity_hash)
+    mine = Participation.objects.filter(participant=OuterRef("pk"))
+    if status == ParticipantStatus.ONGOING:
+        participants = participants.filter(Exists(mine.filter(exit__isnull=True)))
+    elif status == ParticipantStatus.EXITED:
+        participants = participants.filter(Exists(mine), ~Exists(mine.filter(exit__isnull=True)))
+    elif status == ParticipantStatus.IN_STATISTICS:
+        participants = participants.filter(Exists(mine.for_statistics()))
+    participants = (
         participants.defer("identity_ciphertext")
         .annotate(
-            ongoing_since=Max("participations__start", filter=Q(participations__exit__isnull=True)),
-            last_exit=Max("participations__exit"),
+            first_start=_first_start(),
+            ongoing_since=Subquery(mine.filter(exit__isnull=True).values("start")[:1]),
+            last_exit=Subquery(
+                mine.filter(exit__isnull=False).order_by("-exit").values("exit")[:1],
+                output_field=DateField(),
+            ),
         )
         .select_related("intervention", "consent")
-        .prefetch_related(Prefetch("participations", queryset=Participation.objects.order_by("start")))
-        .order_by("-id")
+        .order_by(*_ORDER.get(sort, _ORDER[ParticipantSort.NUMBER_DESC]))
     )
+    if with_participations:
+        participants = participants.prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.order_by("start"))
+        )
+    return participants
+
+
+class ParticipantPages:
+    """A participant list to page (`Paginator(ParticipantPages(participants), 50)`, or a slice in the
+    API): the count is one query, and a page is one query that picks the page's ids first, in a
+    subquery without the per-row subqueries, and works those out for the page's rows only. Slicing the
+    list itself would have the database work them out for every row skipped by the offset."""
+
+    ordered = True
+
+    def __init__(self, participants: QuerySet[Participant]) -> None:
+        self.participants = participants
+
+    def count(self) -> int:
+        return self.participants.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[Participant]:
+        ids = self.participants.values("pk")[page]
+        return list(self.participants.filter(pk__in=Subquery(ids)))
 
 
 def participant_get(

@@ -337,6 +337,35 @@ def participant_identity_read(*, actor: Actor, participant_id: int) -> str | Non
 
 
 @transaction.atomic
+def participant_identity_search(
+    *, actor: Actor, association_id: int, identity_number: str, today: date | None = None
+) -> str:
+    """The keyed hash by which the participant list finds a personnummer or samordningsnummer exactly
+    (`selectors.participant_list(identity_hash=...)`); no row is decrypted. A search is a read of
+    identity: it is written to the audit log with the participants it found (ids only), never the
+    number. R-IDENTITY with a Swedish message when the number is not valid."""
+    try:
+        parsed = rules.parse_identity_number(identity_number, today=_today(today))
+    except ValueError as exc:
+        raise RuleViolation("R-IDENTITY", str(exc), "identity_number") from exc
+    keyed = identity.keyed_hash(parsed.normalised)
+    found = list(
+        selectors.participant_list(
+            user=actor, association_id=association_id, identity_hash=keyed, with_participations=False
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.PARTICIPANT_IDENTITY_SEARCH,
+        association_id=association_id,
+        details={"participants": found},
+    )
+    return keyed
+
+
+@transaction.atomic
 def consent_withdraw(
     *, actor: Actor, participant: Participant, withdrawn_on: date, today: date | None = None
 ) -> Participant:

@@ -15,6 +15,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +24,17 @@ from django.utils.translation import gettext as _
 
 from finsam.core import audit, pages
 from finsam.core.decorators import page_access
-from finsam.core.errors import Violation
+from finsam.core.errors import RuleViolation, Violation
 from finsam.core.roles import Capability
 from finsam.followup import forms, rules, selectors, services
 from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import EducationLevel, EmploymentStatus, IncomeSource, Participation
+from finsam.followup.schemas import PARTICIPANT_PAGE_SIZE, ParticipantSort
 from finsam.interventions import selectors as intervention_selectors
 from finsam.registry import selectors as registry_selectors
 
 FORM_METHODS = ("GET", "POST")
+PARTICIPANTS_PER_PAGE = PARTICIPANT_PAGE_SIZE
 
 
 def _int(value: str | None) -> int | None:
@@ -45,29 +48,65 @@ def _int(value: str | None) -> int | None:
 # --- participants -------------------------------------------------------------------------------
 
 
-@page_access(Capability.PARTICIPANT_VIEW, scoped="association_id")
+@page_access(Capability.PARTICIPANT_VIEW, scoped="association_id", methods=FORM_METHODS)
 def participant_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    """50 a page, filtered and sorted by the query string (the paging links keep it). A search for one
+    participant comes by POST: a personnummer (exact, through the keyed hash; the search is audited
+    without the number) or a participant number; it looks through all the user's participants."""
     association = registry_selectors.association_get(
         user=request.user, association_id=association_id, capability=Capability.PARTICIPANT_VIEW
     )
     interventions = intervention_selectors.coordinated_interventions(
         user=request.user, association_id=association_id, individual_only=True
     ).order_by("name")
-    chosen = _int(request.GET.get("insats"))
-    if chosen is not None and not any(i.pk == chosen for i in interventions):
-        chosen = None
+    filter_form = forms.ParticipantListFilterForm(request.GET or None, interventions=interventions)
+    search_form = forms.ParticipantSearchForm(pages.bound(request))
+    filters: dict[str, Any] = filter_form.filters() if request.GET else {"sort": ParticipantSort.NUMBER_DESC}
+    searched = False
+    status = 200
+    if search_form.is_bound:
+        filters = {"sort": filters["sort"]}
+        if search_form.is_valid():
+            number = search_form.participant_number()
+            if number is not None:
+                filters["participant_number"] = number
+                searched = True
+            else:
+                try:
+                    filters["identity_hash"] = services.participant_identity_search(
+                        actor=request.user,
+                        association_id=association_id,
+                        identity_number=search_form.cleaned_data["sok"],
+                    )
+                    searched = True
+                except RuleViolation as exc:
+                    for violation in exc.violations:
+                        search_form.add_error("sok", f"{violation.message} [{violation.code}]")
+        if not searched:
+            status = 400
+    elif filter_form.is_bound and not filter_form.is_valid():
+        status = 400
     participants = selectors.participant_list(
-        user=request.user, association_id=association_id, intervention_id=chosen
+        user=request.user, association_id=association_id, with_participations=False, **filters
     )
+    listed: Any = selectors.ParticipantPages(participants)  # sliced and counted as a Paginator does
+    page = Paginator(listed, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
     return render(
         request,
         "followup/participant_list.html",
         {
             "association": association,
-            "interventions": interventions,
-            "chosen": chosen,
-            "participants": participants,
+            "filter_form": filter_form,
+            "search_form": search_form,
+            "searched": searched,
+            "chosen": filters.get("intervention_id"),
+            "sort": filters["sort"],
+            "page": page,
+            "query": query.urlencode(),
         },
+        status=status,
     )
 
 
