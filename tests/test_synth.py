@@ -5,7 +5,6 @@ already holds förbund is refused."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterator
@@ -139,51 +138,6 @@ def test_a_database_that_holds_associations_is_refused(built: SynthContext) -> N
 def test_a_scale_that_is_not_a_positive_number_is_refused(scale: str) -> None:
     with pytest.raises(CommandError, match="--scale"):
         call_command("synth", "--scale", scale, "--no-progress", stdout=io.StringIO())
-
-
-def _digest() -> str:
-    """The built rows, without their keys, in an order of their own: what the same seed must repeat."""
-    rows: list[tuple[Any, ...]] = []
-    rows += Association.objects.values_list("name", "org_number", "founded", "seat__code")
-    rows += Member.objects.values_list("association__name", "kind", "region__code", "municipality__code")
-    rows += BoardSeat.objects.values_list(
-        "association__name", "person__first_name", "person__last_name", "role", "start"
-    )
-    rows += Intervention.objects.values_list("association__name", "name", "kind", "start", "end")
-    rows += Budget.objects.values_list("association__name", "year", "frame", "opening_equity", "adopted_on")
-    rows += Participation.objects.values_list(
-        "intervention__name",
-        "association__name",
-        "participant__sex",
-        "participant__registration",
-        "start",
-        "exit",
-        "exit_reason",
-        "employment_before",
-        "employment_after",
-        "education_level",
-    )
-    rows += IncomeSourceEntry.objects.values_list(
-        "participation__association__name", "participation__start", "phase", "source", "extent"
-    )
-    return hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()
-
-
-def _build_digest(seed: int) -> str:
-    with transaction.atomic():
-        synth.build(
-            seed=seed, scale=0.002, last_year=LAST_YEAR, out=io.StringIO(), show_progress=False, years=2
-        )
-        digest = _digest()
-        transaction.set_rollback(True)
-    return digest
-
-
-@pytest.mark.django_db
-def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows() -> None:
-    first = _build_digest(11)
-    assert _build_digest(11) == first
-    assert _build_digest(12) != first
 
 
 def test_apportion_splits_exactly_in_proportion() -> None:
