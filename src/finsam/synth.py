@@ -15,8 +15,8 @@ import time
 
 from django.db import connection
 
-from finsam.core.demo import Step, Writer
-from finsam.core.synth import YEARS, SynthContext
+from finsam.core.demo import Writer
+from finsam.core.synth import YEARS, SynthContext, SynthStep
 from finsam.finance.synth import budgets_step, populations_step
 from finsam.followup.synth import participations_step
 from finsam.interventions.synth import interventions_step
@@ -24,21 +24,22 @@ from finsam.registry.synth import registry_step
 
 
 def refresh_summaries(ctx: SynthContext) -> None:
-    """Called once after the bulk load. Summary tables that are kept current on each write (DESIGN §7)
-    and that the bulk path does not fill row by row are rebuilt here; then PostgreSQL's planner
-    statistics are refreshed, as they would otherwise lag behind a load of this size."""
+    """The one call after the bulk load. Summary tables kept current on each write (DESIGN §7) are not
+    filled by the bulk path row by row, so they are rebuilt here from the loaded rows, once: when the
+    statistics app has its summary tables, its rebuild service is called first in this function. Then
+    PostgreSQL's planner statistics are refreshed, as they would otherwise lag behind a load this size."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
-STEPS = [
-    Step("Förbund, medlemmar, förbundsordningar, styrelser", registry_step),  # type: ignore[arg-type]
-    Step("Folkmängd", populations_step),  # type: ignore[arg-type]
-    Step("Insatser", interventions_step),  # type: ignore[arg-type]
-    Step("Budgetar, samråd, utfall och eget kapital", budgets_step),  # type: ignore[arg-type]
-    Step("Deltagare och deltaganden", participations_step),  # type: ignore[arg-type]
-    Step("Sammanställningar", refresh_summaries),  # type: ignore[arg-type]
+STEPS: list[SynthStep] = [
+    SynthStep("Förbund, medlemmar, förbundsordningar, styrelser", registry_step),
+    SynthStep("Folkmängd", populations_step),
+    SynthStep("Insatser", interventions_step),
+    SynthStep("Budgetar, samråd, utfall och eget kapital", budgets_step),
+    SynthStep("Deltagare och deltaganden", participations_step),
+    SynthStep("Sammanställningar", refresh_summaries),
 ]
 
 
@@ -61,6 +62,6 @@ def build(
     for number, step in enumerate(STEPS, start=1):
         out.write(f"[{number}/{len(STEPS)}] {step.title}\n")
         started = time.monotonic()
-        step.run(ctx)  # type: ignore[arg-type]
+        step.run(ctx)
         out.write(f"      {time.monotonic() - started:.0f} s\n")
     return ctx

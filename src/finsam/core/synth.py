@@ -10,7 +10,7 @@ same order on every run, so one seed gives the same rows.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -62,6 +62,12 @@ class SynthContext:
     def bar(self, *, desc: str, total: int) -> tqdm[Any]:
         disable = None if self.show_progress is None else not self.show_progress
         return tqdm(desc=desc, total=total, unit="st", leave=False, disable=disable)
+
+
+@dataclass(frozen=True)
+class SynthStep:
+    title: str
+    run: Callable[[SynthContext], None]
 
 
 @dataclass
