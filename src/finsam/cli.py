@@ -25,6 +25,8 @@ USAGE = """Användning: finsam KOMMANDO [argument]
   worker               kör bakgrundsarbetet ur kön (inläsningar, e-post, dagliga jobb)
   manage ARGUMENT…     Djangos manage.py
   import-registry FIL  läs in samordningsförbunden med medlemmar och styrelse (CSV/Excel)
+  synth --scale S      bygg nationella syntetiska data i en tom databas (75 förbund, 20 år,
+                       35 000 × S deltaganden om året; --seed N ger samma data varje gång)
   VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
                        eller import-support-measure FIL (försörjningsmått per kommun och år)
 """
