@@ -550,6 +550,7 @@ def test_the_calendar_feed_shows_the_users_meetings_and_deadlines_by_the_secret_
     assert feed["Content-Type"] == "text/calendar; charset=utf-8"
     lines = ical.unfold(feed.content.decode())
     assert f"UID:meeting-{consultation.pk}@finsam" in lines
+    assert "SUMMARY:Medlemssamråd: Vårens samråd" in lines  # the kind, where the title lacks it
     assert not any("Styrelsens möte" in line for line in lines)  # a board meeting: not for members
     assert any(line.startswith("SUMMARY:Senast: Medlemssamråd") for line in lines)
 
@@ -560,6 +561,21 @@ def test_the_calendar_feed_shows_the_users_meetings_and_deadlines_by_the_secret_
     )
     assert world.client(None).get(other_url).status_code == 404  # not the user's förbund
     assert world.client(None).get(url.replace(token, "1-" + "0" * 40)).status_code == 404
+
+
+def test_a_meeting_whose_title_names_its_kind_is_titled_once_in_the_calendar(world: Any) -> None:
+    coming = date(date.today().year + 1, 4, 15)  # noqa: DTZ011
+    meeting = board_meeting(world, coming, title=f"Styrelsemöte {coming:%Y-%m-%d}")
+    admin = world.users["association_admin"]
+    browser = world.client(admin)
+    assert browser.post(reverse("governance:calendar"), {"confirm": "on"}).status_code == 302
+    token = selectors.calendar_token(user=admin)
+    assert token is not None
+    url = reverse("governance:calendar_feed", args=[token, world.own.pk])
+    lines = ical.unfold(world.client(None).get(url).content.decode())
+    events = "\n".join(lines).split("BEGIN:VEVENT")[1:]
+    event = next(e.splitlines() for e in events if f"UID:meeting-{meeting.pk}@finsam" in e.splitlines())
+    assert f"SUMMARY:Styrelsemöte {coming:%Y-%m-%d}" in event
 
 
 def test_the_meeting_list_takes_the_same_number_of_queries_for_more_meetings(

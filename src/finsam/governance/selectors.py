@@ -821,6 +821,15 @@ def feed_user(*, token: str) -> Any | None:
     return feed.user
 
 
+def meeting_event_title(meeting: Meeting) -> str:
+    """A meeting's title in a calendar: its kind named once. "Styrelsemöte 2026-12-28" stays as it is;
+    "Vårens samråd" becomes "Medlemssamråd: Vårens samråd", so the kind shows in a calendar of many."""
+    kind = str(MeetingKind(meeting.kind).label)
+    if kind.casefold() in meeting.title.casefold():
+        return meeting.title
+    return f"{kind}: {meeting.title}"
+
+
 def calendar_events(
     *, user: Actor, association_id: int, day: date | None = None
 ) -> tuple[Association, list[ical.Event]]:
@@ -840,7 +849,7 @@ def calendar_events(
         events.append(
             ical.Event(
                 uid=f"meeting-{meeting.pk}@finsam",
-                summary=f"{MeetingKind(meeting.kind).label}: {meeting.title}",
+                summary=meeting_event_title(meeting),
                 start=start,
                 location=location,
                 url=f"{settings.SITE_URL}{reverse('governance:meeting_detail', args=[meeting.pk])}",
