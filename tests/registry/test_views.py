@@ -401,6 +401,45 @@ def test_the_board_page_shows_current_and_past_seats(world: Any) -> None:
     assert url("board_seat_create", world.own.pk) not in text(response)  # auditors only read
 
 
+def test_the_board_is_listed_chair_vice_chair_then_each_members_ledamot_before_its_ersattare(
+    world: Any,
+) -> None:
+    def seat(kind: str, role: str, last_name: str, **flags: bool) -> None:
+        person = Person.objects.create(first_name="Kommande", last_name=last_name, association=world.own)
+        BoardSeat.objects.create(
+            association=world.own,
+            person=person,
+            member=member_of(world.own, kind),
+            role=role,
+            start=date(2040, 1, 1),
+            end=date(2043, 12, 31),
+            **flags,
+        )
+
+    # Created out of order, as a clerk might enter them.
+    seat(PartyKind.MUNICIPALITY, SeatRole.DEPUTY, "Kommunersättare")
+    seat(PartyKind.FK, SeatRole.DEPUTY, "Fkersättare")
+    seat(PartyKind.MUNICIPALITY, SeatRole.MEMBER, "Kommunledamot", vice_chair=True)
+    seat(PartyKind.AF, SeatRole.DEPUTY, "Afersättare")
+    seat(PartyKind.FK, SeatRole.MEMBER, "Fkledamot")
+    seat(PartyKind.AF, SeatRole.MEMBER, "Afledamot", chair=True)
+
+    response = client_for(world, Role.AUDITOR).get(url("board", world.own.pk))
+
+    groups = {str(heading): seats for heading, _caption, seats in response.context["groups"]}
+    assert [s.person.last_name for s in groups["Kommande mandat"]] == [
+        "Afledamot",  # the chair
+        "Kommunledamot",  # the vice chair
+        "Fkledamot",
+        "Fkersättare",
+        "Afersättare",
+        "Kommunersättare",
+    ]
+    page = text(response)
+    assert page.index("Afledamot") < page.index("Kommunledamot") < page.index("Fkledamot")
+    assert page.index("Fkledamot") < page.index("Fkersättare") < page.index("Afersättare")
+
+
 def test_an_editor_adds_a_board_seat(world: Any) -> None:
     person = Person.objects.create(first_name="Ny", last_name="Ersättare", association=world.own)
     client = client_for(world)

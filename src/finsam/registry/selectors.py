@@ -9,7 +9,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -87,8 +99,26 @@ def board_list(*, user: Actor, association_id: int, current_only: bool = False) 
     )
     if current_only:
         day = today()
-        seats = seats.filter(start__lte=day, end__gte=day)
-    return seats.order_by("-end", "member__kind", "member_id", "role", "person__last_name")
+        return seats.filter(start__lte=day, end__gte=day).order_by(*BOARD_ORDER)
+    return seats.order_by("-end", *BOARD_ORDER)
+
+
+def _rank(field: str, codes: list[str]) -> Case:
+    ranks = (When(**{field: code}, then=Value(i)) for i, code in enumerate(codes))
+    return Case(*ranks, default=Value(len(codes)))
+
+
+# A board as it is read out: the chair, the vice chair, then member by member (Försäkringskassan,
+# Arbetsförmedlingen, the region, the municipalities) each member's ledamot before its ersättare; a later
+# mandate period before an earlier one (`board_list` puts the end first when it lists every period).
+BOARD_ORDER = (
+    "-chair",
+    "-vice_chair",
+    _rank("member__kind", list(PartyKind.values)),
+    "member_id",
+    _rank("role", [SeatRole.MEMBER, SeatRole.DEPUTY]),
+    "person__last_name",
+)
 
 
 def board_seat_get(

@@ -377,6 +377,8 @@ def board(request: HttpRequest, association_id: int) -> HttpResponse:
             upcoming.append(seat)
         else:
             current.append(seat)
+    for group in (current, upcoming):  # one board each, whatever its seats' end dates: the chairs first
+        group.sort(key=lambda seat: (not seat.chair, not seat.vice_chair))
     return render(
         request,
         "registry/board.html",
