@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# Where `make demo` and `make serve` listen: `make demo BIND=127.0.0.1:8080` for another port (the same as
+# setting FINSAM_BIND).
+BIND ?= $(or $(FINSAM_BIND),127.0.0.1:8000)
 # The suite runs in as many processes as the machine has cores (0: in this process only). The tests that
 # read the shared demo stay together on one process (loadgroup), so that it is built once.
 PYTEST_WORKERS ?= auto
@@ -36,14 +39,14 @@ install: $(INSTALLED) ## create .venv and install the project with its dev extra
 
 # The worker runs beside the web server and is stopped with it (Ctrl+C reaches both; the trap covers the
 # server stopping by itself).
-demo: $(INSTALLED) ## database under var/ (or FINSAM_DATABASE_URL), demo data, logins, web server on :8000 and the task worker
-	$(BIN)/finsam demo
+demo: $(INSTALLED) ## database under var/ (or FINSAM_DATABASE_URL), demo data, logins, web server on BIND (127.0.0.1:8000) and the task worker
+	FINSAM_BIND=$(BIND) $(BIN)/finsam demo
 	@$(BIN)/finsam worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
-	$(BIN)/finsam serve
+	$(BIN)/finsam serve --bind $(BIND)
 
-serve: $(INSTALLED) ## the web server only (gunicorn on 127.0.0.1:8000)
-	$(BIN)/finsam serve
+serve: $(INSTALLED) ## the web server only (gunicorn on BIND; another port: make serve BIND=127.0.0.1:8080)
+	$(BIN)/finsam serve --bind $(BIND)
 
 worker: $(INSTALLED) ## the task worker only (imports, e-mail, daily jobs)
 	$(BIN)/finsam worker
