@@ -256,6 +256,8 @@ if _mail_backend.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("FINSAM_DEFAULT_FROM_EMAIL", "finsam@localhost")
+# Where the accessibility statement tells people to report what they cannot use.
+ACCESSIBILITY_CONTACT = env_str("FINSAM_ACCESSIBILITY_CONTACT") or DEFAULT_FROM_EMAIL
 
 SECURE_COOKIES = env_bool("FINSAM_SECURE_COOKIES", False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
