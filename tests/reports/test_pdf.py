@@ -88,3 +88,20 @@ def test_a_letter_for_a_member_of_another_association_is_not_found(world: Any) -
     )
 
     assert response.status_code == 404
+
+
+def test_a_member_that_pays_nothing_gets_no_letter_and_no_link_to_one(world: Any) -> None:
+    from finsam.finance.models import Contribution
+
+    budget = make_budget(world.own, year=2026, adopt_on=date(2025, 11, 25))
+    umea = Member.objects.get(association=world.own, kind=PartyKind.MUNICIPALITY, municipality__code="2480")
+    Contribution.objects.filter(budget=budget, member=umea).update(amount=0)
+    paying = Contribution.objects.filter(budget=budget).exclude(member=umea).first()
+    admin = world.client(world.users[Role.ASSOCIATION_ADMIN])
+
+    letter = reverse("finance:contribution_letter", args=[budget.pk, umea.pk])
+    assert admin.get(letter).status_code == 404
+    other_letter = reverse("finance:contribution_letter", args=[budget.pk, paying.member_id])
+    for page in ("finance:budget_detail", "finance:report"):
+        text = admin.get(reverse(page, args=[budget.pk])).text
+        assert letter not in text and other_letter in text

@@ -536,10 +536,11 @@ def _report(budget: Budget) -> BudgetReport:
 def contribution_for_letter(
     *, user: Actor, budget_id: int, member_id: int
 ) -> tuple[BudgetReport, Contribution]:
-    """The report and one member's contribution, for the member's contribution letter."""
+    """The report and one member's contribution, for the member's contribution letter. A member that pays
+    nothing gets no letter."""
     report = budget_report(user=user, budget_id=budget_id)
     contribution = next((c for c in report.contributions if c.member_id == member_id), None)
-    if contribution is None:
+    if contribution is None or not contribution.amount:
         raise Http404
     return report, contribution
 
