@@ -84,6 +84,21 @@ def test_the_finance_roles_find_economy_in_the_menu_and_others_the_calculators(w
     assert f'href="{url("calculator_contributions")}"' in coordinator
 
 
+@pytest.mark.parametrize(
+    "page", ["calculator_contributions", "calculator_cap_2004", "calculator_state_allocation"]
+)
+def test_a_calculators_way_back_to_economy_is_shown_only_to_those_who_may_go_there(
+    world: Any, page: str
+) -> None:
+    back = f'href="{url("overview")}"'
+    coordinator = client_for(world, Role.PARTICIPANT_COORDINATOR)
+    auditor = client_for(world, Role.AUDITOR)
+
+    assert coordinator.get(url("overview")).status_code == 403
+    assert back not in coordinator.get(url(page)).text.split("<main", 1)[1]
+    assert back in auditor.get(url(page)).text.split("<main", 1)[1]
+
+
 def test_the_overview_shows_each_associations_budgets_with_status(world: Any) -> None:
     make_budget(world.own, year=2026, adopt_on=date(2025, 12, 2))
 

@@ -17,9 +17,10 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 from django.utils.log import log_response
 
-from finsam.core.access import has_capability
+from finsam.core.access import has_capability, scope_for
 from finsam.core.roles import Capability
 
 PUBLIC = "public"
@@ -71,6 +72,29 @@ def page_access(
         return wrapped
 
     return decorate
+
+
+def may_open(user: Any, path: str) -> bool:
+    """Whether the user may open the page at `path` (GET), by the page's own declaration: for a link that
+    should not lead anyone to a refusal. A page scoped by its association is checked against the user's
+    scope; a page scoped by another object is left to its selector, as the page itself does."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    rule = getattr(match.func, "access_rule", None)
+    if not isinstance(rule, AccessRule) or "GET" not in rule.methods:
+        return False
+    if rule.need == PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not isinstance(rule.need, Capability):
+        return True  # AUTHENTICATED
+    scope = scope_for(user, rule.need)
+    if rule.scoped == "association_id":
+        return scope.allows(int(match.kwargs["association_id"]))
+    return not scope.empty
 
 
 def api_operation(
