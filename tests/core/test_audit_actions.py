@@ -69,6 +69,7 @@ STORED = {
     FollowupAction: {
         "participant.register",
         "participant.identity.read",
+        "participant.identity.search",
         "participant.consent_form.read",
         "participant.consent.withdraw",
         "participant.identity.purge",
