@@ -4,6 +4,8 @@ supervisory authority, in Swedish and in English."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -35,3 +37,15 @@ def test_the_statement_is_in_english_when_english_is_chosen() -> None:
     text = client.get(reverse("accessibility")).text
     assert "<h1>Accessibility statement</h1>" in text
     assert "Tillsyn" not in text and "Supervision" in text
+
+
+def test_pages_name_the_icon_and_favicon_ico_leads_to_it() -> None:
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("finsam/favicon.svg")
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in Client().get(reverse("login")).text
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icon
+    found = finders.find("finsam/favicon.svg")
+    assert found is not None and "<svg" in Path(found).read_text(encoding="utf-8")

@@ -5,4 +5,5 @@ from finsam.core import views
 urlpatterns = [
     path("sprak/", views.set_language, name="set_language"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

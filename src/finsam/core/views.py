@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.i18n import set_language as django_set_language
 
 from finsam.core.decorators import PUBLIC, page_access
@@ -28,3 +29,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         "core/accessibility.html",
         {"contact": settings.ACCESSIBILITY_CONTACT, "reviewed": ACCESSIBILITY_REVIEWED},
     )
+
+
+@page_access(PUBLIC)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, a PDF, a CSV): the same icon."""
+    return HttpResponsePermanentRedirect(static("finsam/favicon.svg"))
