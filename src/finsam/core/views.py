@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.i18n import set_language as django_set_language
 
 from finsam.core.decorators import PUBLIC, page_access
@@ -31,7 +32,13 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     )
 
 
+ICON = Path(__file__).resolve().parent.parent / "static" / "finsam" / "favicon.svg"
+
+
 @page_access(PUBLIC)
 def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico where a page names no icon (the admin, a PDF, a CSV): the same icon."""
-    return HttpResponsePermanentRedirect(static("finsam/favicon.svg"))
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, a PDF, a CSV): the same icon as
+    the pages name, served here (a redirect would be a second request for every such page)."""
+    response = HttpResponse(ICON.read_bytes(), content_type="image/svg+xml")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
