@@ -18,16 +18,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from finsam.api import api
 from finsam.core.decorators import AUTHENTICATED, PUBLIC, AccessRule
 from finsam.core.roles import GRANTS, Capability
-from finsam.registry.models import BoardSeat, Director, Member, MemberRepresentative, Person
+from finsam.registry.models import BoardSeat, Director, Member, MemberRepresentative, PartyKind, Person
 from tests.factories import followup_sample, governance_sample, make_budget
 from tests.national.helpdesk_samples import helpdesk_sample
 
 # Sample values for URL parameters: (own association's object, other association's object).
 SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "association_id": lambda w: (w.own.pk, w.other.pk),
+    # A municipality: a member that pays a contribution, so that its contribution letter exists.
     "member_id": lambda w: (
-        Member.objects.filter(association=w.own).first().pk,
-        Member.objects.filter(association=w.other).first().pk,
+        Member.objects.filter(association=w.own, kind=PartyKind.MUNICIPALITY).first().pk,
+        Member.objects.filter(association=w.other, kind=PartyKind.MUNICIPALITY).first().pk,
     ),
     "seat_id": lambda w: (
         BoardSeat.objects.filter(association=w.own).first().pk,
