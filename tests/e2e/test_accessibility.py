@@ -46,7 +46,8 @@ def test_every_page_has_no_serious_or_critical_axe_violations(ui: Any, world: An
                 ui.logout()
             else:
                 ui.login_as(world.users[role])
-            probe = ui.context.request.get(ui.url(path), max_redirects=0)
+            # A download (a PDF is typeset in the request) may take longer than a page on a busy machine.
+            probe = ui.context.request.get(ui.url(path), max_redirects=0, timeout=120_000)
             if probe.status != 200:
                 problems.append(f"GET {path} as {who}: status {probe.status}, expected 200")
                 continue
