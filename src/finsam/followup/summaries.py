@@ -122,10 +122,11 @@ class Cells:
         return difference
 
     def nonzero(self) -> dict[type[models.Model], dict[Key, Values]]:
-        return {
+        kept = {
             model: {key: tuple(values) for key, values in cells.items() if any(values)}
             for model, cells in self.cells.items()
         }
+        return {model: cells for model, cells in kept.items() if cells}
 
     def __len__(self) -> int:
         return sum(len(cells) for cells in self.cells.values())
