@@ -374,6 +374,15 @@ def _grouped_taking_part(participations: QuerySet[Participation], into: Cells) -
         into.add(TakingPartSummary, (row["last"] + 1, *(row[g] for g in group)), -row["n"])
 
 
+def _no_jit() -> None:
+    """PostgreSQL compiles a plan whose estimated cost is high (the correlated subqueries per exited
+    participation) at every call, which costs more than it saves here: off for the rest of the
+    transaction, whose last work this is."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def _among(ids: Sequence[int]) -> RawSQL:
     """The ids as one query parameter (an array on PostgreSQL, JSON on SQLite), for `pk__in`."""
     if connection.vendor == "postgresql":
@@ -386,6 +395,7 @@ def add_imported_participations(participation_ids: Sequence[int]) -> None:
     the participations it wrote (each of a participant new in the import), grouped in the database."""
     if not participation_ids:
         return
+    _no_jit()
     cells = Cells()
     _grouped(_counted().filter(pk__in=_among(participation_ids)), cells)
     add(cells)
@@ -419,6 +429,7 @@ def rebuild(*, fix: bool = True) -> dict[str, int]:
             cursor.execute(
                 f"LOCK TABLE {connection.ops.quote_name(Participation._meta.db_table)} IN SHARE MODE"
             )
+    _no_jit()
     difference = computed().minus(stored())
     if fix:
         add(difference)
