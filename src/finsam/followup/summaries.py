@@ -223,32 +223,48 @@ def recounted(participant_id: int | None) -> Iterator[list[int]]:
 
 # --- adding to the summaries ----------------------------------------------------------------------------
 
-_ROWS_PER_STATEMENT = 100
+_ROWS_PER_STATEMENT = 500  # elsewhere than on PostgreSQL: the rows of one VALUES list
 
 
 def add(cells: Cells) -> None:
-    """Adds `cells` to the summaries: one upsert (INSERT … ON CONFLICT DO UPDATE) per summary and 100
-    cells, in a fixed order of the keys so that concurrent writers lock the cells in the same order."""
+    """Adds `cells` to the summaries: one upsert (INSERT … ON CONFLICT DO UPDATE) per summary, the cells in
+    a fixed order of their keys so that concurrent writers lock them in the same order. On PostgreSQL the
+    cells go as one array per column (`unnest`), so a summary is one statement however many cells;
+    elsewhere as VALUES lists of 500 cells."""
     quote = connection.ops.quote_name
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for summary in SUMMARIES:
             changes = cells.cells.get(summary.model)
             if not changes:
                 continue
-            meta = summary.model._meta
-            table = quote(meta.db_table)
-            key_columns = [quote(str(_field(summary.model, name).column)) for name in summary.keys]
-            value_columns = [quote(name) for name in summary.values]
-            width = len(key_columns) + len(value_columns)
+            fields = [_field(summary.model, name) for name in (*summary.keys, *summary.values)]
+            table = quote(summary.model._meta.db_table)
+            columns = [quote(str(field.column)) for field in fields]
+            keys = columns[: len(summary.keys)]
+            updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns[len(summary.keys) :])
+            upsert = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
             items = sorted((key, values) for key, values in changes.items() if any(values))
+            if not items:
+                continue
+            if postgresql:
+                arrays = [
+                    list(column)
+                    for column in zip(*(key + tuple(values) for key, values in items), strict=True)
+                ]
+                types = ["text[]" if isinstance(field, models.CharField) else "bigint[]" for field in fields]
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"SELECT * FROM unnest({', '.join(f'%s::{t}' for t in types)}) {upsert}",
+                    arrays,
+                )
+                continue
             for offset in range(0, len(items), _ROWS_PER_STATEMENT):
                 chunk = items[offset : offset + _ROWS_PER_STATEMENT]
-                placeholders = ", ".join("(" + ", ".join(["%s"] * width) + ")" for _ in chunk)
-                updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in value_columns)
+                row = "(" + ", ".join(["%s"] * len(columns)) + ")"
                 cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(key_columns + value_columns)}) "  # noqa: S608
-                    f"VALUES {placeholders} "
-                    f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}",
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"VALUES {', '.join([row] * len(chunk))} {upsert}",
                     [value for key, values in chunk for value in (*key, *values)],
                 )
 
