@@ -1,29 +1,44 @@
 """The outcome statistics (`statistics.outcomes`) and the economy (`statistics.economics`) of a national data
-set, against the floor: one hand-written SQL query producing the same core counts.
+set, against the floor: one hand-written SQL query over the participation rows producing the same core
+counts.
 
-The data: 80 förbund with their members (five of them small, whose counts the national statistics hide),
-3–8 individual-level interventions each (and one structural one, which the statistics leave out), about
-200 000 participations of five years (2021–2025) as recorded at the end of January 2026, with income
-sources before and after, and a share registered by mistake. Three things are measured for the year
-2025:
+The statistics read the follow-up's summary tables (`followup.summaries`), kept current as participations
+are written; the floor reads the rows. Two data sets:
 
-- the national statistics (`national_statistics`) for a national viewer, against started and exited
+- by default, the benchmark's own: 80 förbund with their members (five of them small, whose counts the
+  national statistics hide), 3–8 individual-level interventions each (and one structural one, which the
+  statistics leave out), about 200 000 participations of five years (2021–2025) as recorded at the end of
+  January 2026, with income sources before and after, and a share registered by mistake; bulk loaded, so
+  the summaries are then built with `finsam rebuild-statistics`'s service (timed);
+- with `--synth SCALE`, the national data of `finsam synth --scale SCALE --seed 1` (75 förbund, 20 years
+  ending 2025, 35 000 × SCALE participations a year), written through the participant import, whose hook
+  fills the summaries; the rebuild then checks that they equal the rows.
+
+Measured for the year 2025, each with its number of queries:
+
+- the national statistics through the API (`GET /api/v1/statistics/national`) for a national viewer
+  (bearer token), and the selector alone (`national_statistics`), against started and exited
   participations per förbund and sex;
-- a förbund's own statistics (`association_statistics`) for its administrator, against started and exited
-  participations per intervention and sex of that förbund;
+- a förbund's own statistics through the API (`GET /api/v1/statistics?association=`) as its director
+  (association_admin) and as a participant coordinator, against started and exited participations per
+  intervention and sex of that förbund (the largest);
 - the förbund's economy (`association_economy`), against the people taking part during the year per
   intervention and the capped public-support sums of those who exited.
 
 The floor's counts are compared with the selectors' unsuppressed counts before timing, and every cell the
 national statistics show is checked against the floor.
 
-Run with `make bench` (SQLite in memory), or with FINSAM_TEST_DATABASE_URL=postgres://… for PostgreSQL.
+Run with `make bench` (SQLite in memory), or with FINSAM_TEST_DATABASE_URL=postgres://… for PostgreSQL;
+add `--synth 0.1` (or 1) for the national data.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
+import os
 import random
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -532,26 +547,93 @@ def queries(fn: Callable[[], object]) -> int:
     return len(captured)
 
 
-def main() -> None:
-    with test_database() as database:
-        from django.db import connection
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
+
+def synth_data(scale: float) -> tuple[Any, Any, int]:
+    """`finsam synth` data; returns a national viewer, the director of the largest förbund and its id."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from finsam.accounts.models import RoleAssignment
+    from finsam.core.roles import Role
+    from finsam.followup.models import Participation
+    from finsam.synth import build
+
+    build(seed=1, scale=scale, last_year=YEAR, out=sys.stdout, show_progress=False)
+    largest = (
+        Participation.objects.values("association_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("association_id", flat=True)
+        .first()
+    )
+    assert largest is not None
+    users = get_user_model().objects
+    national = users.create_user(username="bench-national")
+    RoleAssignment.objects.create(user=national, role=Role.NATIONAL_VIEWER)
+    admin = users.create_user(username="bench-admin")
+    RoleAssignment.objects.create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
+    return national, admin, largest
+
+
+PASSWORD = "bench-password-1"  # noqa: S105 - a throw-away user of the throw-away test database
+
+
+def bearer(user: Any) -> dict[str, str]:
+    from finsam.accounts.services import token_create
+
+    user.set_password(PASSWORD)
+    user.save()
+    return {"HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--synth", type=float, default=None, help="finsam synth data at this scale")
+    args = parser.parse_args()
+    with test_database() as database:
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+        from django.test import Client
+
+        from finsam.accounts.models import RoleAssignment
+        from finsam.core import suppression
+        from finsam.core.access import SYSTEM
+        from finsam.core.roles import Role
         from finsam.followup import selectors as followup
+        from finsam.followup import services
         from finsam.followup.models import IncomeSourceEntry, Participant, Participation
         from finsam.interventions.models import Intervention
 
         for model in (Participation, Participant, Intervention, IncomeSourceEntry):
             assert model._meta.db_table in NATIONAL_SQL + ECONOMY_SQL, model._meta.db_table
 
+        postgresql = connection.vendor == "postgresql"
         began = time.perf_counter()
-        national_viewer, admin, association_id = populate(random.Random(20251231))
-        if connection.vendor == "postgresql":
+        if args.synth is not None:
+            national_viewer, admin, association_id = synth_data(args.synth)
+        else:
+            national_viewer, admin, association_id = populate(random.Random(20251231))
+        loaded = time.perf_counter() - began
+        rebuilt = time.perf_counter()
+        differences = services.statistics_rebuild(actor=SYSTEM)
+        rebuilt = time.perf_counter() - rebuilt
+        if postgresql:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # as autovacuum would after such a load: planner statistics
         total = Participation.objects.count()
-        print(f"populated {total} participations in {time.perf_counter() - began:.1f} s")
+        print(f"populated {total} participations in {loaded:.1f} s; summaries rebuilt in {rebuilt:.1f} s")
+        if args.synth is not None:
+            assert not differences, f"the import's summaries differ from the rows: {differences}"
+        coordinator = get_user_model().objects.create_user(username="bench-coordinator")
+        RoleAssignment.objects.create(
+            user=coordinator, role=Role.PARTICIPANT_COORDINATOR, association_id=association_id
+        )
         mistakes = Participation.objects.filter(exit_reason=NOT_COUNTED).count()
         entries = IncomeSourceEntry.objects.count()
+        associations = Participation.objects.values("association_id").distinct().count()
         started_n = followup.participations_started_in(year=YEAR).count()
         exited_n = followup.participations_exited_in(year=YEAR).count()
         own_started = followup.participations_started_in(year=YEAR, association_id=association_id).count()
@@ -565,88 +647,130 @@ def main() -> None:
         national_result = national(national_viewer)
         inner, hidden = check_national(national_result, national_floor())
         check_association(association(admin, association_id), association_floor(association_id))
+        check_association(association(coordinator, association_id), association_floor(association_id))
         economy_result = economy(admin, association_id)
         economy_rows = economy_floor(association_id)
         check_economy(economy_result, economy_rows)
         during = sum(participants for participants, _, _, _ in economy_rows.values())
 
+        client = Client()
+        as_national, as_director, as_coordinator = (
+            bearer(user) for user in (national_viewer, admin, coordinator)
+        )
+
+        def api(url: str, headers: dict[str, str]) -> Callable[[], object]:
+            def get() -> object:
+                response = client.get(url, **headers)  # type: ignore[arg-type]
+                assert response.status_code == 200, response.content[:200]
+                return response
+
+            return get
+
+        national_api = api(f"/api/v1/statistics/national?year={YEAR}", as_national)
+        own_url = f"/api/v1/statistics?association={association_id}&year={YEAR}"
+        api_cells = national_api().json()  # type: ignore[attr-defined]
+        assert api_cells["year"] == YEAR and api_cells["tables"], "national statistics: empty answer"
+
+        own = f"({own_interventions} interventions)"
         measurements: list[tuple[str, int, Callable[[], object], Callable[[], object]]] = [
             (
-                "national statistics (`national_statistics`), national_viewer; floor: started and exited "
-                "per förbund × sex",
+                "national statistics through the API (`GET /api/v1/statistics/national`), national_viewer; "
+                "floor: started and exited per förbund × sex",
+                started_n + exited_n,
+                national_api,
+                national_floor,
+            ),
+            (
+                "national statistics through the API, the first request after the counts changed (the "
+                "suppression worked out, not kept from the previous request); same floor",
+                started_n + exited_n,
+                lambda: (suppression._suppressed.cache_clear(), national_api()),
+                national_floor,
+            ),
+            (
+                "national statistics, the selector alone (`national_statistics`); same floor",
                 started_n + exited_n,
                 lambda: national(national_viewer),
                 national_floor,
             ),
             (
-                f"a förbund's own statistics (`association_statistics`), its admin; floor: started and "
-                f"exited per intervention × sex ({own_interventions} interventions)",
+                "a förbund's own statistics through the API (`GET /api/v1/statistics`), its director; "
+                f"floor: started and exited per intervention × sex {own}",
                 own_started + own_exited,
-                lambda: association(admin, association_id),
+                api(own_url, as_director),
                 lambda: association_floor(association_id),
             ),
             (
-                "the förbund's economy (`association_economy`), its admin; floor: people during the year "
+                "a förbund's own statistics through the API, a participant coordinator; same floor",
+                own_started + own_exited,
+                api(own_url, as_coordinator),
+                lambda: association_floor(association_id),
+            ),
+            (
+                "the förbund's economy (`association_economy`), its director; floor: people during the year "
                 "per intervention, exits and capped public support before/after",
                 during,
                 lambda: economy(admin, association_id),
                 lambda: economy_floor(association_id),
             ),
         ]
-        lines = [
-            f"## Follow-up statistics: national and a förbund's own, {database}",
-            "",
-            f"`bench/bench_statistics.py`, recorded {environment(database)}. {ASSOCIATIONS} förbund, "
-            f"{total} participations {FIRST_YEAR}–{YEAR} ({mistakes} registered by mistake) with {entries} "
-            f"income-source entries; the year measured is {YEAR}. The förbund measured is the largest "
-            f"({own_total} participations). Rows are the participations behind the compared counts (started "
-            f"plus exited in {YEAR}; for the economy, people taking part at some time in {YEAR}). The floor "
-            "is one SQL query giving the core counts; before timing, its counts are checked against the "
-            "selector's unsuppressed ones, and every cell the national statistics show against the floor "
-            f"({hidden} of the {inner} inner cells of the national started/exited tables are hidden). "
-            "The selectors do more than the floor: the national statistics also group by age band, exit "
-            "outcome, main income source before × after (a correlated subquery per participation and "
-            "phase) and duration, compute the mean and median duration, suppress all of it (R-SUPPRESS: "
-            "maximum-flow audits in Python) and sum regions; a förbund's own statistics add the ongoing "
-            "participations and the same age, outcome, income and duration tables unsuppressed; the "
-            "economy adds the year's costs from the budgets (one query; no budgets in this data set). "
-            + (
-                "The tables are analysed after loading, as autovacuum would. The last three rows repeat the "
-                "measurements with JIT compilation off (`SET jit = off`): with it on, as by default, "
-                "PostgreSQL compiles every plan whose estimated cost is high, such as the income matrix's "
-                "correlated subqueries, at every call. "
-                if connection.vendor == "postgresql"
-                else "On SQLite, Django computes the year of a date and date arithmetic (age bands, "
-                "duration bands, durations) with Python functions registered in SQLite, called per row. "
+        before = load_average()
+        rows: list[str] = []
+        for label, n_rows, selector, floor in measurements:
+            n_queries = queries(selector)
+            app = timed(selector)
+            sql = timed(floor)
+            ratio = app.median_ms / sql.median_ms
+            rows.append(
+                f"| {label} | {n_rows} | {n_queries} | {app.median_ms:.1f} / {app.best_ms:.1f} "
+                f"| {sql.median_ms:.1f} / {sql.best_ms:.1f} | {ratio:.2f} |"
             )
-            + "Times are the median and the best of repeated runs; the ratio is taken from the best times.",
+            print(
+                f"{label.split(';')[0]}: {n_rows} rows, {n_queries} queries, {app.median_ms:.1f} ms "
+                f"(median), floor {sql.median_ms:.1f} ms, ratio {ratio:.2f}"
+            )
+        after = load_average()
+        if args.synth is not None:
+            data = (
+                f"`finsam synth --scale {args.synth:g} --seed 1` data (last year {YEAR}): "
+                f"{associations} förbund, {total} participations ({mistakes} registered by mistake) "
+                f"with {entries} income-source entries, written through the participant import, whose "
+                f"hook filled the summaries (`finsam rebuild-statistics` then found no cell differing "
+                f"from the rows: {rebuilt:.1f} s)."
+            )
+        else:
+            data = (
+                f"The benchmark's own data: {ASSOCIATIONS} förbund, {total} participations "
+                f"{FIRST_YEAR}–{YEAR} ({mistakes} registered by mistake) with {entries} income-source "
+                f"entries, bulk loaded; the summaries built from the rows by the rebuild service in "
+                f"{rebuilt:.1f} s."
+            )
+        lines = [
+            f"## Follow-up statistics from the summary tables, {database}"
+            + (f", `finsam synth --scale {args.synth:g}`" if args.synth is not None else ", own data"),
             "",
-            "| measurement | rows | queries | selector, ms (median / best) "
-            "| one SQL query, ms (median / best) | ratio |",
+            f"`bench/bench_statistics.py{f' --synth {args.synth:g}' if args.synth is not None else ''}`, "
+            f"recorded {environment(database)}. {data} The year measured is {YEAR}; the förbund measured is "
+            f"the largest ({own_total} participations). Rows are the participations behind the compared "
+            f"counts (started plus exited in {YEAR}; for the economy, people taking part at some time in "
+            f"{YEAR}). The floor is one SQL query over the participation rows giving the core counts; "
+            "before timing, its counts are checked against the selectors' unsuppressed ones, and every cell "
+            f"the national statistics show against the floor ({hidden} of the {inner} inner cells of the "
+            "national started/exited tables are hidden). The statistics do more than the floor (every "
+            "table, suppression, regions, the API's JSON) but read the summary tables, not the rows. The "
+            "suppression of a set of tables is kept in the process while their counts stay the same; the "
+            "second row works it out on every request, as after a write. Times "
+            "are the median and the best of repeated runs; the ratio is taken from the medians. Load "
+            f"average (1, 5, 15 min) {before} before the timings, {after} after.",
+            "",
+            "| measurement | rows | queries | statistics, ms (median / best) "
+            "| one SQL query over the rows, ms (median / best) | ratio |",
             "|---|---:|---:|---:|---:|---:|",
+            *rows,
         ]
-        postgresql = connection.vendor == "postgresql"
-        # On PostgreSQL everything once more with JIT compilation off (it is on by default).
-        for jit_off in (False, True) if postgresql else (False,):
-            if jit_off:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET jit = off")
-            for label, rows, selector, floor in measurements:
-                if jit_off:
-                    label = label.replace(";", ", JIT off;", 1)
-                n_queries = queries(selector)
-                app = timed(selector)
-                sql = timed(floor)
-                ratio = app.best_ms / sql.best_ms
-                lines.append(
-                    f"| {label} | {rows} | {n_queries} | {app.median_ms:.1f} / {app.best_ms:.1f} "
-                    f"| {sql.median_ms:.1f} / {sql.best_ms:.1f} | {ratio:.1f} |"
-                )
-                print(
-                    f"{label.split(';')[0]}: {rows} rows, {n_queries} queries, selector {app.best_ms:.1f} "
-                    f"ms, SQL {sql.best_ms:.1f} ms (best), ratio {ratio:.1f}"
-                )
         key = "statistics-" + ("postgresql" if postgresql else "sqlite")
+        if args.synth is not None:
+            key += f"-synth-{args.synth:g}"
         write_section(key, "\n".join(lines))
 
 

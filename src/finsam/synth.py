@@ -24,10 +24,10 @@ from finsam.registry.synth import registry_step
 
 
 def refresh_summaries(ctx: SynthContext) -> None:
-    """The one call after the bulk load. Summary tables kept current on each write (DESIGN §7) are not
-    filled by the bulk path row by row, so they are rebuilt here from the loaded rows, once: when the
-    statistics app has its summary tables, its rebuild service is called first in this function. Then
-    PostgreSQL's planner statistics are refreshed, as they would otherwise lag behind a load this size."""
+    """The one call after the bulk load. The statistics' summary tables need no rebuild: the participations
+    are written through the participant import, which adds its rows' contributions to them in its own
+    transaction (`followup.summaries.add_imported_participations`). PostgreSQL's planner statistics are
+    refreshed here, as they would otherwise lag behind a load this size."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 THRESHOLD = 5
@@ -499,13 +499,20 @@ def suppress_tables(
     suppress_zeros: hide zeros too (as primary cells). Off by default: a zero is nobody.
     """
     policy = _Policy(threshold, _check_parameters(threshold, protection), bool(suppress_zeros))
-    tables = list(tables)
-    net = _network(tables)
+    return list(_suppressed(tuple(tables), policy))
+
+
+@lru_cache(maxsize=64)
+def _suppressed(tables: tuple[Table, ...], policy: _Policy) -> tuple[SuppressedTable, ...]:
+    """The suppression is a function of the counts alone (tables and their results are immutable), so the
+    result for the same tables is kept: the national statistics are asked for far more often than their
+    counts change, and the maximum-flow audits are most of their cost."""
+    net = _network(list(tables))
     hidden = _suppress(
         net, threshold=policy.threshold, protection=policy.protection, suppress_zeros=policy.suppress_zeros
     )
     hidden_keys = {cell for e in hidden for cell in net.cells[e]}
-    return [_publish(table, k, hidden_keys, policy) for k, table in enumerate(tables)]
+    return tuple(_publish(table, k, hidden_keys, policy) for k, table in enumerate(tables))
 
 
 def suppress_table(

@@ -22,3 +22,4 @@ class AuditAction(StrEnum):
     FOLLOWUP_QUESTION_CREATE = "followup_question.create"
     FOLLOWUP_QUESTION_UPDATE = "followup_question.update"
     PARTICIPANT_IMPORT = "participant.import"
+    STATISTICS_REBUILD = "statistics.rebuild"

@@ -301,3 +301,169 @@ class FollowUpAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.value}"
+
+
+# --- summaries for the statistics (followup/summaries.py, docs/architecture.md) ----------------------------
+# One summary per published table: counts of the participations the statistics count, per cell, kept
+# current by the follow-up's services in the same transaction as the write that changes them. A cell whose
+# count has gone back to zero stays as a zero row. `finsam rebuild-statistics` recomputes them from the rows.
+
+
+class SummaryCell(models.Model):
+    """A cell of a summary: its key fields and counts."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return " · ".join(
+            str(getattr(self, f.attname)) for f in self._meta.concrete_fields if not f.primary_key
+        )
+
+
+class StartedSummary(SummaryCell):
+    """Participations started in `year`, per förbund, intervention and sex."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    sex = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "intervention", "sex"], name="started_summary_cell"
+            )
+        ]
+        # The cumulative reads of one förbund (ongoing, people taking part): its years up to one.
+        indexes = [models.Index(fields=["association", "year"], name="started_summary_assoc_year")]
+
+
+class StartedAgeSummary(SummaryCell):
+    """Participations started in `year`, per förbund, age band in the year ("" unknown) and sex."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    age_band = models.CharField(max_length=8)
+    sex = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "age_band", "sex"], name="started_age_summary_cell"
+            )
+        ]
+
+
+class ExitedSummary(SummaryCell):
+    """Participations exited in `year`, per förbund, intervention and sex, with the sums of their public
+    support before and after (`rules.public_support_percent`) for the socio-economic estimate."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    sex = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+    support_before = models.BigIntegerField(default=0)
+    support_after = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "intervention", "sex"], name="exited_summary_cell"
+            )
+        ]
+        # The cumulative reads of one förbund (ongoing, people taking part): its years up to one.
+        indexes = [models.Index(fields=["association", "year"], name="exited_summary_assoc_year")]
+
+
+class OutcomeSummary(SummaryCell):
+    """Participations exited in `year`, per förbund, employment at exit ("" unknown) and sex."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    employment_after = models.CharField(max_length=16)
+    sex = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "employment_after", "sex"], name="outcome_summary_cell"
+            )
+        ]
+
+
+class IncomeSummary(SummaryCell):
+    """Participations exited in `year`, per förbund and main income source before and after ("" none)."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    income_before = models.CharField(max_length=32)
+    income_after = models.CharField(max_length=32)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "income_before", "income_after"], name="income_summary_cell"
+            )
+        ]
+
+
+class DurationSummary(SummaryCell):
+    """Participations exited in `year`, per förbund and whole days from start to exit: the duration bands,
+    the mean and the median are exact sums over these counts."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    days = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "association", "days"], name="duration_summary_cell")
+        ]
+
+
+class TakingPartSummary(SummaryCell):
+    """People taking part at some time during a year, per förbund, intervention and sex, as changes: a
+    person's run of consecutive years with a participation open counts +1 in its first year and -1 in the
+    year after its last (none while open). The people of year Y are the sum of the changes up to Y."""
+
+    year = models.PositiveSmallIntegerField()
+    association = models.ForeignKey(
+        "registry.Association", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    sex = models.CharField(max_length=8)
+    change = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "association", "intervention", "sex"], name="taking_part_summary_cell"
+            )
+        ]
+        # The cumulative reads of one förbund (ongoing, people taking part): its years up to one.
+        indexes = [models.Index(fields=["association", "year"], name="taking_part_assoc_year")]

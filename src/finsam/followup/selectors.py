@@ -8,23 +8,18 @@ Counts for those who may not see participants (association admins, boards) come 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import (
-    Avg,
-    Case,
-    CharField,
     Count,
     DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -32,25 +27,28 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Least
 from django.http import Http404
-from django.utils import timezone
 
 from finsam.core.access import Actor, require, scope_for
 from finsam.core.roles import Capability
-from finsam.followup import identity, rules
+from finsam.followup import identity
 from finsam.followup.models import (
+    DurationSummary,
+    ExitedSummary,
     FollowUpAnswer,
     FollowUpQuestion,
     IncomeSourceEntry,
+    IncomeSummary,
+    OutcomeSummary,
     Participant,
     Participation,
     Sex,
+    StartedAgeSummary,
+    StartedSummary,
+    TakingPartSummary,
 )
-from finsam.followup.schemas import ParticipantSort, ParticipantStatus, Phase
+from finsam.followup.schemas import ParticipantSort, ParticipantStatus
 from finsam.interventions import selectors as intervention_selectors
 from finsam.interventions.schemas import InterventionKind
 
@@ -271,29 +269,36 @@ def intervention_counts(*, user: Actor, intervention_id: int) -> InterventionCou
 
 
 # --- for the statistics app --------------------------------------------------------------------------
-# The aggregations behind the outcome statistics, the economy and the national report. They answer counts,
+# The figures behind the outcome statistics, the economy and the national report. They answer counts,
 # sums and ids, never a person, and they are not scoped by a user: the statistics check the user with
-# `require` (and the förbund against the scope) before they ask. Every one aggregates in the database.
+# `require` (and the förbund against the scope) before they ask.
 #
-# The participations the statistics count are those of individual-level interventions that were not
-# registered by mistake. The year of a figure: "started" counts participations started in the year,
-# "exited" those exited in the year, "ongoing" those open on 31 December of the year (or today, for the
-# current year).
+# They read the summary tables (models.StartedSummary …, kept current by the services: `summaries`), one
+# GROUP BY over a summary's cells each, never the participation rows. The participations counted are those
+# of individual-level interventions that were not registered by mistake (`participations_counted`). The
+# year of a figure: "started" counts participations started in the year, "exited" those exited in the
+# year, "ongoing" those open on 31 December of the year (for the current year: today, as no start or exit
+# can lie after the day it is recorded).
 
 YearSet = Literal["started", "exited", "ongoing"]
 
-# What `participation_counts` groups by: a name each, for the field or expression behind it.
+# What `participation_counts` groups by: a name each, for a key field of a summary.
 ParticipationDimension = Literal[
-    "association", "intervention", "sex", "birth_year", "employment_after", "income_before", "income_after"
+    "association", "intervention", "sex", "age_band", "employment_after", "income_before", "income_after"
 ]
 _DIMENSIONS: dict[str, str] = {
     "association": "association_id",
     "intervention": "intervention_id",
-    "sex": "participant__sex",
-    "birth_year": "participant__birth_year",
+    "sex": "sex",
+    "age_band": "age_band",
     "employment_after": "employment_after",
-    "income_before": "main_income_before",
-    "income_after": "main_income_after",
+    "income_before": "income_before",
+    "income_after": "income_after",
+}
+# The summaries of each year set, the first with every dimension asked for answers.
+_SUMMARIES: dict[str, tuple[type[models.Model], ...]] = {
+    "started": (StartedSummary, StartedAgeSummary),
+    "exited": (ExitedSummary, OutcomeSummary, IncomeSummary),
 }
 
 
@@ -302,7 +307,7 @@ def _year_bounds(year: int) -> tuple[date, date]:
 
 
 def participations_counted(*, association_id: int | None = None) -> QuerySet[Participation]:
-    """The participations the statistics count (optionally of one förbund). Unscoped: see above."""
+    """The participations the statistics count (optionally of one förbund), as rows. Unscoped: see above."""
     participations = Participation.objects.for_statistics().filter(
         intervention__kind=InterventionKind.INDIVIDUAL
     )
@@ -321,32 +326,17 @@ def participations_exited_in(*, year: int, association_id: int | None = None) ->
     return participations_counted(association_id=association_id).filter(exit__gte=first, exit__lte=last)
 
 
-def participations_ongoing_at_end_of(
-    *, year: int, association_id: int | None = None
-) -> QuerySet[Participation]:
-    last = min(_year_bounds(year)[1], timezone.localdate())
-    return (
-        participations_counted(association_id=association_id)
-        .filter(start__lte=last)
-        .filter(Q(exit__isnull=True) | Q(exit__gt=last))
-    )
+def _summary_for(which: str, fields: Sequence[str]) -> type[models.Model]:
+    for model in _SUMMARIES[which]:
+        names = {field.attname for field in model._meta.concrete_fields}
+        if set(fields) <= names:
+            return model
+    raise ValueError(f"No summary of {which} participations by {', '.join(fields)}")
 
 
-_IN_YEAR: dict[str, Callable[..., QuerySet[Participation]]] = {
-    "started": participations_started_in,
-    "exited": participations_exited_in,
-    "ongoing": participations_ongoing_at_end_of,
-}
-
-
-def _main_income_source(phase: str) -> Subquery:
-    """The income source with the largest extent (ties: the source code's order) of one phase."""
-    return Subquery(
-        IncomeSourceEntry.objects.filter(participation=OuterRef("pk"), phase=phase)
-        .order_by("-extent", "source")
-        .values("source")[:1],
-        output_field=CharField(),
-    )
+def _summed(cells: QuerySet[Any], fields: Sequence[str], value: str = "n") -> dict[tuple[Any, ...], int]:
+    rows = cells.order_by().values(*fields).annotate(total=Sum(value)).filter(~Q(total=0))
+    return {tuple(row[f] for f in fields): row["total"] for row in rows}
 
 
 def participation_counts(
@@ -356,57 +346,74 @@ def participation_counts(
     by: Sequence[ParticipationDimension],
     association_id: int | None = None,
 ) -> dict[tuple[Any, ...], int]:
-    """{(value, …): participations} of those started, exited or ongoing in `year`, grouped by `by` in one
-    GROUP BY. The values are as stored: ids, codes, birth years, and None or "" where one is missing; the
-    main income source before or after is the one with the largest extent. Unscoped: see above."""
-    participations = _IN_YEAR[which](year=year, association_id=association_id)
-    if "income_before" in by:
-        participations = participations.annotate(main_income_before=_main_income_source(Phase.BEFORE))
-    if "income_after" in by:
-        participations = participations.annotate(main_income_after=_main_income_source(Phase.AFTER))
+    """{(value, …): participations} of those started, exited or ongoing in `year`, grouped by `by`, from
+    the summary with those dimensions in one GROUP BY. The values are as stored: ids, codes, and "" where
+    one is missing (age band unknown, no income source, no employment at exit). The main income source
+    is the one with the largest extent. Ongoing: started up to the year minus exited up to the year
+    (by intervention and sex). Unscoped: see above."""
     fields = [_DIMENSIONS[dimension] for dimension in by]
-    rows = participations.order_by().values(*fields).annotate(n=Count("id"))
-    return {tuple(row[f] for f in fields): row["n"] for row in rows}
+    if which == "ongoing":
+        started = _cumulative(StartedSummary, year, association_id, fields)
+        exited = _cumulative(ExitedSummary, year, association_id, fields)
+        ongoing = {key: n - exited.get(key, 0) for key, n in started.items()}
+        return {key: n for key, n in ongoing.items() if n}
+    cells = _summary_for(which, fields)._default_manager.filter(year=year)
+    if association_id is not None:
+        cells = cells.filter(association_id=association_id)
+    return _summed(cells, fields)
 
 
-def participation_duration_band_counts(
-    *, year: int, bands: Sequence[tuple[str, int | None]], association_id: int | None = None
+def _cumulative(
+    model: type[models.Model], year: int, association_id: int | None, fields: Sequence[str]
+) -> dict[tuple[Any, ...], int]:
+    cells = model._default_manager.filter(year__lte=year)
+    if association_id is not None:
+        cells = cells.filter(association_id=association_id)
+    return _summed(cells, fields)
+
+
+def participation_durations(*, year: int, association_id: int | None = None) -> dict[int, int]:
+    """{whole days from start to exit: participations exited in `year`}, one query. Unscoped: see above."""
+    cells = DurationSummary.objects.filter(year=year)
+    if association_id is not None:
+        cells = cells.filter(association_id=association_id)
+    return {days: n for (days,), n in _summed(cells, ["days"]).items()}
+
+
+def duration_band_counts(
+    durations: Mapping[int, int], bands: Sequence[tuple[str, int | None]]
 ) -> dict[str, int]:
-    """{band: participations exited in `year`} by the time from start to exit, in one GROUP BY. A band is
-    (code, first day of the next band); what falls in none of them is in the last. Unscoped: see above."""
-    whens = [
-        When(exit__lt=F("start") + timedelta(days=limit), then=Value(code))
-        for code, limit in bands
-        if limit is not None
-    ]
-    band = Case(*whens, default=Value(bands[-1][0]), output_field=CharField())
-    rows = (
-        participations_exited_in(year=year, association_id=association_id)
-        .annotate(band=band)
-        .order_by()
-        .values("band")
-        .annotate(n=Count("id"))
-    )
-    return {row["band"]: row["n"] for row in rows}
+    """{band: participations} of `participation_durations`. A band is (code, first day of the next band);
+    what falls in none of them is in the last."""
+    counts: dict[str, int] = {}
+    for days, n in durations.items():
+        band = next((code for code, limit in bands if limit is not None and days < limit), bands[-1][0])
+        counts[band] = counts.get(band, 0) + n
+    return counts
 
 
-def participation_duration_days(
-    *, year: int, association_id: int | None = None
-) -> tuple[float | None, float | None]:
-    """(mean, median) days from start to exit of the participations exited in `year`; the median from the
-    one or two middle rows of the database's ordering. Unscoped: see above."""
-    durations = (
-        participations_exited_in(year=year, association_id=association_id)
-        .order_by()
-        .annotate(days=ExpressionWrapper(F("exit") - F("start"), output_field=DurationField()))
-    )
-    n = durations.count()
+def duration_mean_median(durations: Mapping[int, int]) -> tuple[float | None, float | None]:
+    """(mean, median) days of `participation_durations`; the median is the middle one, or the mean of the
+    two middle ones."""
+    n = sum(durations.values())
     if n == 0:
         return None, None
-    mean = durations.aggregate(mean=Avg("days"))["mean"]
-    middle = list(durations.order_by("days").values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
-    median = sum(d.days for d in middle) / len(middle)
-    return (mean.total_seconds() / 86400 if mean is not None else None), median
+    mean = sum(days * count for days, count in durations.items()) / n
+    middle: list[int] = []
+    seen = 0
+    for days in sorted(durations):
+        count = durations[days]
+        for position in ((n - 1) // 2, n // 2):
+            if seen <= position < seen + count:
+                middle.append(days)
+        seen += count
+    return mean, sum(middle) / len(middle)
+
+
+def statistics_first_year() -> int | None:
+    """The year of the first start the statistics count. Unscoped: see above."""
+    first: int | None = StartedSummary.objects.filter(n__gt=0).aggregate(first=Min("year"))["first"]
+    return first
 
 
 def participations_first_start(*, counted_only: bool = True) -> date | None:
@@ -416,27 +423,19 @@ def participations_first_start(*, counted_only: bool = True) -> date | None:
     return first
 
 
-def participation_association_ids() -> QuerySet[Participation, int]:
+def participation_association_ids() -> QuerySet[Any, int]:
     """The ids of the förbund with participations the statistics count, as a lazy query: handed to a
     registry selector, the database answers both in one query. Unscoped: see above."""
-    return participations_counted().order_by().values_list("association_id", flat=True).distinct()
-
-
-def _taking_part_during(participations: QuerySet[Participation], year: int) -> QuerySet[Participation]:
-    first, last = _year_bounds(year)
-    return participations.filter(start__lte=last).filter(Q(exit__isnull=True) | Q(exit__gte=first))
+    return (
+        StartedSummary.objects.filter(n__gt=0).order_by().values_list("association_id", flat=True).distinct()
+    )
 
 
 def participants_per_intervention(*, year: int, association_id: int) -> dict[int, int]:
     """Intervention id → people whose participation was open at some time during `year`. One query.
     Unscoped: see above."""
-    rows = (
-        _taking_part_during(participations_counted(association_id=association_id), year)
-        .order_by()
-        .values("intervention_id")
-        .annotate(n=Count("participant_id", distinct=True))
-    )
-    return {row["intervention_id"]: row["n"] for row in rows}
+    cells = TakingPartSummary.objects.filter(association_id=association_id, year__lte=year)
+    return {pk: n for (pk,), n in _summed(cells, ["intervention_id"], "change").items()}
 
 
 def participants_per_intervention_and_sex(
@@ -444,49 +443,19 @@ def participants_per_intervention_and_sex(
 ) -> dict[tuple[int, int, str], int]:
     """(association id, intervention id, sex) → people whose participation was open at some time during
     `year`, for the national report of these förbund. One query. Unscoped: see above."""
-    participations = Participation.objects.for_statistics().filter(
-        association_id__in=association_ids, intervention__kind=InterventionKind.INDIVIDUAL
-    )
-    rows = (
-        _taking_part_during(participations, year)
-        .order_by()
-        .values("association_id", "intervention_id", "participant__sex")
-        .annotate(n=Count("participant_id", distinct=True))
-    )
-    return {
-        (row["association_id"], row["intervention_id"], row["participant__sex"]): row["n"] for row in rows
-    }
-
-
-def _public_support_percent(phase: str) -> Least:
-    """A participation's public support in one phase, in percent of full time, at most 100
-    (rules.public_support_percent, in the database)."""
-    summed = (
-        IncomeSourceEntry.objects.filter(
-            participation=OuterRef("pk"), phase=phase, source__in=rules.PUBLIC_SUPPORT
-        )
-        .order_by()
-        .values("participation")
-        .annotate(total=Sum("extent"))
-        .values("total")
-    )
-    return Least(
-        Coalesce(Subquery(summed, output_field=IntegerField()), Value(0)),
-        Value(100),
-        output_field=IntegerField(),
-    )
+    cells = TakingPartSummary.objects.filter(association_id__in=association_ids, year__lte=year)
+    counts = _summed(cells, ["association_id", "intervention_id", "sex"], "change")
+    return {(association, intervention, sex): n for (association, intervention, sex), n in counts.items()}
 
 
 def public_support_per_intervention(*, year: int, association_id: int) -> dict[int, tuple[int, int, int]]:
     """Intervention id → (participations exited in `year`, their public support before, after, summed in
     percent of full time) for the socio-economic estimate. One query. Unscoped: see above."""
-    exited = participations_exited_in(year=year, association_id=association_id).annotate(
-        before_percent=_public_support_percent(Phase.BEFORE),
-        after_percent=_public_support_percent(Phase.AFTER),
-    )
     rows = (
-        exited.order_by()
+        ExitedSummary.objects.filter(year=year, association_id=association_id)
+        .order_by()
         .values("intervention_id")
-        .annotate(n=Count("id"), before=Sum("before_percent"), after=Sum("after_percent"))
+        .annotate(exited=Sum("n"), before=Sum("support_before"), after=Sum("support_after"))
+        .filter(exited__gt=0)
     )
-    return {row["intervention_id"]: (row["n"], row["before"] or 0, row["after"] or 0) for row in rows}
+    return {row["intervention_id"]: (row["exited"], row["before"] or 0, row["after"] or 0) for row in rows}

@@ -7,6 +7,7 @@ förbund *and* an assignment to the intervention. Audit details never carry pers
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from finsam.core.bulk import insert_many
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
-from finsam.followup import identity, rules, selectors
+from finsam.followup import identity, rules, selectors, summaries
 from finsam.followup.audit_actions import AuditAction
 from finsam.followup.models import (
     Consent,
@@ -289,28 +290,30 @@ def participant_enrol(
         today=day,
     )
     raise_if_any(violations)
-    participant = _create_participant(
-        actor=actor,
-        association=association,
-        intervention=intervention,
-        registration=registration,
-        parsed=parsed,
-        hashed=hashed,
-        consent_given_on=consent_given_on,
-        consent_form_version=consent_form_version,
-        consent_form_file=None,
-        sex=sex,
-        start_year=start_year or start.year,
-        today=day,
-    )
-    participation = _create_participation(
-        actor=actor,
-        participant=participant,
-        start=start,
-        employment_before=employment_before,
-        education_level=education_level,
-        income_before=income_before,
-    )
+    with summaries.recounted(None) as counted:
+        participant = _create_participant(
+            actor=actor,
+            association=association,
+            intervention=intervention,
+            registration=registration,
+            parsed=parsed,
+            hashed=hashed,
+            consent_given_on=consent_given_on,
+            consent_form_version=consent_form_version,
+            consent_form_file=None,
+            sex=sex,
+            start_year=start_year or start.year,
+            today=day,
+        )
+        counted.append(participant.pk)
+        participation = _create_participation(
+            actor=actor,
+            participant=participant,
+            start=start,
+            employment_before=employment_before,
+            education_level=education_level,
+            income_before=income_before,
+        )
     if parsed is not None and consent_form_file is not None:
         consent = participant.consent
         consent.scanned_form.save(consent_form_file.name or "blankett", consent_form_file, save=True)
@@ -448,6 +451,23 @@ def participant_identities_purge(*, actor: Actor, today: date) -> int:
 
 
 @transaction.atomic
+def statistics_rebuild(*, actor: Actor, fix: bool = True) -> dict[str, int]:
+    """Recomputes the statistics' summary tables from the participations (`summaries.rebuild`) and, when
+    `fix`, sets every cell that differs. Returns the number of differing cells per summary (empty when
+    they all agree). Writes are held off meanwhile (on PostgreSQL). One audit entry with the numbers.
+    Only the system actor runs it (`finsam rebuild-statistics`)."""
+    if not is_system(actor):
+        raise PermissionDenied
+    differences = summaries.rebuild(fix=fix)
+    audit.record(
+        actor=actor,
+        action=AuditAction.STATISTICS_REBUILD,
+        details={"differences": differences, "fixed": fix and bool(differences)},
+    )
+    return differences
+
+
+@transaction.atomic
 def identity_keys_rotate(*, actor: Actor) -> int:
     """Re-encrypts every stored identity with the first FINSAM_IDENTITY_KEY (after a new key was put
     first); the older keys can be dropped afterwards. Only the system actor runs it."""
@@ -565,14 +585,15 @@ def participation_start(
             today=_today(today),
         )
     )
-    return _create_participation(
-        actor=actor,
-        participant=locked,
-        start=start,
-        employment_before=employment_before,
-        education_level=education_level,
-        income_before=income_before,
-    )
+    with summaries.recounted(locked.pk):
+        return _create_participation(
+            actor=actor,
+            participant=locked,
+            start=start,
+            employment_before=employment_before,
+            education_level=education_level,
+            income_before=income_before,
+        )
 
 
 def _questions(association_id: int, point: str) -> dict[int, str]:
@@ -626,12 +647,13 @@ def participation_exit(
     )
     violations += rules.answer_violations(answers, questions=_questions(locked.association_id, "exit"))
     raise_if_any(violations)
-    locked.exit = exit
-    locked.exit_reason = exit_reason
-    locked.employment_after = employment_after
-    locked.exited_by = _user_or_none(actor)
-    locked.save()
-    IncomeSourceEntry.objects.bulk_create(_income_rows(locked, Phase.AFTER, income_after))
+    with summaries.recounted(locked.participant_id):
+        locked.exit = exit
+        locked.exit_reason = exit_reason
+        locked.employment_after = employment_after
+        locked.exited_by = _user_or_none(actor)
+        locked.save()
+        IncomeSourceEntry.objects.bulk_create(_income_rows(locked, Phase.AFTER, income_after))
     _store_answers(locked, MeasurementPoint.EXIT, exit, answers)
     audit.record(
         actor=actor,
@@ -817,7 +839,8 @@ def _import_batch(
     seen: dict[bytes, int],
     counts: dict[str, int],
     today: date,
-) -> None:
+) -> Sequence[Participation]:
+    """Checks and writes one batch; returns the participations written."""
     user = _user_or_none(actor)
     participants: list[Participant] = []
     consents: list[tuple[int, date, str]] = []
@@ -916,6 +939,7 @@ def _import_batch(
     )
     counts["participants"] += len(batch)
     counts["exited"] += sum(1 for row in batch if row.exit)
+    return participations
 
 
 # After an import this large, PostgreSQL's planner statistics of the follow-up tables are refreshed at once
@@ -956,16 +980,20 @@ def participants_import(
     seen: dict[bytes, int] = {}
     used: set[int] = set()
     batch: list[ImportRow] = []
+    written = array("q")  # the ids of the participations written, for the statistics' summaries
 
     def flush() -> None:
-        _import_batch(
-            actor=actor,
-            association=association,
-            batch=batch,
-            interventions=interventions,
-            seen=seen,
-            counts=counts,
-            today=day,
+        written.extend(
+            participation.pk
+            for participation in _import_batch(
+                actor=actor,
+                association=association,
+                batch=batch,
+                interventions=interventions,
+                seen=seen,
+                counts=counts,
+                today=day,
+            )
         )
         batch.clear()
         if progress is not None:
@@ -980,6 +1008,7 @@ def participants_import(
         flush()
     if not counts["participants"]:
         raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+    summaries.add_imported_participations(written)
     if counts["participants"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
         transaction.on_commit(_analyze_followup_tables)
     audit.record(

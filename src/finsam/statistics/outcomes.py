@@ -1,7 +1,8 @@
 """Outcome statistics of individual-level interventions, aggregated in the database (R-FOLLOWUP, R-SUPPRESS).
 
-Every figure is a GROUP BY count over participations, asked of the followup app's selectors; no
-participation is loaded into Python. A participation exited as "registered by mistake" is left out
+Every figure is a GROUP BY over the follow-up's summary tables (one summary per published table, kept
+current as participations are written), asked of the followup app's selectors; no participation is
+read. A participation exited as "registered by mistake" is left out
 everywhere (`followup.selectors.participations_counted`).
 
 Two views:
@@ -185,14 +186,8 @@ def _by_age_band(
     started: _Participations, *dimensions: followup.ParticipationDimension
 ) -> dict[tuple[str, ...], int]:
     """{(age band, …): count} of participations started in the year, by the age in the year of the start
-    ("unknown" for an anonymous participant). Every start is in the year, so the age depends on the birth
-    year alone: the database groups by birth year (one GROUP BY, no per-row date arithmetic) and the few
-    birth years are banded here with `rules.age_band`."""
-    counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for (birth_year, *rest), n in _grouped(started, "birth_year", *dimensions).items():
-        band = rules.age_band(int(birth_year), started.year) if birth_year != UNKNOWN else None
-        counts[(band or UNKNOWN, *rest)] += n
-    return dict(counts)
+    (`rules.age_band`; "unknown" for an anonymous participant), as the summary keeps them."""
+    return _grouped(started, "age_band", *dimensions)
 
 
 def _two_way(
@@ -246,19 +241,19 @@ def _share(
     return round(100 * sum(p for p in parts if p is not None) / total, 1)
 
 
-def _exit_tables(exited: _Participations, first: Table) -> tuple[list[Table], dict[str, Names]]:
-    """The tables about the participations exited in the year (they share their grand total)."""
+def _exit_tables(
+    exited: _Participations, first: Table
+) -> tuple[list[Table], dict[str, Names], dict[int, int]]:
+    """The tables about the participations exited in the year (they share their grand total), and the
+    durations they rest on ({days: participations})."""
     outcome = _two_way(
         "employment_after", "sex", OUTCOMES, SEXES, _grouped(exited, "employment_after", "sex")
     )
     income = _two_way(
         "income_before", "income_after", INCOME, INCOME, _grouped(exited, "income_before", "income_after")
     )
-    bands = followup.participation_duration_band_counts(
-        year=exited.year,
-        bands=[(code, limit) for code, _, limit in DURATION_BANDS],
-        association_id=exited.association_id,
-    )
+    durations = followup.participation_durations(year=exited.year, association_id=exited.association_id)
+    bands = followup.duration_band_counts(durations, [(code, limit) for code, _, limit in DURATION_BANDS])
     duration = _one_way(
         "duration",
         [code for code, _, _ in DURATION_BANDS],
@@ -269,7 +264,7 @@ def _exit_tables(exited: _Participations, first: Table) -> tuple[list[Table], di
         "income": {"income_before": INCOME_LABELS, "income_after": INCOME_LABELS},
         "duration": {"duration": DURATION_LABELS},
     }
-    return [first, outcome, income, duration], names
+    return [first, outcome, income, duration], names, durations
 
 
 def _outcome_one_way(exited: _Participations) -> OneWayTable:
@@ -277,7 +272,7 @@ def _outcome_one_way(exited: _Participations) -> OneWayTable:
 
 
 def _figures(
-    exited_table: SuppressedTable, outcome: SuppressedTable, exited: _Participations, *, two_way: bool
+    exited_table: SuppressedTable, outcome: SuppressedTable, durations: Mapping[int, int], *, two_way: bool
 ) -> list[Figure]:
     total_key = (TOTAL, TOTAL) if two_way else (TOTAL,)
     share = _share(
@@ -286,11 +281,7 @@ def _figures(
         total_key,
     )
     shown_total = _shown(exited_table, TOTAL, TOTAL)
-    mean, median = (
-        followup.participation_duration_days(year=exited.year, association_id=exited.association_id)
-        if shown_total
-        else (None, None)
-    )
+    mean, median = followup.duration_mean_median(durations) if shown_total else (None, None)
     return [
         Figure("work_or_studies", _("Andel i arbete eller studier vid avslut"), share, "%"),
         Figure(
@@ -322,7 +313,7 @@ def association_statistics(*, user: Actor, association_id: int, year: int) -> St
     started_by_age = _two_way("age_band", "sex", AGE_LABELS, SEXES, _by_age_band(started, "sex"))
     ongoing = _by_sex(_Participations("ongoing", year, association_id), "intervention", groups)
     exited_by_intervention = _by_sex(exited, "intervention", groups)
-    exit_tables, exit_names = _exit_tables(exited, exited_by_intervention)
+    exit_tables, exit_names, durations = _exit_tables(exited, exited_by_intervention)
     published = _publish([started_by_intervention], suppress=False)
     published += _publish([started_by_age], suppress=False)
     published += _publish([ongoing], suppress=False)
@@ -344,7 +335,7 @@ def association_statistics(*, user: Actor, association_id: int, year: int) -> St
         StatisticsTable(key, title, table, table_names)
         for (key, title, table_names), table in zip(titles, published, strict=True)
     ]
-    figures = _figures(published[3], published[4], exited, two_way=True)
+    figures = _figures(published[3], published[4], durations, two_way=True)
     return Statistics(year=year, suppressed=False, association=association, tables=tables, figures=figures)
 
 
@@ -382,7 +373,7 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
         _one_way("age_band", AGE_LABELS, _by_age_band(started)),
     ]
     exited_by_association = _by_sex(exited, "association", keys)
-    exit_tables, exit_names = _exit_tables(exited, exited_by_association)
+    exit_tables, exit_names, durations = _exit_tables(exited, exited_by_association)
     exit_tables[1] = _outcome_one_way(exited)
     published = _publish(started_tables, suppress=True) + _publish(exit_tables, suppress=True)
     association_names: Names = {"association": names_by_id, "sex": SEX_LABELS}
@@ -398,7 +389,7 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
         StatisticsTable(key, title, table, table_names)
         for (key, title, table_names), table in zip(titles, published, strict=True)
     ]
-    figures = _figures(published[2], published[3], exited, two_way=False)
+    figures = _figures(published[2], published[3], durations, two_way=False)
     regions = _region_rows(published[0], published[2], [k for k in keys if k != "-"])
     return Statistics(
         year=year, suppressed=True, association=None, tables=tables, figures=figures, regions=regions
@@ -408,8 +399,8 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
 def years() -> list[int]:
     """The years to choose from: from the first start on record (or this year) to this year."""
     this_year = timezone.localdate().year
-    first = followup.participations_first_start(counted_only=True)
-    start = min(first.year, this_year) if first else this_year
+    first = followup.statistics_first_year()
+    start = min(first, this_year) if first else this_year
     return list(range(this_year, start - 1, -1))
 
 
