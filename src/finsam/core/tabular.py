@@ -112,6 +112,14 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _blank(cells: Sequence[Any]) -> bool:
+    """No cell of the row holds anything (a CSV row's cells are all text: joined, one check)."""
+    try:
+        return not "".join(cells).strip()
+    except TypeError:  # a workbook's numbers, dates, empty cells
+        return not any(cell_text(cell) for cell in cells)
+
+
 class CsvRows:
     """The rows of a CSV file, numbered from 1, streamed."""
 
@@ -277,21 +285,32 @@ class TabularFile:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         columns: list[str | None] | None = None
+        named: list[str] = []  # the columns when every header cell names one (the usual case)
         for number, cells in self._source:
             if columns is None:
-                if not any(cell_text(cell) for cell in cells):
+                if _blank(cells):
                     raise ImportFileError(EMPTY)
                 columns = self._columns(cells)
+                named = [column for column in columns if column is not None]
+                if len(named) != len(columns):
+                    named = []
                 continue
-            if not any(cell_text(cell) for cell in cells):
+            if _blank(cells):
                 continue
-            if len(cells) > len(columns) and any(cell_text(cell) for cell in cells[len(columns) :]):
+            if len(cells) > len(columns) and not _blank(cells[len(columns) :]):
                 yield number, {TOO_MANY_CELLS: "too-many-cells"}
                 continue
-            yield (
-                number,
-                {column: cell for column, cell in zip(columns, cells, strict=False) if column is not None},
-            )
+            if named:
+                yield number, dict(zip(named, cells, strict=False))
+            else:
+                yield (
+                    number,
+                    {
+                        column: cell
+                        for column, cell in zip(columns, cells, strict=False)
+                        if column is not None
+                    },
+                )
         if columns is None:
             raise ImportFileError(EMPTY)
 
