@@ -556,12 +556,17 @@ class _Duplicates:
         return errors
 
 
+def more_errors_message(limit: int) -> str:
+    return f"Kontrollen avbröts efter {limit} fel; filen kan ha fler. Rätta dem och läs in filen igen."
+
+
 class _Check:
     """The checking of a file, row by row: parse, the rules, duplicates in the file and (in batches)
     against the database. `rows(keep=True)` also yields the rows found good, in order, while no row so far
     was in error, each only once its duplicate lookup is done; once a row is in error nothing more is
-    yielded, but every row is still checked for the report. `errors` and `count` are complete once the
-    iteration ends."""
+    yielded, but every row is still checked for the report, up to `settings.IMPORT_MAX_ERRORS` errors:
+    there the checking stops (`more` tells that the file may have more). `errors`, `count` and `more` are
+    complete once the iteration ends."""
 
     def __init__(
         self, source: ImportFile, context: Context, progress: Callable[[int], None] | None = None
@@ -571,6 +576,7 @@ class _Check:
         self.progress = progress
         self.errors: list[RowError] = []
         self.count = 0
+        self.more = False
 
     def rows(self, *, keep: bool) -> Iterator[ImportRow]:
         context, errors, progress = self.context, self.errors, self.progress
@@ -578,6 +584,7 @@ class _Check:
         row_violations, keyed_hash = followup_rules.row_violations, followup_selectors.identity_keyed_hash
         duplicates = _Duplicates()
         held: list[ImportRow] = []  # good rows waiting for their duplicate lookup
+        limit = settings.IMPORT_MAX_ERRORS
         rows = 0
         for number, cells in self.source.rows():
             rows += 1
@@ -594,6 +601,9 @@ class _Check:
                     held.append(row)
             if row_errors:
                 errors += row_errors
+                if len(errors) >= limit:
+                    self.more = True
+                    break
             if len(duplicates.pending) >= DUPLICATE_BATCH or len(held) >= DUPLICATE_BATCH:
                 errors += duplicates.flush()
                 if held and not errors:
@@ -601,7 +611,8 @@ class _Check:
                 held.clear()
             if progress is not None and rows % PROGRESS_EVERY == 0:
                 progress(rows)
-        errors += duplicates.flush()
+        if not self.more:
+            errors += duplicates.flush()
         if held and not errors:
             yield from held
         held.clear()
@@ -612,27 +623,48 @@ class _Check:
             progress(rows)
         order = {header: index for index, header in enumerate(HEADERS)}
         errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
+        if len(errors) > limit:
+            self.more = True
+            del errors[limit:]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of `check`: the rows read, the errors (sorted by row), and whether the checking stopped
+    at the most errors kept (`settings.IMPORT_MAX_ERRORS`), so that the file may have more."""
+
+    rows: int
+    errors: list[RowError]
+    more: bool
+
+
+def check(source: ImportFile, *, context: Context, progress: Callable[[int], None] | None = None) -> Checked:
+    """The validation pass. Raises ImportFileError when the file as a whole cannot be read."""
+    checking = _Check(source, context, progress)
+    for _row in checking.rows(keep=False):
+        pass
+    return Checked(rows=checking.count, errors=checking.errors, more=checking.more)
 
 
 def validate(
     source: ImportFile, *, context: Context, progress: Callable[[int], None] | None = None
 ) -> tuple[int, list[RowError]]:
-    """The validation pass: (number of rows, every error sorted by row). Raises ImportFileError when
-    the file as a whole cannot be read."""
-    check = _Check(source, context, progress)
-    for _row in check.rows(keep=False):
-        pass
-    return check.count, check.errors
+    """The validation pass: (number of rows, the errors sorted by row): `check` without telling whether
+    the checking stopped at the most errors kept."""
+    checked = check(source, context=context, progress=progress)
+    return checked.rows, checked.errors
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """The outcome of `load`: the rows read, the errors (sorted by row), and the counts of what was
-    stored: None when there were errors and nothing was stored."""
+    """The outcome of `load`: the rows read, the errors (sorted by row), whether the checking stopped at
+    the most errors kept, and the counts of what was stored: None when there were errors and nothing was
+    stored."""
 
     rows: int
     errors: list[RowError]
     counts: dict[str, int] | None
+    more: bool = False
 
 
 class _Refused(Exception):
@@ -653,8 +685,8 @@ def load(
     stops, the checking goes on to the end of the file for the report, and the transaction is rolled back:
     all or nothing, as with the two passes, at half the reading and parsing. `checked` and `written` are
     told the rows checked and the rows written so far."""
-    check = _Check(source, context, checked)
-    rows = check.rows(keep=True)
+    checking = _Check(source, context, checked)
+    rows = checking.rows(keep=True)
     try:
         with transaction.atomic():
             try:
@@ -667,16 +699,16 @@ def load(
                     progress=written,
                 )
             except RuleViolation:
-                if not check.errors:  # a refusal of the service itself (a person registered meanwhile)
+                if not checking.errors:  # a refusal of the service itself (a person registered meanwhile)
                     raise
                 for _row in rows:  # the rest of the file is checked for the report
                     pass
                 raise _Refused from None
-            if check.errors:
+            if checking.errors:
                 raise _Refused
     except _Refused:
-        return Loaded(rows=check.count, errors=check.errors, counts=None)
-    return Loaded(rows=check.count, errors=[], counts=counts)
+        return Loaded(rows=checking.count, errors=checking.errors, counts=None, more=checking.more)
+    return Loaded(rows=checking.count, errors=[], counts=counts)
 
 
 def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:

@@ -71,6 +71,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: ingenting har lästs in; {exc.message}") from exc
         if loaded.errors:
             self._report(path, loaded.errors, options.get("report"))
+            if loaded.more:
+                raise CommandError(
+                    f"{path.name}: ingenting har lästs in; kontrollen avbröts efter {len(loaded.errors)} fel "
+                    f"på de första {loaded.rows} raderna, och filen kan ha fler."
+                )
             raise CommandError(
                 f"{path.name}: ingenting har lästs in; {len(loaded.errors)} fel på "
                 f"{len({e.row for e in loaded.errors})} av {loaded.rows} rader."
