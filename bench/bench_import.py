@@ -2,19 +2,24 @@
 loaded with one PostgreSQL `COPY` (on SQLite, which has no COPY: one `executemany` in one transaction)
 into a table with the file's columns, typed.
 
-The application side is what the command does: count the rows, the validation pass (parse, R-CONSENT
-and R-FOLLOWUP rules, keyed hash, duplicates in the file and in the database), and the write pass
-(parse again, check again, encrypt, inserts of participants, consents, participations and income
-sources in one transaction: COPY on PostgreSQL, bulk_create on SQLite). The floor does none of the
+The application side is what the command does with its progress bars: count the rows, then one reading
+of the file (`importing.load`) in which each row is parsed and checked (R-CONSENT and R-FOLLOWUP rules,
+keyed hash, duplicates in the file and, in batches, in the database) and streamed to the bulk service,
+which checks it again, encrypts the identity and writes participants, consents, participations and income
+sources in one transaction (COPY on PostgreSQL, prepared inserts on SQLite). The floor does none of the
 checking and writes one table instead of four; the ratio says what all of that costs per row.
 
     python bench/bench_import.py [--rows N]      (default 200 000; FINSAM_TEST_DATABASE_URL for PostgreSQL)
+
+The section of the report is `import-<database>` for 200 000 rows and `import-<database>-<rows>` for
+another number (the cost curve: 20 000 and 2 000 000, the latter on PostgreSQL only, on request).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import tempfile
@@ -104,19 +109,11 @@ def through_application(path: Path, association: Any) -> dict[str, float]:
     total = source.count()
     counted = time.perf_counter()
     context = importing.context_for(actor=SYSTEM, association=association)
-    rows, errors = importing.validate(source, context=context)
-    validated = time.perf_counter()
-    assert not errors, errors[:5]
-    assert rows == total
-    counts = importing.write(source, actor=SYSTEM, context=context)
+    loaded = importing.load(source, actor=SYSTEM, context=context)
     written = time.perf_counter()
-    assert counts["participants"] == rows
-    return {
-        "count": counted - started,
-        "validate": validated - counted,
-        "write": written - validated,
-        "total": written - started,
-    }
+    assert not loaded.errors, loaded.errors[:5]
+    assert loaded.counts is not None and loaded.counts["participants"] == loaded.rows == total
+    return {"count": counted - started, "load": written - counted, "total": written - started}
 
 
 def through_floor(path: Path) -> float:
@@ -168,7 +165,9 @@ def main() -> None:
         mix = write_file(path, args.rows, intervention.name)
         size_mb = path.stat().st_size / (1024 * 1024)
 
+        load_before = os.getloadavg()[0]
         app = through_application(path, association)
+        load_after = os.getloadavg()[0]
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         assert Participant.objects.count() == args.rows == Participation.objects.count()
         floor = through_floor(path)
@@ -176,31 +175,37 @@ def main() -> None:
         rate = args.rows / app["total"]
         floor_name = "one `COPY … FROM STDIN`" if connection.vendor == "postgresql" else "one `executemany`"
         print(
-            f"{args.rows} rows ({size_mb:.1f} MB): import {app['total']:.1f} s ({rate:,.0f} rows/s; "
-            f"validate {app['validate']:.1f} s, write {app['write']:.1f} s), floor {floor:.2f} s, "
-            f"ratio {ratio:.0f}, peak RSS {peak_mb:.0f} MB"
+            f"{args.rows} rows ({size_mb:.1f} MB): import {app['total']:.1f} s ({rate:,.0f} rows/s, "
+            f"{1e6 / rate:.0f} µs/row; count {app['count']:.1f} s, load {app['load']:.1f} s), "
+            f"floor {floor:.2f} s, ratio {ratio:.0f}, peak RSS {peak_mb:.0f} MB, "
+            f"load average {load_before:.1f} → {load_after:.1f}"
         )
         lines = [
-            f"## Participant import, {database}",
+            f"## Participant import, {database}, {_n(args.rows)} rows",
             "",
             f"`bench/bench_import.py --rows {args.rows}`, recorded {environment(database)}. A CSV file "
             f"of {_n(args.rows)} rows ({size_mb:.1f} MB): {_n(mix['identified'])} with personnummer and "
             f"consent, {_n(mix['anonymous'])} anonymous, {_n(mix['exited'])} exited, all in one "
-            "intervention. The import is what `finsam import-participants` does: count the rows, the "
-            "validation pass (parse, rules, keyed hash, duplicates in the file and in the database), then "
-            "the write pass (parse and check again, encrypt the identities, insert into four tables in one "
-            "transaction: `COPY` on PostgreSQL, `bulk_create` on SQLite). "
+            "intervention. The import is what `finsam import-participants` does with its progress bars: "
+            "count the rows, then one reading of the file in which every row is parsed and checked (rules, "
+            "keyed hash, duplicates in the file and in the database) and streamed to the bulk service, "
+            "which checks it again, encrypts the identity and writes four tables in one transaction "
+            "(`COPY` on PostgreSQL, prepared inserts on SQLite). "
             f"The floor is {floor_name} of the same file into one table with the "
             "file's columns, typed, best of three. Peak RSS is the whole benchmark process's (Django, the "
-            "test database connection and the import), read after the import.",
+            "test database connection and the import), read after the import. The load average is the "
+            "machine's (one minute) before and after the import.",
             "",
-            "| rows | count, s | validate, s | write, s | import, s | rows/s | floor, s | ratio "
-            "| peak RSS, MB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-            f"| {_n(args.rows)} | {app['count']:.1f} | {app['validate']:.1f} | {app['write']:.1f} "
-            f"| {app['total']:.1f} | {_n(rate)} | {floor:.2f} | {ratio:.0f} | {peak_mb:.0f} |",
+            "| rows | count, s | load, s | import, s | rows/s | µs/row | floor, s | ratio | peak RSS, MB "
+            "| load average |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            f"| {_n(args.rows)} | {app['count']:.1f} | {app['load']:.1f} | {app['total']:.1f} | {_n(rate)} "
+            f"| {1e6 / rate:.0f} | {floor:.2f} | {ratio:.0f} | {peak_mb:.0f} "
+            f"| {load_before:.1f} → {load_after:.1f} |",
         ]
         key = "import-" + ("postgresql" if connection.vendor == "postgresql" else "sqlite")
+        if args.rows != 200_000:
+            key += f"-{args.rows}"
         write_section(key, "\n".join(lines))
 
 

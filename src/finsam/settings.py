@@ -299,6 +299,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # frees the förbund for a new import.
 IMPORT_MAX_BYTES = env_int("FINSAM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_LEASE_SECONDS = env_int("FINSAM_IMPORT_LEASE_SECONDS", 120, minimum=1)
+# Bounds of every import whatever its file says (docs/import.md, "Bounds"), by default large enough for a
+# file of 2 000 000 rows: the rows of a table; a workbook's size unpacked (all its parts, as its zip
+# directory declares them, which also bounds what is unpacked) and its shared-strings part, which openpyxl
+# holds in memory; the row errors kept and reported before the checking stops; and the days a finished run
+# of the upload page is kept, with its errors.
+IMPORT_MAX_ROWS = env_int("FINSAM_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+IMPORT_MAX_UNPACKED_BYTES = env_int("FINSAM_IMPORT_MAX_UNPACKED_BYTES", 1536 * 1024**2, minimum=1024)
+IMPORT_MAX_SHARED_STRINGS_BYTES = env_int(
+    "FINSAM_IMPORT_MAX_SHARED_STRINGS_BYTES", 128 * 1024**2, minimum=1024
+)
+IMPORT_MAX_ERRORS = env_int("FINSAM_IMPORT_MAX_ERRORS", 1000, minimum=1)
+IMPORT_RUN_KEEP_DAYS = env_int("FINSAM_IMPORT_RUN_KEEP_DAYS", 30, minimum=1)
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.

@@ -392,6 +392,44 @@ def test_duplicates_against_the_database_are_found_across_lookup_batches(
 
 
 @pytest.mark.django_db
+def test_one_reading_rolls_back_the_rows_written_before_a_bad_row_and_reports_every_error(
+    fu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`load` writes the good rows while it checks; rows 2–9 are written in batches of 3 before row 10 is
+    found wrong, a later row is wrong too, and a person already registered is found in a lookup batch
+    after rows that were written: every error is reported and nothing stays stored."""
+    monkeypatch.setattr(importing, "DUPLICATE_BATCH", 2)
+    monkeypatch.setattr(importing, "LOAD_BATCH", 3)
+    make_participant(fu.x, number=number(612))
+    before = Participant.objects.count()
+    rows = [row(personnummer=number(serial)) for serial in range(600, 608)] + [anonymous()] * 2
+    rows[8] = anonymous(kön="")
+    rows += [row(personnummer=number(612)), row(startdatum="2030-01-01", personnummer=number(613))]
+    path = csv_file(tmp_path, rows)
+
+    loaded = importing.load(
+        importing.ImportFile(path),
+        actor=SYSTEM,
+        context=importing.context_for(actor=SYSTEM, association=fu.world.own),
+    )
+
+    assert loaded.counts is None and loaded.rows == 12
+    assert [(e.row, e.column) for e in loaded.errors] == [
+        (10, "kön"),
+        (12, "personnummer"),
+        (13, "startdatum"),
+    ]
+    assert (
+        loaded.errors
+        == importing.validate(
+            importing.ImportFile(path), context=importing.context_for(actor=SYSTEM, association=fu.world.own)
+        )[1]
+    )
+    assert Participant.objects.count() == before
+    assert not AuditEntry.objects.filter(action="participant.import").exists()
+
+
+@pytest.mark.django_db
 def test_a_coordinator_may_import_only_into_interventions_assigned_to_them(fu: Any, tmp_path: Path) -> None:
     path = csv_file(tmp_path, [row("Unga till arbete")])
 

@@ -22,13 +22,21 @@ import codecs
 import csv
 import difflib
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
+
 HEAD_BYTES = 64 * 1024
+# A part of a workbook that unpacks to more than this many times its packed size is a zip bomb, not a table
+# that someone filled in (a sheet of participants packs about 12 to 1), once it is larger than a few MB.
+MAX_PACKED_RATIO = 100
+PACKED_RATIO_FROM = 8 * 1024 * 1024
+XLSX_WIDTH = 256  # cells of a workbook row kept; anything beyond is one marker cell (more cells than headers)
 CSV_FIELD_LIMIT = 10_000  # characters in one cell; anything longer is not a file of ours
 TOO_MANY_CELLS = ""  # the key of a row with cells beyond the last header
 
@@ -76,6 +84,30 @@ NOT_XLSX = "Filen kan inte läsas som Excelfil (.xlsx). Spara den på nytt som .
 EMPTY = "Filen är tom. Den första raden ska innehålla kolumnrubrikerna; hämta mallen."
 
 
+def _size(limit: int) -> str:
+    if limit >= 1024**3:
+        return f"{limit / 1024**3:.3g} GB".replace(".", ",")
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+
+
+def too_many_rows_message(limit: int) -> str:
+    count = f"{limit:,}".replace(",", "\u00a0")
+    return f"Filen har fler än {count} rader, som är det mesta som kan läsas in på en gång; dela upp den."
+
+
+def unpacked_too_large_message(limit: int) -> str:
+    return (
+        f"Excelfilen blir större än {_size(limit)} uppackad, som är det största som kan läsas in; "
+        "dela upp den eller spara den som CSV UTF-8."
+    )
+
+
+PACKED_TOO_TIGHTLY = (
+    "Excelfilen packas upp till mer än hundra gånger sin storlek och läses inte in. "
+    "Spara den på nytt som .xlsx eller CSV UTF-8."
+)
+
+
 def too_large_message(limit: int) -> str:
     size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
     return f"Filen är större än {size}, som är det största som kan läsas in."
@@ -110,6 +142,14 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    """No cell of the row holds anything (a CSV row's cells are all text: joined, one check)."""
+    try:
+        return not "".join(cells).strip()
+    except TypeError:  # a workbook's numbers, dates, empty cells
+        return not any(cell_text(cell) for cell in cells)
 
 
 class CsvRows:
@@ -183,8 +223,8 @@ class XlsxRows:
                 return
             number = 0
             try:
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield number, list(cells)
+                for number, cells in _sparse_rows(book, sheet):
+                    yield number, cells
             except ImportFileError:
                 raise
             except Exception as exc:
@@ -210,6 +250,61 @@ class XlsxRows:
                 book.close()
 
 
+def _sparse_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The rows a sheet holds, as its XML has them: each with its own row number, only the rows that are
+    there, and at most XLSX_WIDTH cells (a cell with a value further right becomes one marker cell after
+    them). Never from the sheet's declared dimension: openpyxl's `iter_rows` fills the rows and columns up
+    to it, and a workbook of one cell that declares A1:XFD1048576 would be a million rows of 16 384 cells.
+    openpyxl's own parser of a sheet (the one `iter_rows` uses in read-only mode) gives the cells present."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with book._archive.open(sheet._worksheet_path) as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, present in parser.parse():
+            cells: list[Any] = []
+            beyond = False
+            for cell in present:
+                column, value = cell["column"], cell["value"]
+                if column > XLSX_WIDTH:
+                    beyond = beyond or value not in (None, "")
+                    continue
+                if column > len(cells):
+                    cells.extend([None] * (column - len(cells)))
+                cells[column - 1] = value
+            if beyond:
+                cells.extend([None] * (XLSX_WIDTH - len(cells)))
+                cells.append("…")
+            yield number, cells
+
+
+def check_workbook(path: Path, *, max_unpacked: int, max_shared_strings: int) -> None:
+    """Refuses a workbook, before anything of it is unpacked, whose parts together (as its zip directory
+    declares them: Python's zipfile unpacks no more than a part declares) or whose shared strings, which
+    openpyxl holds in memory, are larger than the limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(NOT_XLSX) from exc
+    if sum(part.file_size for part in parts) > max_unpacked:
+        raise ImportFileError(unpacked_too_large_message(max_unpacked))
+    if any(
+        part.file_size > PACKED_RATIO_FROM and part.file_size > MAX_PACKED_RATIO * max(part.compress_size, 1)
+        for part in parts
+    ):
+        raise ImportFileError(PACKED_TOO_TIGHTLY)
+    shared = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
+    if shared > max_shared_strings:
+        raise ImportFileError(unpacked_too_large_message(max_shared_strings))
+
+
 class TabularFile:
     """A table on disk, read lazily, one row at a time: `rows()` yields (row number, cells by column
     header) for every non-blank row after the header. `headers` are the columns known, `required` those
@@ -223,6 +318,7 @@ class TabularFile:
         required: Iterable[str],
         max_bytes: int,
         sheet: int | str = 0,
+        max_rows: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.headers = tuple(headers)
@@ -241,9 +337,19 @@ class TabularFile:
         if size > max_bytes:
             raise ImportFileError(too_large_message(max_bytes))
         self.kind = check_head(head)
+        self.max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
         self._source: CsvRows | XlsxRows = (
             CsvRows(self.path) if self.kind == "csv" else XlsxRows(self.path, sheet)
         )
+        if isinstance(self._source, XlsxRows):
+            check_workbook(
+                self.path,
+                max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES,
+                max_shared_strings=settings.IMPORT_MAX_SHARED_STRINGS_BYTES,
+            )
+            declared = self._source.estimate()  # the dimension the sheet declares: only to refuse early
+            if declared is not None and declared - 1 > self.max_rows:
+                raise ImportFileError(too_many_rows_message(self.max_rows))
 
     def _columns(self, header: list[Any]) -> list[str | None]:
         names = [cell_text(cell) for cell in header]
@@ -277,21 +383,36 @@ class TabularFile:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         columns: list[str | None] | None = None
+        named: list[str] = []  # the columns when every header cell names one (the usual case)
+        rows = 0
         for number, cells in self._source:
             if columns is None:
-                if not any(cell_text(cell) for cell in cells):
+                if _blank(cells):
                     raise ImportFileError(EMPTY)
                 columns = self._columns(cells)
+                named = [column for column in columns if column is not None]
+                if len(named) != len(columns):
+                    named = []
                 continue
-            if not any(cell_text(cell) for cell in cells):
+            if _blank(cells):
                 continue
-            if len(cells) > len(columns) and any(cell_text(cell) for cell in cells[len(columns) :]):
+            rows += 1
+            if rows > self.max_rows:
+                raise ImportFileError(too_many_rows_message(self.max_rows))
+            if len(cells) > len(columns) and not _blank(cells[len(columns) :]):
                 yield number, {TOO_MANY_CELLS: "too-many-cells"}
                 continue
-            yield (
-                number,
-                {column: cell for column, cell in zip(columns, cells, strict=False) if column is not None},
-            )
+            if named:
+                yield number, dict(zip(named, cells, strict=False))
+            else:
+                yield (
+                    number,
+                    {
+                        column: cell
+                        for column, cell in zip(columns, cells, strict=False)
+                        if column is not None
+                    },
+                )
         if columns is None:
             raise ImportFileError(EMPTY)
 
@@ -301,7 +422,7 @@ class TabularFile:
         if isinstance(self._source, XlsxRows):
             estimate = self._source.estimate()
             if estimate is not None:
-                return max(estimate - 1, 0)
+                return min(max(estimate - 1, 0), self.max_rows)
         return sum(1 for _ in self.rows())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from finsam.core import audit
 from finsam.core.access import Actor, is_system, require
-from finsam.core.bulk import insert_many
+from finsam.core.bulk import insert_rows
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.roles import Capability
 from finsam.core.updates import model_update
@@ -830,6 +830,45 @@ def _import_refusal(row: ImportRow, violations: list[Violation]) -> RuleViolatio
     )
 
 
+# The columns each import writes, in the order of the tuples `_import_batch` builds (core.bulk.insert_rows:
+# plain rows, no model instances; every column without a database default is given).
+_PARTICIPANT_COLUMNS = (
+    "association_id",
+    "intervention_id",
+    "registration",
+    "identity_ciphertext",
+    "identity_hash",
+    "sex",
+    "birth_year",
+    "start_year",
+    "registered_on",
+    "registered_by_id",
+    "identity_removal",
+)
+_CONSENT_COLUMNS = (
+    "participant_id",
+    "given_on",
+    "form_version",
+    "recorded_by_id",
+    "recorded_at",
+    "scanned_form",
+)
+_PARTICIPATION_COLUMNS = (
+    "association_id",
+    "intervention_id",
+    "participant_id",
+    "start",
+    "exit",
+    "exit_reason",
+    "employment_before",
+    "employment_after",
+    "education_level",
+    "started_by_id",
+    "exited_by_id",
+)
+_INCOME_COLUMNS = ("participation_id", "phase", "source", "extent")
+
+
 def _import_batch(
     *,
     actor: Actor,
@@ -839,11 +878,15 @@ def _import_batch(
     seen: dict[bytes, int],
     counts: dict[str, int],
     today: date,
-) -> Sequence[Participation]:
-    """Checks and writes one batch; returns the participations written."""
+    now: datetime,
+) -> Sequence[int]:
+    """Checks and writes one batch; returns the ids of the participations written."""
     user = _user_or_none(actor)
-    participants: list[Participant] = []
+    user_id = user.pk if user is not None else None
+    association_id = association.pk
+    participants: list[tuple[Any, ...]] = []
     consents: list[tuple[int, date, str]] = []
+    keyed_hash, encrypt, row_violations = identity.keyed_hash, identity.encrypt, rules.row_violations
     for row in batch:
         facts = interventions.get(row.intervention_id)
         if facts is None:
@@ -851,12 +894,12 @@ def _import_batch(
                 row,
                 [Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")],
             )
-        parsed, violations = rules.row_violations(row, intervention=facts, today=today)
+        parsed, violations = row_violations(row, intervention=facts, today=today)
         if violations:
             raise _import_refusal(row, violations)
-        hashed = identity.keyed_hash(parsed.normalised) if parsed is not None else None
-        if hashed is not None:
-            key = bytes.fromhex(hashed) + row.intervention_id.to_bytes(8, "big")
+        if parsed is not None:
+            digest = keyed_hash(parsed.normalised)
+            key = bytes.fromhex(digest) + row.intervention_id.to_bytes(8, "big")
             if key in seen:
                 raise _import_refusal(
                     row,
@@ -871,23 +914,31 @@ def _import_batch(
             seen[key] = row.row
             assert row.consent_given_on is not None  # row_violations requires it with an identity
             consents.append((len(participants), row.consent_given_on, row.consent_form_version.strip()))
+            hashed: str | None = digest
+            ciphertext: str | None = encrypt(parsed.normalised)
+            birth_year: int | None = parsed.birth_date.year
+            sex = parsed.sex
+        else:
+            hashed = ciphertext = birth_year = None
+            sex = row.sex
         participants.append(
-            Participant(
-                association=association,
-                intervention_id=row.intervention_id,
-                registration=row.registration,
-                identity_ciphertext=identity.encrypt(parsed.normalised) if parsed else None,
-                identity_hash=hashed,
-                sex=parsed.sex if parsed else row.sex,
-                birth_year=parsed.birth_date.year if parsed else None,
-                start_year=row.start.year,
-                registered_on=today,
-                registered_by=user,
+            (
+                association_id,
+                row.intervention_id,
+                row.registration,
+                ciphertext,
+                hashed,
+                sex,
+                birth_year,
+                row.start.year,
+                today,
+                user_id,
+                "",
             )
         )
         counts[row.registration] = counts.get(row.registration, 0) + 1
     try:
-        insert_many(Participant, participants)
+        participant_ids = insert_rows(Participant, _PARTICIPANT_COLUMNS, participants, ids=True)
     except IntegrityError as exc:  # registered by someone else since the file was checked
         raise RuleViolation(
             "R-DUPLICATE",
@@ -895,51 +946,55 @@ def _import_batch(
             "Ingenting har sparats; läs in filen igen.",
             "identity_number",
         ) from exc
-    insert_many(
+    insert_rows(
         Consent,
+        _CONSENT_COLUMNS,
         [
-            Consent(
-                participant=participants[index],
-                given_on=given_on,
-                form_version=version,
-                recorded_by=user,
-            )
+            (participant_ids[index], given_on, version, user_id, now, "")
             for index, given_on, version in consents
         ],
     )
-    participations = insert_many(
+    participation_ids = insert_rows(
         Participation,
+        _PARTICIPATION_COLUMNS,
         [
-            Participation(
-                association=association,
-                intervention_id=row.intervention_id,
-                participant=participant,
-                start=row.start,
-                exit=row.exit,
-                exit_reason=row.exit_reason if row.exit else "",
-                employment_before=row.employment_before,
-                employment_after=row.employment_after if row.exit else "",
-                education_level=row.education_level,
-                started_by=user,
-                exited_by=user if row.exit else None,
+            (
+                association_id,
+                row.intervention_id,
+                participant_id,
+                row.start,
+                row.exit,
+                row.exit_reason if row.exit else "",
+                row.employment_before,
+                row.employment_after if row.exit else "",
+                row.education_level,
+                user_id,
+                user_id if row.exit else None,
             )
-            for participant, row in zip(participants, batch, strict=True)
+            for participant_id, row in zip(participant_ids, batch, strict=True)
         ],
+        ids=True,
     )
-    insert_many(
+    before, after = Phase.BEFORE.value, Phase.AFTER.value
+    insert_rows(
         IncomeSourceEntry,
+        _INCOME_COLUMNS,
         [
             entry
-            for participation, row in zip(participations, batch, strict=True)
+            for participation_id, row in zip(participation_ids, batch, strict=True)
             for entry in (
-                *_income_rows(participation, Phase.BEFORE, row.income_before),
-                *(_income_rows(participation, Phase.AFTER, row.income_after) if row.exit else ()),
+                *((participation_id, before, source, extent) for source, extent in row.income_before),
+                *(
+                    ((participation_id, after, source, extent) for source, extent in row.income_after)
+                    if row.exit
+                    else ()
+                ),
             )
         ],
     )
     counts["participants"] += len(batch)
     counts["exited"] += sum(1 for row in batch if row.exit)
-    return participations
+    return participation_ids
 
 
 # After an import this large, PostgreSQL's planner statistics of the follow-up tables are refreshed at once
@@ -971,6 +1026,7 @@ def participants_import(
     intervention, as for a single registration. One audit entry with the counts, no personal data.
     Returns the counts: participants, identified, anonymous, protected, exited."""
     day = _today(today)
+    now = timezone.now()
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     interventions = {
         i.pk: InterventionFacts(id=i.pk, kind=i.kind, start=i.start, end=i.end, coordinated=True)
@@ -984,8 +1040,7 @@ def participants_import(
 
     def flush() -> None:
         written.extend(
-            participation.pk
-            for participation in _import_batch(
+            _import_batch(
                 actor=actor,
                 association=association,
                 batch=batch,
@@ -993,6 +1048,7 @@ def participants_import(
                 seen=seen,
                 counts=counts,
                 today=day,
+                now=now,
             )
         )
         batch.clear()
@@ -1008,6 +1064,9 @@ def participants_import(
         flush()
     if not counts["participants"]:
         raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+    # Every row is written at this point, inside the transaction: the statistics' summaries change with
+    # the imported rows in the same transaction, in one call, before the audit entry; a refusal above has
+    # rolled everything back before reaching it.
     summaries.add_imported_participations(written)
     if counts["participants"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
         transaction.on_commit(_analyze_followup_tables)

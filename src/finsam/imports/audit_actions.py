@@ -11,3 +11,4 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     IMPORT_RUN_CREATE = "import_run.create"
     IMPORT_RUN_EXPIRE = "import_run.expire"
+    IMPORT_RUN_PURGE = "import_run.purge"

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2000  # rows between two progress updates of a run
+LOAD_BATCH = 5000  # rows the bulk service writes at a time in `load` (a COPY per table and batch)
 DUPLICATE_BATCH = 1000  # rows whose keyed hashes are looked up in the database in one query
 
 # --- the columns ----------------------------------------------------------------------------------
@@ -99,7 +101,11 @@ class Choice:
         return table
 
     def parse(self, text: str) -> str | None:
-        return self.lookup.get(_norm(text))
+        # Most files spell the values as the template does: a hit on the text as it is spares the
+        # normalisation (the keys are normalised already, so a hit is the value the normalised text has).
+        lookup = self.lookup
+        value = lookup.get(text)
+        return value if value is not None else lookup.get(_norm(text))
 
 
 REGISTRATION = Choice(
@@ -306,6 +312,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
+_BY_HEADER = {column.header: column for column in COLUMNS}
 _COLUMN_OF_FIELD = {column.field: column.header for column in COLUMNS}
 _COLUMN_OF_FIELD.update({"start_year": "startdatum", "file": ""})
 
@@ -378,7 +385,8 @@ class _RowParser:
         self.errors.append(RowError(self.number, header, message))
 
     def text(self, header: str) -> str:
-        return _cell_text(self.cells.get(header))
+        value = self.cells.get(header)
+        return value.strip() if type(value) is str else _cell_text(value)
 
     def intervention(self) -> int | None:
         value = self.text("insats")
@@ -387,7 +395,8 @@ class _RowParser:
             return None
         if value.isdigit() and int(value) in self.context.by_id:
             return int(value)
-        ids = self.context.by_name.get(_norm(value), [])
+        by_name = self.context.by_name
+        ids = by_name.get(value) or by_name.get(_norm(value), [])
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
@@ -402,6 +411,11 @@ class _RowParser:
 
     def date(self, header: str, *, required: bool) -> date | None:
         value = self.cells.get(header)
+        if type(value) is str and len(value) == 10:  # the usual case, ÅÅÅÅ-MM-DD in a CSV file
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass  # checked below as any other text
         if isinstance(value, datetime):
             return value.date()
         if isinstance(value, date):
@@ -463,7 +477,7 @@ class _RowParser:
         if "" in self.cells:
             self.error("", "Raden har fler celler än det finns kolumnrubriker.")
             return None
-        by_header = {column.header: column for column in COLUMNS}
+        by_header = _BY_HEADER
         intervention_id = self.intervention()
         registration = self.choice(by_header["registrering"], required=True)
         consent_given_on = self.date("samtycke_datum", required=False)
@@ -542,41 +556,159 @@ class _Duplicates:
         return errors
 
 
+def more_errors_message(limit: int) -> str:
+    return f"Kontrollen avbröts efter {limit} fel; filen kan ha fler. Rätta dem och läs in filen igen."
+
+
+class _Check:
+    """The checking of a file, row by row: parse, the rules, duplicates in the file and (in batches)
+    against the database. `rows(keep=True)` also yields the rows found good, in order, while no row so far
+    was in error, each only once its duplicate lookup is done; once a row is in error nothing more is
+    yielded, but every row is still checked for the report, up to `settings.IMPORT_MAX_ERRORS` errors:
+    there the checking stops (`more` tells that the file may have more). `errors`, `count` and `more` are
+    complete once the iteration ends."""
+
+    def __init__(
+        self, source: ImportFile, context: Context, progress: Callable[[int], None] | None = None
+    ) -> None:
+        self.source = source
+        self.context = context
+        self.progress = progress
+        self.errors: list[RowError] = []
+        self.count = 0
+        self.more = False
+
+    def rows(self, *, keep: bool) -> Iterator[ImportRow]:
+        context, errors, progress = self.context, self.errors, self.progress
+        by_id, today = context.by_id, context.today
+        row_violations, keyed_hash = followup_rules.row_violations, followup_selectors.identity_keyed_hash
+        duplicates = _Duplicates()
+        held: list[ImportRow] = []  # good rows waiting for their duplicate lookup
+        limit = settings.IMPORT_MAX_ERRORS
+        rows = 0
+        for number, cells in self.source.rows():
+            rows += 1
+            row, row_errors = parse_row(context, number, cells)
+            if row is not None:
+                parsed, violations = row_violations(row, intervention=by_id[row.intervention_id], today=today)
+                if violations:
+                    row_errors = [RowError(number, column_of(v.field), v.message) for v in violations]
+                elif parsed is not None:
+                    duplicate = duplicates.add(number, row.intervention_id, keyed_hash(parsed.normalised))
+                    if duplicate is not None:
+                        row_errors.append(duplicate)
+                if keep and not row_errors and not errors:
+                    held.append(row)
+            if row_errors:
+                errors += row_errors
+                if len(errors) >= limit:
+                    self.more = True
+                    break
+            if len(duplicates.pending) >= DUPLICATE_BATCH or len(held) >= DUPLICATE_BATCH:
+                errors += duplicates.flush()
+                if held and not errors:
+                    yield from held
+                held.clear()
+            if progress is not None and rows % PROGRESS_EVERY == 0:
+                progress(rows)
+        if not self.more:
+            errors += duplicates.flush()
+        if held and not errors:
+            yield from held
+        held.clear()
+        self.count = rows
+        if rows == 0:
+            raise ImportFileError("Filen har inga rader med deltagare under kolumnrubrikerna.")
+        if progress is not None:
+            progress(rows)
+        order = {header: index for index, header in enumerate(HEADERS)}
+        errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
+        if len(errors) > limit:
+            self.more = True
+            del errors[limit:]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of `check`: the rows read, the errors (sorted by row), and whether the checking stopped
+    at the most errors kept (`settings.IMPORT_MAX_ERRORS`), so that the file may have more."""
+
+    rows: int
+    errors: list[RowError]
+    more: bool
+
+
+def check(source: ImportFile, *, context: Context, progress: Callable[[int], None] | None = None) -> Checked:
+    """The validation pass. Raises ImportFileError when the file as a whole cannot be read."""
+    checking = _Check(source, context, progress)
+    for _row in checking.rows(keep=False):
+        pass
+    return Checked(rows=checking.count, errors=checking.errors, more=checking.more)
+
+
 def validate(
     source: ImportFile, *, context: Context, progress: Callable[[int], None] | None = None
 ) -> tuple[int, list[RowError]]:
-    """The validation pass: (number of rows, every error sorted by row). Raises ImportFileError when
-    the file as a whole cannot be read."""
-    errors: list[RowError] = []
-    duplicates = _Duplicates()
-    rows = 0
-    for number, cells in source.rows():
-        rows += 1
-        row, row_errors = parse_row(context, number, cells)
-        if row is not None:
-            parsed, violations = followup_rules.row_violations(
-                row, intervention=context.by_id[row.intervention_id], today=context.today
-            )
-            row_errors = [RowError(number, column_of(v.field), v.message) for v in violations]
-            if parsed is not None and not row_errors:
-                duplicate = duplicates.add(
-                    number, row.intervention_id, followup_selectors.identity_keyed_hash(parsed.normalised)
+    """The validation pass: (number of rows, the errors sorted by row): `check` without telling whether
+    the checking stopped at the most errors kept."""
+    checked = check(source, context=context, progress=progress)
+    return checked.rows, checked.errors
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The outcome of `load`: the rows read, the errors (sorted by row), whether the checking stopped at
+    the most errors kept, and the counts of what was stored: None when there were errors and nothing was
+    stored."""
+
+    rows: int
+    errors: list[RowError]
+    counts: dict[str, int] | None
+    more: bool = False
+
+
+class _Refused(Exception):
+    """Rolls back the rows written before the first row in error was found."""
+
+
+def load(
+    source: ImportFile,
+    *,
+    actor: Actor,
+    context: Context,
+    checked: Callable[[int], None] | None = None,
+    written: Callable[[int], None] | None = None,
+) -> Loaded:
+    """Both passes in one reading of the file, for the command line: every row is parsed and checked once
+    (as `validate` does) and, while no row so far is in error, the good rows stream to the bulk service
+    (which checks each again, as `write` does) in one transaction. At the first row in error the writing
+    stops, the checking goes on to the end of the file for the report, and the transaction is rolled back:
+    all or nothing, as with the two passes, at half the reading and parsing. `checked` and `written` are
+    told the rows checked and the rows written so far."""
+    checking = _Check(source, context, checked)
+    rows = checking.rows(keep=True)
+    try:
+        with transaction.atomic():
+            try:
+                counts = followup_services.participants_import(
+                    actor=actor,
+                    association=context.association,
+                    rows=rows,
+                    today=context.today,
+                    batch_size=LOAD_BATCH,
+                    progress=written,
                 )
-                if duplicate is not None:
-                    row_errors.append(duplicate)
-        errors += row_errors
-        if len(duplicates.pending) >= DUPLICATE_BATCH:
-            errors += duplicates.flush()
-        if progress is not None and rows % PROGRESS_EVERY == 0:
-            progress(rows)
-    errors += duplicates.flush()
-    if rows == 0:
-        raise ImportFileError("Filen har inga rader med deltagare under kolumnrubrikerna.")
-    if progress is not None:
-        progress(rows)
-    order = {header: index for index, header in enumerate(HEADERS)}
-    errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
-    return rows, errors
+            except RuleViolation:
+                if not checking.errors:  # a refusal of the service itself (a person registered meanwhile)
+                    raise
+                for _row in rows:  # the rest of the file is checked for the report
+                    pass
+                raise _Refused from None
+            if checking.errors:
+                raise _Refused
+    except _Refused:
+        return Loaded(rows=checking.count, errors=checking.errors, counts=None, more=checking.more)
+    return Loaded(rows=checking.count, errors=[], counts=counts)
 
 
 def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:

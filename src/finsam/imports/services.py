@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,9 +26,10 @@ from finsam.imports.audit_actions import AuditAction
 from finsam.imports.importing import (
     ImportFile,
     ImportFileError,
+    check,
     context_for,
+    more_errors_message,
     too_large_message,
-    validate,
     write,
 )
 from finsam.imports.models import IMPORT_ACTIVE, ImportRun, ImportRunError, ImportStatus
@@ -104,6 +105,32 @@ def runs_expire(*, association_id: int | None = None, run_id: int | None = None)
     return marked
 
 
+def runs_purge(*, now: datetime | None = None) -> int:
+    """Removes the finished runs older than `settings.IMPORT_RUN_KEEP_DAYS`, every förbund's, with their
+    errors (at most `IMPORT_MAX_ERRORS` each); one audit entry with the number, when there were any.
+    Called when a run is created, so that the error reports of old runs do not pile up. Returns the number
+    of runs removed."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RUN_KEEP_DAYS)
+    old = ImportRun.objects.exclude(status__in=ACTIVE).filter(created_at__lt=cutoff)
+    ids = list(old.values_list("pk", flat=True)[:1000])
+    if not ids:
+        return 0
+    with transaction.atomic():
+        ImportRunError.objects.filter(run_id__in=ids).delete()
+        removed = (
+            ImportRun.objects.filter(pk__in=ids)
+            .exclude(status__in=ACTIVE)
+            .delete()[1]
+            .get(ImportRun._meta.label, 0)
+        )
+        audit.record(
+            actor=SYSTEM,
+            action=AuditAction.IMPORT_RUN_PURGE,
+            details={"runs": removed, "kept_days": settings.IMPORT_RUN_KEEP_DAYS},
+        )
+    return removed
+
+
 def run_create(*, actor: Actor, association: Association, upload: Any) -> ImportRun:
     """Stores the uploaded file privately, records a queued run and, once that is committed, puts the run in
     the task queue. `upload` is an UploadedFile whose first bytes were checked with `check_head`. A second
@@ -111,6 +138,7 @@ def run_create(*, actor: Actor, association: Association, upload: Any) -> Import
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise RuleViolation("R-FILE", too_large_message(settings.IMPORT_MAX_BYTES), "file")
+    runs_purge()
     name = f"{uuid.uuid4().hex}.upload"
     target = upload_dir() / name
     try:
@@ -203,7 +231,8 @@ def _work(run: ImportRun, path: Path) -> None:
     source = ImportFile(path)
     _update(run_id, rows_total=source.count())
     context = context_for(actor=actor, association=run.association)
-    rows, errors = validate(source, context=context, progress=lambda done: _update(run_id, rows_done=done))
+    checked = check(source, context=context, progress=lambda done: _update(run_id, rows_done=done))
+    rows, errors = checked.rows, checked.errors
     if errors:
         with transaction.atomic():
             for start in range(0, len(errors), 1000):
@@ -217,6 +246,7 @@ def _work(run: ImportRun, path: Path) -> None:
                 rows_total=rows,
                 rows_done=rows,
                 error_count=len(errors),
+                message=more_errors_message(len(errors)) if checked.more else "",
                 finished_at=timezone.now(),
             )
         return

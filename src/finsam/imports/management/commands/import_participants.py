@@ -1,9 +1,11 @@
 """`finsam import-participants FILE --association ID`: participants with one participation each, from a
 CSV or Excel file (columns in docs/import.md), all or nothing.
 
-Every row is checked first; if one is in error, the errors are listed on standard error (row, column,
-message; `--report FILE.csv` writes all of them) and nothing is stored. Progress bars go to standard
-error when it is a terminal (or with --progress).
+The file is read once: every row is checked, and the good rows are written as they come in one
+transaction while no row is in error. If one is, the writing stops, the rest is still checked, the
+transaction is rolled back (nothing is stored) and the errors are listed on standard error (row, column,
+message; `--report FILE.csv` writes all of them). Progress bars go to standard error when it is a
+terminal (or with --progress); the rows are counted for them first.
 """
 
 from __future__ import annotations
@@ -48,27 +50,38 @@ class Command(BaseCommand):
         disable = False if options["progress"] else not sys.stderr.isatty()
         try:
             source = importing.ImportFile(path)
-            total = source.count()
+            total = None if disable else source.count()
             context = importing.context_for(actor=SYSTEM, association=association)
-            with tqdm(total=total, desc="Kontrollerar", unit="rad", leave=False, disable=disable) as bar:
-                rows, errors = importing.validate(
-                    source, context=context, progress=lambda done: bar.update(done - bar.n)
+            # One reading of the file: each row checked, and written while no row is in error (one
+            # transaction, rolled back if any row is); the second bar counts the rows written.
+            with (
+                tqdm(total=total, desc="Kontrollerar", unit="rad", leave=False, disable=disable) as checked,
+                tqdm(total=total, desc="Sparar", unit="rad", leave=False, disable=disable) as written,
+            ):
+                loaded = importing.load(
+                    source,
+                    actor=SYSTEM,
+                    context=context,
+                    checked=lambda done: checked.update(done - checked.n),
+                    written=lambda done: written.update(done - written.n),
                 )
         except importing.ImportFileError as exc:
             raise CommandError(f"{path.name}: {exc.message}") from exc
-        if errors:
-            self._report(path, errors, options.get("report"))
-            raise CommandError(
-                f"{path.name}: ingenting har lästs in; {len(errors)} fel på "
-                f"{len({e.row for e in errors})} av {rows} rader."
-            )
-        try:
-            with tqdm(total=rows, desc="Sparar", unit="rad", leave=False, disable=disable) as bar:
-                counts = importing.write(
-                    source, actor=SYSTEM, context=context, progress=lambda done: bar.update(done - bar.n)
-                )
-        except (importing.ImportFileError, RuleViolation) as exc:
+        except RuleViolation as exc:
             raise CommandError(f"{path.name}: ingenting har lästs in; {exc.message}") from exc
+        if loaded.errors:
+            self._report(path, loaded.errors, options.get("report"))
+            if loaded.more:
+                raise CommandError(
+                    f"{path.name}: ingenting har lästs in; kontrollen avbröts efter {len(loaded.errors)} fel "
+                    f"på de första {loaded.rows} raderna, och filen kan ha fler."
+                )
+            raise CommandError(
+                f"{path.name}: ingenting har lästs in; {len(loaded.errors)} fel på "
+                f"{len({e.row for e in loaded.errors})} av {loaded.rows} rader."
+            )
+        counts = loaded.counts
+        assert counts is not None
         anonymous = counts["anonymous"] + counts["protected"]
         self.stdout.write(
             f"{counts['participants']} deltagare har lästs in i {association.name} "
