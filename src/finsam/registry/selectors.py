@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -37,15 +37,74 @@ def today() -> date:
 
 
 def association_list(*, user: Actor) -> QuerySet[Association]:
+    """The associations the user may see, with their seat. Their members are read by
+    `association_overview`, in one query for all of them, where a list shows them."""
     scope = require(user, Capability.REGISTRY_VIEW)
-    members = Member.objects.select_related("region", "municipality").order_by(
-        "kind", "region__code", "municipality__code"
+    return filter_scope(Association.objects.all(), scope, field="id").select_related("seat")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBrief:
+    id: int
+    kind: str
+    code: str
+    name: str
+    joined: date
+    left: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.joined <= day and (self.left is None or day <= self.left)
+
+
+@dataclass(frozen=True, slots=True)
+class AssociationOverview:
+    id: int
+    name: str
+    org_number: str
+    dissolved: date | None
+    seat_short_name: str
+    members: list[MemberBrief]
+
+    def members_on(self, day: date) -> list[MemberBrief]:
+        return [m for m in self.members if m.active_on(day)]
+
+
+def association_overview(*, user: Actor) -> list[AssociationOverview]:
+    """The association list (page and API): each association the user may see, by name, with its members
+    (by kind and code). Two queries of plain values whatever the number of associations: the members of
+    all of them are read at once and grouped here, without building a model instance per row."""
+    scope = require(user, Capability.REGISTRY_VIEW)
+    labels = {kind.value: str(kind.label) for kind in PartyKind}
+    members: dict[int, list[MemberBrief]] = defaultdict(list)
+    rows = (
+        filter_scope(Member.objects.all(), scope)
+        .order_by("association_id", "kind", "region__code", "municipality__code", "id")
+        .values_list(
+            "association_id",
+            "id",
+            "kind",
+            "joined",
+            "left",
+            "region__code",
+            "region__name",
+            "municipality__code",
+            "municipality__name",
+        )
     )
-    return (
+    for association_id, pk, kind, joined, left, r_code, r_name, m_code, m_name in rows:
+        # A region member has only a region, a municipality member only a municipality (a constraint).
+        code = r_code or m_code or kind.upper()
+        name = r_name or m_name or labels[kind]
+        members[association_id].append(MemberBrief(pk, kind, code, name, joined, left))
+    associations = (
         filter_scope(Association.objects.all(), scope, field="id")
-        .select_related("seat")
-        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("name", "id")
+        .values_list("id", "name", "org_number", "dissolved", "seat__short_name")
     )
+    return [
+        AssociationOverview(pk, name, org_number, dissolved, seat, members.get(pk, []))
+        for pk, name, org_number, dissolved, seat in associations
+    ]
 
 
 def association_get(
