@@ -408,6 +408,70 @@ def budget_adoption(*, association_id: int, year: int) -> Adoption:
     )
 
 
+def budget_adoptions(*, association_ids: Iterable[int], year: int) -> dict[int, Adoption]:
+    """`budget_adoption` of many associations at once, keyed by association id. One query."""
+    budgets = {
+        b.association_id: b
+        for b in Budget.objects.filter(association_id__in=list(association_ids), year=year)
+    }
+    deadline = rules.adoption_deadline(year)
+    adoptions = {}
+    for association_id in association_ids:
+        budget = budgets.get(association_id)
+        adoptions[association_id] = Adoption(
+            year=year,
+            deadline=deadline,
+            exists=budget is not None,
+            adopted=budget is not None and budget.status == BudgetStatus.ADOPTED,
+            adopted_on=budget.adopted_on if budget is not None else None,
+            late=bool(budget and budget.adopted_late),
+            budget_id=budget.pk if budget is not None else None,
+        )
+    return adoptions
+
+
+@dataclass(frozen=True)
+class ConsultationState:
+    """R-BUDGET for the annual cycle: a budget's members without a recorded consultation (as
+    `unconsulted_members`), and the days its consultations were held."""
+
+    missing: list[Member]
+    held: list[date]
+
+
+def consultation_states(*, budget_ids: Iterable[int]) -> dict[int, ConsultationState]:
+    """The consultation state of many budgets at once, keyed by budget id. Three queries."""
+    budgets = list(Budget.objects.filter(pk__in=list(budget_ids)))
+    if not budgets:
+        return {}
+    consulted: dict[int, set[int]] = {b.pk: set() for b in budgets}
+    held: dict[int, list[date]] = {b.pk: [] for b in budgets}
+    for budget_id, member_id, held_on in BudgetConsultation.objects.filter(budget__in=budgets).values_list(
+        "budget_id", "member_id", "held_on"
+    ):
+        consulted[budget_id].add(member_id)
+        held[budget_id].append(held_on)
+    members: dict[int, list[Member]] = {}
+    for member in (
+        registry_selectors.members()
+        .filter(association_id__in={b.association_id for b in budgets})
+        .select_related("region", "municipality")
+    ):
+        members.setdefault(member.association_id, []).append(member)
+    order = {PartyKind.FK: 0, PartyKind.AF: 1, PartyKind.REGION: 2, PartyKind.MUNICIPALITY: 3}
+    states = {}
+    for budget in budgets:
+        day = date(budget.year, 1, 1)
+        on_day = sorted(
+            (m for m in members.get(budget.association_id, []) if m.active_on(day)),
+            key=lambda m: (order.get(PartyKind(m.kind), 9), m.code),
+        )
+        states[budget.pk] = ConsultationState(
+            missing=[m for m in on_day if m.pk not in consulted[budget.pk]], held=held[budget.pk]
+        )
+    return states
+
+
 @dataclass(frozen=True)
 class InterventionCost:
     """An intervention's budget and outcome (utfall) in one year, summed over its budget lines. `actual` is

@@ -374,16 +374,48 @@ def association_status(
     association_get(user=user, association_id=association_id)
     day = day or today()
     window_end = day + timedelta(days=horizon_days)
-    members = [
-        m
-        for m in Member.objects.filter(association_id=association_id).select_related("region", "municipality")
-        if m.active_on(day)
-    ]
+    members = list(
+        Member.objects.filter(association_id=association_id).select_related("region", "municipality")
+    )
     seats = list(
         BoardSeat.objects.filter(
             association_id=association_id, end__gte=day, start__lte=window_end
         ).select_related("person")
     )
+    return _status(day, window_end, members, seats)
+
+
+def board_statuses(*, windows: dict[int, tuple[date, int]]) -> dict[int, AssociationStatus]:
+    """`association_status` of many förbund at once, each on its own day and horizon
+    ({association id: (day, horizon_days)}), for the governance app's national overview. Two queries
+    however many förbund. Unscoped: its caller has checked the user."""
+    if not windows:
+        return {}
+    ends = {pk: day + timedelta(days=horizon) for pk, (day, horizon) in windows.items()}
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(association_id__in=list(windows)).select_related(
+        "region", "municipality"
+    ):
+        members[member.association_id].append(member)
+    seats: dict[int, list[BoardSeat]] = defaultdict(list)
+    for seat in BoardSeat.objects.filter(
+        association_id__in=list(windows),
+        end__gte=min(day for day, _ in windows.values()),
+        start__lte=max(ends.values()),
+    ).select_related("person"):
+        day = windows[seat.association_id][0]
+        if seat.end >= day and seat.start <= ends[seat.association_id]:
+            seats[seat.association_id].append(seat)
+    return {
+        pk: _status(day, ends[pk], members.get(pk, []), seats.get(pk, []))
+        for pk, (day, _horizon) in windows.items()
+    }
+
+
+def _status(
+    day: date, window_end: date, all_members: list[Member], seats: list[BoardSeat]
+) -> AssociationStatus:
+    members = [m for m in all_members if m.active_on(day)]
     board: list[MemberBoardStatus] = []
     for member in members:
         window = rules.Period(day, min(window_end, member.left) if member.left else window_end)
