@@ -19,7 +19,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycach
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve worker test test-pg lint bench migrations-check clean
+.PHONY: help install demo serve worker test test-pg lint bench load migrations-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -68,6 +68,10 @@ migrations-check: $(INSTALLED) ## fail when a model change has no migration
 
 bench: $(INSTALLED) ## run bench/bench_*.py and record the figures in docs/benchmarks.md
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+LOAD_ARGS ?=
+load: $(INSTALLED) ## HTTP load test: locust against finsam serve on PostgreSQL with synth data (bench/README.md)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean: ## remove the virtual environment and caches (keeps var/, the demo database)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,4 +1,4 @@
-"""The association list (`registry.selectors.association_list`, behind GET /api/v1/associations) for a
+"""The association list (`registry.selectors.association_overview`, behind GET /api/v1/associations) for a
 limited user, against the floor: one hand-written SQL query returning the same associations and members.
 
 Scoping is where list endpoints lose their speed (a permission filter that turns into a slow join), so
@@ -28,8 +28,8 @@ FROM registry_association a
 JOIN registry_member m ON m.association_id = a.id
 LEFT JOIN registry_region r ON r.id = m.region_id
 LEFT JOIN registry_municipality mu ON mu.id = m.municipality_id
-WHERE a.id IN (SELECT ra.association_id FROM core_roleassignment ra WHERE ra.user_id = %s)
-   OR EXISTS (SELECT 1 FROM core_roleassignment ra WHERE ra.user_id = %s AND ra.association_id IS NULL)
+WHERE a.id IN (SELECT ra.association_id FROM accounts_roleassignment ra WHERE ra.user_id = %s)
+   OR EXISTS (SELECT 1 FROM accounts_roleassignment ra WHERE ra.user_id = %s AND ra.association_id IS NULL)
 ORDER BY a.name, m.kind, r.code, mu.code
 """
 
@@ -76,13 +76,13 @@ def populate() -> tuple[Any, Any]:
 
 
 def through_selector(user: Any) -> list[Row]:
-    from finsam.registry.selectors import association_list
+    from finsam.registry.selectors import association_overview
 
     if hasattr(user, "_finsam_roles"):
         del user._finsam_roles  # a new request loads the roles again
     return [
-        (a.pk, a.name, tuple((m.pk, m.kind, m.code, m.name) for m in a.members.all()))
-        for a in association_list(user=user)
+        (a.id, a.name, tuple((m.id, m.kind, m.code, m.name) for m in a.members))
+        for a in association_overview(user=user)
     ]
 
 
@@ -126,10 +126,10 @@ def main() -> None:
             f"## Registry: the association list, {database}",
             "",
             f"`bench/bench_registry.py`, recorded {environment(database)}. {ASSOCIATIONS} associations with "
-            f"{total_members} members. The selector side is `association_list(user=…)` with each member's "
-            "kind, code and name read, as the API does; the floor is one SQL query with the role check in "
-            "subqueries, grouped into the same shape. Times are the median and the best of repeated runs; "
-            "the ratio is taken from the best times, which a busy machine disturbs least.",
+            f"{total_members} members. The selector side is `association_overview(user=…)` with each "
+            "member's kind, code and name read, as the API does; the floor is one SQL query with the role "
+            "check in subqueries, grouped into the same shape. Times are the median and the best of "
+            "repeated runs; the ratio is taken from the best times, which a busy machine disturbs least.",
             "",
             "| user | associations | members | queries | selector, ms (median / best) "
             "| one SQL query, ms (median / best) | ratio |",

@@ -89,3 +89,22 @@ def test_the_usage_names_the_worker(capsys: pytest.CaptureFixture[str]) -> None:
     cli.main(["--help"])
 
     assert "worker" in capsys.readouterr().out
+
+
+def test_serve_runs_gunicorn_threaded_without_keep_alive(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Threads per worker (a long request does not hold a whole process) and responses that close their
+    connection (a kept-alive one the server closes when idle races the client's next request)."""
+    started: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)  # no collectstatic
+    monkeypatch.setenv("FINSAM_THREADS", "6")
+
+    cli.serve(["--bind", "127.0.0.1:8123", "--workers", "2"])
+
+    [argv] = started
+    options = dict(zip(argv[4::2], argv[5::2], strict=False))
+    assert argv[2:4] == ["gunicorn", "finsam.wsgi:application"]
+    assert options["--bind"] == "127.0.0.1:8123" and options["--workers"] == "2"
+    assert options["--threads"] == "6" and options["--keep-alive"] == "0"

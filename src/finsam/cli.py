@@ -22,6 +22,7 @@ USAGE = """Användning: finsam KOMMANDO [argument]
 
   demo                 skapa databasen och demodata (kan köras flera gånger)
   serve [--bind ADR]   starta webbservern (gunicorn), standard 127.0.0.1:8000
+                       (--workers N, --threads N: processer och trådar per process)
   worker               kör bakgrundsarbetet ur kön (inläsningar, e-post, dagliga jobb)
   manage ARGUMENT…     Djangos manage.py
   import-registry FIL  läs in samordningsförbunden med medlemmar och styrelse (CSV/Excel)
@@ -38,6 +39,7 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="finsam serve", description="Starta webbservern.")
     parser.add_argument("--bind", default=os.environ.get("FINSAM_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
     _setup()
     from django.core.management import call_command
@@ -45,6 +47,10 @@ def serve(argv: list[str]) -> int:
     from finsam.settings import env_int
 
     workers = args.workers if args.workers is not None else env_int("FINSAM_WORKERS", 3, minimum=1)
+    # Threads in each worker (gunicorn's gthread worker): a request that waits for the database or takes
+    # long (a national compilation) no longer holds a whole process, so the short requests behind it are
+    # answered by the other threads; 1 is gunicorn's plain synchronous worker.
+    threads = args.threads if args.threads is not None else env_int("FINSAM_THREADS", 4, minimum=1)
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = [
         sys.executable,
@@ -55,6 +61,13 @@ def serve(argv: list[str]) -> int:
         args.bind,
         "--workers",
         str(workers),
+        "--threads",
+        str(threads),
+        # Each response closes its connection, as the synchronous worker does: a kept-alive connection
+        # that the server closes after its idle timeout races a client sending its next request on it
+        # (a reset connection). The reverse proxy in front opens its own connections anyway.
+        "--keep-alive",
+        "0",
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

@@ -128,7 +128,11 @@ if TESTING:
     _db_url = env_str("FINSAM_TEST_DATABASE_URL", "sqlite://:memory:")
 try:
     DATABASES = {
-        "default": dj_database_url.parse(_db_url, conn_max_age=env_int("FINSAM_DB_CONN_MAX_AGE", 60))
+        # A connection is kept for FINSAM_DB_CONN_MAX_AGE seconds (one per gunicorn thread), and checked
+        # before a request reuses it, so that a database restart costs no failed request.
+        "default": dj_database_url.parse(
+            _db_url, conn_max_age=env_int("FINSAM_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"FINSAM_DATABASE_URL is not a database URL: {exc}") from exc

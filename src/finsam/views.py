@@ -27,7 +27,7 @@ from finsam.registry import selectors as registry_selectors
 def home(request: HttpRequest) -> HttpResponse:
     associations = []
     if has_capability(request.user, Capability.REGISTRY_VIEW):
-        associations = list(registry_selectors.association_list(user=request.user))
+        associations = registry_selectors.association_overview(user=request.user)
     return render(request, "core/home.html", {"associations": associations})
 
 

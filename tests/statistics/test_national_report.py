@@ -515,3 +515,92 @@ def test_the_national_compilation_takes_the_same_queries_however_many_interventi
         national_report.national_reports(user=viewer, year=YEAR)
 
     assert len(after) == len(before)
+
+
+def _more_forbund_with_budgets(template: Any, first: int, n: int) -> None:
+    """`n` more förbund, each with a member, a charter and a budget for YEAR with two lines (one with its
+    outcome) and a contribution, copied from `template` (the closed budget) with bulk_create: only the
+    compilation's reads are under test here."""
+    from finsam.finance.models import Budget, BudgetLine, Contribution
+    from finsam.registry.models import Association, Charter, Member
+
+    own = template.association
+    charter = template.charter
+    numbers = range(first, first + n)
+    associations = Association.objects.bulk_create(
+        Association(
+            name=f"Samordningsförbundet Kopia {i:03d}",
+            org_number=f"9{i:05d}-0000",
+            seat_id=own.seat_id,
+            founded=own.founded,
+        )
+        for i in numbers
+    )
+    members = Member.objects.bulk_create(
+        Member(association=a, kind="fk", joined=own.founded) for a in associations
+    )
+    charters = Charter.objects.bulk_create(
+        Charter(
+            association=a,
+            version=1,
+            adopted=charter.adopted,
+            valid_from=charter.valid_from,
+            municipal_key=charter.municipal_key,
+            region_key=charter.region_key,
+        )
+        for a in associations
+    )
+    budgets = Budget.objects.bulk_create(
+        Budget(
+            association=a,
+            year=YEAR,
+            status=template.status,
+            frame=template.frame,
+            charter=c,
+            population_year=template.population_year,
+            adopted_on=template.adopted_on,
+        )
+        for a, c in zip(associations, charters, strict=True)
+    )
+    BudgetLine.objects.bulk_create(
+        line
+        for b in budgets
+        for line in (
+            BudgetLine(
+                budget=b, kind="intervention", label="Förstudie", amount=D("50000"), actual=D("40000")
+            ),
+            BudgetLine(
+                budget=b, kind="administration", cost_type="personnel", amount=D("150000"), position=1
+            ),
+        )
+    )
+    Contribution.objects.bulk_create(
+        Contribution(budget=b, member=m, amount=template.frame, received=template.frame)
+        for b, m in zip(budgets, members, strict=True)
+    )
+
+
+def test_the_national_compilation_reads_finance_in_the_same_queries_for_3_and_for_75_forbund(
+    data: Data,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = data.world.users[Role.NATIONAL_VIEWER]
+    _more_forbund_with_budgets(data.budget, 1, 1)
+    national_report.national_reports(user=viewer, year=YEAR)  # the user's roles are read once, then kept
+    with CaptureQueriesContext(connection) as three:
+        reports = national_report.national_reports(user=viewer, year=YEAR)
+    assert len(reports) == 3
+    _more_forbund_with_budgets(data.budget, 2, 72)
+    with CaptureQueriesContext(connection) as seventy_five:
+        reports = national_report.national_reports(user=viewer, year=YEAR)
+
+    assert len(reports) == 75
+    assert sum(report.has_budget for report in reports) == 74
+    copy = next(r for r in reports if r.association.name.endswith("Kopia 002"))
+    assert copy.frame == data.budget.frame
+    assert copy.administration is not None and copy.administration.budget == D("150000")
+    assert copy.administration.actual is None  # an outcome is missing: no sum
+    assert [line.label for line in copy.unregistered] == ["Förstudie"]
+    assert len(seventy_five) == len(three)

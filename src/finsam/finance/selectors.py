@@ -241,18 +241,98 @@ def budget_totals(*, budget: Budget) -> BudgetTotals:
     contribution_sums = Contribution.objects.filter(budget=budget).aggregate(
         received_sum=_sum("received"), received_missing=Count("pk", filter=Q(received__isnull=True))
     )
-    planned = rules.year_result(income=budget.frame, costs=[line_sums["costs_sum"]])
-    actual = rules.year_result(income=contribution_sums["received_sum"], costs=[line_sums["actual_sum"]])
+    return _totals(
+        budget,
+        costs=line_sums["costs_sum"],
+        actual=line_sums["actual_sum"],
+        actual_missing=line_sums["actual_missing"],
+        received=contribution_sums["received_sum"],
+        received_missing=contribution_sums["received_missing"],
+    )
+
+
+def _totals(
+    budget: Budget,
+    *,
+    costs: Decimal,
+    actual: Decimal,
+    actual_missing: int,
+    received: Decimal,
+    received_missing: int,
+) -> BudgetTotals:
+    planned = rules.year_result(income=budget.frame, costs=[costs])
+    outcome = rules.year_result(income=received, costs=[actual])
     return BudgetTotals(
         frame=budget.frame,
         costs=planned.costs,
         budget_result=planned.result,
-        received=actual.income,
-        actual=actual.costs,
-        outcome_result=actual.result,
-        contributions_complete=contribution_sums["received_missing"] == 0,
-        actuals_complete=line_sums["actual_missing"] == 0,
+        received=outcome.income,
+        actual=outcome.costs,
+        outcome_result=outcome.result,
+        contributions_complete=received_missing == 0,
+        actuals_complete=actual_missing == 0,
     )
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """One budget with what a compilation reads of it: its totals, lines (as `lines` orders them),
+    contributions (with their members) and equity at the end of its year."""
+
+    budget: Budget
+    totals: BudgetTotals
+    lines: list[BudgetLine]
+    contributions: list[Contribution]
+    equity: rules.EquityPosition
+
+    @property
+    def closed(self) -> bool:
+        return _has_outcome(self.budget)
+
+
+def budget_figures(*, association_ids: Iterable[int], year: int) -> dict[int, BudgetFigures]:
+    """The budgets of `year` of many associations with their totals, lines, contributions and equity,
+    keyed by association id (those without a budget are absent). Three queries however many associations:
+    the budgets, all their lines and all their contributions; the sums are taken over the rows read.
+    The caller has decided the scope (this reads for the system, as `intervention_costs` does)."""
+    budgets = {
+        b.pk: b
+        for b in Budget.objects.select_related("association__seat", "charter", "outcome").filter(
+            association_id__in=list(association_ids), year=year
+        )
+    }
+    if not budgets:
+        return {}
+    lines_of: dict[int, list[BudgetLine]] = {pk: [] for pk in budgets}
+    for line in BudgetLine.objects.filter(budget_id__in=budgets).select_related("intervention"):
+        lines_of[line.budget_id].append(line)
+    contributions_of: dict[int, list[Contribution]] = {pk: [] for pk in budgets}
+    for contribution in Contribution.objects.filter(budget_id__in=budgets).select_related(
+        "member__region", "member__municipality"
+    ):
+        contributions_of[contribution.budget_id].append(contribution)
+    figures = {}
+    for pk, budget in budgets.items():
+        budget_lines = sorted(
+            lines_of[pk], key=lambda line: (line.kind != LineKind.INTERVENTION, line.position, line.pk)
+        )
+        paid = contributions_of[pk]
+        totals = _totals(
+            budget,
+            costs=sum((line.amount for line in budget_lines), ZERO),
+            actual=sum((line.actual for line in budget_lines if line.actual is not None), ZERO),
+            actual_missing=sum(1 for line in budget_lines if line.actual is None),
+            received=sum((c.received for c in paid if c.received is not None), ZERO),
+            received_missing=sum(1 for c in paid if c.received is None),
+        )
+        figures[budget.association_id] = BudgetFigures(
+            budget=budget,
+            totals=totals,
+            lines=budget_lines,
+            contributions=paid,
+            equity=equity(budget=budget, totals=totals),
+        )
+    return figures
 
 
 def reference_percent() -> Decimal:
@@ -326,6 +406,70 @@ def budget_adoption(*, association_id: int, year: int) -> Adoption:
         late=bool(budget and budget.adopted_late),
         budget_id=budget.pk if budget is not None else None,
     )
+
+
+def budget_adoptions(*, association_ids: Iterable[int], year: int) -> dict[int, Adoption]:
+    """`budget_adoption` of many associations at once, keyed by association id. One query."""
+    budgets = {
+        b.association_id: b
+        for b in Budget.objects.filter(association_id__in=list(association_ids), year=year)
+    }
+    deadline = rules.adoption_deadline(year)
+    adoptions = {}
+    for association_id in association_ids:
+        budget = budgets.get(association_id)
+        adoptions[association_id] = Adoption(
+            year=year,
+            deadline=deadline,
+            exists=budget is not None,
+            adopted=budget is not None and budget.status == BudgetStatus.ADOPTED,
+            adopted_on=budget.adopted_on if budget is not None else None,
+            late=bool(budget and budget.adopted_late),
+            budget_id=budget.pk if budget is not None else None,
+        )
+    return adoptions
+
+
+@dataclass(frozen=True)
+class ConsultationState:
+    """R-BUDGET for the annual cycle: a budget's members without a recorded consultation (as
+    `unconsulted_members`), and the days its consultations were held."""
+
+    missing: list[Member]
+    held: list[date]
+
+
+def consultation_states(*, budget_ids: Iterable[int]) -> dict[int, ConsultationState]:
+    """The consultation state of many budgets at once, keyed by budget id. Three queries."""
+    budgets = list(Budget.objects.filter(pk__in=list(budget_ids)))
+    if not budgets:
+        return {}
+    consulted: dict[int, set[int]] = {b.pk: set() for b in budgets}
+    held: dict[int, list[date]] = {b.pk: [] for b in budgets}
+    for budget_id, member_id, held_on in BudgetConsultation.objects.filter(budget__in=budgets).values_list(
+        "budget_id", "member_id", "held_on"
+    ):
+        consulted[budget_id].add(member_id)
+        held[budget_id].append(held_on)
+    members: dict[int, list[Member]] = {}
+    for member in (
+        registry_selectors.members()
+        .filter(association_id__in={b.association_id for b in budgets})
+        .select_related("region", "municipality")
+    ):
+        members.setdefault(member.association_id, []).append(member)
+    order = {PartyKind.FK: 0, PartyKind.AF: 1, PartyKind.REGION: 2, PartyKind.MUNICIPALITY: 3}
+    states = {}
+    for budget in budgets:
+        day = date(budget.year, 1, 1)
+        on_day = sorted(
+            (m for m in members.get(budget.association_id, []) if m.active_on(day)),
+            key=lambda m: (order.get(PartyKind(m.kind), 9), m.code),
+        )
+        states[budget.pk] = ConsultationState(
+            missing=[m for m in on_day if m.pk not in consulted[budget.pk]], held=held[budget.pk]
+        )
+    return states
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from finsam.registry import selectors as registry_selectors
 from finsam.reports import ical
 
 if TYPE_CHECKING:
+    from finsam.finance.selectors import Adoption, ConsultationState
     from finsam.registry.models import Association, Member, Person
 
 VIEW = Capability.GOVERNANCE_VIEW
@@ -553,8 +554,9 @@ class OverviewRow:
 
 
 def national_overview(*, user: Actor, year: int, day: date | None = None) -> list[OverviewRow]:
-    """Every förbund against every obligation of `year`. The governance records are read in one query
-    each for all förbund; the board (registry) and the budget (finance) in a few queries per förbund."""
+    """Every förbund against every obligation of `year`. The governance records, the boards (registry)
+    and the budgets with their consultations (finance) are each read in one query or a few for all
+    förbund: the count does not grow with the number of förbund."""
     require(user, NATIONAL)
     day = day or today()
     associations = list(
@@ -624,11 +626,28 @@ def _cycle_facts(associations: list[Association], year: int, day: date) -> dict[
         ):
             budget_meetings[association_id].append(meeting_id)
 
+    from finsam.finance import selectors as finance_selectors
+
+    spans = {a.pk: _board_span(a, year) for a in associations}
+    statuses = registry_selectors.board_statuses(
+        windows={aid: (start, (end - start).days) for aid, (start, end) in spans.items() if end >= start}
+    )
+    adoptions = finance_selectors.budget_adoptions(association_ids=ids, year=year + 1)
+    states = finance_selectors.consultation_states(
+        budget_ids=[a.budget_id for a in adoptions.values() if a.budget_id is not None]
+    )
+    meetings = _budget_meetings(budget_meetings)
+
     result = {}
     for association in associations:
         aid = association.pk
-        board_from, gaps = _board_gaps(association, year, day)
-        consulted, note, adopted, late = _budget(association, year, budget_meetings.get(aid, []))
+        board_from, gaps = _board_gaps(spans[aid], statuses.get(aid), year, day)
+        adoption = adoptions[aid]
+        consulted, note, adopted, late = _budget(
+            adoption,
+            states.get(adoption.budget_id) if adoption.budget_id is not None else None,
+            meetings.get(aid, []),
+        )
         result[aid] = rules.CycleFacts(
             year=year,
             founded=association.founded,
@@ -650,18 +669,23 @@ def _cycle_facts(associations: list[Association], year: int, day: date) -> dict[
     return result
 
 
-def _board_gaps(association: Association, year: int, day: date) -> tuple[date, list[rules.BoardGap]]:
-    """R-BOARD over the year, through the registry. In the current year only the gaps that are still
-    open or to come count: a gap that was closed is history, not an open obligation."""
+def _board_span(association: Association, year: int) -> tuple[date, date]:
+    """The part of `year` the förbund existed in (end before start: not at all)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     if association.dissolved is not None:
         end = min(end, association.dissolved)
-    start = max(start, association.founded)
-    if end < start:
+    return max(start, association.founded), end
+
+
+def _board_gaps(
+    span: tuple[date, date], status: registry_selectors.AssociationStatus | None, year: int, day: date
+) -> tuple[date, list[rules.BoardGap]]:
+    """R-BOARD over the year, through the registry (`status`: the board over `span`). In the current year
+    only the gaps that are still open or to come count: a gap that was closed is history, not an open
+    obligation."""
+    start, end = span
+    if end < start or status is None:
         return start, []
-    status = registry_selectors.association_status(
-        user=SYSTEM, association_id=association.pk, day=start, horizon_days=(end - start).days
-    )
     gaps = []
     for item in status.board:
         for role, periods in (("ledamot", item.member_gaps), ("ersättare", item.deputy_gaps)):
@@ -671,8 +695,43 @@ def _board_gaps(association: Association, year: int, day: date) -> tuple[date, l
     return start, gaps
 
 
+@dataclass(frozen=True)
+class _BudgetMeeting:
+    date: date
+    members: list[int]  # the förbund's members on the meeting's day
+    represented: set[int]  # members with a representative present (or not marked absent)
+
+
+def _budget_meetings(budget_meetings: dict[int, list[int]]) -> dict[int, list[_BudgetMeeting]]:
+    """The budget consultations held as member consultations ({association id: meeting ids}), with
+    who was there, per association. Three queries however many."""
+    meeting_ids = {m for ids in budget_meetings.values() for m in ids}
+    if not meeting_ids:
+        return {}
+    dates = dict(Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", "date"))
+    members: dict[int, list[Any]] = defaultdict(list)
+    for member in registry_selectors.members().filter(association_id__in=list(budget_meetings)):
+        members[member.association_id].append(member)
+    represented: dict[int, set[int]] = defaultdict(set)
+    for meeting_id, member_id in (
+        MeetingParticipant.objects.filter(meeting_id__in=meeting_ids, capacity=Capacity.MEMBER_REPRESENTATIVE)
+        .exclude(attended=False)
+        .values_list("meeting_id", "member_id")
+    ):
+        represented[meeting_id].add(member_id)
+    result: dict[int, list[_BudgetMeeting]] = {}
+    for association_id, ids in budget_meetings.items():
+        held = []
+        for meeting_id in ids:
+            day = dates[meeting_id]
+            active = [m.pk for m in members[association_id] if m.active_on(day)]
+            held.append(_BudgetMeeting(day, active, represented[meeting_id] & set(active)))
+        result[association_id] = sorted(held, key=lambda m: m.date)
+    return result
+
+
 def _budget(
-    association: Association, year: int, meeting_ids: list[int]
+    adoption: Adoption, state: ConsultationState | None, meetings: list[_BudgetMeeting]
 ) -> tuple[date | None, str, date | None, bool]:
     """R-BUDGET for next year's budget: (consulted on, note, adopted on, adopted late).
 
@@ -680,38 +739,16 @@ def _budget(
     exists, else from a budget consultation held here with every member represented. The adoption comes
     from finance only: the board adopts the budget there.
     """
-    from finsam.finance import selectors as finance_selectors
-
-    adoption = finance_selectors.budget_adoption(association_id=association.pk, year=year + 1)
     adopted = (adoption.adopted_on or adoption.deadline) if adoption.adopted else None
     late = adoption.late if adoption.adopted else False
     note = ""
-    if adoption.budget_id is not None:
-        try:
-            budget = finance_selectors.budget_get(user=SYSTEM, budget_id=adoption.budget_id)
-        except Http404:
-            budget = None
-        if budget is not None:
-            missing = finance_selectors.unconsulted_members(budget=budget)
-            held = [c.held_on for c in finance_selectors.consultations(budget=budget)]
-            if not missing and held:
-                return max(held), "Samråd med varje medlem registrerat i budgeten.", adopted, late
-            if missing:
-                note = "Samråd saknas med " + ", ".join(m.name for m in missing) + "."
-    for meeting in Meeting.objects.filter(pk__in=meeting_ids).order_by("date"):
-        members = [
-            m.pk
-            for m in registry_selectors.member_list(user=SYSTEM, association_id=association.pk)
-            if m.active_on(meeting.date)
-        ]
-        represented = set(
-            MeetingParticipant.objects.filter(
-                meeting=meeting, capacity=Capacity.MEMBER_REPRESENTATIVE, member_id__in=members
-            )
-            .exclude(attended=False)
-            .values_list("member_id", flat=True)
-        )
-        if members and represented >= set(members):
+    if state is not None:
+        if not state.missing and state.held:
+            return max(state.held), "Samråd med varje medlem registrerat i budgeten.", adopted, late
+        if state.missing:
+            note = "Samråd saknas med " + ", ".join(m.name for m in state.missing) + "."
+    for meeting in meetings:
+        if meeting.members and meeting.represented >= set(meeting.members):
             return meeting.date, f"Budgetsamråd (medlemssamråd) {meeting.date:%Y-%m-%d}.", adopted, late
     return None, note, adopted, late
 

@@ -217,8 +217,12 @@ def _association_detail(user: Actor, association: Association) -> dict[str, Any]
 )
 def association_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": a.pk, "name": a.name, "members": [_member(m) for m in a.members.all()]}
-        for a in selectors.association_list(user=request.user)
+        {
+            "id": a.id,
+            "name": a.name,
+            "members": [{"id": m.id, "kind": m.kind, "code": m.code, "name": m.name} for m in a.members],
+        }
+        for a in selectors.association_overview(user=request.user)
     ]
 
 

@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     FilteredRelation,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -49,15 +48,74 @@ def today() -> date:
 
 
 def association_list(*, user: Actor) -> QuerySet[Association]:
+    """The associations the user may see, with their seat. Their members are read by
+    `association_overview`, in one query for all of them, where a list shows them."""
     scope = require(user, Capability.REGISTRY_VIEW)
-    members = Member.objects.select_related("region", "municipality").order_by(
-        "kind", "region__code", "municipality__code"
+    return filter_scope(Association.objects.all(), scope, field="id").select_related("seat")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBrief:
+    id: int
+    kind: str
+    code: str
+    name: str
+    joined: date
+    left: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.joined <= day and (self.left is None or day <= self.left)
+
+
+@dataclass(frozen=True, slots=True)
+class AssociationOverview:
+    id: int
+    name: str
+    org_number: str
+    dissolved: date | None
+    seat_short_name: str
+    members: list[MemberBrief]
+
+    def members_on(self, day: date) -> list[MemberBrief]:
+        return [m for m in self.members if m.active_on(day)]
+
+
+def association_overview(*, user: Actor) -> list[AssociationOverview]:
+    """The association list (page and API): each association the user may see, by name, with its members
+    (by kind and code). Two queries of plain values whatever the number of associations: the members of
+    all of them are read at once and grouped here, without building a model instance per row."""
+    scope = require(user, Capability.REGISTRY_VIEW)
+    labels = {kind.value: str(kind.label) for kind in PartyKind}
+    members: dict[int, list[MemberBrief]] = defaultdict(list)
+    rows = (
+        filter_scope(Member.objects.all(), scope)
+        .order_by("association_id", "kind", "region__code", "municipality__code", "id")
+        .values_list(
+            "association_id",
+            "id",
+            "kind",
+            "joined",
+            "left",
+            "region__code",
+            "region__name",
+            "municipality__code",
+            "municipality__name",
+        )
     )
-    return (
+    for association_id, pk, kind, joined, left, r_code, r_name, m_code, m_name in rows:
+        # A region member has only a region, a municipality member only a municipality (a constraint).
+        code = r_code or m_code or kind.upper()
+        name = r_name or m_name or labels[kind]
+        members[association_id].append(MemberBrief(pk, kind, code, name, joined, left))
+    associations = (
         filter_scope(Association.objects.all(), scope, field="id")
-        .select_related("seat")
-        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("name", "id")
+        .values_list("id", "name", "org_number", "dissolved", "seat__short_name")
     )
+    return [
+        AssociationOverview(pk, name, org_number, dissolved, seat, members.get(pk, []))
+        for pk, name, org_number, dissolved, seat in associations
+    ]
 
 
 def association_get(
@@ -345,16 +403,48 @@ def association_status(
     association_get(user=user, association_id=association_id)
     day = day or today()
     window_end = day + timedelta(days=horizon_days)
-    members = [
-        m
-        for m in Member.objects.filter(association_id=association_id).select_related("region", "municipality")
-        if m.active_on(day)
-    ]
+    members = list(
+        Member.objects.filter(association_id=association_id).select_related("region", "municipality")
+    )
     seats = list(
         BoardSeat.objects.filter(
             association_id=association_id, end__gte=day, start__lte=window_end
         ).select_related("person")
     )
+    return _status(day, window_end, members, seats)
+
+
+def board_statuses(*, windows: dict[int, tuple[date, int]]) -> dict[int, AssociationStatus]:
+    """`association_status` of many förbund at once, each on its own day and horizon
+    ({association id: (day, horizon_days)}), for the governance app's national overview. Two queries
+    however many förbund. Unscoped: its caller has checked the user."""
+    if not windows:
+        return {}
+    ends = {pk: day + timedelta(days=horizon) for pk, (day, horizon) in windows.items()}
+    members: dict[int, list[Member]] = defaultdict(list)
+    for member in Member.objects.filter(association_id__in=list(windows)).select_related(
+        "region", "municipality"
+    ):
+        members[member.association_id].append(member)
+    seats: dict[int, list[BoardSeat]] = defaultdict(list)
+    for seat in BoardSeat.objects.filter(
+        association_id__in=list(windows),
+        end__gte=min(day for day, _ in windows.values()),
+        start__lte=max(ends.values()),
+    ).select_related("person"):
+        day = windows[seat.association_id][0]
+        if seat.end >= day and seat.start <= ends[seat.association_id]:
+            seats[seat.association_id].append(seat)
+    return {
+        pk: _status(day, ends[pk], members.get(pk, []), seats.get(pk, []))
+        for pk, (day, _horizon) in windows.items()
+    }
+
+
+def _status(
+    day: date, window_end: date, all_members: list[Member], seats: list[BoardSeat]
+) -> AssociationStatus:
+    members = [m for m in all_members if m.active_on(day)]
     board: list[MemberBoardStatus] = []
     for member in members:
         window = rules.Period(day, min(window_end, member.left) if member.left else window_end)

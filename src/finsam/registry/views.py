@@ -71,13 +71,13 @@ def _in_association(obj_association_id: int, association_id: int) -> None:
 
 @page_access(Capability.REGISTRY_VIEW)
 def association_list(request: HttpRequest) -> HttpResponse:
-    associations = selectors.association_list(user=request.user)
+    day = selectors.today()
+    associations = [(a, a.members_on(day)) for a in selectors.association_overview(user=request.user)]
     return render(
         request,
         "registry/association_list.html",
         {
             "associations": associations,
-            "today": selectors.today(),
             "can_create": selectors.can_edit(user=request.user, association_id=None),
         },
     )

@@ -28,12 +28,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from finsam.core.access import SYSTEM, Actor, require
+from finsam.core.access import Actor, require
 from finsam.core.roles import Capability
 from finsam.core.suppression import TOTAL, Cell, OneWayTable, SuppressedTable, TwoWayTable, suppress_table
 from finsam.finance import rules as finance_rules
@@ -47,7 +46,7 @@ from finsam.registry import selectors as registry
 from finsam.registry.schemas import PartyKind
 
 if TYPE_CHECKING:
-    from finsam.finance.models import Budget, Contribution
+    from finsam.finance.models import Contribution
     from finsam.interventions.models import Intervention
     from finsam.registry.models import Association
 
@@ -202,6 +201,7 @@ class _Facts:
     interventions: dict[int, list[Intervention]] = field(default_factory=lambda: defaultdict(list))
     planned: dict[int, int] = field(default_factory=dict)
     costs: dict[int, finance.InterventionCost] = field(default_factory=dict)
+    budgets: dict[int, finance.BudgetFigures] = field(default_factory=dict)
     participants: dict[int, dict[tuple[str, str], int]] = field(default_factory=lambda: defaultdict(dict))
     structural: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -256,6 +256,7 @@ def _facts(association_ids: list[int], year: int) -> _Facts:
     """The bulk reads shared by every förbund of the report: a fixed number of queries."""
     facts = _Facts()
     facts.costs = finance.intervention_costs(association_ids=association_ids, year=year)
+    facts.budgets = finance.budget_figures(association_ids=association_ids, year=year)
 
     counts = followup.participants_per_intervention_and_sex(year=year, association_ids=association_ids)
     counted: set[int] = set()
@@ -347,21 +348,20 @@ def _report(association: Association, year: int, facts: _Facts) -> NationalRepor
         people_trained=trained,
         staff_reached=reached,
     )
-    budget = _budget(association.pk, year)
-    if budget is None:
+    figures = facts.budgets.get(association.pk)
+    if figures is None:
         return report
-    totals = finance.budget_totals(budget=budget)
-    budget_lines = finance.lines(budget=budget)
-    admin = [line for line in budget_lines if line.kind == LineKind.ADMINISTRATION]
-    spent = [line for line in budget_lines if line.kind == LineKind.INTERVENTION]
+    totals = figures.totals
+    admin = [line for line in figures.lines if line.kind == LineKind.ADMINISTRATION]
+    spent = [line for line in figures.lines if line.kind == LineKind.INTERVENTION]
     return replace(
         report,
         has_budget=True,
-        closed=finance.has_outcome(budget=budget),
+        closed=figures.closed,
         frame=totals.frame,
         received=totals.received if totals.contributions_complete else None,
-        funds=_funds(finance.contributions(budget=budget)),
-        equity=finance.equity(budget=budget, totals=totals),
+        funds=_funds(figures.contributions),
+        equity=figures.equity,
         administration=_cost_line("administration", _("Administration"), admin),
         intervention_costs=_cost_line("interventions", _("Insatser"), spent),
         unregistered=[
@@ -376,15 +376,6 @@ def _cost_line(code: str, label: str, lines: Sequence[Any]) -> CostLine:
     return CostLine(
         code, label, sum((line.amount for line in lines), ZERO), _sum_or_none(line.actual for line in lines)
     )
-
-
-def _budget(association_id: int, year: int) -> Budget | None:
-    try:
-        return finance.budget_for_year(
-            user=SYSTEM, association_id=association_id, year=year, capability=Capability.FINANCE_REPORT
-        )
-    except Http404:
-        return None
 
 
 def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:

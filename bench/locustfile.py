@@ -1,0 +1,192 @@
+"""The HTTP load test's virtual users (locust), run by `bench/load.py` against `finsam serve`.
+
+Each virtual user takes an account of its own from the accounts file (`bench/load_accounts.py`, path in
+FINSAM_LOAD_ACCOUNTS) and signs in as a person does: it reads the sign-in page, posts the form with the
+CSRF token from it, and is sent to the home page. It then asks for an API key (POST /api/v1/auth/token)
+and mixes page views and API reads by its role; participant coordinators also register participants
+(an anonymous participant, then the start of a participation) through the API. Between requests it
+waits FINSAM_LOAD_WAIT seconds ("1-3", the default; "0" for the saturated throughput).
+
+Requests are named by their route (ids replaced by placeholders), so that the statistics are per endpoint.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from locust import HttpUser, between, constant, task
+
+ACCOUNTS = json.loads(Path(os.environ["FINSAM_LOAD_ACCOUNTS"]).read_text())
+_next_account = itertools.count()
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+YEAR = int(os.environ.get("FINSAM_LOAD_YEAR", str(datetime.now(STOCKHOLM).year - 1)))  # the last whole year
+
+
+def _wait() -> Any:
+    low, _, high = os.environ.get("FINSAM_LOAD_WAIT", "1-3").partition("-")
+    return constant(0) if float(low) == 0 and not high else between(float(low), float(high or low))
+
+
+class Person(HttpUser):
+    wait_time = _wait()
+
+    def on_start(self) -> None:
+        self.account = ACCOUNTS["users"][next(_next_account)]
+        self.role: str = self.account["role"]
+        self.association: int | None = self.account["association"]
+        self.sign_in()
+        response = self.client.post(
+            "/api/v1/auth/token",
+            json={"username": self.account["username"], "password": ACCOUNTS["password"]},
+            name="POST /api/v1/auth/token",
+        )
+        self.api = {"Authorization": f"Bearer {response.json()['token']}"}
+
+    def sign_in(self) -> None:
+        page = self.client.get("/logga-in/", name="GET /logga-in/")
+        match = CSRF.search(page.text)
+        if match is None:
+            raise RuntimeError("the sign-in page has no CSRF token")
+        with self.client.post(
+            "/logga-in/",
+            data={
+                "username": self.account["username"],
+                "password": ACCOUNTS["password"],
+                "csrfmiddlewaretoken": match.group(1),
+            },
+            headers={"Referer": f"{self.host}/logga-in/"},
+            name="POST /logga-in/ (then GET /)",
+            catch_response=True,
+        ) as response:
+            if response.url.rstrip("/") != self.host.rstrip("/"):  # a refused sign-in stays on the form
+                response.failure(f"not signed in: ended at {response.url}")
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def page(self, path: str, name: str) -> None:
+        self.client.get(path, name=f"page {name}")
+
+    def read(self, path: str, name: str, **params: Any) -> Any:
+        return self.client.get(path, params=params or None, headers=self.api, name=f"GET {name}")
+
+    # --- what every role does -----------------------------------------------------------------
+
+    @task(2)
+    def home(self) -> None:
+        self.page("/", "/")
+
+    @task(1)
+    def associations(self) -> None:
+        if random.random() < 0.5:
+            self.page("/register/forbund/", "/register/forbund/")
+        else:
+            self.read("/api/v1/associations", "/api/v1/associations")
+
+    # --- by role --------------------------------------------------------------------------------
+
+    @task(8)
+    def work(self) -> None:
+        getattr(self, f"work_{self.role}")()
+
+    def work_participant_coordinator(self) -> None:
+        a = self.association
+        choice = random.random()
+        if choice < 0.3:
+            self.page(f"/uppfoljning/forbund/{a}/deltagare/", "/uppfoljning/forbund/{id}/deltagare/")
+        elif choice < 0.5:
+            self.read(f"/api/v1/associations/{a}/participants", "/api/v1/associations/{id}/participants")
+        elif choice < 0.7:
+            self.register()
+        elif choice < 0.85:
+            self.read("/api/v1/statistics", "/api/v1/statistics", association=a, year=YEAR)
+        else:
+            self.page(f"/insatser/forbund/{a}/", "/insatser/forbund/{id}/")
+
+    def register(self) -> None:
+        interventions = self.account["interventions"]
+        if not interventions:
+            return
+        created = self.client.post(
+            f"/api/v1/associations/{self.association}/participants",
+            json={
+                "intervention": random.choice(interventions),
+                "registration": "anonymous",
+                "sex": random.choice(["woman", "man"]),
+            },
+            headers=self.api,
+            name="POST /api/v1/associations/{id}/participants",
+        )
+        if created.status_code != 201:
+            return
+        self.client.post(
+            "/api/v1/participations",
+            json={
+                "participant": created.json()["id"],
+                "start": datetime.now(STOCKHOLM).date().isoformat(),
+                "employment_before": "seeking_work",
+                "education_level": "upper_secondary",
+                "income_before": [{"source": "unemployment_benefit", "extent": 100}],
+            },
+            headers=self.api,
+            name="POST /api/v1/participations",
+        )
+
+    def statistics_page(self) -> None:
+        self.page(
+            f"/uppfoljning/forbund/{self.association}/statistik/?ar={YEAR}",
+            "/uppfoljning/forbund/{id}/statistik/",
+        )
+
+    def work_association_admin(self) -> None:
+        a = self.association
+        choice = random.random()
+        if choice < 0.2:
+            self.page(f"/register/forbund/{a}/", "/register/forbund/{id}/")
+        elif choice < 0.35:
+            self.page(f"/insatser/forbund/{a}/", "/insatser/forbund/{id}/")
+        elif choice < 0.5:
+            self.page(f"/ekonomi/forbund/{a}/", "/ekonomi/forbund/{id}/")
+        elif choice < 0.65:
+            self.statistics_page()
+        elif choice < 0.8:
+            self.read("/api/v1/statistics", "/api/v1/statistics", association=a, year=YEAR)
+        elif choice < 0.9:
+            self.read(f"/api/v1/associations/{a}/interventions", "/api/v1/associations/{id}/interventions")
+        else:
+            self.read(f"/api/v1/associations/{a}/budgets", "/api/v1/associations/{id}/budgets")
+
+    def work_board_member(self) -> None:
+        a = self.association
+        choice = random.random()
+        if choice < 0.3:
+            self.page("/styrning/moten/", "/styrning/moten/")
+        elif choice < 0.5:
+            self.page(f"/register/forbund/{a}/", "/register/forbund/{id}/")
+        elif choice < 0.7:
+            self.statistics_page()
+        elif choice < 0.85:
+            self.read(f"/api/v1/associations/{a}/meetings", "/api/v1/associations/{id}/meetings")
+        else:
+            self.page("/nationellt/handbok/", "/nationellt/handbok/")
+
+    def work_national_viewer(self) -> None:
+        choice = random.random()
+        if choice < 0.25:
+            self.read("/api/v1/statistics/national", "/api/v1/statistics/national", year=YEAR)
+        elif choice < 0.4:
+            self.page(f"/uppfoljning/statistik/?ar={YEAR}", "/uppfoljning/statistik/")
+        elif choice < 0.6:
+            self.read("/api/v1/conferences", "/api/v1/conferences")
+        elif choice < 0.8:
+            self.read("/api/v1/handbook/pages", "/api/v1/handbook/pages")
+        else:
+            self.page("/nationellt/", "/nationellt/")
