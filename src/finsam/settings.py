@@ -174,6 +174,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "finsam.core.middleware.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -286,7 +287,12 @@ EQUITY_REFERENCE_PERCENT = env_int("FINSAM_EQUITY_REFERENCE_PERCENT", 20, minimu
 # in whole kronor, for the socio-economic estimate (docs/socioeconomics.md). A page may try another value.
 FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies are bounded before they are read (core.middleware.RequestBoundsMiddleware answers 413): a form or
+# an API request (JSON only) at most FINSAM_FORM_MAX_BYTES; a page's request with a file at most
+# FINSAM_REQUEST_MAX_BYTES (by default the largest import and a margin for the form around it). Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FINSAM_FORM_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Background work (docs/operations.md): django.tasks on a queue in the database, run by `finsam worker`
 # processes beside the web server. Imports, password reset mail and the daily jobs go through it.
@@ -297,6 +303,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # frees the förbund for a new import.
 IMPORT_MAX_BYTES = env_int("FINSAM_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_LEASE_SECONDS = env_int("FINSAM_IMPORT_LEASE_SECONDS", 120, minimum=1)
+REQUEST_MAX_BYTES = env_int("FINSAM_REQUEST_MAX_BYTES", IMPORT_MAX_BYTES + 1024 * 1024, minimum=1024)
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.
