@@ -315,7 +315,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusal_on_one_line": {"()": "finsam.core.logging.RefusalOnOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusal_on_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("FINSAM_LOG_LEVEL", "INFO").upper()},
     # WeasyPrint reports every layout step at INFO; only its warnings belong in the log.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
