@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 from finsam.core import audit
 
@@ -97,6 +98,22 @@ def _limit(request: HttpRequest) -> int:
 
 def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
+
+
+class NoStoreForSignedInMiddleware:
+    """Every answer to a signed-in user (a session, or an API token) is marked `Cache-Control: no-store`
+    (with Django's never-cache headers): such answers may show identities (a personnummer, a scanned consent
+    form, an export), and no browser cache or proxy between may keep them. Public answers keep theirs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response
 
 
 class RequestContextMiddleware:
