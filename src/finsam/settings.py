@@ -267,8 +267,19 @@ SESSION_COOKIE_AGE = env_int("FINSAM_SESSION_SECONDS", 8 * 3600, minimum=300)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("FINSAM_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("FINSAM_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Served over TLS (the proxy says so), the site redirects plain HTTP and sends HSTS for a year, its own host
+# name and below it (finsam.example.org and *.finsam.example.org, never the rest of the domain). The health
+# check of a load balancer that calls the server directly is not redirected.
+SECURE_SSL_REDIRECT = env_bool("FINSAM_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("FINSAM_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FINSAM_HSTS_INCLUDE_SUBDOMAINS", True)
+# The browsers' preload list takes whole registered domains (example.org, not finsam.example.org): that is
+# the domain owner's decision, not the application's, so `check --deploy` does not ask for it here.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # The client address recorded in the audit log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # the application runs behind a proxy that sets it.
