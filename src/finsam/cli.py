@@ -66,11 +66,10 @@ def serve(argv: list[str]) -> int:
 
 
 # Verbs that are another name for a management command of a library.
-ALIASES = {
-    # django-tasks-db's worker: takes the queued tasks one at a time and runs them; stops after the task at
-    # hand on SIGTERM or Ctrl+C. Its options (--interval, --batch, --max-tasks …) pass through.
-    "worker": "db_worker",
-}
+# (`finsam worker` is core's `worker`: django-tasks-db's worker, which takes the queued tasks one at a time
+# and stops after the task at hand on SIGTERM or Ctrl+C, with a heartbeat for the health check. Its options,
+# --interval, --batch, --max-tasks …, pass through.)
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> int:

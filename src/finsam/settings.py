@@ -323,6 +323,10 @@ REMINDER_DAYS_BEFORE = env_days("FINSAM_REMINDER_DAYS_BEFORE", [30, 7])
 REMINDER_DAYS_AFTER = env_days("FINSAM_REMINDER_DAYS_AFTER", [1, 14])
 SITE_URL = env_str("FINSAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The deployment's name for the build it runs (a tag or a commit), shown after the package's version in the
+# footer, the API (GET /api/v1/release) and the health check.
+RELEASE = env_str("FINSAM_RELEASE")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
