@@ -203,6 +203,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "finsam.core.context_processors.navigation",
+                "finsam.core.context_processors.release_version",
             ],
         },
     }
