@@ -4,11 +4,12 @@ worker runs, even while it works through a long import."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import Any
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from finsam.core.health import HEARTBEAT_SECONDS, heartbeat_record
@@ -17,16 +18,19 @@ logger = logging.getLogger(__name__)
 
 
 def _beat(worker_id: str, stop: threading.Event) -> None:
+    """Beats until `stop`. A beat that fails is logged and the next one tried: the heartbeat must never
+    stop the worker, only tell that it runs."""
     try:
         while True:
             try:
                 heartbeat_record(worker_id=worker_id)
-            except DatabaseError as exc:
+            except Exception as exc:  # any failure: the next beat tries again
                 logger.warning("Worker heartbeat not written: %s", type(exc).__name__)
             if stop.wait(HEARTBEAT_SECONDS):
                 return
     finally:
-        connection.close()
+        with contextlib.suppress(Exception):
+            connection.close()
 
 
 class Command(DBWorkerCommand):
