@@ -7,8 +7,12 @@ FILE` is `manage import_population FILE` and `finsam import-support-measure FILE
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import sys
+import tempfile
+from pathlib import Path
 
 
 def _setup() -> None:
@@ -32,6 +36,19 @@ USAGE = """Användning: finsam KOMMANDO [argument]
 """
 
 
+def control_socket(data_dir: Path, bind: str) -> Path:
+    """gunicorn's control socket for one `finsam serve`: under the data directory (run/, mode 0700), named
+    after the address it serves, so that two servers on one machine never share one (gunicorn's default is
+    one path per user). A path too long for a Unix socket is shortened to a hash."""
+    run = data_dir / "run"
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = run / ("gunicorn-" + re.sub(r"[^A-Za-z0-9.]+", "-", bind).strip("-") + ".ctl")
+    if len(str(path).encode()) > 100:
+        digest = hashlib.sha256(f"{data_dir}|{bind}".encode()).hexdigest()[:16]
+        path = Path(tempfile.gettempdir()) / f"finsam-gunicorn-{digest}.ctl"
+    return path
+
+
 def serve(argv: list[str]) -> int:
     import argparse
 
@@ -40,6 +57,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
     _setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from finsam.settings import env_int
@@ -59,6 +77,8 @@ def serve(argv: list[str]) -> int:
         "-",
         "--forwarded-allow-ips",
         os.environ.get("FINSAM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--control-socket",
+        os.environ.get("FINSAM_CONTROL_SOCKET") or str(control_socket(Path(settings.DATA_DIR), args.bind)),
     ]
     print(f"Finsam körs på http://{args.bind}/ (avsluta med Ctrl+C)", flush=True)
     os.execv(sys.executable, gunicorn)  # noqa: S606 - replaces this process with the server
