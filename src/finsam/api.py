@@ -20,6 +20,7 @@ from ninja.security import HttpBearer
 
 from finsam.accounts.selectors import token_user
 from finsam.accounts.services import token_create
+from finsam.core import release
 from finsam.core.decorators import PUBLIC, api_operation
 from finsam.core.errors import RuleViolation
 
@@ -202,6 +203,28 @@ class TokenOut(Schema):
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     return {"token": token_create(username=payload.username, password=payload.password)}
+
+
+class ReleaseOut(Schema):
+    version: str = Field(
+        description="Den installerade versionen, följd av installationens byggnamn "
+        "(FINSAM_RELEASE) inom parentes när det är satt."
+    )
+
+
+@api_operation(
+    api,
+    "get",
+    "/release",
+    need=PUBLIC,
+    auth=None,
+    response={200: ReleaseOut},
+    tags=["system"],
+    summary="Den version som körs",
+    description="Versionen av plattformen som svarar, samma som i sidfoten. Kräver ingen inloggning.",
+)
+def release_get(request: HttpRequest) -> dict[str, str]:
+    return {"version": release.version()}
 
 
 def _register_routers() -> None:

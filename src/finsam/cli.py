@@ -7,8 +7,12 @@ FILE` is `manage import_population FILE` and `finsam import-support-measure FILE
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import sys
+import tempfile
+from pathlib import Path
 
 
 def _setup() -> None:
@@ -33,6 +37,19 @@ USAGE = """Användning: finsam KOMMANDO [argument]
 """
 
 
+def control_socket(data_dir: Path, bind: str) -> Path:
+    """gunicorn's control socket for one `finsam serve`: under the data directory (run/, mode 0700), named
+    after the address it serves, so that two servers on one machine never share one (gunicorn's default is
+    one path per user). A path too long for a Unix socket is shortened to a hash."""
+    run = data_dir / "run"
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = run / ("gunicorn-" + re.sub(r"[^A-Za-z0-9.]+", "-", bind).strip("-") + ".ctl")
+    if len(str(path).encode()) > 100:
+        digest = hashlib.sha256(f"{data_dir}|{bind}".encode()).hexdigest()[:16]
+        path = Path(tempfile.gettempdir()) / f"finsam-gunicorn-{digest}.ctl"
+    return path
+
+
 def serve(argv: list[str]) -> int:
     import argparse
 
@@ -42,6 +59,7 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
     _setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from finsam.settings import env_int
@@ -72,6 +90,8 @@ def serve(argv: list[str]) -> int:
         "-",
         "--forwarded-allow-ips",
         os.environ.get("FINSAM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--control-socket",
+        os.environ.get("FINSAM_CONTROL_SOCKET") or str(control_socket(Path(settings.DATA_DIR), args.bind)),
     ]
     print(f"Finsam körs på http://{args.bind}/ (avsluta med Ctrl+C)", flush=True)
     os.execv(sys.executable, gunicorn)  # noqa: S606 - replaces this process with the server
@@ -79,11 +99,10 @@ def serve(argv: list[str]) -> int:
 
 
 # Verbs that are another name for a management command of a library.
-ALIASES = {
-    # django-tasks-db's worker: takes the queued tasks one at a time and runs them; stops after the task at
-    # hand on SIGTERM or Ctrl+C. Its options (--interval, --batch, --max-tasks …) pass through.
-    "worker": "db_worker",
-}
+# (`finsam worker` is core's `worker`: django-tasks-db's worker, which takes the queued tasks one at a time
+# and stops after the task at hand on SIGTERM or Ctrl+C, with a heartbeat for the health check. Its options,
+# --interval, --batch, --max-tasks …, pass through.)
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -178,12 +178,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "finsam.core.middleware.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "finsam.core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -205,6 +207,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "finsam.core.context_processors.navigation",
+                "finsam.core.context_processors.release_version",
             ],
         },
     }
@@ -271,8 +274,19 @@ SESSION_COOKIE_AGE = env_int("FINSAM_SESSION_SECONDS", 8 * 3600, minimum=300)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("FINSAM_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("FINSAM_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Served over TLS (the proxy says so), the site redirects plain HTTP and sends HSTS for a year, its own host
+# name and below it (finsam.example.org and *.finsam.example.org, never the rest of the domain). The health
+# check of a load balancer that calls the server directly is not redirected.
+SECURE_SSL_REDIRECT = env_bool("FINSAM_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env_int("FINSAM_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FINSAM_HSTS_INCLUDE_SUBDOMAINS", True)
+# The browsers' preload list takes whole registered domains (example.org, not finsam.example.org): that is
+# the domain owner's decision, not the application's, so `check --deploy` does not ask for it here.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # The client address recorded in the audit log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # the application runs behind a proxy that sets it.
@@ -292,7 +306,12 @@ EQUITY_REFERENCE_PERCENT = env_int("FINSAM_EQUITY_REFERENCE_PERCENT", 20, minimu
 # in whole kronor, for the socio-economic estimate (docs/socioeconomics.md). A page may try another value.
 FYE_YEARLY_COST = env_int("FINSAM_FYE_YEARLY_COST", 250_000, minimum=1)
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies are bounded before they are read (core.middleware.RequestBoundsMiddleware answers 413): a form or
+# an API request (JSON only) at most FINSAM_FORM_MAX_BYTES; a page's request with a file at most
+# FINSAM_REQUEST_MAX_BYTES (by default the largest import and a margin for the form around it). Files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FINSAM_FORM_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Background work (docs/operations.md): django.tasks on a queue in the database, run by `finsam worker`
 # processes beside the web server. Imports, password reset mail and the daily jobs go through it.
@@ -315,6 +334,7 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = env_int(
 )
 IMPORT_MAX_ERRORS = env_int("FINSAM_IMPORT_MAX_ERRORS", 1000, minimum=1)
 IMPORT_RUN_KEEP_DAYS = env_int("FINSAM_IMPORT_RUN_KEEP_DAYS", 30, minimum=1)
+REQUEST_MAX_BYTES = env_int("FINSAM_REQUEST_MAX_BYTES", IMPORT_MAX_BYTES + 1024 * 1024, minimum=1024)
 
 # Governance: the annual cycle's reminders go out this many days before and after each due date
 # (`finsam send-reminders`, run daily). The address in the e-mails and in calendar feeds is FINSAM_SITE_URL.
@@ -322,11 +342,22 @@ REMINDER_DAYS_BEFORE = env_days("FINSAM_REMINDER_DAYS_BEFORE", [30, 7])
 REMINDER_DAYS_AFTER = env_days("FINSAM_REMINDER_DAYS_AFTER", [1, 14])
 SITE_URL = env_str("FINSAM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The deployment's name for the build it runs (a tag or a commit), shown after the package's version in the
+# footer, the API (GET /api/v1/release) and the health check.
+RELEASE = env_str("FINSAM_RELEASE")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusal_on_one_line": {"()": "finsam.core.logging.RefusalOnOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusal_on_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("FINSAM_LOG_LEVEL", "INFO").upper()},
     # WeasyPrint reports every layout step at INFO; only its warnings belong in the log.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},

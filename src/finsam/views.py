@@ -3,7 +3,6 @@ förbund they concern). They live in the shell, above the apps, because core kno
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date
 from typing import cast
@@ -21,6 +20,7 @@ from finsam.core.decorators import AUTHENTICATED, page_access
 from finsam.core.forms import FinsamForm
 from finsam.core.roles import Capability
 from finsam.registry import selectors as registry_selectors
+from finsam.reports import csvfile
 
 
 @page_access(AUTHENTICATED)
@@ -94,7 +94,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered log as CSV (semicolon-separated, UTF-8 with BOM so that Excel reads å, ä, ö)."""
     form = _audit_form(request)
     entries = selectors.audit_entries(user=request.user, filters=form.to_filter())
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csvfile.writer(_Echo(), delimiter=";")
 
     def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(

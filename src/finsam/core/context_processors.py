@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from finsam.core import release
 from finsam.core.access import has_capability, roles_of, scope_for
 from finsam.core.roles import Capability, Role
 
@@ -62,3 +63,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
     role_labels = [Role(r).label for r in sorted(roles_of(user))] if user.is_authenticated else []
     return {"main_nav": nav, "user_roles": role_labels}
+
+
+def release_version(request: HttpRequest) -> dict[str, Any]:
+    """The running release, for the footer."""
+    return {"release_version": release.version()}

@@ -28,3 +28,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life: `finsam worker` writes `beat_at` every HEARTBEAT_SECONDS while it
+    runs, and the health check (/health/) reads whether any worker beat lately. No personal data: the
+    worker's id (host and process) and a time."""
+
+    worker_id = models.CharField("arbetsprocess", max_length=64, unique=True)
+    beat_at = models.DateTimeField("senaste livstecken", db_index=True)
+
+    class Meta:
+        verbose_name = "livstecken från arbetsprocess"
+        verbose_name_plural = "livstecken från arbetsprocesser"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"

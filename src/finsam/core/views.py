@@ -4,12 +4,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.i18n import set_language as django_set_language
 
+from finsam.core import release
 from finsam.core.decorators import PUBLIC, page_access
+from finsam.core.health import health_get
 
 
 @page_access(PUBLIC, methods=("POST",))
@@ -41,4 +43,22 @@ def favicon(request: HttpRequest) -> HttpResponse:
     the pages name, served here (a redirect would be a second request for every such page)."""
     response = HttpResponse(ICON.read_bytes(), content_type="image/svg+xml")
     patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
+@page_access(PUBLIC)
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: 200 while the database answers, 503 when it does not. The worker's state is
+    in the answer; with ?worker=1 (for monitoring) a worker without a recent sign of life is also 503 —
+    not by default, since a stopped worker is no reason to take the web servers out of service."""
+    state = health_get()
+    body = {
+        "status": "ok" if state.database else "unavailable",
+        "database": "ok" if state.database else "unavailable",
+        "worker": "ok" if state.worker else "stale",
+        "version": release.version(),
+    }
+    healthy = state.database and (state.worker or request.GET.get("worker") != "1")
+    response = JsonResponse(body, status=200 if healthy else 503)
+    add_never_cache_headers(response)
     return response

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from finsam.reports.csvfile import FORMULA_STARTS
 from finsam.reports.pdf import safe_filename
 
 MONEY_FORMAT = "#,##0.00"
@@ -90,10 +91,13 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
 
 
 def _put(ws: Any, row: int, column: int, value: Cell) -> Any:
-    """Writes one cell; text stays text (openpyxl would store "=…" as a formula, STYLE rule 10)."""
+    """Writes one cell; text stays text (STYLE rule 10). openpyxl would store "=…" as a formula; and a
+    text cell that starts with =, +, -, @, a tab or a carriage return is marked with Excel's quote prefix,
+    so that it stays text when someone edits it in Excel and when Excel saves the sheet as CSV."""
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         cell.data_type = "s"
+        cell.quotePrefix = True
     return cell
 
 

@@ -9,7 +9,6 @@ makes it read å, ä and ö as UTF-8. docs/national-report.md describes the colu
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -178,7 +177,7 @@ def _csv_fields(row: ReportRow) -> list[str]:
 
 def _csv_response(rows: Sequence[ReportRow], filename: str) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csvfile.writer(buffer, delimiter=";")
     writer.writerow(CSV_HEADERS)
     writer.writerows(_csv_fields(row) for row in rows)
     response = HttpResponse(
@@ -204,13 +203,13 @@ def _data_sheet(rows: Sequence[ReportRow], title: str) -> excel.Sheet:
             row.year,
             row.association_id,
             row.org_number,
-            csvfile.text(row.association),
+            row.association,
             row.section,
             row.item,
-            csvfile.text(row.label),
+            row.label,
             row.intervention_id,
             row.focus,
-            csvfile.text(row.target_group),
+            row.target_group,
             row.measure,
             str(MEASURES.get(row.measure, row.measure)),
             row.value,
@@ -267,7 +266,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 [[line.label, line.budget, line.actual] for line in costs if line is not None]
                 + [
                     [
-                        _("Insats utan registrering: %(label)s") % {"label": csvfile.text(line.label)},
+                        _("Insats utan registrering: %(label)s") % {"label": line.label},
                         line.budget,
                         line.actual,
                     ]
@@ -289,9 +288,9 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
             ],
             [
                 [
-                    csvfile.text(line.name),
+                    line.name,
                     line.focus,
-                    csvfile.text(line.target_group),
+                    line.target_group,
                     line.planned,
                     line.budget,
                     line.actual,
@@ -307,7 +306,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 _("Deltagare i individinriktade insatser under året"),
                 [_("Insats"), _("Kvinnor"), _("Män"), _("Totalt")],
                 [
-                    [csvfile.text(line.name), _shown(line.women), _shown(line.men), _shown(line.participants)]
+                    [line.name, _shown(line.women), _shown(line.men), _shown(line.participants)]
                     for line in report.individual
                 ],
                 {1: excel.COUNT_FORMAT, 2: excel.COUNT_FORMAT, 3: excel.COUNT_FORMAT},
@@ -325,7 +324,7 @@ def _report_sheet(report: NationalReport, title: str) -> excel.Sheet:
                 _("Strukturövergripande insatser"),
                 [_("Insats"), _("Utbildade personer"), _("Nådd personal")],
                 [
-                    [csvfile.text(line.name), _shown(line.people_trained), _shown(line.staff_reached)]
+                    [line.name, _shown(line.people_trained), _shown(line.staff_reached)]
                     for line in report.structural
                 ],
                 {1: excel.COUNT_FORMAT, 2: excel.COUNT_FORMAT},
@@ -348,7 +347,7 @@ def _summary_sheet(reports: Sequence[NationalReport], title: str) -> excel.Sheet
         admin, spent = report.administration, report.intervention_costs
         data.append(
             [
-                csvfile.text(report.association.name),
+                report.association.name,
                 report.frame,
                 report.received,
                 None if equity is None else equity.closing,

@@ -3,7 +3,6 @@ förbund's users, and the working group's editing, participant list and its expo
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -20,7 +19,7 @@ from finsam.core.roles import Capability
 from finsam.national.conferences import selectors, services
 from finsam.national.conferences.forms import CancelForm, ConferenceForm, RegistrationForm
 from finsam.national.conferences.models import Conference
-from finsam.reports import excel, ical
+from finsam.reports import csvfile, excel, ical
 from finsam.reports.pdf import safe_filename
 
 EDIT = Capability.CONFERENCE_EDIT
@@ -199,12 +198,6 @@ def _fields(row: selectors.ParticipantRow) -> list[str]:
     ]
 
 
-def spreadsheet_text(value: str) -> str:
-    """Text typed by users as a spreadsheet reads it safely: a leading =, +, -, @, tab or carriage return
-    would start a formula, so such a value gets a leading apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _filename(conference: Conference) -> str:
     return safe_filename(f"deltagare-{conference.pk}-{conference.title}")
 
@@ -215,9 +208,9 @@ def participants_csv(request: HttpRequest, conference_id: int) -> HttpResponse:
     conference, rows = selectors.participants(user=request.user, conference_id=conference_id)
     services.participant_export_record(actor=request.user, conference=conference, file_format="csv")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csvfile.writer(buffer, delimiter=";")
     writer.writerow(_headers())
-    writer.writerows([spreadsheet_text(value) for value in _fields(row)] for row in rows)
+    writer.writerows(_fields(row) for row in rows)
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
