@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,12 +35,16 @@ def _answers(port: int) -> bool:
     return True
 
 
-def test_the_control_socket_is_named_after_the_address_under_the_data_directory(tmp_path: Path) -> None:
-    first, second = control_socket(tmp_path, "127.0.0.1:8000"), control_socket(tmp_path, "127.0.0.1:8001")
-    assert first != second
-    assert first.parent == second.parent == tmp_path / "run"
-    assert (tmp_path / "run").stat().st_mode & 0o777 == 0o700
-    assert control_socket(tmp_path, "127.0.0.1:8000") == first
+def test_the_control_socket_is_named_after_the_address_under_the_data_directory() -> None:
+    tmp_path = Path(tempfile.mkdtemp(prefix="finsam-"))  # short: a Unix socket's path has at most 107 bytes
+    try:
+        first, second = control_socket(tmp_path, "127.0.0.1:8000"), control_socket(tmp_path, "127.0.0.1:8001")
+        assert first != second
+        assert first.parent == second.parent == tmp_path / "run"
+        assert (tmp_path / "run").stat().st_mode & 0o777 == 0o700
+        assert control_socket(tmp_path, "127.0.0.1:8000") == first
+    finally:
+        shutil.rmtree(tmp_path)
 
 
 def _logs(tmp_path: Path) -> list[str]:

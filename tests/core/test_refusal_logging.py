@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
+import logging.config
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from finsam.core.logging import RefusalOnOneLine
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def log() -> Iterator[io.StringIO]:
-    """What the configured console handler writes (settings.LOGGING), while the test runs."""
+    """What the console handler of settings.LOGGING writes, while the test runs (configured afresh: other
+    tests in the process may have changed the logging)."""
+    logging.config.dictConfig(settings.LOGGING)
     handler = next(
         h for h in logging.getLogger().handlers if any(isinstance(f, RefusalOnOneLine) for f in h.filters)
     )

@@ -122,12 +122,42 @@ class Browser:
         self.context.clear_cookies()
 
 
+# Every page reports what the Content Security Policy blocked (settings.SECURE_CSP): the browser's event,
+# and the console message Chromium writes for it. A test whose pages broke the policy fails at its end.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` in ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(context: Any) -> list[str]:
+    """Collects the Content Security Policy violations of every page of `context`."""
+    violations: list[str] = []
+
+    def report(violation: str) -> None:
+        violations.append(violation)
+
+    context.expose_function("__cspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def ui(browser: Any, live_server: Any) -> Iterator[Browser]:
     context = browser.new_context(locale="sv-SE", viewport=VIEWPORT)
     context.set_default_timeout(15_000)
+    violations = watch_csp(context)
     page = context.new_page()
     try:
         yield Browser(context=context, page=page, base_url=live_server.url)
+        assert not violations, f"the Content Security Policy was broken: {violations}"
     finally:
         context.close()

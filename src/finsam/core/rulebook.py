@@ -377,6 +377,26 @@ CHECKS = (
         gettext_noop("Begäran till API:et var felaktig eller kunde inte utföras."),
     ),
     _check(
+        "R-METHOD",
+        gettext_noop("Metoden är inte tillåten"),
+        gettext_noop("Adressen tar inte emot den HTTP-metoden; Allow anger vilka den tar emot."),
+    ),
+    _check(
+        "R-TOO-LARGE",
+        gettext_noop("För stor begäran"),
+        gettext_noop("Begäran är större än plattformen tar emot. Inget lästes och inget sparades."),
+    ),
+    _check(
+        "R-SERVER",
+        gettext_noop("Fel hos plattformen"),
+        gettext_noop("Ett fel uppstod hos plattformen. Inget av det som skickades sparades till hälften."),
+    ),
+    _check(
+        "R-UNAVAILABLE",
+        gettext_noop("Tillfälligt otillgänglig"),
+        gettext_noop("Databasen svarar inte just nu. Försök igen om en stund."),
+    ),
+    _check(
         "R-SCOPE",
         gettext_noop("Annat förbund"),
         gettext_noop("Uppgiften hör till ett annat samordningsförbund än det du arbetar i."),
