@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     DurationField,
@@ -399,11 +400,20 @@ def _no_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-def _among(ids: Sequence[int]) -> RawSQL:
-    """The ids as one query parameter (an array on PostgreSQL, JSON on SQLite), for `pk__in`."""
+def _among(participations: QuerySet[Participation], ids: Sequence[int]) -> QuerySet[Participation]:
+    """The participations with these ids, the ids as one query parameter: on PostgreSQL an array that
+    `= ANY` looks up by hash row by row (the ids come from a sequence, so their range bounds an index
+    scan); elsewhere JSON."""
+    ids = list(ids)
+    participations = participations.filter(pk__gte=min(ids), pk__lte=max(ids))
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+        column = (
+            f"{connection.ops.quote_name(Participation._meta.db_table)}.{connection.ops.quote_name('id')}"
+        )
+        return participations.filter(
+            RawSQL(f"{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611 - the ids are a parameter
+        )
+    return participations.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
 
 
 def add_imported_participations(participation_ids: Sequence[int]) -> None:
@@ -413,7 +423,7 @@ def add_imported_participations(participation_ids: Sequence[int]) -> None:
         return
     _no_jit()
     cells = Cells()
-    _grouped(_counted().filter(pk__in=_among(participation_ids)), cells)
+    _grouped(_among(_counted(), participation_ids), cells)
     add(cells)
 
 
