@@ -196,11 +196,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
+def wait_for(url: str, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own server
                 if response.status == 200:
                     return
         except OSError:

@@ -65,10 +65,10 @@ def serve(argv: list[str]) -> int:
     from finsam.settings import env_int
 
     workers = args.workers if args.workers is not None else env_int("FINSAM_WORKERS", 3, minimum=1)
-    # Threads in each worker (gunicorn's gthread worker): a request that waits for the database or takes
-    # long (a national compilation) no longer holds a whole process, so the short requests behind it are
-    # answered by the other threads; 1 is gunicorn's plain synchronous worker.
-    threads = args.threads if args.threads is not None else env_int("FINSAM_THREADS", 4, minimum=1)
+    # Threads in each worker (gunicorn's gthread worker) let short requests pass one that waits or takes
+    # long; 1, the default, is gunicorn's synchronous worker. The application spends its time on the CPU
+    # rather than waiting, and the load test showed no gain from 4 threads (docs/benchmarks.md).
+    threads = args.threads if args.threads is not None else env_int("FINSAM_THREADS", 1, minimum=1)
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = [
         sys.executable,
@@ -81,9 +81,9 @@ def serve(argv: list[str]) -> int:
         str(workers),
         "--threads",
         str(threads),
-        # Each response closes its connection, as the synchronous worker does: a kept-alive connection
-        # that the server closes after its idle timeout races a client sending its next request on it
-        # (a reset connection). The reverse proxy in front opens its own connections anyway.
+        # With threads, too, each response closes its connection, as the synchronous worker's do: a
+        # kept-alive connection the server closes when idle races a client's next request on it (a reset
+        # connection). The reverse proxy in front opens its own connections anyway.
         "--keep-alive",
         "0",
         "--access-logfile",
