@@ -100,10 +100,33 @@ def write_file(path: Path, rows: int, intervention: str) -> dict[str, int]:
     return mix
 
 
+def _database_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far, when the server runs on this machine
+    (read from /proc); None elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def through_application(path: Path, association: Any) -> dict[str, float]:
     from finsam.core.access import SYSTEM
     from finsam.imports import importing
 
+    database_before, own_before = _database_cpu(), _own_cpu()
     started = time.perf_counter()
     source = importing.ImportFile(path)
     total = source.count()
@@ -113,7 +136,19 @@ def through_application(path: Path, association: Any) -> dict[str, float]:
     written = time.perf_counter()
     assert not loaded.errors, loaded.errors[:5]
     assert loaded.counts is not None and loaded.counts["participants"] == loaded.rows == total
-    return {"count": counted - started, "load": written - counted, "total": written - started}
+    database_after, own_after = _database_cpu(), _own_cpu()
+    database = (
+        database_after - database_before
+        if database_after is not None and database_before is not None
+        else 0.0
+    )
+    return {
+        "count": counted - started,
+        "load": written - counted,
+        "total": written - started,
+        "cpu": own_after - own_before,
+        "database_cpu": database,
+    }
 
 
 def through_floor(path: Path) -> float:
@@ -178,6 +213,7 @@ def main() -> None:
             f"{args.rows} rows ({size_mb:.1f} MB): import {app['total']:.1f} s ({rate:,.0f} rows/s, "
             f"{1e6 / rate:.0f} µs/row; count {app['count']:.1f} s, load {app['load']:.1f} s), "
             f"floor {floor:.2f} s, ratio {ratio:.0f}, peak RSS {peak_mb:.0f} MB, "
+            f"CPU {app['cpu']:.1f} s + database {app['database_cpu']:.1f} s, "
             f"load average {load_before:.1f} → {load_after:.1f}"
         )
         lines = [
@@ -194,14 +230,18 @@ def main() -> None:
             f"The floor is {floor_name} of the same file into one table with the "
             "file's columns, typed, best of three. Peak RSS is the whole benchmark process's (Django, the "
             "test database connection and the import), read after the import. The load average is the "
-            "machine's (one minute) before and after the import.",
+            "machine's (one minute) before and after the import. CPU is the seconds of processor time the "
+            "import took in this process (on SQLite the database's work is in it) and, on PostgreSQL, in the "
+            "connection's server process (read from /proc when the server runs on the same machine): "
+            "µs of CPU per row is the figure that does not depend on what else the machine was doing.",
             "",
-            "| rows | count, s | load, s | import, s | rows/s | µs/row | floor, s | ratio | peak RSS, MB "
-            "| load average |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| rows | count, s | load, s | import, s | rows/s | µs/row | CPU, s | database CPU, s "
+            "| µs of CPU/row | floor, s | ratio | peak RSS, MB | load average |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             f"| {_n(args.rows)} | {app['count']:.1f} | {app['load']:.1f} | {app['total']:.1f} | {_n(rate)} "
-            f"| {1e6 / rate:.0f} | {floor:.2f} | {ratio:.0f} | {peak_mb:.0f} "
-            f"| {load_before:.1f} → {load_after:.1f} |",
+            f"| {1e6 / rate:.0f} | {app['cpu']:.1f} | {app['database_cpu']:.1f} "
+            f"| {1e6 * (app['cpu'] + app['database_cpu']) / args.rows:.0f} | {floor:.2f} | {ratio:.0f} "
+            f"| {peak_mb:.0f} | {load_before:.1f} → {load_after:.1f} |",
         ]
         key = "import-" + ("postgresql" if connection.vendor == "postgresql" else "sqlite")
         if args.rows != 200_000:
