@@ -70,6 +70,7 @@ STORED = {
         "participant.register",
         "participant.identity.read",
         "participant.identity.search",
+        "statistics.rebuild",
         "participant.consent_form.read",
         "participant.consent.withdraw",
         "participant.identity.purge",
@@ -90,7 +91,7 @@ STORED = {
         "user.password",
         "admin.user.password",
     },
-    ImportsAction: {"import_run.create", "import_run.expire"},
+    ImportsAction: {"import_run.create", "import_run.expire", "import_run.purge"},
     NationalAction: {
         "handbook_page.create",
         "handbook_page.update",

@@ -33,7 +33,7 @@ from tests.committed import audit_guard
 from tests.imports.test_import import anonymous, assert_nothing_written, csv_bytes, exited, number, row
 
 LEASE_SECONDS = 2
-LARGE = 24_000  # rows: some seconds of validating, and about ten of writing, where the kill lands
+LARGE = 60_000  # rows: some seconds of validating, and some of writing, where the kill lands
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
@@ -128,8 +128,8 @@ def test_a_worker_killed_half_way_through_an_import_leaves_nothing_and_a_new_imp
                 leases.append(run.lease_expires > timezone.now())
             return run.status == ImportStatus.WRITING
 
-        _wait_for(writing, seconds=60, what="the write pass", log=log, worker=worker)
-        time.sleep(1.5)
+        _wait_for(writing, seconds=120, what="the write pass", log=log, worker=worker)
+        time.sleep(0.5)
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
