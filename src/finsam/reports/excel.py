@@ -7,6 +7,7 @@ Excel shows them with the reader's own separators (1 234 567,00 in a Swedish Exc
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,13 +53,36 @@ _HEADER_FILL = PatternFill("solid", fgColor="E8E9F6")
 _TOP_RULE = Border(top=Side(style="thin", color="1B1E23"))
 
 
+# Characters Excel refuses in a sheet's name, and the most it allows.
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A name Excel accepts for a sheet: without its refused characters, at most 31 characters, cut at a
+    word rather than inside one, and not one already taken in the workbook (a number is added)."""
+    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", title).split()).strip("'") or "Blad"
+    if len(name) > SHEET_NAME_MAX:
+        head = name[: SHEET_NAME_MAX + 1]  # a space just after the 31st character ends a whole word too
+        cut = head.rsplit(" ", 1)[0] if " " in head else ""
+        name = (cut if len(cut) >= SHEET_NAME_MAX // 2 else name[:SHEET_NAME_MAX]).rstrip(" ,;–-(")
+    candidate, number = name, 1
+    while candidate.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = name[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam") -> bytes:
     book = Workbook()
     book.remove(book.active)
     book.properties.title = title
     book.properties.creator = creator
+    taken: set[str] = set()
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
+        ws = book.create_sheet(sheet_name(sheet.title, taken))
         row = 1
         for index, line in enumerate(sheet.heading):
             _put(ws, row, 1, line).font = _TITLE if index == 0 else Font()

@@ -172,6 +172,18 @@ def _cost_sheet(economy: economics.Economy) -> excel.Sheet:
     return excel.Sheet(title=_("Kostnad per deltagare"), heading=[_("Kostnad per deltagare")], tables=[table])
 
 
+# Short names for the sheets (Excel allows 31 characters); the table's full title heads its sheet.
+SHEET_NAMES = {
+    "started": gettext_lazy("Påbörjade"),
+    "started_age": gettext_lazy("Påbörjade per ålder"),
+    "ongoing": gettext_lazy("Pågående vid årets slut"),
+    "exited": gettext_lazy("Avslutade"),
+    "outcome": gettext_lazy("Sysselsättning vid avslut"),
+    "income": gettext_lazy("Försörjning före och efter"),
+    "duration": gettext_lazy("Tid i insatsen"),
+}
+
+
 def _workbook(stats: statistics.Statistics, title: str, economy: economics.Economy | None = None) -> bytes:
     sheets = []
     for item in stats.tables:
@@ -180,7 +192,7 @@ def _workbook(stats: statistics.Statistics, title: str, economy: economics.Econo
         formats = {i: excel.COUNT_FORMAT for i in range(1, len(shown.columns) + 1)}
         sheets.append(
             excel.Sheet(
-                title=item.title[:31],
+                title=str(SHEET_NAMES.get(item.key, item.title)),
                 heading=[title, item.title],
                 tables=[excel.Table(item.title, [shown.row_heading, *shown.columns], rows, formats)],
                 widths=[40, *[14] * len(shown.columns)],
