@@ -16,6 +16,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from finsam import cli
 from finsam.core.access import SYSTEM
@@ -593,6 +594,28 @@ def test_the_excel_template_filled_in_imports(fu: Any, tmp_path: Path) -> None:
 
     assert Participant.objects.count() == 2
     assert Participation.objects.filter(exit__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_excel_template_offers_drop_down_lists_of_the_codes_and_the_interventions(fu: Any) -> None:
+    book = load_workbook(io.BytesIO(importing.template_xlsx(interventions=[(fu.x.pk, fu.x.name)])))
+    sheet, lists = book.worksheets[0], book["Listor"]
+    assert sheet.title == "Deltagare" and lists.sheet_state == "hidden"
+
+    def listed(header: str) -> list[str]:
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        [validation] = [v for v in sheet.data_validations.dataValidation if f"{letter}2:" in str(v.sqref)]
+        assert validation.type == "list" and validation.errorStyle == "warning"
+        reference = validation.formula1.split("!")[1].replace("$", "")
+        return [cell.value for row in lists[reference] for cell in row]
+
+    assert listed("insats") == ["Steget vidare"]
+    assert listed("registrering") == ["identified", "anonymous", "protected"]
+    assert listed("kön") == ["woman", "man"]
+    assert "seeking_work" in listed("sysselsättning_före") and "completed" in listed("avslutsorsak")
+    covered = {str(v.sqref).split(":")[0].rstrip("0123456789") for v in sheet.data_validations.dataValidation}
+    income = {get_column_letter(HEADERS.index(h) + 1) for h in ("försörjning_före", "försörjning_efter")}
+    assert not covered & income  # several coded values in one cell: no list
 
 
 # --- the bulk service ---------------------------------------------------------------------------

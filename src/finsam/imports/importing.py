@@ -763,6 +763,7 @@ def template_xlsx(*, interventions: Sequence[tuple[int, str]]) -> bytes:
         sheet.column_dimensions[letter].width = max(14, len(header) + 4)
         sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
+    _drop_downs(book, sheet, interventions)
     guide = book.create_sheet("Anvisningar")
     guide.append(["kolumn", "krävs", "beskrivning", "exempel", "tillåtna värden"])
     for column in COLUMNS:
@@ -779,3 +780,47 @@ def template_xlsx(*, interventions: Sequence[tuple[int, str]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# Columns whose cell holds several coded values (source:percent|…) get no drop-down list: Excel's list
+# would refuse what the column needs.
+_COMPOSITE = {"income_before", "income_after"}
+
+
+def _drop_downs(book: Any, sheet: Any, interventions: Sequence[tuple[int, str]]) -> None:
+    """Drop-down lists in the sheet to fill in: the förbund's interventions by name, and the codes of each
+    coded column, from a hidden sheet of lists (after the first, which alone is read back). A value typed
+    outside the list gets a warning, not a refusal: the import's own check is the one that decides."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from finsam.reports import excel
+
+    lists = book.create_sheet("Listor")
+    lists.sheet_state = "hidden"
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.field == "intervention":
+            values = [name for _pk, name in interventions]
+        elif column.choice is not None and column.field not in _COMPOSITE:
+            values = [value for value, _label in column.allowed()]
+        else:
+            continue
+        if not values:
+            continue
+        list_letter = get_column_letter(index)
+        lists.cell(row=1, column=index, value=column.header)
+        for row, value in enumerate(values, start=2):
+            excel.put(lists, row, index, value)  # a name that looks like a formula stays text
+        source = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(values) + 1}"
+        validation = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            errorStyle="warning",
+            showErrorMessage=True,
+            errorTitle=column.header,
+            error="Värdet finns inte i listan. Se bladet Anvisningar.",
+        )
+        sheet.add_data_validation(validation)
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{sheet.max_row + 100_000}")

@@ -85,14 +85,14 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
         ws = book.create_sheet(sheet_name(sheet.title, taken))
         row = 1
         for index, line in enumerate(sheet.heading):
-            _put(ws, row, 1, line).font = _TITLE if index == 0 else Font()
+            put(ws, row, 1, line).font = _TITLE if index == 0 else Font()
             row += 1
         for table in sheet.tables:
             row += 1
-            _put(ws, row, 1, table.caption).font = _BOLD
+            put(ws, row, 1, table.caption).font = _BOLD
             row += 1
             for column, header in enumerate(table.headers, start=1):
-                cell = _put(ws, row, column, header)
+                cell = put(ws, row, column, header)
                 cell.font = _BOLD
                 cell.fill = _HEADER_FILL
                 if column - 1 in table.formats:
@@ -114,7 +114,7 @@ def workbook(sheets: Sequence[Sheet], *, title: str = "", creator: str = "Finsam
     return buffer.getvalue()
 
 
-def _put(ws: Any, row: int, column: int, value: Cell) -> Any:
+def put(ws: Any, row: int, column: int, value: Cell) -> Any:
     """Writes one cell; text stays text (STYLE rule 10). openpyxl would store "=…" as a formula; and a
     text cell that starts with =, +, -, @, a tab or a carriage return is marked with Excel's quote prefix,
     so that it stays text when someone edits it in Excel and when Excel saves the sheet as CSV."""
@@ -129,7 +129,7 @@ def _write_row(
     ws: object, row: int, values: Sequence[Cell], formats: dict[int, str], bold: bool = False
 ) -> None:
     for column, value in enumerate(values, start=1):
-        cell = _put(ws, row, column, value)
+        cell = put(ws, row, column, value)
         if column - 1 in formats and value is not None and not isinstance(value, str):
             cell.number_format = formats[column - 1]
         if bold:
