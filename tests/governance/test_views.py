@@ -262,6 +262,19 @@ def test_a_change_to_locked_minutes_is_refused_on_the_page_and_nothing_is_writte
     assert meeting.agenda_items.get(position=1).notes == "Anteckning."
 
 
+def test_the_edit_address_of_locked_minutes_shows_the_locked_protocol(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    lock(meeting, [services.DecisionInput("Beslut om budget.", agenda_position=1)])
+    admin = client(world, "association_admin")
+
+    response = admin.get(reverse("governance:minutes_edit", args=[meeting.pk]), follow=True)
+
+    assert response.redirect_chain == [(reverse("governance:meeting_detail", args=[meeting.pk]), 302)]
+    page = response.content.decode()
+    assert "Protokollet är låst och kan inte ändras" in page and "Beslut om budget." in page
+    assert "<textarea" not in page
+
+
 def test_locking_and_confirming_are_post_only_and_a_get_is_answered_405(world: Any, spring: date) -> None:
     meeting = board_meeting(world, spring)
     admin = client(world, "association_admin")

@@ -376,6 +376,10 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @page_access(EDIT, scoped="meeting_id", methods=FORM_METHODS)
 def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     detail = selectors.meeting_detail(user=request.user, meeting_id=meeting_id, capability=EDIT)
+    if request.method == "GET" and detail.minutes is not None and detail.minutes.locked is not None:
+        # The address of a locked protocol's form shows the locked protocol: nothing there can be changed.
+        messages.info(request, _("Protokollet är låst och kan inte ändras. Här är det låsta protokollet."))
+        return redirect("governance:meeting_detail", detail.meeting.pk)
     items = [(item.position, f"§ {item.position} {item.title}") for item in detail.agenda]
     positions = {item.pk: item.position for item in detail.agenda}
     form = forms.MinutesForm(
