@@ -66,8 +66,16 @@ lint: $(INSTALLED) ## ruff check, ruff format --check, mypy, the import contract
 migrations-check: $(INSTALLED) ## fail when a model change has no migration
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=tests.settings
 
-bench: $(INSTALLED) ## run bench/bench_*.py and record the figures in docs/benchmarks.md
-	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+SCALE ?=
+bench: $(INSTALLED) ## run bench/bench_*.py and record the figures in docs/benchmarks.md (SCALE=10: national data ×10)
+	@set -e; if [ -n "$(SCALE)" ]; then \
+		echo "== national data at scale $(SCALE) (kept for the next run)"; \
+		$(BIN)/python bench/bench_statistics.py --synth $(SCALE) --keep; \
+		$(BIN)/python bench/bench_participant_list.py --scale $(SCALE); \
+		$(BIN)/python bench/bench_import.py --scale $(SCALE); \
+	else \
+		for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done; \
+	fi
 
 LOAD_ARGS ?=
 load: $(INSTALLED) ## HTTP load test: locust against finsam serve on PostgreSQL with synth data (bench/README.md)

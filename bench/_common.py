@@ -30,10 +30,14 @@ machine. Each section is rewritten by its own script, per database.
 
 
 @contextmanager
-def test_database() -> Iterator[str]:
+def test_database(*, keep: bool = False, name: str | None = None) -> Iterator[str]:
     """Set up Django on the test settings, create the test database (migrated), drop it afterwards.
 
-    Yields a description of the database such as "SQLite 3.40.1" or "PostgreSQL 15.4".
+    With `keep`, a test database left by an earlier run is reused (migrated) and kept at the end, so that
+    data that take an hour to build (`finsam synth --scale 10`) are built once; on SQLite in memory it is
+    always new. `name` names the test database on PostgreSQL (by default `test_` and the configured
+    database's name), so that kept databases of different data do not meet. Yields a description of
+    the database such as "SQLite 3.40.1" or "PostgreSQL 15.4".
     """
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
@@ -42,7 +46,9 @@ def test_database() -> Iterator[str]:
     django.setup()
     from django.db import connection
 
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    if name is not None and connection.vendor == "postgresql":
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = name
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -53,7 +59,7 @@ def test_database() -> Iterator[str]:
                 version = f"SQLite {cursor.fetchone()[0]}"
         yield version
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
 
 
 @dataclass(frozen=True)

@@ -186,8 +186,16 @@ def through_floor(path: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=200_000, help="rows in the file (default 200 000)")
+    parser.add_argument("--rows", type=int, default=None, help="rows in the file (default 200 000)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="without --rows: 200 000 rows × this",
+    )
     args = parser.parse_args()
+    if args.rows is None:
+        args.rows = round(200_000 * args.scale)
     with test_database() as database, tempfile.TemporaryDirectory() as tmp:
         from django.db import connection
         from tests.factories import make_association, make_intervention

@@ -13,6 +13,7 @@ Run with `make bench` (SQLite in memory), or with FINSAM_TEST_DATABASE_URL=postg
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 from datetime import date, timedelta
@@ -61,7 +62,7 @@ def number_of(serial: int) -> str:
     from stdnum import luhn
 
     birth = date(1960, 1, 1) + timedelta(days=serial % 14_600)
-    tail = f"{serial % 1000:03d}"
+    tail = f"{serial // 14_600 % 1000:03d}"  # distinct numbers up to 14 600 000 serials
     body = f"{birth:%y%m%d}{tail}"
     return f"{birth:%Y%m%d}{tail}{luhn.calc_check_digit(body)}"
 
@@ -196,6 +197,16 @@ def load_average() -> str:
 
 
 def main() -> None:
+    global PARTICIPANTS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="40 000 participants × this",
+    )
+    args = parser.parse_args()
+    PARTICIPANTS = round(40_000 * args.scale)
     with test_database() as database:
         import re
 
@@ -267,10 +278,12 @@ def main() -> None:
             },
         ]
         total_participants = Participant.objects.filter(association_id=association_id).count()
+        scale_flag = f" --scale {args.scale:g}" if args.scale != 1 else ""
         lines = [
             f"## Participant list: one förbund of {total_participants} participants, {database}",
             "",
-            f"`bench/bench_participant_list.py`, recorded {environment(database)}. One förbund with "
+            f"`bench/bench_participant_list.py{scale_flag}`, recorded {environment(database)}. "
+            "One förbund with "
             f"{total_participants} participants in {INTERVENTIONS} interventions (60 % with a keyed hash), "
             "one or two participations each; the participant coordinator is assigned to "
             f"{COORDINATED} of them ({visible.count()} participants). *Page* is the whole request as the "
@@ -366,6 +379,8 @@ def main() -> None:
         )
         print(lines[-1])
         key = "participant-list-" + ("postgresql" if connection.vendor == "postgresql" else "sqlite")
+        if args.scale != 1:
+            key += f"-scale-{args.scale:g}"
         write_section(key, "\n".join(lines))
 
 

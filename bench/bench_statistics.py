@@ -378,10 +378,10 @@ def populate(rng: random.Random) -> tuple[Any, Any, int]:
 
     largest = Counter(p.association_id for p in participations).most_common(1)[0][0]
     users = get_user_model().objects
-    national = users.create_user(username="bench-national")
-    RoleAssignment.objects.create(user=national, role=Role.NATIONAL_VIEWER)
-    admin = users.create_user(username="bench-admin")
-    RoleAssignment.objects.create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
+    national, _ = users.get_or_create(username="bench-national")
+    RoleAssignment.objects.get_or_create(user=national, role=Role.NATIONAL_VIEWER)
+    admin, _ = users.get_or_create(username="bench-admin")
+    RoleAssignment.objects.get_or_create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
     return national, admin, largest
 
 
@@ -559,9 +559,13 @@ def synth_data(scale: float) -> tuple[Any, Any, int]:
     from finsam.accounts.models import RoleAssignment
     from finsam.core.roles import Role
     from finsam.followup.models import Participation
+    from finsam.registry.models import Association
     from finsam.synth import build
 
-    build(seed=1, scale=scale, last_year=YEAR, out=sys.stdout, show_progress=False)
+    if Association.objects.exists():
+        print("reusing the national data kept by an earlier run (--keep)", flush=True)
+    else:
+        build(seed=1, scale=scale, last_year=YEAR, out=sys.stdout, show_progress=True)
     largest = (
         Participation.objects.values("association_id")
         .annotate(n=Count("id"))
@@ -571,10 +575,10 @@ def synth_data(scale: float) -> tuple[Any, Any, int]:
     )
     assert largest is not None
     users = get_user_model().objects
-    national = users.create_user(username="bench-national")
-    RoleAssignment.objects.create(user=national, role=Role.NATIONAL_VIEWER)
-    admin = users.create_user(username="bench-admin")
-    RoleAssignment.objects.create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
+    national, _ = users.get_or_create(username="bench-national")
+    RoleAssignment.objects.get_or_create(user=national, role=Role.NATIONAL_VIEWER)
+    admin, _ = users.get_or_create(username="bench-admin")
+    RoleAssignment.objects.get_or_create(user=admin, role=Role.ASSOCIATION_ADMIN, association_id=largest)
     return national, admin, largest
 
 
@@ -592,8 +596,16 @@ def bearer(user: Any) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synth", type=float, default=None, help="finsam synth data at this scale")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --synth on PostgreSQL: keep the database (test_finsam_synth_<scale>) for the next run",
+    )
     args = parser.parse_args()
-    with test_database() as database:
+    if args.keep and args.synth is None:
+        parser.error("--keep goes with --synth")
+    name = f"test_finsam_synth_{args.synth:g}".replace(".", "_") if args.keep else None
+    with test_database(keep=args.keep, name=name) as database:
         from django.contrib.auth import get_user_model
         from django.db import connection
         from django.test import Client
@@ -627,8 +639,8 @@ def main() -> None:
         print(f"populated {total} participations in {loaded:.1f} s; summaries rebuilt in {rebuilt:.1f} s")
         if args.synth is not None:
             assert not differences, f"the import's summaries differ from the rows: {differences}"
-        coordinator = get_user_model().objects.create_user(username="bench-coordinator")
-        RoleAssignment.objects.create(
+        coordinator, _ = get_user_model().objects.get_or_create(username="bench-coordinator")
+        RoleAssignment.objects.get_or_create(
             user=coordinator, role=Role.PARTICIPANT_COORDINATOR, association_id=association_id
         )
         mistakes = Participation.objects.filter(exit_reason=NOT_COUNTED).count()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import signal
 import socket
@@ -93,7 +94,13 @@ def main() -> int:
         stack.enter_context(started(serve, env, data_dir / "serve.log"))
         stack.enter_context(started([str(BIN / "finsam"), "worker"], env, data_dir / "worker.log"))
         wait_for(host + "/logga-in/")
-        locust_env = {**env, "FINSAM_LOAD_ACCOUNTS": str(accounts), "FINSAM_LOAD_WAIT": args.wait}
+        samples = Path(f"{csv_prefix}_samples.tsv")
+        locust_env = {
+            **env,
+            "FINSAM_LOAD_ACCOUNTS": str(accounts),
+            "FINSAM_LOAD_WAIT": args.wait,
+            "FINSAM_LOAD_SAMPLES": str(samples),
+        }
         command = [
             sys.executable,
             "-m",
@@ -120,7 +127,7 @@ def main() -> int:
         with load_average() as loads:
             # Non-zero when a request failed: the table says which.
             subprocess.run(command, env=locust_env, check=False)  # noqa: S603 - our own command line
-    table = report(args, Path(f"{csv_prefix}_stats.csv"), loads)
+    table = report(args, Path(f"{csv_prefix}_stats.csv"), samples, loads)
     print(table)
     if args.record:
         sys.path.insert(0, str(HERE))
@@ -231,9 +238,27 @@ def load_average(every: float = 5.0) -> Iterator[list[float]]:
 # --- the report ---------------------------------------------------------------------------------------
 
 
-def report(args: argparse.Namespace, stats: Path, loads: list[float]) -> str:
+SIGN_IN = {"GET /logga-in/", "POST /logga-in/ (then GET /)", "POST /api/v1/auth/token"}
+
+
+def percentiles(times: list[float]) -> str:
+    """p50, p95 and p99 (nearest rank) of the times, in ms."""
+    if not times:
+        return "no requests"
+    ordered = sorted(times)
+
+    def rank(p: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
+
+    return f"p50 {rank(0.50):.0f} ms, p95 {rank(0.95):.0f} ms, p99 {rank(0.99):.0f} ms"
+
+
+def report(args: argparse.Namespace, stats: Path, samples: Path, loads: list[float]) -> str:
     with stats.open() as f:
         rows = list(csv.DictReader(f))
+    timed = [line.split("\t") for line in samples.read_text().splitlines()] if samples.exists() else []
+    after = [float(t) for name, t, _ in timed if name not in SIGN_IN]
+    after_errors = sum(int(failed) for name, _, failed in timed if name not in SIGN_IN)
     total = next(r for r in rows if r["Name"] == "Aggregated")
     endpoints = sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: r["Name"])
     wait = "no waiting" if args.wait in {"0", "0-0"} else f"{args.wait} s between requests"
@@ -249,7 +274,9 @@ def report(args: argparse.Namespace, stats: Path, loads: list[float]) -> str:
         f"machine ({os.cpu_count()} cores). Load average (1 min) during the run: {load}. "
         f"**{float(total['Requests/s']):.1f} requests/s**, {total['Request Count']} requests, "
         f"{total['Failure Count']} errors; p50 {total['50%']} ms, p95 {total['95%']} ms, "
-        f"p99 {total['99%']} ms over all.",
+        f"p99 {total['99%']} ms over all. Once signed in (every request but the sign-in page, the "
+        f"sign-in and the API key, whose cost is the password hash): {len(after)} requests, "
+        f"{after_errors} errors, {percentiles(after)}.",
         "",
         "| endpoint | requests | errors | p50, ms | p95, ms | p99, ms | max, ms |",
         "|---|---:|---:|---:|---:|---:|---:|",

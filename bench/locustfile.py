@@ -22,13 +22,36 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["FINSAM_LOAD_ACCOUNTS"]).read_text())
 _next_account = itertools.count()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 YEAR = int(os.environ.get("FINSAM_LOAD_YEAR", str(datetime.now(STOCKHOLM).year - 1)))  # the last whole year
+
+
+# Every request's time, so that bench/load.py can give percentiles over all requests but the sign-in
+# (locust's own CSV has them per endpoint and over all only). Cleared with locust's statistics
+# (--reset-stats), written when the run stops.
+SAMPLES: list[tuple[str, float, bool]] = []
+
+
+@events.request.add_listener
+def _sample(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
+    SAMPLES.append((name, response_time, exception is not None))
+
+
+@events.reset_stats.add_listener
+def _reset(**_: Any) -> None:
+    SAMPLES.clear()
+
+
+@events.test_stop.add_listener
+def _write(**_: Any) -> None:
+    path = os.environ.get("FINSAM_LOAD_SAMPLES")
+    if path:
+        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\n" for n, t, f in SAMPLES))
 
 
 def _wait() -> Any:
