@@ -8,6 +8,7 @@ Counts for those who may not see participants (association admins, boards) come 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -350,8 +351,9 @@ def _summary_for(which: str, fields: Sequence[str]) -> type[models.Model]:
 
 
 def _summed(cells: QuerySet[Any], fields: Sequence[str], value: str = "n") -> dict[tuple[Any, ...], int]:
+    # Tuples, not dicts: the national duration table alone is a thousand rows and more.
     rows = cells.order_by().values(*fields).annotate(total=Sum(value)).filter(~Q(total=0))
-    return {tuple(row[f] for f in fields): row["total"] for row in rows}
+    return {row[:-1]: row[-1] for row in rows.values_list(*fields, "total")}
 
 
 def participation_counts(
@@ -400,9 +402,12 @@ def duration_band_counts(
 ) -> dict[str, int]:
     """{band: participations} of `participation_durations`. A band is (code, first day of the next band);
     what falls in none of them is in the last."""
+    bounded = sorted((limit, code) for code, limit in bands if limit is not None)
+    limits = [limit for limit, _ in bounded]
+    codes = [code for _, code in bounded] + [bands[-1][0]]
     counts: dict[str, int] = {}
     for days, n in durations.items():
-        band = next((code for code, limit in bands if limit is not None and days < limit), bands[-1][0])
+        band = codes[bisect_right(limits, days)]
         counts[band] = counts.get(band, 0) + n
     return counts
 
