@@ -108,6 +108,29 @@ def test_a_table_that_scrolls_sideways_is_a_named_region_reached_with_tab(ui: An
         ui.page.wait_for_timeout(50)
 
 
+def test_a_chart_keeps_its_12_px_text_and_scrolls_sideways_with_a_visible_hint(ui: Any, world: Any) -> None:
+    ui.login_as(world.users[Role.NATIONAL_ADMIN])
+    ui.page.set_viewport_size({"width": 360, "height": 640})
+    ui.goto(reverse("national:dashboard") + "?datum=2025-06-01")
+    title = ui.page.locator("figure svg.chart > title").first.text_content() or ""
+    region = ui.page.get_by_role("region", name=title)
+    region.wait_for()
+    # Drawn at its own size, not squeezed: its smallest text is 12 px on the screen.
+    sizes = ui.page.evaluate(
+        "Array.from(document.querySelectorAll('figure svg.chart')[0].querySelectorAll('text'))"
+        ".map(t => t.getBoundingClientRect().height).filter(h => h > 0)"
+    )
+    assert sizes and min(sizes) >= 12
+    # The box shows that it scrolls: a line of text and shadows at its edges.
+    figure = ui.page.locator("figure.table-wrap--scrolls").first
+    assert figure.get_attribute("data-scroll-hint") == "Rulla i sidled för att se allt →"
+    hint = ui.page.evaluate(
+        "getComputedStyle(document.querySelector('figure.table-wrap--scrolls'), '::before').content"
+    )
+    assert "Rulla i sidled" in hint
+    assert "gradient" in figure.evaluate("element => getComputedStyle(element).backgroundImage")
+
+
 def test_screenshots_of_the_main_pages(ui: Any, world: Any) -> None:
     audit.record(
         actor=world.users[Role.ASSOCIATION_ADMIN],

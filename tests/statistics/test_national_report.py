@@ -479,6 +479,32 @@ def test_the_national_page_and_exports_list_every_forbund(data: Data) -> None:
     assert reverse("statistics:national_report", args=[world.own.pk]) in national_admin_page.content.decode()
 
 
+def test_the_national_page_ends_with_a_national_total_that_gives_no_hidden_count_away(data: Data) -> None:
+    world = data.world
+    other = make_intervention(world.other, name="Vägen in", start=date(2025, 1, 1))
+    enrol_many(other, 2, sex="man")
+    enrol_many(other, 6, sex="woman")
+    viewer = world.users[Role.NATIONAL_VIEWER]
+    reports = national_report.national_reports(user=viewer, year=YEAR)
+    own = next(r for r in reports if r.association.pk == world.own.pk)
+
+    total = national_report.national_total(reports)
+
+    assert (total.associations, total.with_budget) == (2, 1)  # money: the förbund with a budget
+    assert own.frame is not None and total.frame == own.frame
+    assert own.equity is not None and total.equity_closing == own.equity.closing
+    # Men: 17 shown in the own förbund, 2 hidden in the other; a national sum would give the 2 away.
+    assert own.participants_total_men is not None and own.participants_total_men.value == 17
+    assert total.men is not None and total.men.suppressed and total.men.value is None
+    # The people trained are shown (the other förbund has no structural intervention): summed.
+    assert own.trained_total() is not None and total.trained is not None
+    assert not total.trained.suppressed and total.trained.value == own.trained_total().value  # type: ignore[union-attr]
+
+    page = world.client(viewer).get(reverse("statistics:national_report_national"), {"ar": YEAR})
+    html = page.content.decode()
+    assert "<tfoot>" in html and "Hela landet (budget i 1 förbund)" in html
+
+
 def test_the_forbund_page_and_the_annual_cycle_link_to_the_report_for_those_who_may_read_it(
     world: Any,
 ) -> None:

@@ -226,6 +226,74 @@ def national_reports(*, user: Actor, year: int) -> list[NationalReport]:
     return _reports(registry.associations_active_in(year=year), year)
 
 
+@dataclass(frozen=True)
+class NationalTotal:
+    """The national total row of the reports of all förbund for a year.
+
+    Money is summed over the förbund with a budget for the year (`with_budget` of `associations`); a sum
+    that needs a figure not yet entered (money received, an outcome) is None. The equity share is the
+    total closing equity against the total contributions. A count of people is the sum of the förbund's
+    counts only when none of them is hidden: with one hidden, the total less the shown ones would give
+    the hidden count away (R-SUPPRESS), so the total is hidden too."""
+
+    associations: int
+    with_budget: int
+    frame: Decimal
+    received: Decimal | None
+    equity_closing: Decimal
+    equity_share_percent: Decimal | None
+    administration_budget: Decimal
+    administration_actual: Decimal | None
+    interventions_budget: Decimal
+    interventions_actual: Decimal | None
+    women: Cell | None
+    men: Cell | None
+    participants: Cell | None
+    trained: Cell | None
+    reached: Cell | None
+
+
+def _total_cell(cells: Iterable[Cell | None], label: str) -> Cell | None:
+    present = [cell for cell in cells if cell is not None]
+    if not present:
+        return None
+    if any(cell.suppressed for cell in present):
+        return Cell(((label, TOTAL),), None, True)
+    return Cell(((label, TOTAL),), sum(cell.value or 0 for cell in present), False)
+
+
+def national_total(reports: Sequence[NationalReport]) -> NationalTotal:
+    """The total row of `national_reports` (see NationalTotal)."""
+    budgeted = [r for r in reports if r.has_budget]
+    equities = [r.equity for r in budgeted if r.equity is not None]
+    closing = sum((e.closing for e in equities), ZERO)
+    contributions = sum((e.contributions for e in equities), ZERO)
+    share = (closing * 100 / contributions).quantize(Decimal("0.1")) if contributions else None
+    return NationalTotal(
+        associations=len(reports),
+        with_budget=len(budgeted),
+        frame=sum((r.frame or ZERO for r in budgeted), ZERO),
+        received=_sum_or_none(r.received for r in budgeted),
+        equity_closing=closing,
+        equity_share_percent=share,
+        administration_budget=sum((r.administration.budget for r in budgeted if r.administration), ZERO),
+        administration_actual=_sum_or_none(
+            r.administration.actual if r.administration else ZERO for r in budgeted
+        ),
+        interventions_budget=sum(
+            (r.intervention_costs.budget for r in budgeted if r.intervention_costs), ZERO
+        ),
+        interventions_actual=_sum_or_none(
+            r.intervention_costs.actual if r.intervention_costs else ZERO for r in budgeted
+        ),
+        women=_total_cell((r.participants_total_women for r in reports), "sex"),
+        men=_total_cell((r.participants_total_men for r in reports), "sex"),
+        participants=_total_cell((r.participants_total_all for r in reports), "sex"),
+        trained=_total_cell((r.trained_total() for r in reports), "intervention"),
+        reached=_total_cell((r.reached_total() for r in reports), "intervention"),
+    )
+
+
 def years() -> list[int]:
     """The years to choose from, newest first: from the first intervention or participation on record
     (at most back to 2004) to this year."""

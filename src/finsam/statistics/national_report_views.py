@@ -95,6 +95,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "statistics/national_report_national.html",
         {
             "reports": [(report, readable.allows(report.association.pk)) for report in reports],
+            "total": national_report.national_total(reports),
             "year": year,
             "years": _years(year),
             "hidden_text": str(national_report.SUPPRESSED_TEXT),

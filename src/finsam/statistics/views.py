@@ -115,19 +115,34 @@ def _display(item: statistics.StatisticsTable, chart_id: str) -> DisplayTable:
             for row in (*row_codes, TOTAL)
         ]
         chart_rows = [(item.name(row_dimension, row), table.cell(row, TOTAL).value) for row in row_codes]
-        series = [(_("Totalt"), [value for _, value in chart_rows])]
+        if column_dimension == "sex":
+            # "… per kön": a bar per sex, as the heading says (a hidden cell draws no bar and says "–").
+            series = [
+                (item.name(column_dimension, column), [table.cell(row, column).value for row in row_codes])
+                for column in column_codes
+            ]
+        else:
+            series = [(_("Totalt"), [value for _, value in chart_rows])]
         dimension = row_dimension
     chart = charts.grouped_bar_chart(
         chart_id=chart_id,
         title=item.title,
-        description=_(
-            "Liggande stapeldiagram: antal per %(dimension)s. Dolda uppgifter visas som ett streck. "
-            "Samma siffror finns i tabellen bredvid."
+        description=(
+            _(
+                "Liggande stapeldiagram: antal per %(dimension)s och kön. Dolda uppgifter visas som ett "
+                "streck. Samma siffror finns i tabellen bredvid."
+            )
+            if len(series) > 1
+            else _(
+                "Liggande stapeldiagram: antal per %(dimension)s. Dolda uppgifter visas som ett streck. "
+                "Samma siffror finns i tabellen bredvid."
+            )
         )
         % {"dimension": _dimension_name(dimension).lower()},
         categories=[label for label, _ in chart_rows],
         series=[(name, [None if v is None else Decimal(v) for v in values]) for name, values in series],
         format_value=_count,
+        integer=True,
     )
     return DisplayTable(
         key=item.key,

@@ -100,6 +100,7 @@ def _charts(board: selectors.Dashboard) -> dict[str, charts.BarChart]:
                 (_("Utanför"), [Decimal(c.outside) for c in coverage.counties]),
             ],
             format_value=_count,
+            integer=True,
         ),
         "kinds": charts.grouped_bar_chart(
             chart_id="chart-kinds",
@@ -136,6 +137,7 @@ def _charts(board: selectors.Dashboard) -> dict[str, charts.BarChart]:
                 (_("Avslutade"), [None if y.exited is None else Decimal(y.exited) for y in followup.trend]),
             ],
             format_value=_count,
+            integer=True,
         ),
     }
     return result

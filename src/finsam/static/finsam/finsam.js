@@ -1,14 +1,21 @@
-/* A table wider than the screen scrolls inside its box (.table-wrap). While it does, the box must be
-   reachable with the keyboard (WCAG 2.1.1) and say what it holds: it becomes a focusable region named by
-   the table's caption. Boxes that do not scroll stay out of the tab order. The check runs again whenever
+/* A table or chart wider than the screen scrolls inside its box (.table-wrap). While it does, the box must
+   be reachable with the keyboard (WCAG 2.1.1) and say what it holds: it becomes a focusable region named
+   by the table's caption or the chart's title, shows shadows on the edges where more is hidden, and a line
+   at its top (the page's data-scroll-hint, written by CSS) says that it scrolls. Boxes that do not scroll stay out of the tab
+   order. The check runs again whenever
    a box or its table changes size (window resized, fonts or images loaded, content swapped by htmx). */
 (function () {
   "use strict";
   var captions = 0;
 
   function update(wrap) {
-    if (wrap.scrollWidth > wrap.clientWidth) {
-      var caption = wrap.querySelector("caption");
+    var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    wrap.classList.toggle("table-wrap--scrolls", scrolls);
+    if (scrolls && !wrap.dataset.scrollHint && document.body.dataset.scrollHint) {
+      wrap.dataset.scrollHint = document.body.dataset.scrollHint;
+    }
+    if (scrolls) {
+      var caption = wrap.querySelector("caption") || wrap.querySelector("svg > title");
       if (caption) {
         if (!caption.id) {
           captions += 1;
