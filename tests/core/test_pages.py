@@ -76,10 +76,12 @@ def test_a_rule_violation_is_shown_on_its_field_with_the_code_and_answers_400() 
 
     attempt = pages.attempt(form, refuse)
     assert not attempt.done and attempt.refusal is not None and not attempt.conflict
-    assert form.errors["name"] == ["Namnet finns redan. [R-UNIQUE]"]
+    assert form.errors["name"] == ["Namnet finns redan."]
+    assert form.errors.as_data()["name"][0].code == "R-UNIQUE"  # the rule, for the page's link
     response = pages.form_page(request, TEMPLATE, {"form": form}, refusal=attempt.refusal)
     assert response.status_code == 400
-    assert "Namnet finns redan. [R-UNIQUE]" in response.content.decode()
+    assert "Namnet finns redan." in response.content.decode()
+    assert 'href="/nationellt/regler/R-UNIQUE/"' in response.content.decode()
 
 
 def test_an_edit_conflict_answers_409_with_the_conflict_message_on_the_form() -> None:
@@ -94,7 +96,7 @@ def test_an_edit_conflict_answers_409_with_the_conflict_message_on_the_form() ->
     response = pages.form_page(request, TEMPLATE, {"form": form}, refusal=attempt.refusal)
     assert response.status_code == 409
     assert "Någon annan har ändrat förbundet sedan du öppnade formuläret." in response.content.decode()
-    assert "[R-CONFLICT]" in response.content.decode()
+    assert '/nationellt/regler/R-CONFLICT/"' in response.content.decode()
 
 
 def test_a_refused_row_of_a_formset_counts_and_show_puts_violations_where_the_page_says() -> None:

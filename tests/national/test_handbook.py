@@ -265,7 +265,10 @@ def test_an_edit_conflict_answers_409_keeps_the_text_and_shows_what_is_saved(
     response = client.post(url, _edit_data(handbook, "Min text.\n", 1))
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Någon annan har ändrat sidan sedan du öppnade formuläret" in page and "[R-CONFLICT]" in page
+    assert (
+        "Någon annan har ändrat sidan sedan du öppnade formuläret" in page
+        and '/nationellt/regler/R-CONFLICT/"' in page
+    )
     assert "Min text." in page and "<del>Någon annans text.</del>" in page
     assert 'name="version" value="2"' in page  # saving again is a deliberate overwrite
     assert HandbookPage.objects.get(pk=handbook.page.pk).body == "Någon annans text.\n"

@@ -218,7 +218,7 @@ def test_a_concurrent_save_is_shown_and_the_users_input_kept(world: Any) -> None
     assert response.status_code == 409
     page = text(response)
     assert "Någon annan har ändrat förbundet sedan du öppnade formuläret" in page
-    assert "[R-CONFLICT]" in page
+    assert '/nationellt/regler/R-CONFLICT/"' in page
     assert 'value="Mitt eget namnförslag"' in page  # the user's input
     assert "Namnet som sparades först" in page  # what the other editor saved, to compare
     assert Association.objects.get(pk=world.own.pk).name == "Namnet som sparades först"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from finsam.core.errors import RuleViolation
+from finsam.core.errors import RuleViolation, Violation
 
 _WIDGET_CLASSES = {
     forms.Select: "select-field__select",
@@ -46,12 +47,17 @@ class FinsamFormMixin:
         """Show each violation on its field (or on the form when the field is not on it)."""
         for violation in exc.violations:
             field = violation.field if violation.field in self.fields else None
-            message = f"{violation.message} [{violation.code}]"
-            self.add_error(field, message)  # type: ignore[attr-defined]
+            self.add_error(field, violation_error(violation))  # type: ignore[attr-defined]
             if field:
                 self.fields[field].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"id_{field}_error"}
                 )
+
+
+def violation_error(violation: Violation) -> ValidationError:
+    """A violation as a form error: its message, with the rule's code as the error's code (not in the
+    text: the page shows a small link to the rule instead, `rule_links`)."""
+    return ValidationError(violation.message, code=violation.code)
 
 
 class FinsamForm(FinsamFormMixin, forms.Form):

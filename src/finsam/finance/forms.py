@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.errors import RuleViolation, Violation
-from finsam.core.forms import FinsamForm
+from finsam.core.forms import FinsamForm, violation_error
 from finsam.finance import rules
 from finsam.finance.models import CostType, LineKind
 from finsam.finance.services import LineInput
@@ -202,7 +202,7 @@ def add_line_violations(form: Any, formset: Any, rows: list[int], exc: RuleViola
             row = formset.forms[rows[int(match.group(1))]]
             name = match.group(2)
             name = name if name in row.fields else "amount"
-            row.add_error(name, f"{violation.message} [{violation.code}]")
+            row.add_error(name, violation_error(violation))
         else:
             rest.append(violation)
     if rest:

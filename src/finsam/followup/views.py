@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from finsam.core import audit, pages
 from finsam.core.decorators import page_access
 from finsam.core.errors import RuleViolation, Violation
+from finsam.core.forms import violation_error
 from finsam.core.roles import Capability
 from finsam.followup import forms, rules, selectors, services
 from finsam.followup.audit_actions import AuditAction
@@ -81,7 +82,7 @@ def participant_list(request: HttpRequest, association_id: int) -> HttpResponse:
                     searched = True
                 except RuleViolation as exc:
                     for violation in exc.violations:
-                        search_form.add_error("sok", f"{violation.message} [{violation.code}]")
+                        search_form.add_error("sok", violation_error(violation))
         if not searched:
             status = 400
     elif filter_form.is_bound and not filter_form.is_valid():

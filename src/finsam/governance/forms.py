@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.errors import RuleViolation, Violation
-from finsam.core.forms import FinsamForm
+from finsam.core.forms import FinsamForm, violation_error
 from finsam.governance.models import Capacity, ConsultationKind, DocumentKind, MeetingKind
 
 Choices = list[tuple[Any, str]]
@@ -175,7 +175,7 @@ def add_row_violations(form: Any, formset: Any, rows: list[int], exc: RuleViolat
         if match and int(match.group(2)) < len(rows):
             row = formset.forms[rows[int(match.group(2))]]
             name = match.group(3) if match.group(3) in row.fields else default
-            row.add_error(name, f"{violation.message} [{violation.code}]")
+            row.add_error(name, violation_error(violation))
         else:
             rest.append(violation)
     if rest:

@@ -6,7 +6,6 @@ The rule pages belong to the national level; they are reached by URL name, so co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -48,17 +47,41 @@ def _about(code: str) -> SafeString | str:
     )
 
 
+def _items(value: Any) -> list[tuple[str, str | None]]:
+    pairs: list[tuple[str, str | None]] = []
+    if hasattr(value, "as_data"):  # a form's ErrorList: messages with their codes
+        for error in value.as_data():
+            code = error.code if isinstance(error.code, str) and error.code.startswith("R-") else None
+            pairs.extend((str(message), code) for message in error)
+    else:
+        pairs.extend((str(item), None) for item in ([value] if isinstance(value, str) else value))
+    items = []
+    for text, code in pairs:
+        match = _BRACKETED.search(text)
+        items.append((_BRACKETED.sub("", text).rstrip(), code or (match.group(1) if match else None)))
+    return items
+
+
+def _linked(message: str, code: str | None, autoescape: bool) -> SafeString:
+    escape = conditional_escape if autoescape else str
+    # Each message escaped; the link built by format_html.
+    return mark_safe(f"{escape(message)} {_about(code) if code else ''}".rstrip())  # noqa: S308
+
+
+@register.filter(needs_autoescape=True)
+def with_rule_links(value: Any, autoescape: bool = True) -> list[SafeString]:
+    """`rule_links` one error at a time, for a list that shows each in its own item."""
+    return [_linked(message, code, autoescape) for message, code in _items(value)]
+
+
 @register.filter(needs_autoescape=True)
 def rule_links(value: Any, autoescape: bool = True) -> SafeString:
-    """Error messages (one, or a field's list) with a small "Om regeln" link after each registered code,
-    joined with spaces. Not for text that is already inside a link (an error summary's anchors)."""
-    items: Iterable[Any] = [value] if isinstance(value, str) else value
-    escape = conditional_escape if autoescape else str
-    parts = [
-        _BRACKETED.sub(lambda m: f"{m.group(0)} {_about(m.group(1))}".rstrip(), str(escape(str(item))))
-        for item in items
-    ]
-    return mark_safe(" ".join(parts))  # noqa: S308 - each part escaped above; links built by format_html
+    """Error messages (one, or a field's list) each with a small "Om regeln" link to the rule it broke,
+    joined with spaces. A form's errors carry the rule's code as their code (core.forms); a message
+    given as text may still end in its code in brackets ("Meddelandet. [R-BUDGET]"), which becomes the
+    link. The code itself is not shown: it is for the API and the rule page. Not for text that is already
+    inside a link (an error summary's anchors, which show the messages alone)."""
+    return mark_safe(" ".join(with_rule_links(value, autoescape)))  # noqa: S308 - made safe item by item
 
 
 @register.simple_tag
