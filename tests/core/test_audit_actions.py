@@ -83,6 +83,7 @@ STORED = {
         "followup_question.create",
         "followup_question.update",
         "participant.import",
+        "participant.subject_report",
     },
     AccountsAction: {
         "role.grant",

@@ -7,7 +7,9 @@ backup API, pg_dump), which sees only what is committed."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import logging
 import tarfile
 from collections.abc import Iterator
 from datetime import date
@@ -16,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 
 from finsam import cli
@@ -25,8 +28,9 @@ from finsam.core.models import AuditEntry
 from finsam.followup import identity
 from finsam.followup.models import Participant
 from tests.committed import audit_guard
-from tests.followup.conftest import fu  # noqa: F401 - the fixture
 from tests.factories import make_participant, valid_identity_number
+from tests.followup.test_logs_hold_no_identity import _notations, _text
+from tests.imports.test_import import csv_file, row
 from tests.test_migrations import _rows, _tables
 
 NUMBER = valid_identity_number(date(1979, 6, 2), 415)
@@ -179,3 +183,30 @@ def test_the_command_line_backs_up_and_restores_with_one_line_each(
     assert len(refused) == 1 and "--force" in refused[0]
     assert cli.main(["restore", str(path), "--force"]) == 0
     assert "återställd" in capsys.readouterr().out
+
+
+def test_the_logs_of_import_backup_restore_and_subject_report_hold_no_personnummer(
+    in_use: Any, tmp_path: Path, all_logs: pytest.LogCaptureFixture
+) -> None:
+    imported = valid_identity_number(date(1984, 2, 29), 606)
+    source = csv_file(tmp_path / "in", [row(in_use.x.pk, personnummer=imported)])
+    path = tmp_path / "finsam.tar.gz"
+
+    # The commands themselves (`cli.main` would set up Django's logging again, at INFO).
+    for argv in (
+        ["import_participants", str(source), "--association", str(in_use.world.own.pk)],
+        ["backup", str(path)],
+        ["restore", str(path), "--force"],
+        ["subject_report", imported],
+        ["subject_report", NUMBER, "--format", "json"],
+    ):
+        call_command(*argv, stdout=io.StringIO(), stderr=io.StringIO())
+    assert Participant.objects.count() == 4, "the flows ran to their end"
+
+    records = all_logs.records
+    assert any(r.levelno == logging.DEBUG for r in records), "the capture missed the debug records"
+    secrets = _notations(imported) | _notations(NUMBER)
+    for record in records:
+        text = _text(record)
+        leaked = sorted(s for s in secrets if s in text)
+        assert not leaked, f"{record.name} {record.levelname} logged {leaked}: {text[:300]}"

@@ -25,6 +25,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from finsam.core import audit
+from finsam.core import selectors as core_selectors
 from finsam.core.access import Actor, is_system, require
 from finsam.core.bulk import insert_rows
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
@@ -1178,3 +1179,129 @@ def participants_import(
         return result
     finally:
         stage.close()
+
+
+# --- a subject access request (GDPR art. 15) ----------------------------------------------------
+
+
+def subject_report(*, actor: Actor, identity_number: str, today: date | None = None) -> dict[str, Any]:
+    """Everything stored about one person, for a request under the GDPR's right of access
+    (`finsam subject-report`; docs/security.md): the participants found by the keyed hash of the number in
+    every förbund, with their consent, participations, income sources before and after, exit outcomes and
+    answers to the förbund's questions, and the audit entries about them. Plain values (codes, ISO dates),
+    ready for JSON.
+
+    Only the system (the command line, run by the operator) may ask: no role sees every förbund's
+    participants. It is a read of identity: one audit entry per participant found (or one saying none was),
+    never the number. R-IDENTITY when the number is not valid. A person whose identity was removed
+    (withdrawn consent, retention) cannot be found: what remains is anonymous."""
+    if not is_system(actor):
+        raise PermissionDenied
+    try:
+        parsed = rules.parse_identity_number(identity_number, today=_today(today))
+    except ValueError as exc:
+        raise RuleViolation("R-IDENTITY", str(exc), "identity_number") from exc
+    keyed = identity.keyed_hash(parsed.normalised)
+    participants = list(
+        Participant.objects.filter(identity_hash=keyed)
+        .select_related("association", "intervention", "consent")
+        .prefetch_related("participations__income_sources", "participations__answers__question")
+        .order_by("pk")
+    )
+    participation_ids = [p.pk for participant in participants for p in participant.participations.all()]
+    consents = [p.consent for p in participants if hasattr(p, "consent")]
+    answers = [
+        a.pk
+        for participant in participants
+        for p in participant.participations.all()
+        for a in p.answers.all()
+    ]
+    entries = core_selectors.audit_entries_about(
+        user=actor,
+        targets={
+            Participant._meta.label_lower: [str(p.pk) for p in participants],
+            Participation._meta.label_lower: [str(pk) for pk in participation_ids],
+            Consent._meta.label_lower: [str(c.pk) for c in consents],
+            FollowUpAnswer._meta.label_lower: [str(pk) for pk in answers],
+        },
+        listing_actions=[AuditAction.PARTICIPANT_IDENTITY_SEARCH],
+        listing_key="participants",
+        listed_ids=[p.pk for p in participants],
+        association_ids={p.association_id for p in participants},
+    )
+    report = {
+        "identity_number": f"{parsed.normalised[:8]}-{parsed.normalised[8:]}",
+        "made_at": timezone.now().isoformat(timespec="seconds"),
+        "participants": [_subject_participant(participant) for participant in participants],
+        "audit": [
+            {
+                "at": entry.at.isoformat(timespec="seconds"),
+                "actor": entry.actor_username,
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "object_id": entry.object_id,
+                "association_id": entry.association_id,
+            }
+            for entry in entries
+        ],
+    }
+    if participants:
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.PARTICIPANT_SUBJECT_REPORT,
+            entries=[(p, p.association_id, {"participants": len(participants)}) for p in participants],
+        )
+    else:
+        audit.record(actor=actor, action=AuditAction.PARTICIPANT_SUBJECT_REPORT, details={"participants": 0})
+    return report
+
+
+def _iso(day: date | datetime | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _subject_participant(participant: Participant) -> dict[str, Any]:
+    consent = getattr(participant, "consent", None)
+    return {
+        "id": participant.pk,
+        "association": {"id": participant.association_id, "name": participant.association.name},
+        "intervention": {"id": participant.intervention_id, "name": participant.intervention.name},
+        "registration": participant.registration,
+        "sex": participant.sex,
+        "birth_year": participant.birth_year,
+        "start_year": participant.start_year,
+        "registered_on": _iso(participant.registered_on),
+        "consent": None
+        if consent is None
+        else {
+            "given_on": _iso(consent.given_on),
+            "form_version": consent.form_version,
+            "scanned_form": bool(consent.scanned_form),
+            "withdrawn_on": _iso(consent.withdrawn_on),
+        },
+        "participations": [
+            {
+                "id": participation.pk,
+                "start": _iso(participation.start),
+                "exit": _iso(participation.exit),
+                "exit_reason": participation.exit_reason,
+                "education_level": participation.education_level,
+                "employment_before": participation.employment_before,
+                "employment_after": participation.employment_after,
+                "income_sources": [
+                    {"phase": entry.phase, "source": entry.source, "extent": entry.extent}
+                    for entry in sorted(participation.income_sources.all(), key=lambda e: (e.phase, e.pk))
+                ],
+                "answers": [
+                    {
+                        "question": answer.question.text,
+                        "point": answer.point,
+                        "answered_on": _iso(answer.answered_on),
+                        "value": answer.value,
+                    }
+                    for answer in sorted(participation.answers.all(), key=lambda a: a.pk)
+                ],
+            }
+            for participation in sorted(participant.participations.all(), key=lambda p: (p.start, p.pk))
+        ],
+    }
