@@ -178,7 +178,7 @@ INSTALLED_APPS = [
     "finsam.governance",
     "finsam.national",
     # The shell (the package itself): the commands that compose several apps (demo, grant-role,
-    # export-openapi) and the pages above the apps.
+    # export-openapi, backup, restore, subject-report) and the pages above the apps.
     "finsam",
 ]
 
