@@ -130,9 +130,9 @@ def insert_rows(
                 )
                 (last,) = plain.fetchone()
                 keys = list(range(last + 1, last + 1 + len(rows)))
-                names = ", ".join(quote(name) for name in (str(pk.column), *columns))
+                listed = ", ".join(quote(name) for name in (str(pk.column), *columns))
                 marks = ", ".join("?" * (len(columns) + 1))
-                with_keys = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names only
+                with_keys = f"INSERT INTO {table} ({listed}) VALUES ({marks})"  # noqa: S608 - names only
                 plain.executemany(with_keys, [(key, *row) for key, row in zip(keys, rows, strict=True)])
                 return keys
             keys = []
