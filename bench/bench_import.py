@@ -6,7 +6,8 @@ The application side is what the command does with its progress bars: count the 
 of the file (`importing.load`) in which each row is parsed and checked (R-CONSENT and R-FOLLOWUP rules,
 keyed hash, duplicates in the file and, in batches, in the database) and streamed to the bulk service,
 which checks it again, encrypts the identity and writes participants, consents, participations and income
-sources in one transaction (COPY on PostgreSQL, prepared inserts on SQLite). The floor does none of the
+sources in one transaction (COPY on PostgreSQL, as they come; on SQLite all prepared first, then one
+`executemany` per table and batch in one short transaction). The floor does none of the
 checking and writes one table instead of four; the ratio says what all of that costs per row.
 
     python bench/bench_import.py [--rows N]      (default 200 000; FINSAM_TEST_DATABASE_URL for PostgreSQL)
@@ -234,7 +235,8 @@ def main() -> None:
             "count the rows, then one reading of the file in which every row is parsed and checked (rules, "
             "keyed hash, duplicates in the file and in the database) and streamed to the bulk service, "
             "which checks it again, encrypts the identity and writes four tables in one transaction "
-            "(`COPY` on PostgreSQL, prepared inserts on SQLite). "
+            "(`COPY` on PostgreSQL, as they come; on SQLite all prepared first, then one `executemany` per "
+            "table and batch in one short transaction). "
             f"The floor is {floor_name} of the same file into one table with the "
             "file's columns, typed, best of three. Peak RSS is the whole benchmark process's (Django, the "
             "test database connection and the import), read after the import. The load average is the "

@@ -32,6 +32,9 @@ USAGE = """Användning: finsam KOMMANDO [argument]
   import-registry FIL  läs in samordningsförbunden med medlemmar och styrelse (CSV/Excel)
   synth --scale S      bygg nationella syntetiska data i en tom databas (75 förbund, 20 år,
                        35 000 × S deltaganden om året; --seed N ger samma data varje gång)
+  backup FIL           säkerhetskopiera databasen (utan nycklarna, som sparas för sig)
+  restore FIL          återställ databasen från en säkerhetskopia (--force: ersätt data)
+  subject-report PNR   registerutdrag: allt som lagras om en person (--format json)
   VERB ARGUMENT…       ett av plattformens kommandon, t.ex. import-population FIL
                        eller import-support-measure FIL (försörjningsmått per kommun och år)
 """

@@ -142,9 +142,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL: readers do not wait for the writer. IMMEDIATE: a transaction takes the write lock as it begins, so
     # that a second writer (the web server beside the task worker) waits its turn; a transaction that read
     # first would otherwise fail at its first write when another wrote in between.
+    # The busy timeout bounds that wait: a writer that finds the lock taken retries for up to
+    # FINSAM_SQLITE_BUSY_TIMEOUT seconds before it fails with "database is locked". No transaction of the
+    # platform holds the lock that long: an import prepares its rows outside the write transaction and
+    # writes them in one short one (docs/import.md, "Beside the work of others").
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("FINSAM_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }
     if not TESTING:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -173,7 +178,7 @@ INSTALLED_APPS = [
     "finsam.governance",
     "finsam.national",
     # The shell (the package itself): the commands that compose several apps (demo, grant-role,
-    # export-openapi) and the pages above the apps.
+    # export-openapi, backup, restore, subject-report) and the pages above the apps.
     "finsam",
 ]
 

@@ -9,6 +9,7 @@ import pytest
 
 from finsam.accounts.audit_actions import AuditAction as AccountsAction
 from finsam.core import audit
+from finsam.core.audit_actions import AuditAction as CoreAction
 from finsam.core.models import AuditEntry
 from finsam.finance.audit_actions import AuditAction as FinanceAction
 from finsam.followup.audit_actions import AuditAction as FollowupAction
@@ -19,6 +20,7 @@ from finsam.national.audit_actions import AuditAction as NationalAction
 from finsam.registry.audit_actions import AuditAction as RegistryAction
 
 STORED = {
+    CoreAction: {"backup.create", "backup.restore"},
     RegistryAction: {
         "association.create",
         "association.update",
@@ -81,6 +83,7 @@ STORED = {
         "followup_question.create",
         "followup_question.update",
         "participant.import",
+        "participant.subject_report",
     },
     AccountsAction: {
         "role.grant",

@@ -118,6 +118,7 @@ def test_env_secret_generates_a_private_key_once(monkeypatch: pytest.MonkeyPatch
         ("FINSAM_DEBUG", "perhaps"),
         ("FINSAM_SESSION_SECONDS", "a day"),
         ("FINSAM_DATABASE_URL", "nosuchdb://x"),
+        ("FINSAM_SQLITE_BUSY_TIMEOUT", "0"),
     ],
 )
 def test_the_settings_refuse_to_load_with_a_bad_value(tmp_path: Path, name: str, raw: str) -> None:
@@ -131,3 +132,18 @@ def test_the_settings_refuse_to_load_with_a_bad_value(tmp_path: Path, name: str,
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert name in result.stderr
+
+
+def test_sqlite_waits_for_anothers_write_lock_as_long_as_the_busy_timeout_says(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINSAM_")}
+    env |= {"FINSAM_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+    show = "import finsam.settings as s; print(s.DATABASES['default']['OPTIONS']['timeout'])"
+
+    def timeout(**extra: str) -> str:
+        result = subprocess.run(  # noqa: S603 - this interpreter, a fixed program
+            [sys.executable, "-c", show], env=env | extra, capture_output=True, text=True, check=True
+        )
+        return result.stdout.strip()
+
+    assert timeout() == "20"
+    assert timeout(FINSAM_SQLITE_BUSY_TIMEOUT="45") == "45"

@@ -3,7 +3,9 @@ at every level, hold no personnummer in any notation and no name of the people i
 
 The flows: registering a participant on the page (and a refused registration with a bad number), reading
 the personnummer on the page and in the API, searching by personnummer, registering through the API with
-a number already registered, and a participant import with a valid row and a row in error."""
+a number already registered, and a participant import with a valid row and a row in error. The command
+line's import, backup, restore and subject report are checked the same way in tests/core/test_recovery.py
+(they need committed data)."""
 
 from __future__ import annotations
 

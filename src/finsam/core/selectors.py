@@ -3,10 +3,11 @@ administrator the entries of their association."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from finsam.core.access import Actor, filter_scope, require
@@ -52,3 +53,33 @@ def audit_actions(*, user: Actor) -> list[str]:
         .values_list("action", flat=True)
         .distinct()
     )
+
+
+def audit_entries_about(
+    *,
+    user: Actor,
+    targets: Mapping[str, Collection[str]],
+    listing_actions: Collection[str] = (),
+    listing_key: str = "",
+    listed_ids: Collection[int] = (),
+    association_ids: Collection[int] = (),
+) -> list[AuditEntry]:
+    """The entries about some objects, oldest first: those whose target is one of `targets` (object type →
+    object ids), and those of `listing_actions` in the förbund `association_ids` whose details list one of
+    `listed_ids` under `listing_key` (a search names what it found that way). For a subject access request
+    (`followup.services.subject_report`)."""
+    scope = require(user, Capability.AUDIT_VIEW)
+    entries = filter_scope(AuditEntry.objects.all(), scope)
+    about = Q(pk__in=[])
+    for object_type, ids in targets.items():
+        if ids:
+            about |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    found = list(entries.filter(about))
+    if listing_actions and listed_ids and association_ids:
+        wanted = set(listed_ids)
+        found += [
+            entry
+            for entry in entries.filter(action__in=listing_actions, association_id__in=association_ids)
+            if isinstance(entry.details, dict) and wanted & set(entry.details.get(listing_key) or [])
+        ]
+    return sorted(found, key=lambda entry: (entry.at, entry.pk))

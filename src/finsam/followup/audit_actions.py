@@ -23,3 +23,4 @@ class AuditAction(StrEnum):
     FOLLOWUP_QUESTION_UPDATE = "followup_question.update"
     PARTICIPANT_IMPORT = "participant.import"
     STATISTICS_REBUILD = "statistics.rebuild"
+    PARTICIPANT_SUBJECT_REPORT = "participant.subject_report"

@@ -7,8 +7,13 @@ förbund *and* an assignment to the intervention. Audit details never carry pers
 
 from __future__ import annotations
 
+import logging
+import pickle
+import tempfile
+import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +25,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from finsam.core import audit
+from finsam.core import selectors as core_selectors
 from finsam.core.access import Actor, is_system, require
 from finsam.core.bulk import insert_rows
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
@@ -46,6 +52,8 @@ from finsam.interventions import selectors as intervention_selectors
 if TYPE_CHECKING:
     from finsam.interventions.models import Intervention
     from finsam.registry.models import Association
+
+logger = logging.getLogger(__name__)
 
 IncomeEntries = Sequence[tuple[str, int]]
 CHUNK = 500
@@ -830,7 +838,7 @@ def _import_refusal(row: ImportRow, violations: list[Violation]) -> RuleViolatio
     )
 
 
-# The columns each import writes, in the order of the tuples `_import_batch` builds (core.bulk.insert_rows:
+# The columns each import writes, in the order of the tuples `_write_batch` writes (core.bulk.insert_rows:
 # plain rows, no model instances; every column without a database default is given).
 _PARTICIPANT_COLUMNS = (
     "association_id",
@@ -869,7 +877,20 @@ _PARTICIPATION_COLUMNS = (
 _INCOME_COLUMNS = ("participation_id", "phase", "source", "extent")
 
 
-def _import_batch(
+@dataclass
+class _Prepared:
+    """One batch of an import, checked and turned into database values, not yet written: the participant
+    rows; the consents, the participations (without their participant's id) and the income sources
+    (without their participation's id), each naming the participant of the batch it belongs to by index.
+    Plain tuples only, so that a batch can be staged in a file."""
+
+    participants: list[tuple[Any, ...]]
+    consents: list[tuple[int, date, str]]
+    participations: list[tuple[Any, ...]]
+    incomes: list[tuple[int, str, str, int]]
+
+
+def _prepare_batch(
     *,
     actor: Actor,
     association: Association,
@@ -878,15 +899,16 @@ def _import_batch(
     seen: dict[bytes, int],
     counts: dict[str, int],
     today: date,
-    now: datetime,
-) -> Sequence[int]:
-    """Checks and writes one batch; returns the ids of the participations written."""
+) -> _Prepared:
+    """Checks one batch (the rules, the same person twice in the file), hashes and encrypts its
+    identities, and counts it: the costly part of an import, which needs no lock of the database."""
     user = _user_or_none(actor)
     user_id = user.pk if user is not None else None
     association_id = association.pk
-    participants: list[tuple[Any, ...]] = []
-    consents: list[tuple[int, date, str]] = []
+    prepared = _Prepared(participants=[], consents=[], participations=[], incomes=[])
+    participants, consents = prepared.participants, prepared.consents
     keyed_hash, encrypt, row_violations = identity.keyed_hash, identity.encrypt, rules.row_violations
+    before, after = Phase.BEFORE.value, Phase.AFTER.value
     for row in batch:
         facts = interventions.get(row.intervention_id)
         if facts is None:
@@ -897,6 +919,7 @@ def _import_batch(
         parsed, violations = row_violations(row, intervention=facts, today=today)
         if violations:
             raise _import_refusal(row, violations)
+        index = len(participants)
         if parsed is not None:
             digest = keyed_hash(parsed.normalised)
             key = bytes.fromhex(digest) + row.intervention_id.to_bytes(8, "big")
@@ -913,7 +936,7 @@ def _import_batch(
                 )
             seen[key] = row.row
             assert row.consent_given_on is not None  # row_violations requires it with an identity
-            consents.append((len(participants), row.consent_given_on, row.consent_form_version.strip()))
+            consents.append((index, row.consent_given_on, row.consent_form_version.strip()))
             hashed: str | None = digest
             ciphertext: str | None = encrypt(parsed.normalised)
             birth_year: int | None = parsed.birth_date.year
@@ -936,9 +959,33 @@ def _import_batch(
                 "",
             )
         )
+        prepared.participations.append(
+            (
+                association_id,
+                row.intervention_id,
+                row.start,
+                row.exit,
+                row.exit_reason if row.exit else "",
+                row.employment_before,
+                row.employment_after if row.exit else "",
+                row.education_level,
+                user_id,
+                user_id if row.exit else None,
+            )
+        )
+        prepared.incomes.extend((index, before, source, extent) for source, extent in row.income_before)
+        if row.exit:
+            prepared.incomes.extend((index, after, source, extent) for source, extent in row.income_after)
         counts[row.registration] = counts.get(row.registration, 0) + 1
+    counts["participants"] += len(batch)
+    counts["exited"] += sum(1 for row in batch if row.exit)
+    return prepared
+
+
+def _write_batch(prepared: _Prepared, *, user_id: int | None, now: datetime) -> Sequence[int]:
+    """Writes one prepared batch; returns the ids of the participations written."""
     try:
-        participant_ids = insert_rows(Participant, _PARTICIPANT_COLUMNS, participants, ids=True)
+        participant_ids = insert_rows(Participant, _PARTICIPANT_COLUMNS, prepared.participants, ids=True)
     except IntegrityError as exc:  # registered by someone else since the file was checked
         raise RuleViolation(
             "R-DUPLICATE",
@@ -951,49 +998,23 @@ def _import_batch(
         _CONSENT_COLUMNS,
         [
             (participant_ids[index], given_on, version, user_id, now, "")
-            for index, given_on, version in consents
+            for index, given_on, version in prepared.consents
         ],
     )
     participation_ids = insert_rows(
         Participation,
         _PARTICIPATION_COLUMNS,
         [
-            (
-                association_id,
-                row.intervention_id,
-                participant_id,
-                row.start,
-                row.exit,
-                row.exit_reason if row.exit else "",
-                row.employment_before,
-                row.employment_after if row.exit else "",
-                row.education_level,
-                user_id,
-                user_id if row.exit else None,
-            )
-            for participant_id, row in zip(participant_ids, batch, strict=True)
+            (*values[:2], participant_id, *values[2:])
+            for participant_id, values in zip(participant_ids, prepared.participations, strict=True)
         ],
         ids=True,
     )
-    before, after = Phase.BEFORE.value, Phase.AFTER.value
     insert_rows(
         IncomeSourceEntry,
         _INCOME_COLUMNS,
-        [
-            entry
-            for participation_id, row in zip(participation_ids, batch, strict=True)
-            for entry in (
-                *((participation_id, before, source, extent) for source, extent in row.income_before),
-                *(
-                    ((participation_id, after, source, extent) for source, extent in row.income_after)
-                    if row.exit
-                    else ()
-                ),
-            )
-        ],
+        [(participation_ids[index], *entry) for index, *entry in prepared.incomes],
     )
-    counts["participants"] += len(batch)
-    counts["exited"] += sum(1 for row in batch if row.exit)
     return participation_ids
 
 
@@ -1009,7 +1030,39 @@ def _analyze_followup_tables() -> None:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
-@transaction.atomic
+class _Stage:
+    """The prepared batches of an import on SQLite, kept in an unnamed temporary file in the data directory
+    (removed when closed, also when the process dies) rather than in memory, so that a large file costs
+    disk, not memory. Only values of the platform's own making are kept: pickled and read back by this
+    process."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(dir=settings.DATA_DIR, prefix="import-stage-")  # noqa: SIM115
+
+    def add(self, prepared: _Prepared) -> None:
+        pickle.dump(prepared, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[_Prepared]:
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)  # noqa: S301 - written above by this process
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def import_is_staged() -> bool:
+    """Whether an import prepares all its rows before it writes (SQLite) or writes them as they come
+    (PostgreSQL). SQLite has one writer at a time for the whole database: while a transaction writes,
+    every other write waits, so an import must hold the write lock for its inserts only, not while it
+    reads, checks and encrypts. PostgreSQL locks rows, not the database: the import streams its rows in
+    one transaction and the pages beside it are not held up."""
+    return connection.vendor == "sqlite"
+
+
 def participants_import(
     *,
     actor: Actor,
@@ -1018,16 +1071,28 @@ def participants_import(
     today: date | None = None,
     batch_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    before_store: Callable[[], None] | None = None,
+    then: Callable[[dict[str, int]], None] | None = None,
 ) -> dict[str, int]:
     """Registers a participant with one participation per row, in batches (bulk inserts), all or
     nothing: every row is checked again by `rules.row_violations`, and the first refusal (or a
     person twice in the same intervention) rolls back everything. `rows` is consumed once, as a stream.
     The actor needs the participant_coordinator role in the förbund and an assignment to each row's
     intervention, as for a single registration. One audit entry with the counts, no personal data.
-    Returns the counts: participants, identified, anonymous, protected, exited."""
+
+    When `rows` is exhausted, `before_store` (if given) is called before anything becomes visible: it
+    raises to store nothing (the caller found an error in the file meanwhile). `then` is
+    called with the counts inside the transaction that makes the rows visible (to record a run as done in
+    the same transaction). Returns the counts: participants, identified, anonymous, protected, exited.
+
+    On SQLite (`import_is_staged`) every row is checked, hashed and encrypted first, outside any
+    transaction, into a stage on disk; then all are written in one short transaction (docs/import.md,
+    "Beside the work of others"). On PostgreSQL they are written batch by batch in one transaction."""
     day = _today(today)
     now = timezone.now()
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
+    user = _user_or_none(actor)
+    user_id = user.pk if user is not None else None
     interventions = {
         i.pk: InterventionFacts(id=i.pk, kind=i.kind, start=i.start, end=i.end, coordinated=True)
         for i in intervention_selectors.coordinated_interventions(user=actor, association_id=association.pk)
@@ -1035,12 +1100,28 @@ def participants_import(
     counts = {"participants": 0, "identified": 0, "anonymous": 0, "protected": 0, "exited": 0}
     seen: dict[bytes, int] = {}
     used: set[int] = set()
-    batch: list[ImportRow] = []
     written = array("q")  # the ids of the participations written, for the statistics' summaries
 
-    def flush() -> None:
-        written.extend(
-            _import_batch(
+    def prepared_batches() -> Iterator[_Prepared]:
+        batch: list[ImportRow] = []
+        for row in rows:
+            batch.append(row)
+            used.add(row.intervention_id)
+            if len(batch) >= batch_size:
+                yield _prepare_batch(
+                    actor=actor,
+                    association=association,
+                    batch=batch,
+                    interventions=interventions,
+                    seen=seen,
+                    counts=counts,
+                    today=day,
+                )
+                batch = []
+                if progress is not None:
+                    progress(counts["participants"])
+        if batch:
+            yield _prepare_batch(
                 actor=actor,
                 association=association,
                 batch=batch,
@@ -1048,32 +1129,179 @@ def participants_import(
                 seen=seen,
                 counts=counts,
                 today=day,
-                now=now,
             )
-        )
-        batch.clear()
-        if progress is not None:
-            progress(counts["participants"])
+            if progress is not None:
+                progress(counts["participants"])
 
-    for row in rows:
-        batch.append(row)
-        used.add(row.intervention_id)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
-    if not counts["participants"]:
-        raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
-    # Every row is written at this point, inside the transaction: the statistics' summaries change with
-    # the imported rows in the same transaction, in one call, before the audit entry; a refusal above has
-    # rolled everything back before reaching it.
-    summaries.add_imported_participations(written)
-    if counts["participants"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
-        transaction.on_commit(_analyze_followup_tables)
-    audit.record(
-        actor=actor,
-        action=AuditAction.PARTICIPANT_IMPORT,
-        association_id=association.pk,
-        details={**counts, "interventions": sorted(used)},
+    def finish() -> dict[str, int]:
+        if not counts["participants"]:
+            raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+        # Every row is written at this point, inside the transaction: the statistics' summaries change with
+        # the imported rows in the same transaction, in one call, before the audit entry; a refusal above
+        # has rolled everything back before reaching it.
+        summaries.add_imported_participations(written)
+        if counts["participants"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            transaction.on_commit(_analyze_followup_tables)
+        audit.record(
+            actor=actor,
+            action=AuditAction.PARTICIPANT_IMPORT,
+            association_id=association.pk,
+            details={**counts, "interventions": sorted(used)},
+        )
+        if then is not None:
+            then(counts)
+        return counts
+
+    if not import_is_staged():
+        with transaction.atomic():
+            for prepared in prepared_batches():
+                written.extend(_write_batch(prepared, user_id=user_id, now=now))
+            if before_store is not None:
+                before_store()
+            return finish()
+
+    stage = _Stage()
+    try:
+        for prepared in prepared_batches():
+            stage.add(prepared)
+        if before_store is not None:
+            before_store()
+        started = time.monotonic()
+        with transaction.atomic():
+            for prepared in stage.batches():
+                written.extend(_write_batch(prepared, user_id=user_id, now=now))
+            result = finish()
+        logger.debug(
+            "participant import: %d rows written in one transaction of %.2f s",
+            counts["participants"],
+            time.monotonic() - started,
+        )
+        return result
+    finally:
+        stage.close()
+
+
+# --- a subject access request (GDPR art. 15) ----------------------------------------------------
+
+
+def subject_report(*, actor: Actor, identity_number: str, today: date | None = None) -> dict[str, Any]:
+    """Everything stored about one person, for a request under the GDPR's right of access
+    (`finsam subject-report`; docs/security.md): the participants found by the keyed hash of the number in
+    every förbund, with their consent, participations, income sources before and after, exit outcomes and
+    answers to the förbund's questions, and the audit entries about them. Plain values (codes, ISO dates),
+    ready for JSON.
+
+    Only the system (the command line, run by the operator) may ask: no role sees every förbund's
+    participants. It is a read of identity: one audit entry per participant found (or one saying none was),
+    never the number. R-IDENTITY when the number is not valid. A person whose identity was removed
+    (withdrawn consent, retention) cannot be found: what remains is anonymous."""
+    if not is_system(actor):
+        raise PermissionDenied
+    try:
+        parsed = rules.parse_identity_number(identity_number, today=_today(today))
+    except ValueError as exc:
+        raise RuleViolation("R-IDENTITY", str(exc), "identity_number") from exc
+    keyed = identity.keyed_hash(parsed.normalised)
+    participants = list(
+        Participant.objects.filter(identity_hash=keyed)
+        .select_related("association", "intervention", "consent")
+        .prefetch_related("participations__income_sources", "participations__answers__question")
+        .order_by("pk")
     )
-    return counts
+    participation_ids = [p.pk for participant in participants for p in participant.participations.all()]
+    consents = [p.consent for p in participants if hasattr(p, "consent")]
+    answers = [
+        a.pk
+        for participant in participants
+        for p in participant.participations.all()
+        for a in p.answers.all()
+    ]
+    entries = core_selectors.audit_entries_about(
+        user=actor,
+        targets={
+            Participant._meta.label_lower: [str(p.pk) for p in participants],
+            Participation._meta.label_lower: [str(pk) for pk in participation_ids],
+            Consent._meta.label_lower: [str(c.pk) for c in consents],
+            FollowUpAnswer._meta.label_lower: [str(pk) for pk in answers],
+        },
+        listing_actions=[AuditAction.PARTICIPANT_IDENTITY_SEARCH],
+        listing_key="participants",
+        listed_ids=[p.pk for p in participants],
+        association_ids={p.association_id for p in participants},
+    )
+    report = {
+        "identity_number": f"{parsed.normalised[:8]}-{parsed.normalised[8:]}",
+        "made_at": timezone.now().isoformat(timespec="seconds"),
+        "participants": [_subject_participant(participant) for participant in participants],
+        "audit": [
+            {
+                "at": entry.at.isoformat(timespec="seconds"),
+                "actor": entry.actor_username,
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "object_id": entry.object_id,
+                "association_id": entry.association_id,
+            }
+            for entry in entries
+        ],
+    }
+    if participants:
+        audit.record_many(
+            actor=actor,
+            action=AuditAction.PARTICIPANT_SUBJECT_REPORT,
+            entries=[(p, p.association_id, {"participants": len(participants)}) for p in participants],
+        )
+    else:
+        audit.record(actor=actor, action=AuditAction.PARTICIPANT_SUBJECT_REPORT, details={"participants": 0})
+    return report
+
+
+def _iso(day: date | datetime | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _subject_participant(participant: Participant) -> dict[str, Any]:
+    consent = getattr(participant, "consent", None)
+    return {
+        "id": participant.pk,
+        "association": {"id": participant.association_id, "name": participant.association.name},
+        "intervention": {"id": participant.intervention_id, "name": participant.intervention.name},
+        "registration": participant.registration,
+        "sex": participant.sex,
+        "birth_year": participant.birth_year,
+        "start_year": participant.start_year,
+        "registered_on": _iso(participant.registered_on),
+        "consent": None
+        if consent is None
+        else {
+            "given_on": _iso(consent.given_on),
+            "form_version": consent.form_version,
+            "scanned_form": bool(consent.scanned_form),
+            "withdrawn_on": _iso(consent.withdrawn_on),
+        },
+        "participations": [
+            {
+                "id": participation.pk,
+                "start": _iso(participation.start),
+                "exit": _iso(participation.exit),
+                "exit_reason": participation.exit_reason,
+                "education_level": participation.education_level,
+                "employment_before": participation.employment_before,
+                "employment_after": participation.employment_after,
+                "income_sources": [
+                    {"phase": entry.phase, "source": entry.source, "extent": entry.extent}
+                    for entry in sorted(participation.income_sources.all(), key=lambda e: (e.phase, e.pk))
+                ],
+                "answers": [
+                    {
+                        "question": answer.question.text,
+                        "point": answer.point,
+                        "answered_on": _iso(answer.answered_on),
+                        "value": answer.value,
+                    }
+                    for answer in sorted(participation.answers.all(), key=lambda a: a.pk)
+                ],
+            }
+            for participation in sorted(participant.participations.all(), key=lambda p: (p.start, p.pk))
+        ],
+    }

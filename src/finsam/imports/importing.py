@@ -7,7 +7,9 @@ One file, one förbund, all or nothing, in two streaming passes over the file:
    column, Swedish message: never a value from the file) and the keyed hashes seen so far, for finding
    the same person twice; the rows themselves are read one at a time and dropped.
 2. `write`: only when the whole file is free of errors, the file is read again and the rows are
-   streamed to `followup.services.participants_import`, which writes them in batches in one transaction.
+   streamed to `followup.services.participants_import`, which writes them in batches in one transaction
+   (on SQLite it prepares every row first and then writes them all in one short transaction, so that the
+   database's single write lock is held for the inserts only).
 
 The command line (`finsam import-participants`) calls the two passes directly; the upload page goes
 through an `ImportRun` (`run_create`, then the task `run_import` → `run_execute` in `finsam worker`) while
@@ -27,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -681,31 +682,34 @@ def load(
 ) -> Loaded:
     """Both passes in one reading of the file, for the command line: every row is parsed and checked once
     (as `validate` does) and, while no row so far is in error, the good rows stream to the bulk service
-    (which checks each again, as `write` does) in one transaction. At the first row in error the writing
-    stops, the checking goes on to the end of the file for the report, and the transaction is rolled back:
-    all or nothing, as with the two passes, at half the reading and parsing. `checked` and `written` are
-    told the rows checked and the rows written so far."""
+    (which checks each again, as `write` does). At the first row in error the bulk service gets no more
+    rows, the checking goes on to the end of the file for the report, and nothing is stored: all or
+    nothing, as with the two passes, at half the reading and parsing. `checked` and `written` are told
+    the rows checked and the rows prepared for writing so far."""
     checking = _Check(source, context, checked)
     rows = checking.rows(keep=True)
+
+    def before_store() -> None:
+        if checking.errors:  # the whole file is checked once the rows are exhausted
+            raise _Refused
+
     try:
-        with transaction.atomic():
-            try:
-                counts = followup_services.participants_import(
-                    actor=actor,
-                    association=context.association,
-                    rows=rows,
-                    today=context.today,
-                    batch_size=LOAD_BATCH,
-                    progress=written,
-                )
-            except RuleViolation:
-                if not checking.errors:  # a refusal of the service itself (a person registered meanwhile)
-                    raise
-                for _row in rows:  # the rest of the file is checked for the report
-                    pass
-                raise _Refused from None
-            if checking.errors:
-                raise _Refused
+        try:
+            counts = followup_services.participants_import(
+                actor=actor,
+                association=context.association,
+                rows=rows,
+                today=context.today,
+                batch_size=LOAD_BATCH,
+                progress=written,
+                before_store=before_store,
+            )
+        except RuleViolation:
+            if not checking.errors:  # a refusal of the service itself (a person registered meanwhile)
+                raise
+            for _row in rows:  # the rest of the file is checked for the report
+                pass
+            raise _Refused from None
     except _Refused:
         return Loaded(rows=checking.count, errors=checking.errors, counts=None, more=checking.more)
     return Loaded(rows=checking.count, errors=[], counts=counts)
@@ -723,15 +727,22 @@ def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:
 
 
 def write(
-    source: ImportFile, *, actor: Actor, context: Context, progress: Callable[[int], None] | None = None
+    source: ImportFile,
+    *,
+    actor: Actor,
+    context: Context,
+    progress: Callable[[int], None] | None = None,
+    then: Callable[[dict[str, int]], None] | None = None,
 ) -> dict[str, int]:
-    """The write pass: the rows streamed to the bulk service (one transaction, all or nothing)."""
+    """The write pass: the rows streamed to the bulk service (one transaction, all or nothing); `then` is
+    called with the counts inside that transaction."""
     return followup_services.participants_import(
         actor=actor,
         association=context.association,
         rows=typed_rows(source, context=context),
         today=context.today,
         progress=progress,
+        then=then,
     )
 
 

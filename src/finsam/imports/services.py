@@ -65,9 +65,9 @@ def runs_expire(*, association_id: int | None = None, run_id: int | None = None)
     an audit entry. The update is conditional on the lease read, so a worker's renewal in between wins.
     Returns the number of runs marked.
 
-    On SQLite a worker in its write pass holds the database's write lock and cannot renew the lease; the
-    mark then waits for the lock and gives up (the run stays at work), which is right: a worker that died
-    would have released the lock with its process."""
+    On SQLite a worker in the short transaction that stores the rows holds the database's write lock; a
+    mark in that moment waits for the lock (the busy timeout) and, if it gives up, leaves the run at work,
+    which is right: a worker that died would have released the lock with its process."""
     now = timezone.now()
     lapsed = ImportRun.objects.filter(status__in=ACTIVE, lease_expires__lt=now)
     if association_id is not None:
@@ -190,8 +190,8 @@ def _finish(run_id: int, **fields: Any) -> None:
 
 class _Heartbeat:
     """Renews the lease of a run every quarter of the lease, from a thread with a database connection of its
-    own, while the work goes on: the write pass runs in one transaction, which can publish nothing before
-    it commits. When the process dies, the renewals stop with it."""
+    own, while the work goes on: the write pass stores its rows in one transaction, which can publish
+    nothing before it commits. When the process dies, the renewals stop with it."""
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
@@ -251,11 +251,16 @@ def _work(run: ImportRun, path: Path) -> None:
             )
         return
     _update(run_id, status=ImportStatus.WRITING, rows_total=rows, rows_done=rows)
-    with transaction.atomic():
-        counts = write(source, actor=actor, context=context)
-        # In the same transaction as the participants: a run is "done" exactly when they are stored, and
-        # a run whose lease ran out meanwhile (shown as failed) rolls them back.
-        _update(run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now())
+    # In the same transaction as the participants: a run is "done" exactly when they are stored, and a run
+    # whose lease ran out meanwhile (shown as failed) rolls them back.
+    write(
+        source,
+        actor=actor,
+        context=context,
+        then=lambda counts: _update(
+            run_id, status=ImportStatus.DONE, counts=counts, finished_at=timezone.now()
+        ),
+    )
 
 
 def run_execute(run_id: int) -> None:
