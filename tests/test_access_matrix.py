@@ -363,7 +363,7 @@ def test_every_api_operation_answers_each_role_as_its_rule_says(world: Any) -> N
     assert not failures, "\n".join(failures)
 
 
-# --- the auditor (issue 13, point 2): its förbund's audit log, statistics and finance, read-only -------------
+# --- the auditor (issue 13, point 2): its förbund's audit log, statistics and finance, read-only ------
 
 AUDITOR_PAGES = ("granskningslogg/", "ekonomi/", "uppfoljning/forbund/<int:association_id>/statistik/")
 

@@ -453,14 +453,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if has_capability(user, Capability.GOVERNANCE_VIEW):
         context["obligations"] = governance_selectors.pending_obligations(user=user, day=today)
         context["meetings"] = governance_selectors.upcoming_meetings(user=user, day=today)
-        context["cycle_url"] = next(
-            (
-                governance_selectors.cycle_url(a, today.year)
-                for a in [_single(scope_for(user, Capability.GOVERNANCE_VIEW))]
-                if a is not None
-            ),
-            "",
-        )
     if has_capability(user, Capability.GOVERNANCE_NATIONAL):
         context["national_overview_url"] = reverse("governance:national_overview")
     if helpdesk_selectors.can_answer(user=user):
@@ -494,7 +486,7 @@ def _links(user: Any) -> list[tuple[str, str]]:
             (_("Insatser"), reverse("interventions:intervention_list", args=[association_id])),
             (_("Deltagare"), reverse("followup:participant_list", args=[association_id])),
             (_("Budget och utfall"), reverse("finance:budget_list", args=[association_id])),
-            (_("Årscykeln"), governance_selectors.cycle_url(association_id, timezone.localdate().year)),
+            (_("Årscykeln"), reverse("governance:annual_cycle", args=[association_id])),
             (_("Möten och protokoll"), reverse("governance:meeting_list")),
             (_("Statistik"), reverse("statistics:statistics_association", args=[association_id])),
         ]

@@ -948,7 +948,10 @@ class PendingObligation:
 
     @property
     def url(self) -> str:
-        return cycle_url(self.association.pk, self.line.group.due.year)
+        """The annual cycle page of the obligation's year (the address on this site, not the e-mails' full
+        one)."""
+        year = self.line.group.due.year
+        return f"{reverse('governance:annual_cycle', args=[self.association.pk])}?ar={year}"
 
 
 def pending_obligations(*, user: Actor, day: date | None = None) -> list[PendingObligation]:
