@@ -382,6 +382,14 @@ def test_the_auditor_reads_its_forbund_s_audit_log_statistics_and_finance_and_no
     assert auditor.get(reverse("statistics:statistics_association", args=[world.other.pk])).status_code == 404
     assert auditor.get(reverse("finance:budget_list", args=[world.own.pk])).status_code == 200
     assert auditor.get(reverse("finance:budget_list", args=[world.other.pk])).status_code == 404
+    # The statistics API: the own förbund's figures, and 404 for another's.
+    from finsam.accounts.services import token_create
+
+    bearer = {
+        "HTTP_AUTHORIZATION": "Bearer " + token_create(username="own-auditor", password="test-lösenord-123")
+    }
+    assert auditor.get("/api/v1/statistics", **bearer).status_code == 200
+    assert auditor.get("/api/v1/statistics", {"association": world.other.pk}, **bearer).status_code == 404
     # The menu's Statistik is the förbund's own statistics, not the national figures.
     menu = auditor.get(reverse("home")).content.decode().split("<main", 1)[0]
     assert f'href="{own_statistics}"' in menu
