@@ -324,7 +324,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
                 entry = line.entry
                 yield writer.writerow(
                     [
-                        timezone.localtime(entry.at).isoformat(),
+                        entry.at.isoformat(),
                         entry.actor_username,
                         entry.action,
                         entry.object_type,
