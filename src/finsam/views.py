@@ -46,6 +46,7 @@ from finsam.interventions import audit_actions as interventions_actions
 from finsam.interventions import selectors as intervention_selectors
 from finsam.national import audit_actions as national_actions
 from finsam.national.conferences import selectors as conference_selectors
+from finsam.national.handbook import selectors as handbook_selectors
 from finsam.national.helpdesk import selectors as helpdesk_selectors
 from finsam.registry import audit_actions as registry_actions
 from finsam.registry import selectors as registry_selectors
@@ -76,6 +77,7 @@ DESCRIBERS: tuple[Callable[..., Described], ...] = (
     governance_selectors.audit_objects,
     helpdesk_selectors.audit_objects,
     conference_selectors.audit_objects,
+    handbook_selectors.audit_objects,
     account_selectors.audit_objects,
 )
 # Changes made in the administration site are recorded as admin.<model>.<create|update|delete>.

@@ -920,4 +920,9 @@ def audit_objects(*, refs: Refs) -> Described:
             ),
             reverse("finance:budget_detail", args=[k.budget_id]),
         )
+    for st in StateContribution.objects.filter(pk__in=ids_of(refs, "finance.statecontribution")):
+        described["finance.statecontribution", str(st.pk)] = ObjectText(
+            gettext("statens bidrag för {year}").format(year=st.year),
+            reverse("finance:budget_list", args=[st.association_id]),
+        )
     return described
