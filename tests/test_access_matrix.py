@@ -361,3 +361,70 @@ def test_every_api_operation_answers_each_role_as_its_rule_says(world: Any) -> N
             if response.status_code not in expected:
                 failures.append(f"{key} as {label}: {response.status_code}, expected {sorted(expected)}")
     assert not failures, "\n".join(failures)
+
+
+# --- the auditor (issue 13, point 2): its förbund's audit log, statistics and finance, read-only ------
+
+AUDITOR_PAGES = ("granskningslogg/", "ekonomi/", "uppfoljning/forbund/<int:association_id>/statistik/")
+
+
+@pytest.mark.django_db
+def test_the_auditor_reads_its_forbund_s_audit_log_statistics_and_finance_and_nothing_of_another_s(
+    world: Any,
+) -> None:
+    from django.urls import reverse
+
+    auditor = world.client(world.users["auditor"])
+    make_budget(world.own)
+    assert auditor.get(reverse("audit_log")).status_code == 200
+    own_statistics = reverse("statistics:statistics_association", args=[world.own.pk])
+    assert auditor.get(own_statistics).status_code == 200
+    assert auditor.get(reverse("statistics:statistics_association", args=[world.other.pk])).status_code == 404
+    assert auditor.get(reverse("finance:budget_list", args=[world.own.pk])).status_code == 200
+    assert auditor.get(reverse("finance:budget_list", args=[world.other.pk])).status_code == 404
+    # The statistics API: the own förbund's figures, and 404 for another's.
+    from finsam.accounts.services import token_create
+
+    bearer = {
+        "HTTP_AUTHORIZATION": "Bearer " + token_create(username="own-auditor", password="test-lösenord-123")
+    }
+    assert auditor.get("/api/v1/statistics", **bearer).status_code == 200
+    assert auditor.get("/api/v1/statistics", {"association": world.other.pk}, **bearer).status_code == 404
+    # The menu's Statistik is the förbund's own statistics, not the national figures.
+    menu = auditor.get(reverse("home")).content.decode().split("<main", 1)[0]
+    assert f'href="{own_statistics}"' in menu
+    assert f'href="{reverse("statistics:statistics_national")}"' not in menu
+
+
+@pytest.mark.django_db
+def test_the_auditor_s_pages_show_no_write_controls(world: Any) -> None:
+    """Every page of the audit log, finance and statistics the auditor opens: no form that posts, and no
+    link to a page the auditor may not open (an edit page, say)."""
+    from finsam.core.decorators import may_open
+
+    auditor = world.users["auditor"]
+    client = world.client(auditor)
+    make_budget(world.own)
+    failures, visited = [], set()
+    for route, rule in _page_routes():
+        if not any(route.startswith(p.split("<")[0]) for p in AUDITOR_PAGES) or "GET" not in rule.methods:
+            continue
+        if rule.need not in (PUBLIC, AUTHENTICATED) and "auditor" not in GRANTS[Capability(rule.need)]:
+            continue
+        url = _fill(route, world, 0)
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        visited.add(route)
+        main = response.content.decode().split("<main", 1)[1]
+        if re.search(r'<form[^>]*method="post"', main, re.I):
+            failures.append(f"{url}: a form that posts")
+        for href in re.findall(r'href="(/[^"#?]*)', main):
+            if not may_open(auditor, href):
+                failures.append(f"{url}: a link to {href}")
+    assert not failures, "\n".join(failures)
+    assert {
+        "granskningslogg/",
+        "ekonomi/forbund/<int:association_id>/",
+        "ekonomi/budget/<int:budget_id>/",
+    } | {"uppfoljning/forbund/<int:association_id>/statistik/"} <= visited, sorted(visited)

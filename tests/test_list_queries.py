@@ -174,6 +174,59 @@ def more_audit_entries(world: Any, n: int) -> None:
         )
 
 
+def more_audit_entries_of_every_kind(world: Any, n: int) -> None:
+    """Entries naming objects of many kinds (each a new object): the log describes them a kind at a time."""
+    from finsam.core import audit
+    from finsam.finance.audit_actions import AuditAction as FinanceAction
+    from finsam.followup.audit_actions import AuditAction as FollowupAction
+    from finsam.governance.audit_actions import AuditAction as GovernanceAction
+    from finsam.governance.models import Minutes
+    from finsam.interventions.audit_actions import AuditAction as InterventionAction
+    from finsam.registry.audit_actions import AuditAction as RegistryAction
+
+    admin = world.users[Role.ASSOCIATION_ADMIN]
+    have = set(world.own.budgets.values_list("year", flat=True))
+    years = [y for y in range(2010, 2040) if y not in have][:n]
+    for year in years:
+        i = next(_n)
+        meeting = make_consultation([world.own], day=date(2024, 1, 1 + i % 28), title=f"Samråd {i}")
+        minutes = Minutes.objects.create(meeting=meeting)
+        make_populations(world.own, year - 2)
+        budget = make_budget(world.own, year=year)
+        intervention = make_intervention(world.own, name=f"Insats {i}", start=date(2024, 1, 1))
+        person = Person.objects.create(first_name="Anna", last_name=f"Berg {i}", association=world.own)
+        participant = followup_sample(make_association(municipalities=("2480",))).participant
+        for action, target in (
+            (GovernanceAction.MINUTES_LOCK, minutes),
+            (GovernanceAction.MEETING_UPDATE, meeting),
+            (FinanceAction.BUDGET_UPDATE, budget),
+            (InterventionAction.INTERVENTION_UPDATE, intervention),
+            (RegistryAction.PERSON_UPDATE, person),
+            (FollowupAction.PARTICIPANT_IDENTITY_READ, participant),
+        ):
+            audit.record(actor=admin, action=action, target=target, association_id=world.own.pk)
+
+
+def more_todo(world: Any, n: int) -> None:
+    """What the home page lists: meetings coming, questions to the working group, imports with errors."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from finsam.imports.models import ImportRun
+    from tests.national.helpdesk_samples import ask
+
+    today = timezone.localdate()
+    for _ in range(n):
+        i = next(_n)
+        make_consultation([world.own], day=today + timedelta(days=i % 60 + 1), title=f"Samråd {i}")
+        ask(world.own, title=f"Fråga {i}")
+        ImportRun.objects.create(association=world.own, status="refused", error_count=i)
+    if not world.own.budgets.filter(year=today.year).exists():
+        make_populations(world.own, today.year - 2)
+        make_budget(world.own, year=today.year)
+
+
 # --- the lists ------------------------------------------------------------------------------------------
 
 
@@ -197,6 +250,13 @@ LISTINGS: dict[str, Listing] = {
     "national dashboard": Listing(Role.NATIONAL_ADMIN, "/nationellt/oversikt/", more_forbund),
     "open data index": Listing(Role.NATIONAL_VIEWER, "/open-data/", more_forbund),
     "audit log": Listing(Role.NATIONAL_ADMIN, "/granskningslogg/", more_audit_entries),
+    "audit log in words": Listing(Role.NATIONAL_ADMIN, "/granskningslogg/", more_audit_entries_of_every_kind),
+    "audit log of the auditor": Listing(Role.AUDITOR, "/granskningslogg/", more_audit_entries_of_every_kind),
+    "home of the director": Listing(Role.ASSOCIATION_ADMIN, "/", more_todo),
+    "home of the working group": Listing(Role.NATIONAL_ADMIN, "/", more_todo),
+    "home of the coordinator": Listing(Role.PARTICIPANT_COORDINATOR, "/", more_todo),
+    "home of the auditor": Listing(Role.AUDITOR, "/", more_todo),
+    "home of the board": Listing(Role.BOARD_MEMBER, "/", more_todo),
     # a förbund's lists
     "association page": Listing(Role.ASSOCIATION_ADMIN, "/register/forbund/{own}/", more_members),
     "members api": Listing(

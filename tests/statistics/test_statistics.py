@@ -155,9 +155,14 @@ def test_own_statistics_are_for_the_own_association_only(world: Any, data: Any) 
         statistics.association_statistics(
             user=world.users[Role.ASSOCIATION_ADMIN], association_id=world.other.pk, year=2025
         )
-    for role in (Role.NATIONAL_ADMIN, Role.AUDITOR, Role.MEMBER_REPRESENTATIVE):
+    for role in (Role.NATIONAL_ADMIN, Role.MEMBER_REPRESENTATIVE):
         with pytest.raises(PermissionDenied):
             statistics.association_statistics(user=world.users[role], association_id=world.own.pk, year=2025)
+    # The auditor reads the förbund's aggregates (DESIGN §1), its own förbund's only.
+    auditor = world.users[Role.AUDITOR]
+    assert statistics.association_statistics(user=auditor, association_id=world.own.pk, year=2025)
+    with pytest.raises(Http404):
+        statistics.association_statistics(user=auditor, association_id=world.other.pk, year=2025)
 
 
 @pytest.mark.django_db

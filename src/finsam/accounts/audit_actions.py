@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.audit_text import Wording
+
 
 class AuditAction(StrEnum):
     ROLE_GRANT = "role.grant"
@@ -16,3 +20,17 @@ class AuditAction(StrEnum):
     USER_CREATE = "user.create"
     USER_PASSWORD = "user.password"
     ADMIN_USER_PASSWORD = "admin.user.password"
+
+
+# How the log tells each action: the kind of event (the filter) and the sentence ({actor}, {object}).
+WORDING: dict[AuditAction, Wording] = {
+    AuditAction.ROLE_GRANT: Wording(_("Roll tilldelad"), _("{actor} gav {object}")),
+    AuditAction.ROLE_REVOKE: Wording(_("Roll återkallad"), _("{actor} återkallade {object}")),
+    AuditAction.API_TOKEN_REFUSED: Wording(_("API-nyckel nekad"), _("{actor} nekades en API-nyckel")),
+    AuditAction.API_TOKEN_CREATE: Wording(_("API-nyckel skapad"), _("{actor} skapade {object}")),
+    AuditAction.USER_CREATE: Wording(_("Användare skapad"), _("{actor} skapade användaren {object}")),
+    AuditAction.USER_PASSWORD: Wording(_("Lösenord bytt"), _("{actor} bytte lösenord för {object}")),
+    AuditAction.ADMIN_USER_PASSWORD: Wording(
+        _("Lösenord bytt i administrationen"), _("{actor} bytte lösenord för {object} i administrationen")
+    ),
+}

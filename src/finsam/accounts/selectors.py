@@ -9,9 +9,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.accounts.services import token_digest
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
+from finsam.core.roles import Role
 
 
 def token_user(token: str) -> Any | None:
@@ -61,3 +64,34 @@ def national_role_holders(*, role: str, with_email: bool = False) -> QuerySet[An
 def users_by_id(*, user_ids: Iterable[int]) -> QuerySet[Any]:
     """The active users among `user_ids` (for notices: their current e-mail address)."""
     return get_user_model()._default_manager.filter(pk__in=set(user_ids), is_active=True)
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def actor_names(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """Full names (the user name where none is kept) of users, for the audit log. One query."""
+    return {u.pk: _name(u) for u in get_user_model().objects.filter(pk__in=set(user_ids))}
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """Accounts' objects named in audit entries: users, role assignments and API keys. No page shows
+    them outside the administration, so they are named, not linked. One query per kind of object."""
+    described: Described = {}
+    for u in get_user_model().objects.filter(pk__in=ids_of(refs, "accounts.user")):
+        described["accounts.user", str(u.pk)] = ObjectText(_name(u))
+    for a in RoleAssignment.objects.filter(pk__in=ids_of(refs, "accounts.roleassignment")).select_related(
+        "user"
+    ):
+        described["accounts.roleassignment", str(a.pk)] = ObjectText(
+            gettext("{user} rollen {role}").format(user=_name(a.user), role=Role(a.role).label)
+        )
+    for t in ApiToken.objects.filter(pk__in=ids_of(refs, "accounts.apitoken")).select_related("user"):
+        described["accounts.apitoken", str(t.pk)] = ObjectText(
+            gettext("en API-nyckel för {user}").format(user=_name(t.user))
+        )
+    return described

@@ -63,7 +63,9 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     Capability.REGISTRY_EDIT: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
     # Founding a förbund is registered nationally; an association admin edits only their own.
     Capability.ASSOCIATION_CREATE: frozenset({Role.NATIONAL_ADMIN}),
-    Capability.AUDIT_VIEW: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
+    # The audit log: the national working group reads all of it; a förbund's administration and its
+    # auditors (DESIGN §1: "audit log, read-only") the entries of their own förbund.
+    Capability.AUDIT_VIEW: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN, Role.AUDITOR}),
     Capability.ADMIN_SITE: frozenset({Role.NATIONAL_ADMIN}),
     # Interventions: the förbund's own business; the national working group reads them for the national
     # report. Participants: only coordinators, and each only in the interventions assigned to them (the
@@ -124,12 +126,13 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     ),
     Capability.GOVERNANCE_EDIT: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
     Capability.GOVERNANCE_NATIONAL: frozenset({Role.NATIONAL_ADMIN, Role.NATIONAL_VIEWER}),
-    # Outcome statistics (R-SUPPRESS): a förbund's administration, its board and its participant
-    # coordinators see the förbund's own aggregates, exact (they do not leave the förbund). The national
+    # Outcome statistics (R-SUPPRESS): a förbund's administration, its board, its auditors (DESIGN §1:
+    # aggregate statistics) and its participant coordinators see the förbund's own aggregates, exact (they
+    # do not leave the förbund). The national
     # figures (per förbund, region and nation) are suppressed whoever asks, so every role may see them;
     # national roles see no förbund's exact figures.
     Capability.STATISTICS_VIEW: frozenset(
-        {Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.PARTICIPANT_COORDINATOR}
+        {Role.ASSOCIATION_ADMIN, Role.BOARD_MEMBER, Role.AUDITOR, Role.PARTICIPANT_COORDINATOR}
     ),
     Capability.STATISTICS_NATIONAL: frozenset(Role),
     # The national report of a förbund (aggregates, counts of people suppressed): those who read its

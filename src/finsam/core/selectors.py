@@ -1,5 +1,5 @@
-"""Reads of the audit log, scoped: national administrators see everything, an association
-administrator the entries of their association."""
+"""Reads of the audit log, scoped: national administrators see everything, a förbund's administrator and
+auditors the entries of their förbund."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def audit_entries(*, user: Actor, filters: AuditFilter | None = None) -> QuerySe
     entries = filter_scope(AuditEntry.objects.all(), scope)
     f = filters or AuditFilter()
     if f.action:
-        entries = entries.filter(action__startswith=f.action)
+        entries = entries.filter(action=f.action)
     if f.username:
         entries = entries.filter(actor_username=f.username)
     if f.association_id is not None:
@@ -45,12 +45,13 @@ def audit_entries(*, user: Actor, filters: AuditFilter | None = None) -> QuerySe
     return entries.order_by("-at", "-id")
 
 
-def audit_actions(*, user: Actor) -> list[str]:
+def audit_actors(*, user: Actor) -> list[tuple[int | None, str]]:
+    """(user id, user name) of everyone who appears in the entries the user may read. One query."""
     scope = require(user, Capability.AUDIT_VIEW)
     return list(
         filter_scope(AuditEntry.objects.all(), scope)
-        .order_by("action")
-        .values_list("action", flat=True)
+        .order_by("actor_username")
+        .values_list("actor_id", "actor_username")
         .distinct()
     )
 

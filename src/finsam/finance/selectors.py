@@ -17,10 +17,14 @@ from django.conf import settings
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from finsam.core.access import Actor, filter_scope, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.finance import rules
 from finsam.finance.models import (
@@ -875,3 +879,50 @@ def latest_closed_equity(*, association_ids: Iterable[int], before_year: int) ->
 def state_contribution(*, budget: Budget) -> StateContribution | None:
     """The state's decided contribution for the budget's förbund and year, if decided."""
     return StateContribution.objects.filter(association_id=budget.association_id, year=budget.year).first()
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """Finance's objects named in audit entries, for the log (the caller has scoped the entries). One
+    query per kind of object."""
+    described: Described = {}
+
+    def budget_text(budget: Budget) -> ObjectText:
+        return ObjectText(
+            gettext("budgeten för {year}").format(year=budget.year),
+            reverse("finance:budget_detail", args=[budget.pk]),
+        )
+
+    for b in Budget.objects.filter(pk__in=ids_of(refs, "finance.budget")):
+        described["finance.budget", str(b.pk)] = budget_text(b)
+    for o in Outcome.objects.filter(pk__in=ids_of(refs, "finance.outcome")).select_related("budget"):
+        described["finance.outcome", str(o.pk)] = ObjectText(
+            gettext("bokslutet för {year}").format(year=o.budget.year),
+            reverse("finance:budget_detail", args=[o.budget_id]),
+        )
+    for c in BudgetConsultation.objects.filter(
+        pk__in=ids_of(refs, "finance.budgetconsultation")
+    ).select_related("budget", "member__region", "member__municipality"):
+        described["finance.budgetconsultation", str(c.pk)] = ObjectText(
+            gettext("budgetsamrådet med {member} {day} om budgeten för {year}").format(
+                member=c.member.name, day=date_format(c.held_on, "j F Y"), year=c.budget.year
+            ),
+            reverse("finance:budget_detail", args=[c.budget_id]),
+        )
+    for k in Contribution.objects.filter(pk__in=ids_of(refs, "finance.contribution")).select_related(
+        "budget", "member__region", "member__municipality"
+    ):
+        described["finance.contribution", str(k.pk)] = ObjectText(
+            gettext("bidraget från {member} i budgeten för {year}").format(
+                member=k.member.name, year=k.budget.year
+            ),
+            reverse("finance:budget_detail", args=[k.budget_id]),
+        )
+    for st in StateContribution.objects.filter(pk__in=ids_of(refs, "finance.statecontribution")):
+        described["finance.statecontribution", str(st.pk)] = ObjectText(
+            gettext("statens bidrag för {year}").format(year=st.year),
+            reverse("finance:budget_list", args=[st.association_id]),
+        )
+    return described

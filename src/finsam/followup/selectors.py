@@ -30,8 +30,11 @@ from django.db.models import (
     Sum,
 )
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.followup import identity
 from finsam.followup.models import (
@@ -479,3 +482,32 @@ def public_support_per_intervention(*, year: int, association_id: int) -> dict[i
         .filter(exited__gt=0)
     )
     return {row["intervention_id"]: (row["exited"], row["before"] or 0, row["after"] or 0) for row in rows}
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The follow-up's objects named in audit entries, for the log. A participant is named by number
+    only: the log never shows an identity. One query per kind of object."""
+    described: Described = {}
+    for pk in ids_of(refs, "followup.participant"):
+        described["followup.participant", str(pk)] = ObjectText(
+            gettext("deltagare nr {number}").format(number=pk),
+            reverse("followup:participant_detail", args=[pk]),
+        )
+    for p in Participation.objects.filter(pk__in=ids_of(refs, "followup.participation")).select_related(
+        "intervention"
+    ):
+        described["followup.participation", str(p.pk)] = ObjectText(
+            gettext("deltagare nr {number} i insatsen {intervention}").format(
+                number=p.participant_id, intervention=p.intervention.name
+            ),
+            reverse("followup:participant_detail", args=[p.participant_id]),
+        )
+    for q in FollowUpQuestion.objects.filter(pk__in=ids_of(refs, "followup.followupquestion")):
+        described["followup.followupquestion", str(q.pk)] = ObjectText(
+            gettext("uppföljningsfrågan ”{text}”").format(text=q.text),
+            reverse("followup:question_list", args=[q.association_id]),
+        )
+    return described

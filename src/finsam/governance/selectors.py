@@ -27,9 +27,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core.access import SYSTEM, Actor, Scope, filter_scope, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.governance import rules
 from finsam.governance.models import (
@@ -931,3 +934,99 @@ def national_meeting_list(*, user: Actor, since: date | None = None) -> QuerySet
 def can_open_national_meetings(*, user: Actor) -> bool:
     """The meeting pages of the national bodies are the national working group's (see `_visible_meetings`)."""
     return scope_for(user, BOARD_VIEW).all
+
+
+# --- the home page -------------------------------------------------------------------------------------
+
+HOME_HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class PendingObligation:
+    association: Association
+    line: CycleLine
+
+    @property
+    def url(self) -> str:
+        """The annual cycle page of the obligation's year (the address on this site, not the e-mails' full
+        one)."""
+        year = self.line.group.due.year
+        return f"{reverse('governance:annual_cycle', args=[self.association.pk])}?ar={year}"
+
+
+def pending_obligations(*, user: Actor, day: date | None = None) -> list[PendingObligation]:
+    """The obligations of this year's annual cycle that are overdue or due within HOME_HORIZON_DAYS, of the
+    förbund the user's own roles name (national roles have the national overview instead), most urgent
+    first. A handful of queries however many förbund (as the national overview)."""
+    scope = scope_for(user, VIEW)
+    if scope.all or scope.empty:
+        return []
+    day = day or today()
+    associations = list(
+        registry_selectors.associations()
+        .filter(pk__in=scope.association_ids, founded__lte=day)
+        .select_related("seat")
+        .order_by("name")
+    )
+    facts = _cycle_facts(associations, day.year, day)
+    horizon = day + timedelta(days=HOME_HORIZON_DAYS)
+    pending = [
+        PendingObligation(a, line)
+        for a in associations
+        for line in Cycle(
+            association=a, year=day.year, day=day, rows=rules.annual_cycle(facts[a.pk], day)
+        ).lines
+        if line.group.status == rules.Status.OVERDUE
+        or (line.group.status == rules.Status.DUE and line.group.due <= horizon)
+    ]
+    return sorted(pending, key=lambda p: (p.line.group.status != rules.Status.OVERDUE, p.line.group.due))
+
+
+def upcoming_meetings(*, user: Actor, day: date | None = None, limit: int = 5) -> list[Meeting]:
+    """The next meetings the user may see, from `day` (today) on, soonest first. Two queries."""
+    day = day or today()
+    return list(
+        _visible_meetings(user)
+        .filter(date__gte=day)
+        .prefetch_related(
+            Prefetch("associations", queryset=registry_selectors.associations().order_by("name"))
+        )
+        .order_by("date", "start_time", "id")[:limit]
+    )
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def _meeting_words(meeting: Meeting) -> str:
+    day = date_format(meeting.date, "j F Y")
+    words = {
+        MeetingKind.BOARD: gettext("styrelsemötet {day}"),
+        MeetingKind.MEMBER_CONSULTATION: gettext("medlemssamrådet {day}"),
+        MeetingKind.NATIONAL_COUNCIL: gettext("Nationella rådets möte {day}"),
+        MeetingKind.WORKING_GROUP: gettext("arbetsgruppens möte {day}"),
+    }
+    return words.get(MeetingKind(meeting.kind), gettext("mötet {day}")).format(day=day)
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """Governance's objects named in audit entries, for the log (the caller has scoped the entries). One
+    query per kind of object."""
+    described: Described = {}
+    for m in Meeting.objects.filter(pk__in=ids_of(refs, "governance.meeting")):
+        described["governance.meeting", str(m.pk)] = ObjectText(
+            _meeting_words(m), reverse("governance:meeting_detail", args=[m.pk])
+        )
+    for minutes in Minutes.objects.filter(pk__in=ids_of(refs, "governance.minutes")).select_related(
+        "meeting"
+    ):
+        described["governance.minutes", str(minutes.pk)] = ObjectText(
+            gettext("protokollet från {meeting}").format(meeting=_meeting_words(minutes.meeting)),
+            reverse("governance:meeting_detail", args=[minutes.meeting_id]),
+        )
+    for d in Document.objects.filter(pk__in=ids_of(refs, "governance.document")):
+        described["governance.document", str(d.pk)] = ObjectText(
+            gettext("dokumentet ”{title}” ({year})").format(title=d.title, year=d.year),
+            reverse("governance:document_list", args=[d.association_id]),
+        )
+    return described

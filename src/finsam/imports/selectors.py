@@ -9,9 +9,13 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, require
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.imports import services
 from finsam.imports.models import ImportRun
@@ -56,3 +60,19 @@ def run_busy(*, association_id: int) -> ImportRun | None:
     files do not linger) were marked failed."""
     services.runs_expire()
     return ImportRun.objects.filter(association_id=association_id, status__in=ACTIVE).first()
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The import runs named in audit entries, for the log. One query."""
+    return {
+        ("imports.importrun", str(run.pk)): ObjectText(
+            gettext("inläsningen av deltagare {day}").format(
+                day=date_format(timezone.localtime(run.created_at), "j F Y H:i")
+            ),
+            reverse("imports:import_run", args=[run.pk]),
+        )
+        for run in ImportRun.objects.filter(pk__in=ids_of(refs, "imports.importrun"))
+    }

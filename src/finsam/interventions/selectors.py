@@ -13,8 +13,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Min, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, is_system, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability, Role
 from finsam.interventions.models import Intervention, InterventionKind, PlannedParticipants, StructuralCount
 from finsam.registry import selectors as registry_selectors
@@ -195,3 +198,25 @@ def interventions_first_start() -> date | None:
     """The first start of an intervention on record."""
     first: date | None = Intervention.objects.aggregate(first=Min("start"))["first"]
     return first
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The interventions named in audit entries (and those whose counts were written), for the log. One
+    query per kind of object."""
+    described: Described = {}
+    for i in Intervention.objects.filter(pk__in=ids_of(refs, "interventions.intervention")):
+        described["interventions.intervention", str(i.pk)] = ObjectText(
+            gettext("insatsen {name}").format(name=i.name),
+            reverse("interventions:intervention_detail", args=[i.pk]),
+        )
+    for c in StructuralCount.objects.filter(
+        pk__in=ids_of(refs, "interventions.structuralcount")
+    ).select_related("intervention"):
+        described["interventions.structuralcount", str(c.pk)] = ObjectText(
+            gettext("insatsen {name}").format(name=c.intervention.name),
+            reverse("interventions:intervention_detail", args=[c.intervention_id]),
+        )
+    return described

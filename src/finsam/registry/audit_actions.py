@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
+from finsam.core.audit_text import Wording
+
 
 class AuditAction(StrEnum):
     ASSOCIATION_CREATE = "association.create"
@@ -23,3 +27,28 @@ class AuditAction(StrEnum):
     REPRESENTATIVE_CREATE = "representative.create"
     REPRESENTATIVE_UPDATE = "representative.update"
     REGISTRY_IMPORT = "registry.import"
+
+
+# How the log tells each action: the kind of event (the filter) and the sentence ({actor}, {object}).
+WORDING: dict[AuditAction, Wording] = {
+    AuditAction.ASSOCIATION_CREATE: Wording(_("Förbund registrerat"), _("{actor} registrerade {object}")),
+    AuditAction.ASSOCIATION_UPDATE: Wording(
+        _("Förbund ändrat"), _("{actor} ändrade uppgifterna om {object}")
+    ),
+    AuditAction.MEMBER_CREATE: Wording(_("Medlem tillagd"), _("{actor} lade till {object}")),
+    AuditAction.MEMBER_UPDATE: Wording(_("Medlem ändrad"), _("{actor} ändrade {object}")),
+    AuditAction.CHARTER_CREATE: Wording(_("Förbundsordning registrerad"), _("{actor} registrerade {object}")),
+    AuditAction.PERSON_CREATE: Wording(_("Person registrerad"), _("{actor} registrerade {object}")),
+    AuditAction.PERSON_UPDATE: Wording(_("Person ändrad"), _("{actor} ändrade uppgifterna om {object}")),
+    AuditAction.BOARD_SEAT_CREATE: Wording(_("Styrelseplats tillsatt"), _("{actor} registrerade {object}")),
+    AuditAction.BOARD_SEAT_UPDATE: Wording(_("Styrelseplats ändrad"), _("{actor} ändrade {object}")),
+    AuditAction.DIRECTOR_CREATE: Wording(_("Förbundschef registrerad"), _("{actor} registrerade {object}")),
+    AuditAction.DIRECTOR_UPDATE: Wording(_("Förbundschef ändrad"), _("{actor} ändrade {object}")),
+    AuditAction.REPRESENTATIVE_CREATE: Wording(
+        _("Medlemsrepresentant registrerad"), _("{actor} registrerade {object}")
+    ),
+    AuditAction.REPRESENTATIVE_UPDATE: Wording(
+        _("Medlemsrepresentant ändrad"), _("{actor} ändrade {object}")
+    ),
+    AuditAction.REGISTRY_IMPORT: Wording(_("Förbund inlästa"), _("{actor} läste in förbund från en fil")),
+}

@@ -23,9 +23,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, filter_scope, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.registry import rules
 from finsam.registry.models import (
@@ -748,3 +751,58 @@ def board_shortfalls(*, day: date) -> dict[int, list[str]]:
             if (member_id, role) not in seated:
                 missing.append(f"{name} ({str(role.label).lower()})")
     return result
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The registry's objects named in audit entries, for the log (the caller has scoped the entries).
+    One query per kind of object."""
+    described: Described = {}
+    for a in Association.objects.filter(pk__in=ids_of(refs, "registry.association")):
+        described["registry.association", str(a.pk)] = ObjectText(
+            a.name, reverse("registry:association_detail", args=[a.pk])
+        )
+    for m in Member.objects.filter(pk__in=ids_of(refs, "registry.member")).select_related(
+        "association", "region", "municipality"
+    ):
+        described["registry.member", str(m.pk)] = ObjectText(
+            gettext("medlemmen {member} i {association}").format(
+                member=m.name, association=m.association.name
+            ),
+            reverse("registry:association_detail", args=[m.association_id]),
+        )
+    for p in Person.objects.filter(pk__in=ids_of(refs, "registry.person")):
+        described["registry.person", str(p.pk)] = ObjectText(
+            p.name, reverse("registry:person_detail", args=[p.pk])
+        )
+    for s in BoardSeat.objects.filter(pk__in=ids_of(refs, "registry.boardseat")).select_related(
+        "person", "member__region", "member__municipality"
+    ):
+        described["registry.boardseat", str(s.pk)] = ObjectText(
+            gettext("{person} som {role} för {member}").format(
+                person=s.person.name, role=str(SeatRole(s.role).label).lower(), member=s.member.name
+            ),
+            reverse("registry:board", args=[s.association_id]),
+        )
+    for d in Director.objects.filter(pk__in=ids_of(refs, "registry.director")).select_related("person"):
+        described["registry.director", str(d.pk)] = ObjectText(
+            gettext("{person} som förbundschef").format(person=d.person.name),
+            reverse("registry:director_list", args=[d.association_id]),
+        )
+    for r in MemberRepresentative.objects.filter(
+        pk__in=ids_of(refs, "registry.memberrepresentative")
+    ).select_related("person", "member__region", "member__municipality"):
+        described["registry.memberrepresentative", str(r.pk)] = ObjectText(
+            gettext("{person} som medlemsrepresentant för {member}").format(
+                person=r.person.name, member=r.member.name
+            ),
+            reverse("registry:representative_list", args=[r.member.association_id]),
+        )
+    for c in Charter.objects.filter(pk__in=ids_of(refs, "registry.charter")):
+        described["registry.charter", str(c.pk)] = ObjectText(
+            gettext("förbundsordningen version {version}").format(version=c.version),
+            reverse("registry:charter_list", args=[c.association_id]),
+        )
+    return described

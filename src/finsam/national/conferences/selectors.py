@@ -14,8 +14,10 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Va
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, has_capability, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.national.conferences import rules
 from finsam.national.conferences.models import Conference, Registration
@@ -224,3 +226,24 @@ def calendar_events(*, user: Actor) -> list[ical.Event]:
     since = timezone.now() - timedelta(days=366)
     conferences = _visible(user).filter(published=True, ends_at__gte=since).order_by("starts_at", "id")
     return [conference_event(conference) for conference in conferences]
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The conferences named in audit entries (and those registered for), for the log. One query a kind."""
+    described: Described = {}
+    for c in Conference.objects.filter(pk__in=ids_of(refs, "national.conference")):
+        described["national.conference", str(c.pk)] = ObjectText(
+            gettext("konferensen ”{title}”").format(title=c.title),
+            reverse("national:conference_detail", args=[c.pk]),
+        )
+    for r in Registration.objects.filter(pk__in=ids_of(refs, "national.registration")).select_related(
+        "conference"
+    ):
+        described["national.registration", str(r.pk)] = ObjectText(
+            gettext("en anmälan till konferensen ”{title}”").format(title=r.conference.title),
+            reverse("national:conference_detail", args=[r.conference_id]),
+        )
+    return described

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from finsam.core.access import Actor, has_capability
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.core.rulebook import codes_in, rule_for
 from finsam.national.handbook.models import HandbookChapter, HandbookPage, HandbookVersion
@@ -90,3 +93,22 @@ def pages_mentioning(*, user: Actor, code: str) -> list[HandbookPage]:
         return []
     candidates = HandbookPage.objects.select_related("chapter").filter(body__contains=rule.code)
     return [page for page in candidates if rule.code in codes_in(page.body)]
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The handbook's pages and chapters named in audit entries, for the log. One query a kind."""
+    described: Described = {}
+    for page in HandbookPage.objects.filter(pk__in=ids_of(refs, "national.handbookpage")):
+        described["national.handbookpage", str(page.pk)] = ObjectText(
+            gettext("handbokens sida ”{title}”").format(title=page.title),
+            reverse("national:handbook_page", args=[page.slug]),
+        )
+    for chapter in HandbookChapter.objects.filter(pk__in=ids_of(refs, "national.handbookchapter")):
+        described["national.handbookchapter", str(chapter.pk)] = ObjectText(
+            gettext("handbokens kapitel ”{title}”").format(title=chapter.title),
+            reverse("national:handbook_index"),
+        )
+    return described

@@ -19,9 +19,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core.access import Actor, filter_scope, has_capability, require, scope_for
+from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability, Role
 from finsam.national.handbook.models import HandbookPage
 from finsam.national.helpdesk import rules
@@ -269,3 +272,17 @@ def faq_search(*, query: str) -> list[Hit]:
         Hit("faq", entry, entry.title, piece)
         for entry, piece in _search(faq_list(), query.strip()[:200], "title", "question_text", "answer_text")
     ]
+
+
+# --- the audit log's words ------------------------------------------------------------------------
+
+
+def audit_objects(*, refs: Refs) -> Described:
+    """The questions named in audit entries, for the log. One query."""
+    return {
+        ("national.question", str(q.pk)): ObjectText(
+            gettext("frågan ”{title}”").format(title=q.title),
+            reverse("national:helpdesk_question_detail", args=[q.pk]),
+        )
+        for q in Question.objects.filter(pk__in=ids_of(refs, "national.question"))
+    }
