@@ -135,14 +135,18 @@ OPERATIONS = st.one_of(
         st.sampled_from(["work", "studies", "none", ""]),
         INCOME,
     ),
-    st.builds(
-        CorrectParticipation,
-        st.integers(0, 30),
-        st.integers(-400, 400),
-        st.integers(-400, 400),
-        st.sampled_from(REASONS),
-        st.sampled_from(["work", "studies", "none"]),
-        INCOME,
+    # Twice, small and large shifts: a correction needs a participant with a participation to act on.
+    *(
+        st.builds(
+            CorrectParticipation,
+            st.integers(0, 30),
+            st.integers(-shift, shift),
+            st.integers(-shift, shift),
+            st.sampled_from(REASONS),
+            st.sampled_from(["work", "studies", "none"]),
+            INCOME,
+        )
+        for shift in (40, 400)
     ),
     st.builds(CorrectParticipant, st.integers(0, 30), SEXES, st.integers(1950, 2005)),
     st.builds(Withdraw, st.integers(0, 30)),
