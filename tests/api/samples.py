@@ -100,6 +100,24 @@ def participation_exit(world: Any) -> dict[str, Any]:
     }
 
 
+def participant_correction(world: Any) -> dict[str, Any]:
+    """The sample participant has a personnummer: its sex follows the number, so this is refused (400)
+    for those who may correct; access is what the matrix checks."""
+    return {"reason": "Fel kön valt vid registreringen.", "sex": "man"}
+
+
+def participation_correction(world: Any) -> dict[str, Any]:
+    """The sample's open participation with its start kept and its before-values corrected."""
+    participation = followup_sample(world.own).participation
+    return {
+        "reason": "Fel sysselsättning registrerades.",
+        "start": participation.start.isoformat(),
+        "employment_before": "work",
+        "education_level": "post_secondary",
+        "income_before": [{"source": "salary", "extent": 100}],
+    }
+
+
 def new_consultation(world: Any) -> dict[str, Any]:
     """A member consultation of the own association (DESIGN §5 shape) that passes R-SAMRAD-1, 3 and 4."""
     day = date(date.today().year, 5, 12)  # noqa: DTZ011
@@ -161,6 +179,8 @@ API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/associations/{association_id}/participants/search": participant_search,
     "POST /api/v1/participations": new_participation,
     "PATCH /api/v1/participations/{participation_id}": participation_exit,
+    "POST /api/v1/participants/{participant_id}/corrections": participant_correction,
+    "POST /api/v1/participations/{participation_id}/corrections": participation_correction,
     "POST /api/v1/meetings": new_consultation,
     "POST /api/v1/questions": new_question,
     "POST /api/v1/questions/{helpdesk_question_id}/answers": new_answer,
