@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from finsam.core import audit, pages
 from finsam.core.decorators import page_access
@@ -165,9 +166,12 @@ def _tell_same_person(request: HttpRequest, participant: Any) -> None:
         return
     named = ", ".join(_("deltagare %(id)s i %(name)s") % {"id": pk, "name": name} for pk, name in same.shown)
     if named and same.elsewhere:
-        text = _(
-            "Personen är redan registrerad i förbundet: som %(named)s och i %(count)s insats som du inte "
-            "är deltagaransvarig för. Posterna visas som samma person."
+        text = ngettext(
+            "Personen är redan registrerad i förbundet: som %(named)s och i %(count)s insats till, som du "
+            "inte är deltagaransvarig för. Posterna visas som samma person.",
+            "Personen är redan registrerad i förbundet: som %(named)s och i %(count)s insatser till, som "
+            "du inte är deltagaransvarig för. Posterna visas som samma person.",
+            same.elsewhere,
         ) % {"named": named, "count": same.elsewhere}
     elif named:
         text = _(
