@@ -319,12 +319,12 @@ class ConsentWithdrawForm(FinsamForm):
 
 
 def _reason_field() -> forms.CharField:
-    # Not required here: the service refuses a correction without a reason, with its own message at the
-    # field (the same for the pages and the API).
+    # Required with the service's own words (the service refuses a correction without a reason too, for
+    # the API).
     return forms.CharField(
         label=_("Skäl till rättelsen"),
-        required=False,
         max_length=500,
+        error_messages={"required": _("Skriv varför uppgifterna rättas.")},
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Skrivs i granskningsloggen. Skriv inga personuppgifter."),
     )
@@ -390,6 +390,8 @@ class ParticipationCorrectForm(FollowupForm):
         self.add_income_fields("income_before")
         if exited:
             self.add_income_fields("income_after")
+            self.fields["exit"].required = True
+            self.fields["exit_reason"].required = True
         else:
             for name in ("exit", "exit_reason", "employment_after"):
                 del self.fields[name]
