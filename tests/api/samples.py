@@ -101,21 +101,36 @@ def participation_exit(world: Any) -> dict[str, Any]:
 
 
 def participant_correction(world: Any) -> dict[str, Any]:
-    """The sample participant has a personnummer: its sex follows the number, so this is refused (400)
-    for those who may correct; access is what the matrix checks."""
-    return {"reason": "Fel kön valt vid registreringen.", "sex": "man"}
+    """The sample participant has a personnummer: a mistyped one corrected (a fresh number each time)."""
+    return {
+        "reason": "Felskrivet personnummer vid registreringen.",
+        "identity_number": valid_identity_number(date(1980, 2, 3), next(_serial)),
+    }
 
 
 def participation_correction(world: Any) -> dict[str, Any]:
-    """The sample's open participation with its start kept and its before-values corrected."""
+    """The sample's participation as it is now (the matrix may have ended it), its before-values
+    corrected."""
     participation = followup_sample(world.own).participation
-    return {
+    participation.refresh_from_db()
+    body: dict[str, Any] = {
         "reason": "Fel sysselsättning registrerades.",
         "start": participation.start.isoformat(),
-        "employment_before": "work",
-        "education_level": "post_secondary",
+        "employment_before": "work" if participation.employment_before != "work" else "studies",
+        "education_level": participation.education_level,
         "income_before": [{"source": "salary", "extent": 100}],
     }
+    if participation.exit is not None:
+        body |= {
+            "exit": participation.exit.isoformat(),
+            "exit_reason": participation.exit_reason,
+            "employment_after": participation.employment_after,
+            "income_after": [
+                {"source": e.source, "extent": e.extent}
+                for e in participation.income_sources.filter(phase="after")
+            ],
+        }
+    return body
 
 
 def new_consultation(world: Any) -> dict[str, Any]:
