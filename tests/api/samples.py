@@ -100,6 +100,39 @@ def participation_exit(world: Any) -> dict[str, Any]:
     }
 
 
+def participant_correction(world: Any) -> dict[str, Any]:
+    """The sample participant has a personnummer: a mistyped one corrected (a fresh number each time)."""
+    return {
+        "reason": "Felskrivet personnummer vid registreringen.",
+        "identity_number": valid_identity_number(date(1980, 2, 3), next(_serial)),
+    }
+
+
+def participation_correction(world: Any) -> dict[str, Any]:
+    """The sample's participation as it is now (the matrix may have ended it), its before-values
+    corrected."""
+    participation = followup_sample(world.own).participation
+    participation.refresh_from_db()
+    body: dict[str, Any] = {
+        "reason": "Fel sysselsättning registrerades.",
+        "start": participation.start.isoformat(),
+        "employment_before": "work" if participation.employment_before != "work" else "studies",
+        "education_level": participation.education_level,
+        "income_before": [{"source": "salary", "extent": 100}],
+    }
+    if participation.exit is not None:
+        body |= {
+            "exit": participation.exit.isoformat(),
+            "exit_reason": participation.exit_reason,
+            "employment_after": participation.employment_after,
+            "income_after": [
+                {"source": e.source, "extent": e.extent}
+                for e in participation.income_sources.filter(phase="after")
+            ],
+        }
+    return body
+
+
 def new_consultation(world: Any) -> dict[str, Any]:
     """A member consultation of the own association (DESIGN §5 shape) that passes R-SAMRAD-1, 3 and 4."""
     day = date(date.today().year, 5, 12)  # noqa: DTZ011
@@ -161,6 +194,8 @@ API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/associations/{association_id}/participants/search": participant_search,
     "POST /api/v1/participations": new_participation,
     "PATCH /api/v1/participations/{participation_id}": participation_exit,
+    "POST /api/v1/participants/{participant_id}/corrections": participant_correction,
+    "POST /api/v1/participations/{participation_id}/corrections": participation_correction,
     "POST /api/v1/meetings": new_consultation,
     "POST /api/v1/questions": new_question,
     "POST /api/v1/questions/{helpdesk_question_id}/answers": new_answer,

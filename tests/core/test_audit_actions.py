@@ -79,6 +79,8 @@ STORED = {
         "participant.identity.rotate",
         "participation.start",
         "participation.exit",
+        "participant.correct",
+        "participation.correct",
         "followup_answer.create",
         "followup_question.create",
         "followup_question.update",

@@ -14,7 +14,7 @@ from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from finsam.finance import services
+from finsam.finance import selectors, services
 from finsam.finance.models import Budget, BudgetLine, BudgetStatus, Contribution, Outcome, Population
 from finsam.registry.models import Charter, CharterShare, Member, PartyKind, Person
 from tests.factories import (
@@ -678,3 +678,38 @@ def test_a_new_association_member_after_january_is_not_part_of_that_years_budget
     budget = make_budget(association, year=2027)
 
     assert sorted(amounts(budget)) == sorted(["FK", "AF", "24", "2418"])
+
+
+def test_a_new_draft_opens_with_last_years_forecast_closing_equity(world: Any) -> None:
+    last = make_budget(world.own, year=2025)  # frame 1 000 000, lines 900 000: forecast result 100 000
+    last.opening_equity = D("150000.00")
+    last.save()
+    make_populations(world.own, 2024)
+
+    budget = services.budget_create(actor=admin(world), association=world.own, year=2026, frame="1000000")
+
+    assert budget.opening_equity == D("250000.00")
+
+
+def test_a_value_typed_for_the_opening_equity_wins_over_the_forecast_until_last_year_is_closed(
+    world: Any,
+) -> None:
+    make_budget(world.own, year=2025)
+    make_populations(world.own, 2024)
+    budget = services.budget_create(
+        actor=admin(world), association=world.own, year=2026, frame="1000000", opening_equity="42000"
+    )
+    assert budget.opening_equity == D("42000.00")
+
+
+def test_after_an_empty_draft_the_opening_equity_carries_over_unchanged(world: Any) -> None:
+    make_populations(world.own, 2023)
+    empty = services.budget_create(
+        actor=admin(world), association=world.own, year=2025, frame="1000000", opening_equity="80000"
+    )
+    assert selectors.equity_forecast(budget=empty) is None  # no lines, no outcome: nothing forecast
+    make_populations(world.own, 2024)
+
+    budget = services.budget_create(actor=admin(world), association=world.own, year=2026, frame="1000000")
+
+    assert budget.opening_equity == D("80000.00")  # not 80 000 + the whole frame

@@ -547,3 +547,30 @@ def test_the_report_page_shows_the_chart_and_the_tables(world: Any) -> None:
     assert (
         client_for(world, Role.MEMBER_REPRESENTATIVE).get(url("budget_detail", budget.pk)).status_code == 403
     )
+
+
+def test_an_empty_draft_forecasts_no_equity(world: Any) -> None:
+    make_populations(world.own, 2025)
+    budget = services.budget_create(actor=SYSTEM, association=world.own, year=2027, frame="1000000")
+    page = client_for(world).get(url("budget_detail", budget.pk)).content.decode()
+    assert "Ingen prognos ännu: budgeten har inga poster och inget utfall." in page
+    assert "Utgående eget kapital (prognos)" not in page
+
+
+def test_a_budget_not_adopted_by_the_thirtieth_of_november_shows_a_warning(
+    world: Any, monkeypatch: Any
+) -> None:
+    from finsam.finance import selectors
+
+    budget = make_budget(world.own, year=2027)
+    monkeypatch.setattr(selectors, "today", lambda: date(2026, 12, 1))
+    detail = client_for(world).get(url("budget_detail", budget.pk)).content.decode()
+    assert "Budgeten är inte fastställd och sista dagen, 2026-11-30, har passerat (R-BUDGET)." in detail
+    assert "Inte fastställd i tid" in detail
+    listing = client_for(world).get(url("budget_list", world.own.pk)).content.decode()
+    assert "Inte fastställd i tid" in listing
+
+    monkeypatch.setattr(selectors, "today", lambda: date(2026, 11, 30))
+    assert (
+        "Inte fastställd i tid" not in client_for(world).get(url("budget_detail", budget.pk)).content.decode()
+    )

@@ -101,6 +101,15 @@ def test_a_budget_without_every_consultation_names_the_missing_members(world: An
     assert "Försäkringskassan" in line.detail
 
 
+def test_with_a_budget_its_record_of_each_member_decides_not_a_consultation_meeting(world: Any) -> None:
+    make_budget(world.own, year=CYCLE + 1)  # no member's consultation recorded in the budget
+    make_consultation([world.own], day=date(CYCLE, 10, 5), consultation_kind="budget")
+    result = cycle(world)
+    assert status(result, Obligation.BUDGET_CONSULTATION) == Status.OVERDUE
+    [line] = [line for line in result.lines if line.group.obligation == Obligation.BUDGET_CONSULTATION]
+    assert line.detail.startswith("Samråd saknas med ")
+
+
 def test_without_a_budget_a_budget_consultation_meeting_with_every_member_counts(world: Any) -> None:
     day = date(CYCLE, 10, 5)
     make_consultation([world.own], day=day, consultation_kind="budget")

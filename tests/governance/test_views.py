@@ -275,13 +275,76 @@ def test_the_edit_address_of_locked_minutes_shows_the_locked_protocol(world: Any
     assert "<textarea" not in page
 
 
-def test_locking_and_confirming_are_post_only_and_a_get_is_answered_405(world: Any, spring: date) -> None:
+def test_confirming_is_post_only_and_a_get_is_answered_405(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    response = client(world, "association_admin").get(
+        reverse("governance:minutes_confirm", args=[meeting.pk])
+    )
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_locking_is_a_step_of_its_own_that_says_what_it_means(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={1: "Anteckning."}, decisions=[])
+    for participant in meeting.participants.filter(adjuster=True):
+        services.minutes_confirm(actor=SYSTEM, meeting=meeting, participant=participant)
+    admin = client(world, "association_admin")
+    url = reverse("governance:minutes_lock", args=[meeting.pk])
+
+    detail = admin.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    assert f'href="{url}"' in detail  # the meeting page leads to the step; it does not lock by itself
+    page = admin.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "kan ändras efteråt" in text and "Låsningen kan inte ångras" in text
+    assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.CHECKED
+
+    response = admin.post(url, {"version": Minutes.objects.get(meeting=meeting).version})
+    assert response.status_code == 302
+    assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.LOCKED
+    again = admin.get(url, follow=True)
+    assert again.redirect_chain == [(reverse("governance:meeting_detail", args=[meeting.pk]), 302)]
+    assert client(world, "board_member").get(url).status_code in (403, 404)
+
+
+def test_locking_before_every_adjuster_has_confirmed_is_refused_on_the_step(world: Any, spring: date) -> None:
+    meeting = board_meeting(world, spring)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={1: "Anteckning."}, decisions=[])
+    admin = client(world, "association_admin")
+    url = reverse("governance:minutes_lock", args=[meeting.pk])
+    assert "Alla justerare har inte justerat" in admin.get(url).content.decode()
+    response = admin.post(url, {"version": Minutes.objects.get(meeting=meeting).version})
+    assert response.status_code == 400
+    assert Minutes.objects.get(meeting=meeting).status == MinutesStatus.DRAFT
+
+
+def test_any_number_of_decisions_is_added_row_by_row_without_javascript(world: Any, spring: date) -> None:
     meeting = board_meeting(world, spring)
     admin = client(world, "association_admin")
-    for name in ("minutes_lock", "minutes_confirm"):
-        response = admin.get(reverse(f"governance:{name}", args=[meeting.pk]))
-        assert response.status_code == 405
-        assert response["Allow"] == "POST"
+    url = reverse("governance:minutes_edit", args=[meeting.pk])
+    page = admin.get(url)
+    rows = len(page.context["decisions"].forms)
+    data = {
+        "decisions-TOTAL_FORMS": str(rows),
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "200",
+    }
+    texts = [f"Beslut nummer {n}." for n in range(1, rows + 3)]
+    for n in range(rows):
+        data[f"decisions-{n}-text"] = texts[n]
+    for extra in (0, 1):  # two more rows, each from the button, nothing saved meanwhile
+        response = admin.post(url, {**data, "add_decision": "1"})
+        assert response.status_code == 200
+        assert len(response.context["decisions"].forms) == rows + extra + 1
+        assert not meeting.decisions.exists()
+        data["decisions-TOTAL_FORMS"] = str(rows + extra + 1)
+        data[f"decisions-{rows + extra}-text"] = texts[rows + extra]
+        assert texts[0] in response.content.decode()  # what was typed stays
+    response = admin.post(url, data)
+    assert response.status_code == 302
+    assert list(meeting.decisions.order_by("position").values_list("text", flat=True)) == texts
 
 
 def test_locking_minutes_changed_since_the_page_was_opened_is_a_conflict_409(
@@ -367,7 +430,9 @@ def test_the_minutes_pdf_carries_the_associations_details_decisions_and_adjuster
     assert re.search(r"§\s?1\s+Verksamhetsplan", text)
     assert "Beslut: Verksamhetsplanen fastställs." in text
     assert "Information till medlemmarna, 18 §" in text
-    assert "Justerat digitalt" in text and "Protokollet låstes" in text
+    chair = meeting.participants.get(adjuster=True).person.name
+    assert f"Justerat av {chair}, registrerat av system" in text and "Protokollet låstes" in text
+    assert "Justerat digitalt" not in text
     assert "Utkast" not in text
     info = poppler("pdfinfo", response.content)
     assert "Tagged:          yes" in info
@@ -613,3 +678,25 @@ def test_the_meeting_list_takes_the_same_number_of_queries_for_more_meetings(
         board_meeting(world, spring, title=f"Möte {n}")
     make_consultation([world.own, world.other], day=spring)
     assert queries() == one
+
+
+def test_the_minutes_pdf_says_who_adjusted_and_who_recorded_it(world: Any, spring: date) -> None:
+    participants = consultation_participants(world.own, spring)
+    participants[0] = replace(participants[0], adjuster=True, attended=True)
+    participants[1] = replace(participants[1], adjuster=True, attended=True)
+    meeting = make_consultation([world.own], day=spring, participants=participants)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={}, decisions=[])
+    own, other = meeting.participants.filter(adjuster=True).order_by("pk")
+    own.person.user = world.users["member_representative"]
+    own.person.save()
+    services.minutes_confirm(actor=world.users["member_representative"], meeting=meeting, participant=own)
+    director = world.users["association_admin"]
+    director.first_name, director.last_name = "Dina", "Direktör"
+    director.save()
+    services.minutes_confirm(actor=director, meeting=meeting, participant=other)
+    services.minutes_lock(actor=director, meeting=meeting)
+
+    response = client(world, "auditor").get(reverse("governance:minutes_pdf", args=[meeting.pk]))
+    text = " ".join(poppler("pdftotext", response.content).split())  # in reading order, not in columns
+    assert f"Justerat digitalt av {own.person.name}" in text
+    assert f"Justerat av {other.person.name}, registrerat av Dina Direktör" in text

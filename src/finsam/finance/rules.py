@@ -778,6 +778,11 @@ def adoption_deadline(year: int) -> date:
     return date(year - 1, 11, 30)
 
 
+def adoption_overdue(*, year: int, adopted: bool, today: date) -> bool:
+    """R-BUDGET: the budget for `year` is not adopted and its last day of adoption has passed."""
+    return not adopted and today > adoption_deadline(year)
+
+
 def adopted_late(year: int, adopted_on: date) -> bool:
     """Adoption after the deadline is allowed (the budget still has to exist) but flagged."""
     return adopted_on > adoption_deadline(year)

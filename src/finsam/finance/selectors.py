@@ -364,6 +364,21 @@ def equity(*, budget: Budget, totals: BudgetTotals | None = None) -> rules.Equit
     )
 
 
+def equity_forecast(*, budget: Budget, totals: BudgetTotals | None = None) -> rules.EquityPosition | None:
+    """`equity`, except that a budget with neither lines nor outcome forecasts nothing (None): without
+    costs its budgeted result would be the whole frame, a surplus nobody planned."""
+    totals = totals or budget_totals(budget=budget)
+    if (
+        not _has_outcome(budget)
+        and totals.costs == 0
+        and totals.received == 0
+        and totals.actual == 0
+        and not budget.lines.exists()
+    ):
+        return None
+    return equity(budget=budget, totals=totals)
+
+
 def _has_outcome(budget: Budget) -> bool:
     try:
         return budget.outcome is not None

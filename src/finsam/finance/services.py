@@ -219,7 +219,8 @@ def budget_create(
     """A draft budget for `year`, its contributions computed from the charter's key (R-SHARES).
 
     Opening equity is the previous year's closing equity when that year is closed; otherwise the value
-    given (the first budget in the platform), or zero.
+    given, or else the previous year's forecast closing equity (`selectors.equity_forecast`), or zero
+    for the first budget in the platform.
     """
     _require_edit(actor, association.pk)
     violations: list[Violation] = []
@@ -255,6 +256,11 @@ def budget_create(
     previous_budget = previous.first()
     if previous_budget is not None and selectors.has_outcome(budget=previous_budget):
         opening = previous_budget.outcome.closing_equity
+    elif previous_budget is not None and opening is None:
+        # Until last year is closed, this year opens with last year's forecast closing equity; a budget
+        # of last year without lines forecasts nothing, so its opening equity carries over unchanged.
+        forecast = selectors.equity_forecast(budget=previous_budget)
+        opening = forecast.closing if forecast is not None else previous_budget.opening_equity
     budget = Budget.objects.create(
         association=association,
         year=year_value,

@@ -145,7 +145,7 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
             "consultations": consultations,
             "unconsulted": [m for m in members if m.pk not in consulted],
             "totals": totals,
-            "equity": selectors.equity(budget=budget, totals=totals),
+            "equity": selectors.equity_forecast(budget=budget, totals=totals),
             "closed": closed,
             "deadline": rules.adoption_deadline(budget.year),
             "can_edit": can_edit,

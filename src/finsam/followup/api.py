@@ -86,10 +86,59 @@ class ParticipantOut(Schema):
     participations: list[ParticipationSummary]
 
 
+class SamePersonOut(Schema):
+    id: int = Field(description="Deltagarens id i den andra insatsen.")
+    intervention: str = Field(description="Insatsens namn.")
+
+
+class SamePersonSummary(Schema):
+    shown: list[SamePersonOut] = Field(
+        description="Samma person (samma personnummer) i andra insatser i förbundet som du är "
+        "deltagaransvarig för."
+    )
+    elsewhere: int = Field(description="Antal andra insatser i förbundet där personen finns, utan namn.")
+
+
 class ParticipantDetailOut(ParticipantOut):
     identity_number: str | None = Field(
         description="ÅÅÅÅMMDD-NNNN, bara för insatsens deltagaransvariga; varje läsning loggas."
     )
+
+
+class ParticipantCreatedOut(ParticipantOut):
+    same_person: SamePersonSummary = Field(
+        description="Om personen redan är registrerad i förbundet i en annan insats: posterna är samma "
+        "person (samma nyckelhash). Insatsen namnges bara där du är deltagaransvarig."
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(
+        max_length=500,
+        pattern=NO_CONTROL_CHARACTERS,
+        description="Varför uppgifterna rättas (krävs; skrivs i granskningsloggen, inga personuppgifter).",
+    )
+
+
+class ParticipantCorrectionIn(ReasonIn):
+    identity_number: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=r"^[0-9 +-]*$",
+        description="Rätt personnummer eller samordningsnummer (deltagare med personnummer).",
+    )
+    sex: Code | None = Field(default=None, description="woman eller man (anonyma deltagare).")
+
+
+class ParticipationCorrectionIn(ReasonIn):
+    start: Day
+    employment_before: Code
+    education_level: Code
+    income_before: list[IncomeSourceIn] = Field(max_length=20)
+    exit: Day | None = Field(default=None, description="Bara för ett avslutat deltagande (och då krävs det).")
+    exit_reason: str = Field(default="", max_length=32, pattern=NO_CONTROL_CHARACTERS)
+    employment_after: str = Field(default="", max_length=32, pattern=NO_CONTROL_CHARACTERS)
+    income_after: list[IncomeSourceIn] = Field(default_factory=list, max_length=20)
 
 
 class ParticipantIn(Schema):
@@ -322,7 +371,7 @@ def participant_search(
     "/associations/{association_id}/participants",
     need=Capability.PARTICIPANT_EDIT,
     scoped="association_id",
-    response={201: ParticipantOut},
+    response={201: ParticipantCreatedOut},
     summary="Registrera en deltagare",
     description=(
         "R-CONSENT: med personnummer eller samordningsnummer bara tillsammans med skriftligt samtycke för "
@@ -350,7 +399,15 @@ def participant_create(
         sex=payload.sex,
         start_year=payload.start_year,
     )
-    return 201, participant_out(selectors.participant_get(user=request.user, participant_id=participant.pk))
+    stored = selectors.participant_get(user=request.user, participant_id=participant.pk)
+    same = selectors.same_person(user=request.user, participant=stored)
+    return 201, {
+        **participant_out(stored),
+        "same_person": {
+            "shown": [{"id": pk, "intervention": name} for pk, name in same.shown],
+            "elsewhere": same.elsewhere,
+        },
+    }
 
 
 @api_operation(
@@ -428,6 +485,72 @@ def participation_exit(
         employment_after=payload.employment_after,
         income_after=[(i.source, i.extent) for i in payload.income_after],
         answers=answers,
+    )
+    return participation_out(
+        selectors.participation_get(user=request.user, participation_id=participation_id)
+    )
+
+
+@api_operation(
+    router,
+    "post",
+    "/participants/{participant_id}/corrections",
+    need=Capability.PARTICIPANT_EDIT,
+    scoped="participant_id",
+    response=ParticipantOut,
+    summary="Rätta en deltagares uppgifter",
+    description="Ett felskrivet personnummer (kön och födelseår följer av numret) eller en anonym "
+    "deltagares kön, med skäl (reason, krävs). Granskningsloggen får fälten och skälet, aldrig värdena; "
+    "statistiken räknas om i samma transaktion. Koder: R-CORRECTION (skäl saknas, inget ändrat), "
+    "R-IDENTITY, R-DUPLICATE, R-AGE (16–69 år vid varje start).",
+)
+def participant_correct(
+    request: HttpRequest, participant_id: ParticipantId, payload: ParticipantCorrectionIn
+) -> dict[str, Any]:
+    participant = selectors.participant_get(
+        user=request.user, participant_id=participant_id, capability=Capability.PARTICIPANT_EDIT
+    )
+    services.participant_correct(
+        actor=request.user,
+        participant=participant,
+        reason=payload.reason,
+        identity_number=payload.identity_number or None,
+        sex=payload.sex,
+    )
+    return participant_out(selectors.participant_get(user=request.user, participant_id=participant_id))
+
+
+@api_operation(
+    router,
+    "post",
+    "/participations/{participation_id}/corrections",
+    need=Capability.PARTICIPANT_EDIT,
+    scoped="participation_id",
+    response=ParticipationOut,
+    summary="Rätta ett deltagandes uppgifter",
+    description="Alla uppgifter anges som de ska vara: start och före-uppgifter, och för ett avslutat "
+    "deltagande avslut, avslutsorsak och efter-uppgifter; skäl (reason) krävs. Samma regler som vid "
+    "registreringen (R-FOLLOWUP, R-AGE); ett pågående deltagande avslutas med PATCH, inte med en rättelse. "
+    "Statistiken räknas om i samma transaktion.",
+)
+def participation_correct(
+    request: HttpRequest, participation_id: ParticipationId, payload: ParticipationCorrectionIn
+) -> dict[str, Any]:
+    participation = selectors.participation_get(
+        user=request.user, participation_id=participation_id, capability=Capability.PARTICIPANT_EDIT
+    )
+    services.participation_correct(
+        actor=request.user,
+        participation=participation,
+        reason=payload.reason,
+        start=payload.start,
+        employment_before=payload.employment_before,
+        education_level=payload.education_level,
+        income_before=[(i.source, i.extent) for i in payload.income_before],
+        exit=payload.exit,
+        exit_reason=payload.exit_reason,
+        employment_after=payload.employment_after,
+        income_after=[(i.source, i.extent) for i in payload.income_after],
     )
     return participation_out(
         selectors.participation_get(user=request.user, participation_id=participation_id)

@@ -22,6 +22,8 @@ class AuditAction(StrEnum):
     PARTICIPANT_IDENTITY_ROTATE = "participant.identity.rotate"
     PARTICIPATION_START = "participation.start"
     PARTICIPATION_EXIT = "participation.exit"
+    PARTICIPANT_CORRECT = "participant.correct"
+    PARTICIPATION_CORRECT = "participation.correct"
     FOLLOWUP_ANSWER_CREATE = "followup_answer.create"
     FOLLOWUP_QUESTION_CREATE = "followup_question.create"
     FOLLOWUP_QUESTION_UPDATE = "followup_question.update"

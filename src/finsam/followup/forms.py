@@ -318,6 +318,117 @@ class ConsentWithdrawForm(FinsamForm):
         self.initial.setdefault("withdrawn_on", timezone.localdate())
 
 
+def _reason_field() -> forms.CharField:
+    # Required with the service's own words (the service refuses a correction without a reason too, for
+    # the API).
+    return forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        error_messages={"required": _("Skriv varför uppgifterna rättas.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Skrivs i granskningsloggen. Skriv inga personuppgifter."),
+    )
+
+
+class ParticipantCorrectForm(FinsamForm):
+    """A participant's registration corrected: the number of an identified one, the sex of an anonymous
+    one, with the reason."""
+
+    identity_number = forms.CharField(
+        label=_("Rätt personnummer eller samordningsnummer"),
+        max_length=20,
+        required=False,
+        help_text=_("ÅÅÅÅMMDD-NNNN. Kön och födelseår hämtas ur numret."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
+    )
+    sex = forms.ChoiceField(label=_("Kön"), choices=BLANK + list(Sex.choices), required=False)
+    reason = _reason_field()
+
+    def __init__(self, *args: Any, identified: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["sex" if identified else "identity_number"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "identity_number": (data.get("identity_number") or "").strip() or None,
+            "sex": data.get("sex") or None,
+            "reason": data.get("reason") or "",
+        }
+
+
+class ParticipationCorrectForm(FollowupForm):
+    """A participation's details corrected: the start and the before-variables, and for an ended one the
+    exit, its reason and the after-variables, with the reason for the correction."""
+
+    start = _date(_("Startdatum"))
+    employment_before = forms.ChoiceField(
+        label=_("Sysselsättning före insatsen"), choices=BLANK + list(EmploymentStatus.choices)
+    )
+    education_level = forms.ChoiceField(
+        label=_("Utbildningsnivå"), choices=BLANK + list(EducationLevel.choices)
+    )
+    exit = _date(_("Avslutsdatum"), required=False)
+    exit_reason = forms.ChoiceField(
+        label=_("Avslutsorsak"),
+        choices=BLANK + list(ExitReason.choices),
+        required=False,
+        help_text=_("Felregistrerad tar posten ur statistiken och kräver inga uppgifter om tiden efter."),
+    )
+    employment_after = forms.ChoiceField(
+        label=_("Sysselsättning efter insatsen"),
+        choices=BLANK + list(EmploymentStatus.choices),
+        required=False,
+    )
+    reason = _reason_field()
+
+    group_fields = {**_income_group("income_before"), **_income_group("income_after")}
+
+    def __init__(self, *args: Any, exited: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.exited = exited
+        self.add_income_fields("income_before")
+        if exited:
+            self.add_income_fields("income_after")
+            self.fields["exit"].required = True
+            self.fields["exit_reason"].required = True
+        else:
+            for name in ("exit", "exit_reason", "employment_after"):
+                del self.fields[name]
+
+    @staticmethod
+    def initial_of(participation: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "start": participation.start,
+            "employment_before": participation.employment_before,
+            "education_level": participation.education_level,
+            "exit": participation.exit,
+            "exit_reason": participation.exit_reason,
+            "employment_after": participation.employment_after,
+        }
+        for entry in participation.income_sources.all():
+            initial[f"income_{entry.phase}_{entry.source}"] = str(entry.extent)
+        return initial
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        arguments: dict[str, Any] = {
+            "start": data["start"],
+            "employment_before": data["employment_before"],
+            "education_level": data["education_level"],
+            "income_before": self.income("income_before"),
+            "reason": data.get("reason") or "",
+        }
+        if self.exited:
+            arguments |= {
+                "exit": data.get("exit"),
+                "exit_reason": data.get("exit_reason") or "",
+                "employment_after": data.get("employment_after") or "",
+                "income_after": self.income("income_after"),
+            }
+        return arguments
+
+
 class QuestionForm(FinsamForm):
     text = forms.CharField(label=_("Fråga"), max_length=300)
     answer_kind = forms.ChoiceField(label=_("Svarstyp"), choices=AnswerKind.choices)

@@ -214,7 +214,11 @@ def start_violations(
     employment_before: str,
     education_level: str,
     income_before: Sequence[tuple[str, int]],
+    birth_date: date | None = None,
+    field_of_age: str = "start",
 ) -> list[Violation]:
+    """A start (R-FOLLOWUP) and, when the birth date is known (a participant with personnummer), the age on
+    the start date (R-AGE). The import checks each row with the same function."""
     if intervention_kind != "individual":
         return [
             Violation(
@@ -228,6 +232,7 @@ def start_violations(
         violations.append(Violation("R-FOLLOWUP", "Startdatum kan inte ligga i framtiden.", "start"))
     if start < intervention_start or (intervention_end is not None and start > intervention_end):
         violations.append(Violation("R-DATES", "Startdatum ligger utanför insatsens period.", "start"))
+    violations += age_violations(birth_date, start, field=field_of_age)
     if any(span.exit is None for span in previous):
         violations.append(
             Violation(
@@ -283,6 +288,88 @@ def exit_violations(
     return violations
 
 
+# --- corrections afterwards ------------------------------------------------------------------------
+
+MAX_REASON = 500
+
+
+def reason_violations(reason: str) -> list[Violation]:
+    """A correction says why: required, at most 500 characters."""
+    if not reason.strip():
+        return [Violation("R-CORRECTION", "Skriv varför uppgifterna rättas.", "reason")]
+    if len(reason.strip()) > MAX_REASON:
+        return [Violation("R-CORRECTION", f"Skälet får vara högst {MAX_REASON} tecken.", "reason")]
+    return []
+
+
+def correction_violations(
+    *,
+    start: date,
+    exit: date | None,
+    was_exited: bool,
+    today: date,
+    intervention_kind: str,
+    intervention_start: date,
+    intervention_end: date | None,
+    others: Sequence[Span],
+    employment_before: str,
+    education_level: str,
+    income_before: Sequence[tuple[str, int]],
+    exit_reason: str,
+    employment_after: str,
+    income_after: Sequence[tuple[str, int]],
+    birth_date: date | None,
+) -> list[Violation]:
+    """A participation's details corrected afterwards: the rules of its start and (when it has ended) of
+    its exit, as when they were first registered, and no overlap with the participant's other periods.
+    An open participation stays open (its exit is registered as an exit, not as a correction), and an
+    ended one keeps an exit."""
+    violations = start_violations(
+        start=start,
+        today=today,
+        intervention_kind=intervention_kind,
+        intervention_start=intervention_start,
+        intervention_end=intervention_end,
+        previous=[],
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+        birth_date=birth_date,
+    )
+    end = exit or date.max
+    if any(start <= (other.exit or date.max) and other.start <= end for other in others):
+        violations.append(
+            Violation("R-FOLLOWUP", "Perioden överlappar ett annat deltagande för samma deltagare.", "start")
+        )
+    if not was_exited:
+        if exit is not None or exit_reason or employment_after or income_after:
+            violations.append(
+                Violation(
+                    "R-FOLLOWUP",
+                    "Deltagandet pågår; registrera avslutet med Avsluta i stället för att rätta.",
+                    "exit",
+                )
+            )
+        return violations
+    if exit is None:
+        return [*violations, Violation("R-FOLLOWUP", "Ange avslutsdatum.", "exit")]
+    return violations + exit_violations(
+        start=start,
+        current_exit=None,
+        exit=exit,
+        today=today,
+        exit_reason=exit_reason,
+        employment_after=employment_after,
+        income_after=income_after,
+    )
+
+
+def birth_date_of(normalised: str) -> date:
+    """The birth date in a normalised (twelve-digit, already validated) personnummer or samordningsnummer."""
+    day = int(normalised[6:8])
+    return date(int(normalised[:4]), int(normalised[4:6]), day - COORDINATION_OFFSET if day > 60 else day)
+
+
 def answer_violations(
     answers: Mapping[int, int], *, questions: Mapping[int, str], field: str = "answers"
 ) -> list[Violation]:
@@ -296,6 +383,34 @@ def answer_violations(
         if kind == AnswerKind.SCALE and not 1 <= value <= 5:
             return [Violation("R-FOLLOWUP", "Svara med en siffra från 1 till 5.", field)]
     return []
+
+
+# --- age at start (R-AGE) -------------------------------------------------------------------------
+
+# Finsam's interventions are for people of working age: from 16 to 69 years on the day of the start.
+MIN_AGE, MAX_AGE = 16, 69
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on `day` (someone born on 29 February has a birthday on 1 March in other years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def age_violations(birth_date: date | None, start: date, *, field: str = "start") -> list[Violation]:
+    """R-AGE: the participant is 16–69 years old on the start date (unknown for an anonymous one)."""
+    if birth_date is None or birth_date > start:
+        return []
+    age = age_on(birth_date, start)
+    if MIN_AGE <= age <= MAX_AGE:
+        return []
+    return [
+        Violation(
+            "R-AGE",
+            f"Personen är {age} år på startdagen. Insatserna är för personer från {MIN_AGE} "
+            f"till {MAX_AGE} år; kontrollera personnumret och startdatumet.",
+            field,
+        )
+    ]
 
 
 # --- anonymous facts and retention --------------------------------------------------------------
@@ -476,6 +591,7 @@ def row_violations(
         employment_before=row.employment_before,
         education_level=row.education_level,
         income_before=row.income_before,
+        birth_date=parsed.birth_date if parsed is not None else None,
     )
     if row.exit is not None:
         violations += exit_violations(

@@ -214,6 +214,35 @@ def participant_get(
     return participant
 
 
+@dataclass(frozen=True)
+class SamePerson:
+    """The other records of the same person in the förbund (the same keyed hash, docs/participant-list.md):
+    those in interventions the user coordinates, with the intervention's name, and how many others."""
+
+    shown: list[tuple[int, str]]
+    elsewhere: int
+
+    def __bool__(self) -> bool:
+        return bool(self.shown) or self.elsewhere > 0
+
+
+def same_person(*, user: Actor, participant: Participant) -> SamePerson:
+    """For a participant the user may see (`participant_get`): the other participants of the förbund with
+    the same identity. An intervention is named only where the user coordinates it."""
+    if participant.identity_hash is None:
+        return SamePerson(shown=[], elsewhere=0)
+    others = Participant.objects.filter(
+        association_id=participant.association_id, identity_hash=participant.identity_hash
+    ).exclude(pk=participant.pk)
+    coordinated = intervention_selectors.coordinated_interventions(
+        user=user, association_id=participant.association_id
+    )
+    shown = list(
+        others.filter(intervention__in=coordinated).order_by("pk").values_list("pk", "intervention__name")
+    )
+    return SamePerson(shown=shown, elsewhere=others.exclude(intervention__in=coordinated).count())
+
+
 def participation_get(
     *, user: Actor, participation_id: int, capability: Capability = Capability.PARTICIPANT_VIEW
 ) -> Participation:

@@ -183,12 +183,24 @@ def _create_participant(
             form_version=consent_form_version.strip(),
             recorded_by=_user_or_none(actor),
         )
+    details: dict[str, Any] = {"registration": registration, "intervention": intervention.pk}
+    if hashed is not None:
+        # The same person already registered in another intervention of the förbund: one person, linked by
+        # the keyed hash (docs/participant-list.md, "The same person in several interventions").
+        same = list(
+            Participant.objects.filter(association=association, identity_hash=hashed)
+            .exclude(pk=participant.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if same:
+            details["same_person"] = same
     audit.record(
         actor=actor,
         action=AuditAction.PARTICIPANT_REGISTER,
         target=participant,
         association_id=association.pk,
-        details={"registration": registration, "intervention": intervention.pk},
+        details=details,
     )
     if parsed is not None and consent_form_file is not None:
         # Stored last, under a random name, so that nothing can fail after the file is written.
@@ -296,6 +308,7 @@ def participant_enrol(
         education_level=education_level,
         income_before=income_before,
         today=day,
+        birth_date=parsed.birth_date if parsed is not None else None,
     )
     raise_if_any(violations)
     with summaries.recounted(None) as counted:
@@ -510,6 +523,7 @@ def _start_violations(
     education_level: str,
     income_before: IncomeEntries,
     today: date,
+    birth_date: date | None = None,
 ) -> list[Violation]:
     return rules.start_violations(
         start=start,
@@ -521,7 +535,16 @@ def _start_violations(
         employment_before=employment_before,
         education_level=education_level,
         income_before=income_before,
+        birth_date=birth_date,
     )
+
+
+def _birth_date(participant: Participant) -> date | None:
+    """The birth date in the participant's identity, for the age rule (R-AGE); None when anonymous or the
+    identity is removed. Decrypted for the check only: nothing is shown, so it is no read of identity."""
+    if participant.identity_ciphertext is None:
+        return None
+    return rules.birth_date_of(identity.decrypt(participant.identity_ciphertext))
 
 
 def _income_rows(participation: Participation, phase: str, entries: IncomeEntries) -> list[IncomeSourceEntry]:
@@ -591,6 +614,7 @@ def participation_start(
             education_level=education_level,
             income_before=income_before,
             today=_today(today),
+            birth_date=_birth_date(locked),
         )
     )
     with summaries.recounted(locked.pk):
@@ -723,6 +747,191 @@ def followup_answers_record(
         details={"questions": sorted(answers)},
     )
     return created
+
+
+# --- corrections afterwards ---------------------------------------------------------------------
+# A detail registered wrong is corrected with a reason; the audit entry names the fields changed and the
+# reason (never the values), and the statistics' summaries follow in the same transaction: the correction
+# runs inside `summaries.recounted`, which takes the participant's old cells away and adds the new ones.
+
+
+@transaction.atomic
+def participant_correct(
+    *,
+    actor: Actor,
+    participant: Participant,
+    reason: str,
+    identity_number: str | None = None,
+    sex: str | None = None,
+    today: date | None = None,
+) -> Participant:
+    """Corrects a participant's registration: the personnummer or samordningsnummer of an identified
+    participant (sex and birth year follow from it; R-IDENTITY, R-DUPLICATE, R-AGE against its starts), or
+    the sex of an anonymous one. None leaves a detail as it is."""
+    day = _today(today)
+    _require_coordinator(actor, participant.intervention)
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    violations = rules.reason_violations(reason)
+    values: dict[str, Any] = {}
+    related: list[str] = []
+    ciphertext: str | None = None
+    if identity_number is not None and identity_number.strip():
+        if locked.identity_ciphertext is None:
+            violations.append(
+                Violation(
+                    "R-CONSENT",
+                    "Deltagaren har inget personnummer att rätta (anonym, eller identiteten är borttagen).",
+                    "identity_number",
+                )
+            )
+        else:
+            try:
+                parsed = rules.parse_identity_number(identity_number, today=day)
+            except ValueError as exc:
+                violations.append(Violation("R-IDENTITY", str(exc), "identity_number"))
+            else:
+                hashed = identity.keyed_hash(parsed.normalised)
+                if hashed != locked.identity_hash:
+                    taken = Participant.objects.filter(
+                        intervention_id=locked.intervention_id, identity_hash=hashed
+                    )
+                    if taken.exclude(pk=locked.pk).exists():
+                        violations.append(
+                            Violation(
+                                "R-DUPLICATE",
+                                "Personen är redan registrerad som deltagare i insatsen.",
+                                "identity_number",
+                            )
+                        )
+                    for p in Participation.objects.filter(participant=locked):
+                        violations += rules.age_violations(
+                            parsed.birth_date, p.start, field="identity_number"
+                        )
+                    values["identity_hash"] = hashed
+                    values["sex"] = parsed.sex
+                    values["birth_year"] = parsed.birth_date.year
+                    ciphertext = identity.encrypt(parsed.normalised)
+                    related.append("identity_number")
+    if sex is not None and sex != locked.sex:
+        if locked.registration == Registration.IDENTIFIED:
+            violations.append(
+                Violation(
+                    "R-IDENTITY",
+                    "Könet för en deltagare med personnummer följer av numret; rätta numret i stället.",
+                    "sex",
+                )
+            )
+        elif sex not in rules.SEX_CODES:
+            violations.append(Violation("R-REQUIRED", "Ange kön.", "sex"))
+        else:
+            values["sex"] = sex
+    raise_if_any(violations)
+    if not values:
+        raise RuleViolation("R-CORRECTION", "Ingen uppgift är ändrad.", None)
+    with summaries.recounted(locked.pk):
+        if related:
+            locked.identity_ciphertext = ciphertext
+        model_update(
+            actor=actor,
+            instance=locked,
+            values=values,
+            action=AuditAction.PARTICIPANT_CORRECT,
+            association_id=locked.association_id,
+            related=[name for name in related if name not in values],
+            details={"intervention": locked.intervention_id, "reason": reason.strip()},
+        )
+        if related:
+            locked.save(update_fields=["identity_ciphertext"])
+    return locked
+
+
+@transaction.atomic
+def participation_correct(
+    *,
+    actor: Actor,
+    participation: Participation,
+    reason: str,
+    start: date,
+    employment_before: str,
+    education_level: str,
+    income_before: IncomeEntries,
+    exit: date | None = None,
+    exit_reason: str = "",
+    employment_after: str = "",
+    income_after: IncomeEntries = (),
+    today: date | None = None,
+) -> Participation:
+    """Corrects a participation's details: the start with the before-variables, and for an ended one the
+    exit with its reason and the after-variables (R-FOLLOWUP, R-AGE, as when registered). Every detail is
+    given, as the form shows it; those that differ are changed. A correction of the exit reason to or from
+    "registered by mistake" takes the record out of, or back into, the statistics."""
+    _require_coordinator(actor, participation.intervention)
+    locked = (
+        Participation.objects.select_for_update()
+        .select_related("participant", "intervention")
+        .get(pk=participation.pk)
+    )
+    participant = locked.participant
+    others = [
+        rules.Span(p.start, p.exit)
+        for p in Participation.objects.filter(participant_id=participant.pk).exclude(pk=locked.pk)
+    ]
+    violations = rules.reason_violations(reason)
+    violations += rules.correction_violations(
+        start=start,
+        exit=exit,
+        was_exited=locked.exit is not None,
+        today=_today(today),
+        intervention_kind=locked.intervention.kind,
+        intervention_start=locked.intervention.start,
+        intervention_end=locked.intervention.end,
+        others=others,
+        employment_before=employment_before,
+        education_level=education_level,
+        income_before=income_before,
+        exit_reason=exit_reason,
+        employment_after=employment_after,
+        income_after=income_after,
+        birth_date=_birth_date(participant),
+    )
+    raise_if_any(violations)
+    stored = list(locked.income_sources.all())
+    old_before = sorted((e.source, e.extent) for e in stored if e.phase == Phase.BEFORE)
+    old_after = sorted((e.source, e.extent) for e in stored if e.phase == Phase.AFTER)
+    related = []
+    if sorted(income_before) != old_before:
+        related.append("income_before")
+    if locked.exit is not None and sorted(income_after) != old_after:
+        related.append("income_after")
+    values: dict[str, Any] = {
+        "start": start,
+        "employment_before": employment_before,
+        "education_level": education_level,
+    }
+    if locked.exit is not None:
+        values |= {"exit": exit, "exit_reason": exit_reason, "employment_after": employment_after}
+    if not related and all(getattr(locked, name) == value for name, value in values.items()):
+        raise RuleViolation("R-CORRECTION", "Ingen uppgift är ändrad.", None)
+    with summaries.recounted(participant.pk):
+        for phase, entries in ((Phase.BEFORE, income_before), (Phase.AFTER, income_after)):
+            if f"income_{phase}" in related:
+                IncomeSourceEntry.objects.filter(participation=locked, phase=phase).delete()
+                IncomeSourceEntry.objects.bulk_create(_income_rows(locked, phase, entries))
+        model_update(
+            actor=actor,
+            instance=locked,
+            values=values,
+            action=AuditAction.PARTICIPATION_CORRECT,
+            association_id=locked.association_id,
+            related=related,
+            details={"intervention": locked.intervention_id, "reason": reason.strip()},
+        )
+        first = Participation.objects.filter(participant_id=participant.pk).order_by("start").first()
+        if first is not None and participant.start_year != first.start.year:
+            # The start year of a participant is the year of the first start.
+            participant.start_year = first.start.year
+            participant.save(update_fields=["start_year"])
+    return locked
 
 
 # --- the förbund's follow-up questions ----------------------------------------------------------

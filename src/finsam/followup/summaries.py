@@ -5,7 +5,8 @@ participations the statistics count (`selectors.participations_counted`: individ
 not "registered by mistake"). The services keep them current in the transaction of every write that
 changes them, two ways:
 
-- a write about one participant (enrolment, start, exit) runs inside `recounted(participant_id)`: the
+- a write about one participant (enrolment, start, exit, a correction afterwards) runs inside
+  `recounted(participant_id)`: the
   participant's cells are worked out from its rows before and after the write, in Python, and the
   difference is added (the old cells decremented, the new ones incremented) with one upsert per summary;
 - the participant import adds the contributions of the rows it wrote with `add_imported_participations`:

@@ -20,6 +20,8 @@ urlpatterns = [
     path(participant + "samtycke/blankett/", views.consent_form, name="consent_form"),
     path(participant + "samtycke/aterkalla/", views.consent_withdraw, name="consent_withdraw"),
     path(participant + "deltagande/ny/", views.participation_start, name="participation_start"),
+    path(participant + "ratta/", views.participant_correct, name="participant_correct"),
     path(participation + "avsluta/", views.participation_exit, name="participation_exit"),
+    path(participation + "ratta/", views.participation_correct, name="participation_correct"),
     path(participation + "uppfoljning/", views.followup_later, name="followup_later"),
 ]

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from finsam.core import audit, pages
 from finsam.core.decorators import page_access
@@ -147,6 +148,7 @@ def participant_register(request: HttpRequest, association_id: int) -> HttpRespo
             _("Deltagare %(id)s är inskriven i %(name)s.")
             % {"id": participation.participant_id, "name": participation.intervention.name},
         )
+        _tell_same_person(request, participation.participant)
         return redirect("followup:participant_detail", participation.participant_id)
     return pages.form_page(
         request,
@@ -156,6 +158,33 @@ def participant_register(request: HttpRequest, association_id: int) -> HttpRespo
     )
 
 
+def _tell_same_person(request: HttpRequest, participant: Any) -> None:
+    """After a registration: the person is already registered in the förbund (the records are one person
+    by the keyed hash); the intervention is named only where the coordinator coordinates it."""
+    same = selectors.same_person(user=request.user, participant=participant)
+    if not same:
+        return
+    named = ", ".join(_("deltagare %(id)s i %(name)s") % {"id": pk, "name": name} for pk, name in same.shown)
+    if named and same.elsewhere:
+        text = ngettext(
+            "Personen är redan registrerad i förbundet: som %(named)s och i %(count)s insats till, som du "
+            "inte är deltagaransvarig för. Posterna visas som samma person.",
+            "Personen är redan registrerad i förbundet: som %(named)s och i %(count)s insatser till, som "
+            "du inte är deltagaransvarig för. Posterna visas som samma person.",
+            same.elsewhere,
+        ) % {"named": named, "count": same.elsewhere}
+    elif named:
+        text = _(
+            "Personen är redan registrerad i förbundet: som %(named)s. Posterna visas som samma person."
+        ) % {"named": named}
+    else:
+        text = _(
+            "Personen är redan registrerad i förbundet, i en insats som du inte är deltagaransvarig för. "
+            "Posterna visas som samma person."
+        )
+    messages.warning(request, text)
+
+
 @page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id")
 def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
     participant = selectors.participant_get(user=request.user, participant_id=participant_id)
@@ -163,6 +192,7 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
         request,
         "followup/participant_detail.html",
         {
+            "same_person": selectors.same_person(user=request.user, participant=participant),
             "participant": participant,
             "association": participant.association,
             "consent": getattr(participant, "consent", None),
@@ -305,6 +335,59 @@ def participation_exit(request: HttpRequest, participation_id: int) -> HttpRespo
     )
 
 
+@page_access(Capability.PARTICIPANT_EDIT, scoped="participant_id", methods=FORM_METHODS)
+def participant_correct(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = selectors.participant_get(
+        user=request.user, participant_id=participant_id, capability=Capability.PARTICIPANT_EDIT
+    )
+    identified = participant.identity_ciphertext is not None
+    form = forms.ParticipantCorrectForm(
+        pages.bound(request), initial={"sex": participant.sex}, identified=identified
+    )
+    attempt = pages.attempt(
+        form,
+        lambda: services.participant_correct(
+            actor=request.user, participant=participant, **form.service_arguments()
+        ),
+    )
+    if attempt.done:
+        messages.success(request, _("Deltagarens uppgifter är rättade."))
+        return redirect("followup:participant_detail", participant.pk)
+    return pages.form_page(
+        request,
+        "followup/participant_correct.html",
+        {"form": form, "participant": participant, "identified": identified},
+        refusal=attempt.refusal,
+    )
+
+
+@page_access(Capability.PARTICIPANT_EDIT, scoped="participation_id", methods=FORM_METHODS)
+def participation_correct(request: HttpRequest, participation_id: int) -> HttpResponse:
+    participation = selectors.participation_get(
+        user=request.user, participation_id=participation_id, capability=Capability.PARTICIPANT_EDIT
+    )
+    form = forms.ParticipationCorrectForm(
+        pages.bound(request),
+        initial=forms.ParticipationCorrectForm.initial_of(participation),
+        exited=participation.exit is not None,
+    )
+    attempt = pages.attempt(
+        form,
+        lambda: services.participation_correct(
+            actor=request.user, participation=participation, **form.service_arguments()
+        ),
+    )
+    if attempt.done:
+        messages.success(request, _("Deltagandets uppgifter är rättade."))
+        return redirect("followup:participant_detail", participation.participant_id)
+    return pages.form_page(
+        request,
+        "followup/participation_correct.html",
+        {"form": form, "participation": participation, "participant": participation.participant},
+        refusal=attempt.refusal,
+    )
+
+
 @page_access(Capability.PARTICIPANT_EDIT, scoped="participation_id", methods=FORM_METHODS)
 def followup_later(request: HttpRequest, participation_id: int) -> HttpResponse:
     participation = selectors.participation_get(
@@ -373,7 +456,9 @@ def _check_consent_given_on(request: HttpRequest, association_id: int) -> str:
     return ""
 
 
-def _start_message(start: date, *, intervention: Any, previous: list[rules.Span]) -> str:
+def _start_message(
+    start: date, *, intervention: Any, previous: list[rules.Span], birth_date: date | None = None
+) -> str:
     violations = rules.start_violations(
         start=start,
         today=timezone.localdate(),
@@ -384,8 +469,21 @@ def _start_message(start: date, *, intervention: Any, previous: list[rules.Span]
         employment_before=EmploymentStatus.NONE,
         education_level=EducationLevel.UNKNOWN,
         income_before=[(IncomeSource.NONE, 100)],
+        birth_date=birth_date,
     )
     return _first(violations, "start")
+
+
+def _posted_birth_date(request: HttpRequest) -> date | None:
+    """The birth date in the personnummer typed on the enrolment form, for the age rule; None if none yet."""
+    if request.POST.get("registration", "identified") != "identified":
+        return None
+    try:
+        return rules.parse_identity_number(
+            request.POST.get("identity_number", ""), today=timezone.localdate()
+        ).birth_date
+    except ValueError:
+        return None
 
 
 def _check_enrol_start(request: HttpRequest, association_id: int) -> str:
@@ -403,7 +501,9 @@ def _check_enrol_start(request: HttpRequest, association_id: int) -> str:
             if start > timezone.localdate()
             else ""
         )
-    return _start_message(start, intervention=intervention, previous=[])
+    return _start_message(
+        start, intervention=intervention, previous=[], birth_date=_posted_birth_date(request)
+    )
 
 
 def _check_start(request: HttpRequest, association_id: int) -> str:

@@ -101,15 +101,24 @@ def _documents(actor: Actor, association: Association, year: int) -> None:
         )
 
 
-def _adjust_and_lock(actor: Actor, meeting: Meeting, notes: dict[int, str], decisions: list[Any]) -> None:
+def _adjust_and_lock(
+    actor: Actor,
+    meeting: Meeting,
+    notes: dict[int, str],
+    decisions: list[Any],
+    *,
+    recorder: Actor | None = None,
+) -> None:
+    """The adjusters confirmed on paper; `recorder` (the förbund's director, when a demo user) recorded
+    their confirmations and locked the minutes, as the minutes then say."""
     if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.LOCKED).exists():
         return
     services.minutes_update(actor=actor, meeting=meeting, notes=notes, decisions=decisions)
     for participant in MeetingParticipant.objects.filter(meeting=meeting, adjuster=True).select_related(
         "person"
     ):
-        services.minutes_confirm(actor=actor, meeting=meeting, participant=participant)
-    services.minutes_lock(actor=actor, meeting=meeting)
+        services.minutes_confirm(actor=recorder or actor, meeting=meeting, participant=participant)
+    services.minutes_lock(actor=recorder or actor, meeting=meeting)
 
 
 def _consultation(actor: Actor, associations: list[Association], year: int) -> None:
@@ -186,6 +195,7 @@ def _board_meeting(
     points: list[tuple[str, str, str, bool]],
     *,
     lock: bool,
+    recorders: dict[int, Actor] | None = None,
 ) -> None:
     """A board meeting: the ordinary members (ledamöter) and the director, the chair and vice chair
     adjusting. `points` are (agenda title, note, decision, R-INFO)."""
@@ -237,10 +247,12 @@ def _board_meeting(
     notes |= {offset + n: p[1] for n, p in enumerate(points, start=1)}
     decisions = [services.DecisionInput("Dagordningen godkänns.", False, 3)]
     decisions += [services.DecisionInput(p[2], p[3], offset + n) for n, p in enumerate(points, start=1)]
-    _adjust_and_lock(actor, meeting, notes, decisions)
+    _adjust_and_lock(actor, meeting, notes, decisions, recorder=(recorders or {}).get(association.pk))
 
 
-def _board_meetings(actor: Actor, associations: dict[str, Association], year: int) -> None:
+def _board_meetings(
+    actor: Actor, associations: dict[str, Association], year: int, recorders: dict[int, Actor]
+) -> None:
     umea = associations["umea"]
     _board_meeting(
         actor,
@@ -263,6 +275,7 @@ def _board_meetings(actor: Actor, associations: dict[str, Association], year: in
             ),
         ],
         lock=True,
+        recorders=recorders,
     )
     _board_meeting(
         actor,
@@ -286,6 +299,7 @@ def _board_meetings(actor: Actor, associations: dict[str, Association], year: in
             ),
         ],
         lock=True,
+        recorders=recorders,
     )
     _board_meeting(
         actor,
@@ -294,6 +308,7 @@ def _board_meetings(actor: Actor, associations: dict[str, Association], year: in
         f"Styrelsemöte {year}-09-25",
         [("Budget och verksamhetsplan för nästa år", "", "", False)],
         lock=False,
+        recorders=recorders,
     )
     upcoming: date | None = selectors.today() + timedelta(days=21)
     if Meeting.objects.filter(kind=MeetingKind.BOARD, associations=umea, date__gt=selectors.today()).exists():
@@ -306,6 +321,7 @@ def _board_meetings(actor: Actor, associations: dict[str, Association], year: in
             f"Styrelsemöte {upcoming:%Y-%m-%d}",
             [("Budget för nästa år", "", "", False), ("Sammanträdesplan", "", "", False)],
             lock=False,
+            recorders=recorders,
         )
     for key in ("skelleftea", "sodra-lappland"):
         _board_meeting(
@@ -322,6 +338,7 @@ def _board_meetings(actor: Actor, associations: dict[str, Association], year: in
                 )
             ],
             lock=True,
+            recorders=recorders,
         )
 
 
@@ -391,5 +408,8 @@ def governance_step(ctx: Any) -> None:
                 )
     with transaction.atomic():
         _consultation(ctx.actor, [associations[k] for k in ("umea", "skelleftea", "sodra-lappland")], year)
-        _board_meetings(ctx.actor, associations, year)
+        # Umeåregionen's director records the adjusters' confirmations in the platform.
+        director = ctx.users.get("umea-chef")
+        recorders = {associations["umea"].pk: director} if director is not None else {}
+        _board_meetings(ctx.actor, associations, year, recorders)
         _budget_consultation(ctx.actor, associations["umea"], year)

@@ -226,7 +226,10 @@ class DecisionForm(RowForm):
         return not (self.cleaned_data.get("text") or "").strip()
 
 
-DecisionFormSet = forms.formset_factory(DecisionForm, extra=0, max_num=200, absolute_max=200)
+MAX_DECISION_ROWS = 200  # as services.MAX_DECISIONS
+DecisionFormSet = forms.formset_factory(
+    DecisionForm, extra=0, max_num=MAX_DECISION_ROWS, absolute_max=MAX_DECISION_ROWS
+)
 
 
 def decision_formset(data: Any, *, initial: list[dict[str, Any]], items: Choices, blank_rows: int = 3) -> Any:

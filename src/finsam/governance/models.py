@@ -208,6 +208,9 @@ class MinutesConfirmation(models.Model):
     )
     confirmed = models.DateTimeField("justerat", auto_now_add=True)
     recorded_by = models.CharField("registrerat av", max_length=150)
+    # True when the adjuster confirmed with their own login; False when someone else (the förbund's
+    # administration) recorded a confirmation given another way. The minutes say which.
+    by_adjuster = models.BooleanField("justerat av justeraren själv", default=False)
 
     class Meta:
         ordering = ["minutes_id", "confirmed", "id"]

@@ -739,21 +739,24 @@ def _budget(
     """R-BUDGET for next year's budget: (consulted on, note, adopted on, adopted late).
 
     The consultation comes from finance's record of consultations with each member when a budget
-    exists, else from a budget consultation held here with every member represented. The adoption comes
+    exists (and only from it, so that the cycle and the budget agree), else from a budget consultation
+    held here with every member represented. The adoption comes
     from finance only: the board adopts the budget there.
     """
     adopted = (adoption.adopted_on or adoption.deadline) if adoption.adopted else None
     late = adoption.late if adoption.adopted else False
-    note = ""
     if state is not None:
+        # The budget's record of consultations, member by member, decides (finance is where they are
+        # registered): a budget consultation meeting does not make up for a member the budget lacks.
         if not state.missing and state.held:
             return max(state.held), "Samråd med varje medlem registrerat i budgeten.", adopted, late
         if state.missing:
-            note = "Samråd saknas med " + ", ".join(m.name for m in state.missing) + "."
+            return None, "Samråd saknas med " + ", ".join(m.name for m in state.missing) + ".", adopted, late
+        return None, "", adopted, late
     for meeting in meetings:
         if meeting.members and meeting.represented >= set(meeting.members):
             return meeting.date, f"Budgetsamråd (medlemssamråd) {meeting.date:%Y-%m-%d}.", adopted, late
-    return None, note, adopted, late
+    return None, "", adopted, late
 
 
 # --- reminders ------------------------------------------------------------------------------------

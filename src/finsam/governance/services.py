@@ -62,6 +62,12 @@ def _actor_name(actor: Actor) -> str:
     return actor.get_username() if hasattr(actor, "get_username") else "system"
 
 
+def _person_name(actor: Actor) -> str:
+    """The name the minutes give the one who recorded something: the full name, else the username."""
+    full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
+    return (full or "").strip() or _actor_name(actor)
+
+
 def _require_edit(actor: Actor, association_ids: Sequence[int], *, kind: str = "") -> None:
     """The actor keeps the record of every förbund the meeting covers. A meeting that covers none is
     national: for the national working group; a board meeting or consultation without förbund is left
@@ -582,7 +588,7 @@ def minutes_confirm(
             "R-MINUTES", f"{participant.person.name} har redan justerat protokollet.", "participant"
         )
     confirmation = MinutesConfirmation.objects.create(
-        minutes=minutes, participant=participant, recorded_by=_actor_name(actor)
+        minutes=minutes, participant=participant, recorded_by=_person_name(actor), by_adjuster=own
     )
     adjusters = MeetingParticipant.objects.filter(meeting=meeting, adjuster=True).values_list("pk", flat=True)
     confirmed = MinutesConfirmation.objects.filter(minutes=minutes).values_list("participant_id", flat=True)

@@ -257,14 +257,11 @@ def _detail_page(
     detail: selectors.MeetingDetail,
     *,
     confirm: Any = None,
-    lock: Any = None,
     refusal: RuleViolation | None = None,
 ) -> HttpResponse:
     version = detail.minutes.version if detail.minutes else 0
     if confirm is None:
         confirm = _confirm_form(None, detail, request.user, version)
-    if lock is None:
-        lock = forms.LockForm(initial={"version": version})
     return pages.form_page(
         request,
         "governance/meeting_detail.html",
@@ -272,11 +269,9 @@ def _detail_page(
             "detail": detail,
             "meeting": detail.meeting,
             "confirm_form": confirm,
-            "lock_form": lock,
             "may_confirm": bool(confirm.fields["participant"].choices),
         },
         confirm,
-        lock,
         refusal=refusal,
     )
 
@@ -382,13 +377,22 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return redirect("governance:meeting_detail", detail.meeting.pk)
     items = [(item.position, f"§ {item.position} {item.title}") for item in detail.agenda]
     positions = {item.pk: item.position for item in detail.agenda}
+    data = pages.bound(request)
+    # "Add a decision" submits the form without saving it: the page comes back with what was typed and
+    # one more empty decision row. It works without JavaScript, up to the formset's maximum.
+    adding = data is not None and "add_decision" in data
+    if adding:
+        assert data is not None
+        data = data.copy()
+        rows_now = _int_or_zero(data.get("decisions-TOTAL_FORMS"))
+        data["decisions-TOTAL_FORMS"] = str(min(rows_now + 1, forms.MAX_DECISION_ROWS))
     form = forms.MinutesForm(
-        pages.bound(request),
+        data,
         initial={"version": detail.minutes.version if detail.minutes else None},
         items=detail.agenda,
     )
     decisions = forms.decision_formset(
-        pages.bound(request),
+        data,
         initial=[
             {
                 "text": d.text,
@@ -419,12 +423,14 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             version=form.cleaned_data.get("version"),
         )
 
-    attempt = pages.attempt(
-        form,
-        save,
-        decisions,
-        show=lambda exc: forms.add_row_violations(form, decisions, rows, exc, default="text"),
-    )
+    attempt: pages.Attempt[Any] = pages.Attempt()
+    if not adding:
+        attempt = pages.attempt(
+            form,
+            save,
+            decisions,
+            show=lambda exc: forms.add_row_violations(form, decisions, rows, exc, default="text"),
+        )
     if attempt.done:
         messages.success(request, _("Protokollet har sparats."))
         return redirect("governance:meeting_detail", detail.meeting.pk)
@@ -437,11 +443,20 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "detail": detail,
             "meeting": detail.meeting,
             "note_fields": [form[name] for name in form.fields if name.startswith("notes_")],
+            "may_add": len(decisions.forms) < forms.MAX_DECISION_ROWS,
+            "added": adding,
         },
         form,
         decisions,
         refusal=attempt.refusal,
     )
+
+
+def _int_or_zero(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
 
 
 @page_access(VIEW, scoped="meeting_id", methods=("POST",))
@@ -469,10 +484,16 @@ def minutes_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _detail_page(request, detail, confirm=form, refusal=attempt.refusal)
 
 
-@page_access(EDIT, scoped="meeting_id", methods=("POST",))
+@page_access(EDIT, scoped="meeting_id", methods=FORM_METHODS)
 def minutes_lock(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A step of its own: the page says what locking means (nothing changes afterwards) and asks for the
+    confirmation; only its form locks."""
     detail = selectors.meeting_detail(user=request.user, meeting_id=meeting_id, capability=EDIT)
-    form = forms.LockForm(request.POST)
+    if request.method == "GET" and detail.locked:
+        messages.info(request, _("Protokollet är redan låst."))
+        return redirect("governance:meeting_detail", detail.meeting.pk)
+    version = detail.minutes.version if detail.minutes else 0
+    form = forms.LockForm(pages.bound(request), initial={"version": version})
     attempt = pages.attempt(
         form,
         lambda: services.minutes_lock(
@@ -482,7 +503,13 @@ def minutes_lock(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if attempt.done:
         messages.success(request, _("Protokollet är låst."))
         return redirect("governance:meeting_detail", detail.meeting.pk)
-    return _detail_page(request, detail, lock=form, refusal=attempt.refusal)
+    return pages.form_page(
+        request,
+        "governance/minutes_lock.html",
+        {"form": form, "detail": detail, "meeting": detail.meeting},
+        form,
+        refusal=attempt.refusal,
+    )
 
 
 @page_access(VIEW, scoped="meeting_id")

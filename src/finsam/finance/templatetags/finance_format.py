@@ -8,6 +8,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import money
+from finsam.finance import rules, selectors
+from finsam.finance.models import Budget, BudgetStatus
 
 register = template.Library()
 
@@ -78,3 +80,11 @@ def subtract(value: Decimal | int | None, other: Decimal | int | None) -> Decima
     if value is None or other is None:
         return None
     return Decimal(value) - Decimal(other)
+
+
+@register.filter
+def adoption_overdue(budget: Budget) -> bool:
+    """R-BUDGET: the budget is not adopted and its last day of adoption (30 November) has passed."""
+    return rules.adoption_overdue(
+        year=budget.year, adopted=budget.status == BudgetStatus.ADOPTED, today=selectors.today()
+    )
