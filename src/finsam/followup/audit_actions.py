@@ -66,6 +66,10 @@ WORDING: dict[AuditAction, Wording] = {
     ),
     AuditAction.PARTICIPANT_IMPORT: Wording(_("Deltagare inlästa"), _("{actor} läste in {object}")),
     AuditAction.STATISTICS_REBUILD: Wording(_("Statistik omräknad"), _("{actor} räknade om statistiken")),
+    AuditAction.PARTICIPANT_CORRECT: Wording(
+        _("Deltagare rättad"), _("{actor} rättade uppgifterna om {object}")
+    ),
+    AuditAction.PARTICIPATION_CORRECT: Wording(_("Deltagande rättat"), _("{actor} rättade {object}")),
     AuditAction.PARTICIPANT_SUBJECT_REPORT: Wording(
         _("Registerutdrag"), _("{actor} tog fram ett registerutdrag om {object}")
     ),

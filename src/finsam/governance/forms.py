@@ -61,7 +61,7 @@ class MeetingForm(FinsamForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Ett medlemssamråd kan omfatta flera förbund (R-SAMRAD-3); ett styrelsemöte hör till ett."
+            "Ett medlemssamråd kan omfatta flera förbund; ett styrelsemöte hör till ett."
         ),
     )
     convener = forms.TypedChoiceField(
@@ -69,7 +69,7 @@ class MeetingForm(FinsamForm):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text=_("Vid medlemssamråd en person som en förbundsmedlem har utsett (R-SAMRAD-4)."),
+        help_text=_("Vid medlemssamråd en person som en förbundsmedlem har utsett."),
     )
     invite = forms.BooleanField(
         label=_("Bjud in medlemsrepresentanterna, ordföranden och förbundschefen i de valda förbunden"),
@@ -80,7 +80,7 @@ class MeetingForm(FinsamForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "En punkt per rad. Ett medlemssamråd utgår från rekommendationens fem punkter (R-SAMRAD-6)."
+            "En punkt per rad. Ett medlemssamråd utgår från rekommendationens fem punkter."
         ),
     )
     documents = forms.TypedMultipleChoiceField(
@@ -213,7 +213,7 @@ class DecisionForm(RowForm):
         label=_("Under punkt"), coerce=int, empty_value=None, required=False
     )
     r_info = forms.BooleanField(
-        label=_("Information till medlemmarna (R-INFO, 18 §)"),
+        label=_("Information till medlemmarna (18 §)"),
         required=False,
         help_text=_("Allmän planläggning eller frågor av större ekonomisk eller organisatorisk betydelse."),
     )

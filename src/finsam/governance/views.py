@@ -598,7 +598,7 @@ def document_create(request: HttpRequest, association_id: int) -> HttpResponse:
             "multipart": True,
             "intro": _(
                 "Bokslut (årsredovisning), verksamhetsberättelse och revisionsberättelse lämnas till "
-                "medlemmarna senast den 31 mars (R-ANNUAL) och före vårens medlemssamråd (R-SAMRAD-5)."
+                "medlemmarna senast den 31 mars och före vårens medlemssamråd."
             ),
         },
         refusal=attempt.refusal,
@@ -697,7 +697,7 @@ def discharge_create(request: HttpRequest, association_id: int) -> HttpResponse:
             "cancel_url": reverse("governance:annual_cycle", args=[association.pk]),
             "intro": _(
                 "Varje medlem prövar ansvarsfriheten för styrelsen separat, och bara för de ledamöter den "
-                "själv har utsett (R-AUDIT). Registrera ett beslut per medlem."
+                "själv har utsett. Registrera ett beslut per medlem."
             ),
         },
         refusal=attempt.refusal,
