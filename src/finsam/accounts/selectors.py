@@ -1,4 +1,4 @@
-"""Reads of the accounts app: the user behind an API token, who holds which role."""
+"""Reads of the accounts app: the user behind an API token, a user's own tokens, who holds which role."""
 
 from __future__ import annotations
 
@@ -9,22 +9,41 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.accounts.services import token_digest
 
 
-def token_user(token: str) -> Any | None:
-    """The active user behind a valid, unexpired token, or None."""
+def token_row(token: str) -> ApiToken | None:
+    """The valid token row behind `token`, with its active user, or None: unknown, expired, revoked, its user
+    deactivated, or the password changed since it was issued."""
     if not token or len(token) > 200:
         return None
     row = ApiToken.objects.select_related("user").filter(key_hash=token_digest(token)).first()
     now = timezone.now()
-    if row is None or row.expires <= now or not row.user.is_active:
+    if row is None or row.expires <= now or row.revoked is not None or not row.user.is_active:
+        return None
+    if not row.password_hash or not constant_time_compare(row.password_hash, row.user.get_session_auth_hash()):
         return None
     if row.last_used is None or now - row.last_used > timedelta(minutes=5):
         ApiToken.objects.filter(pk=row.pk).update(last_used=now)
-    return row.user
+    return row
+
+
+def token_user(token: str) -> Any | None:
+    """The active user behind a valid token, or None."""
+    row = token_row(token)
+    return row.user if row is not None else None
+
+
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own tokens that are still valid, newest first (never another's)."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk, revoked__isnull=True, expires__gt=timezone.now()).order_by(
+        "-created", "-pk"
+    )
 
 
 def users_holding(*, role: str, association_id: int, user_ids: Iterable[int]) -> set[int]:
