@@ -44,13 +44,12 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 def ask(request: HttpRequest) -> HttpResponse:
-    """Sends the user to confirm the password, and back afterwards: to the page they asked for, or (for a
-    control that loads into a page, by htmx) to the page they were on. Nothing is done meanwhile."""
-    back = request.get_full_path() if request.method == "GET" else None
+    """Sends the user to confirm the password, and back afterwards: to the page they asked for (a form sent
+    is not saved: they come back to the form and send it again), or, for a control that loads into a page
+    by htmx, to the page they were on. Nothing is done meanwhile."""
+    back = request.get_full_path()
     if getattr(request, "htmx", False):
         back = safe_next(request, request.headers.get("HX-Current-URL")) or back
-    if back is None:
-        back = safe_next(request, request.headers.get("Referer")) or reverse("home")
     url = f"{reverse('reauthenticate')}?{urlencode({'next': back})}"
     if getattr(request, "htmx", False):
         # htmx would follow a redirect and put the page into the control's target: it loads the page whole.
