@@ -210,9 +210,7 @@ class TokenOut(Schema):
     "stund, också på inloggningssidan: 429 med koden R-LOCKED.",
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    return {
-        "token": token_create(username=payload.username, password=payload.password, request=request)
-    }
+    return {"token": token_create(username=payload.username, password=payload.password, request=request)}
 
 
 class TokenInfoOut(Schema):

@@ -249,7 +249,8 @@ AXES_CLIENT_IP_CALLABLE = "finsam.core.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "finsam.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The audit log records sign-ins (accounts.services); axes keeps only the failures it counts, and names no
-# user or address in its log lines. Its admin pages are not offered (unlock: `finsam manage axes_reset_username`).
+# user or address in its log lines. Its admin pages are not offered (to unlock at once:
+# `finsam manage axes_reset_username USERNAME`).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False

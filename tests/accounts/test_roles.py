@@ -71,7 +71,9 @@ COORDINATOR = Role.PARTICIPANT_COORDINATOR
 
 
 def coordinator_roles(user: Any) -> list[Any]:
-    return list(RoleAssignment.objects.filter(user=user, role=COORDINATOR).values_list("association_id", flat=True))
+    return list(
+        RoleAssignment.objects.filter(user=user, role=COORDINATOR).values_list("association_id", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -141,7 +143,9 @@ def test_the_director_revokes_a_coordinator_of_their_forbund_but_not_of_another(
     with pytest.raises(PermissionDenied):
         services.role_revoke(actor=director, assignment=other)
     with pytest.raises(PermissionDenied):
-        services.role_revoke(actor=director, assignment=RoleAssignment.objects.get(user=world.users[Role.AUDITOR]))
+        services.role_revoke(
+            actor=director, assignment=RoleAssignment.objects.get(user=world.users[Role.AUDITOR])
+        )
     services.role_revoke(actor=director, assignment=own)
     assert not RoleAssignment.objects.filter(pk=own.pk).exists()
     assert RoleAssignment.objects.filter(pk=other.pk).exists()

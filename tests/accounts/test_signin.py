@@ -126,7 +126,9 @@ def test_an_address_that_fails_for_many_accounts_is_refused_for_all(settings: An
     assert sign_in("spridd", PASSWORD, REMOTE_ADDR="203.0.113.6").status_code == 302
 
 
-def test_a_made_up_forwarded_header_does_not_escape_the_lock_unless_the_proxy_is_trusted(settings: Any) -> None:
+def test_a_made_up_forwarded_header_does_not_escape_the_lock_unless_the_proxy_is_trusted(
+    settings: Any,
+) -> None:
     settings.TRUST_X_FORWARDED_FOR = False
     make_user("forklädd")
     for n in range(LIMIT):
@@ -144,7 +146,10 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_the_address_the_proxy_
         # The client makes up a first hop each time; the proxy appends the address it saw.
         sign_in("bakom", "fel-lösenord", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 192.0.2.44", **proxy)
 
-    assert sign_in("bakom", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99, 192.0.2.44", **proxy).status_code == 429
+    assert (
+        sign_in("bakom", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99, 192.0.2.44", **proxy).status_code
+        == 429
+    )
     # Another client behind the same proxy (another office) is not locked out with the first.
     assert sign_in("bakom", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.45", **proxy).status_code == 302
 

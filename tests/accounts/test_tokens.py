@@ -10,13 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
-
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -181,9 +180,9 @@ def test_the_api_lists_the_owners_valid_tokens_only(world: Any) -> None:
     assert response.status_code == 200
     listed = response.json()
     assert [t["id"] for t in listed] == list(
-        ApiToken.objects.filter(user=user, expires__gt=timezone.now()).order_by("-created", "-pk").values_list(
-            "pk", flat=True
-        )
+        ApiToken.objects.filter(user=user, expires__gt=timezone.now())
+        .order_by("-created", "-pk")
+        .values_list("pk", flat=True)
     )
     assert [t["current"] for t in listed] == [True, False]
     assert set(listed[0]) == {"id", "created", "expires", "last_used", "current"}
@@ -202,7 +201,9 @@ def test_the_owner_revokes_a_token_through_the_api_and_it_answers_401_after(worl
     assert_refused(list_associations(ended))
     assert list_associations(kept).status_code == 200
     entry = AuditEntry.objects.get(action="api_token.revoke")
-    assert entry.actor_id == user.pk and entry.object_id == str(row.pk) and entry.details == {"reason": "owner"}
+    assert (
+        entry.actor_id == user.pk and entry.object_id == str(row.pk) and entry.details == {"reason": "owner"}
+    )
 
 
 def test_another_users_token_is_not_found_and_keeps_working(world: Any) -> None:
@@ -222,7 +223,9 @@ def test_a_revoked_token_changes_nothing(world: Any) -> None:
     user = world.users["auditor"]
     other = token_create(username=user.username, password=PASSWORD)
     revoked = token_create(username=user.username, password=PASSWORD)
-    ApiToken.objects.filter(key_hash=hashlib.sha256(revoked.encode()).hexdigest()).update(revoked=timezone.now())
+    ApiToken.objects.filter(key_hash=hashlib.sha256(revoked.encode()).hexdigest()).update(
+        revoked=timezone.now()
+    )
     other_row = ApiToken.objects.get(key_hash=hashlib.sha256(other.encode()).hexdigest())
 
     assert_refused(api("DELETE", f"/api/v1/auth/tokens/{other_row.pk}", revoked))
@@ -274,7 +277,9 @@ def test_a_password_reset_ends_every_token_of_the_user(world: Any) -> None:
     )
     form_url = client.get(url)["Location"]  # Django swaps the token for a session and redirects
 
-    response = client.post(form_url, {"new_password1": "Ett-nytt-l0senord!", "new_password2": "Ett-nytt-l0senord!"})
+    response = client.post(
+        form_url, {"new_password1": "Ett-nytt-l0senord!", "new_password2": "Ett-nytt-l0senord!"}
+    )
 
     assert response.status_code == 302
     assert_refused(list_associations(token))

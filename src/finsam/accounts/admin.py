@@ -113,7 +113,9 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(User)
-class UserAdmin(RecentAuthenticationAdmin, RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin):
+class UserAdmin(
+    RecentAuthenticationAdmin, RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin
+):
     """Accounts and their roles. Access comes from the roles only: no Django groups, permissions or
     staff flags are offered, and a superuser account is left to superusers. The account itself is saved
     here (audited by FinsamModelAdmin); its roles only through the accounts services."""

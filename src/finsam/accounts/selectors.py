@@ -24,7 +24,9 @@ def token_row(token: str) -> ApiToken | None:
     now = timezone.now()
     if row is None or row.expires <= now or row.revoked is not None or not row.user.is_active:
         return None
-    if not row.password_hash or not constant_time_compare(row.password_hash, row.user.get_session_auth_hash()):
+    if not row.password_hash or not constant_time_compare(
+        row.password_hash, row.user.get_session_auth_hash()
+    ):
         return None
     if row.last_used is None or now - row.last_used > timedelta(minutes=5):
         ApiToken.objects.filter(pk=row.pk).update(last_used=now)
@@ -41,9 +43,9 @@ def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     """The user's own tokens that are still valid, newest first (never another's)."""
     if not getattr(user, "is_authenticated", False):
         return ApiToken.objects.none()
-    return ApiToken.objects.filter(user_id=user.pk, revoked__isnull=True, expires__gt=timezone.now()).order_by(
-        "-created", "-pk"
-    )
+    return ApiToken.objects.filter(
+        user_id=user.pk, revoked__isnull=True, expires__gt=timezone.now()
+    ).order_by("-created", "-pk")
 
 
 def users_holding(*, role: str, association_id: int, user_ids: Iterable[int]) -> set[int]:

@@ -179,7 +179,7 @@ def token_revoke(*, actor: Actor, token_id: int) -> None:
 
 
 class TokenEnd(StrEnum):
-    PASSWORD = "password"
+    PASSWORD = "password"  # noqa: S105 - the reason a token ended, not a password
     DEACTIVATED = "deactivated"
 
 

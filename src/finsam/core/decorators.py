@@ -55,9 +55,7 @@ def page_access(
     the Allow header) before anything else; HEAD goes with GET. A page with `recent_authentication` sends a
     user whose password is older than the allowed minutes to confirm it (after the capability check, so
     that a refusal stays a refusal)."""
-    rule = AccessRule(
-        need=need, scoped=scoped, methods=methods, recent_authentication=recent_authentication
-    )
+    rule = AccessRule(need=need, scoped=scoped, methods=methods, recent_authentication=recent_authentication)
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
