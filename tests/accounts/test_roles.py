@@ -222,3 +222,81 @@ def test_the_observed_escalation_no_longer_reads_an_identity(world: Any) -> None
     response = client.get(reverse("followup:participant_identity", args=[participant.pk]))
     assert response.status_code == 403
     assert not AuditEntry.objects.filter(action="participant.identity.read").exists()
+
+
+# --- the director's page ---------------------------------------------------------------------------
+
+
+def coordinators_page(world: Any) -> str:
+    return reverse("interventions:coordinator_roles", args=[world.own.pk])
+
+
+@pytest.mark.django_db
+def test_the_director_gives_and_takes_the_coordinator_role_on_their_page(world: Any) -> None:
+    director = world.users[Role.ASSOCIATION_ADMIN]
+    staff = make_user("ny-pa-sidan")
+    client = world.client(director)
+
+    page = client.get(coordinators_page(world))
+    assert page.status_code == 200 and world.users[COORDINATOR].username in page.content.decode()
+
+    response = client.post(coordinators_page(world), {"username": staff.username})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.get(user=staff, role=COORDINATOR, association=world.own)
+    assert AuditEntry.objects.get(action="role.grant", object_id=str(assignment.pk)).actor_id == director.pk
+
+    assert client.post(coordinators_page(world), {"assignment": assignment.pk}).status_code == 302
+    assert coordinator_roles(staff) == []
+    assert AuditEntry.objects.filter(action="role.revoke", object_id=str(assignment.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_oneself_and_an_unknown_account_with_a_message(world: Any) -> None:
+    director = world.users[Role.ASSOCIATION_ADMIN]
+    client = world.client(director)
+
+    self_grant = client.post(coordinators_page(world), {"username": director.username})
+    unknown = client.post(coordinators_page(world), {"username": "finns-inte"})
+
+    assert (
+        self_grant.status_code == 400 and "Du kan inte ge dig själv en roll." in self_grant.content.decode()
+    )
+    assert unknown.status_code == 400
+    assert "Det finns inget aktivt konto med det användarnamnet." in unknown.content.decode()
+    assert coordinator_roles(director) == []
+
+
+@pytest.mark.django_db
+def test_the_page_is_the_directors_only(world: Any) -> None:
+    assert world.client(world.users[Role.NATIONAL_ADMIN]).get(coordinators_page(world)).status_code == 403
+    assert (
+        world.client(world.outsiders[Role.ASSOCIATION_ADMIN]).get(coordinators_page(world)).status_code == 404
+    )
+    other = RoleAssignment.objects.get(user=world.outsiders[COORDINATOR])
+    response = world.client(world.users[Role.ASSOCIATION_ADMIN]).post(
+        coordinators_page(world), {"assignment": other.pk}
+    )
+    assert response.status_code == 404
+    assert RoleAssignment.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_change_on_the_page_needs_a_recent_password(world: Any) -> None:
+    import time
+
+    from django.test import Client
+
+    from finsam.core import reauth
+
+    staff = make_user("vantar")
+    client = Client()
+    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    session = client.session
+    session[reauth.SESSION_KEY] = int(time.time()) - 16 * 60
+    session.save()
+
+    assert client.get(coordinators_page(world)).status_code == 200  # looking is fine
+    response = client.post(coordinators_page(world), {"username": staff.username})
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reauthenticate"))
+    assert coordinator_roles(staff) == []

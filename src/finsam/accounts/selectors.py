@@ -8,11 +8,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.accounts.services import token_digest
+from finsam.core.roles import Role
 
 
 def token_row(token: str) -> ApiToken | None:
@@ -82,3 +84,26 @@ def national_role_holders(*, role: str, with_email: bool = False) -> QuerySet[An
 def users_by_id(*, user_ids: Iterable[int]) -> QuerySet[Any]:
     """The active users among `user_ids` (for notices: their current e-mail address)."""
     return get_user_model()._default_manager.filter(pk__in=set(user_ids), is_active=True)
+
+
+def coordinator_roles(*, association_id: int) -> QuerySet[RoleAssignment]:
+    """The coordinator role assignments of the association, with their users, by name. The caller has
+    checked that the user may manage them (the förbund's director)."""
+    return (
+        RoleAssignment.objects.filter(association_id=association_id, role=Role.PARTICIPANT_COORDINATOR)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+def coordinator_role_get(*, association_id: int, assignment_id: int) -> RoleAssignment:
+    """One coordinator role of the association; Http404 for any other."""
+    row = coordinator_roles(association_id=association_id).filter(pk=assignment_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def active_user_by_username(*, username: str) -> Any | None:
+    """The active user of that user name, or None."""
+    return get_user_model()._default_manager.filter(username=username, is_active=True).first()
