@@ -70,9 +70,9 @@ class ApiTokenAdmin(FinsamModelAdmin):
     """Tokens are issued at sign-in with the configured lifetime; here they can only be revoked
     (deleted, audited by FinsamModelAdmin)."""
 
-    list_display = ["user", "created", "expires", "last_used"]
-    fields = ["user", "created", "expires", "last_used"]
-    readonly_fields = ["user", "created", "expires", "last_used"]
+    list_display = ["user", "created", "expires", "last_used", "revoked"]
+    fields = ["user", "created", "expires", "last_used", "revoked"]
+    readonly_fields = ["user", "created", "expires", "last_used", "revoked"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
