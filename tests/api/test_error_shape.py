@@ -77,7 +77,7 @@ def test_a_fault_of_the_server_answers_500_in_json(world: Any, monkeypatch: pyte
     def broken(token: str) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("finsam.api.token_user", broken)
+    monkeypatch.setattr("finsam.api.token_row", broken)
     response = Client(raise_request_exception=False).get(
         "/api/v1/associations", HTTP_AUTHORIZATION="Bearer whatever"
     )
