@@ -91,7 +91,20 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "handbook_version": lambda w: (handbook_sample().version, handbook_sample().version),
     "code": lambda w: ("R-BUDGET", "R-BUDGET"),
     "token": lambda w: ("set-password", "set-password"),
+    # An API token of the user without roles: they may revoke it, everyone else finds no such token.
+    "token_id": lambda w: (api_token_sample(w), api_token_sample(w)),
 }
+
+
+def api_token_sample(w: Any) -> int:
+    from finsam.accounts.models import ApiToken
+    from finsam.accounts.services import token_create
+
+    row = ApiToken.objects.filter(user=w.no_role).order_by("pk").first()
+    if row is None:
+        token_create(username=w.no_role.username, password="test-lösenord-123")
+        row = ApiToken.objects.filter(user=w.no_role).order_by("pk").first()
+    return row.pk
 
 
 def calendar_token(user: Any) -> str:
@@ -246,7 +259,8 @@ def _expected(rule: AccessRule, role: str | None, *, outsider: bool, api: bool) 
     if role is None:
         return {401} if api else {302}
     if rule.need == AUTHENTICATED:
-        return {200, 302}
+        # A user's own object (an API token) is found by its owner only: 404 for everyone else.
+        return {200, 204, 302} | ({404} if rule.scoped else set())
     granted = role in GRANTS[Capability(rule.need)]
     if not granted:
         return {403}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from stdnum.se import orgnr
 
 from finsam.accounts.demo import USERS
@@ -91,7 +92,7 @@ def test_the_generated_password_is_kept_private_and_printed_again(data_dir: Path
     assert password in output
     assert "umea-chef" in output
     assert password in run_demo()
-    assert authenticate(username="umea-revisor", password=password) is not None
+    assert authenticate(HttpRequest(), username="umea-revisor", password=password) is not None
 
 
 def test_finsam_demo_password_is_used_and_not_printed(data_dir: Path, settings: Any) -> None:
@@ -99,7 +100,7 @@ def test_finsam_demo_password_is_used_and_not_printed(data_dir: Path, settings: 
 
     output = run_demo()
 
-    assert authenticate(username="arbetsgrupp", password="ett-eget-demolösenord") is not None
+    assert authenticate(HttpRequest(), username="arbetsgrupp", password="ett-eget-demolösenord") is not None
     assert "ett-eget-demolösenord" not in output
     assert not (data_dir / "demo_password").exists()
 
@@ -110,7 +111,7 @@ def test_a_changed_password_is_applied_on_the_next_run(data_dir: Path, settings:
 
     run_demo()
 
-    assert authenticate(username="umea-chef", password="ett-nytt-demolösenord") is not None
+    assert authenticate(HttpRequest(), username="umea-chef", password="ett-nytt-demolösenord") is not None
 
 
 @pytest.mark.usefixtures("demo_data")

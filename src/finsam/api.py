@@ -8,29 +8,32 @@ the OpenAPI document declares them for every operation, so that clients and sche
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer
 
-from finsam.accounts.selectors import token_user
-from finsam.accounts.services import token_create
+from finsam.accounts.selectors import token_row, tokens_of
+from finsam.accounts.services import token_create, token_revoke
 from finsam.core import release
-from finsam.core.decorators import PUBLIC, api_operation
+from finsam.core.decorators import AUTHENTICATED, PUBLIC, api_operation
 from finsam.core.errors import RuleViolation
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = token_row(token)
+        if row is None:
+            return None
+        request.user = row.user
+        request.api_token_id = row.pk  # type: ignore[attr-defined]
+        return row.user
 
 
 class ErrorItem(Schema):
@@ -180,6 +183,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _errors(request, exc.status_code, "R-HTTP", "Begäran kunde inte utföras.")
 
 
+TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[^\x00-\x1F\x7F]+$")
     password: str = Field(min_length=1, max_length=4096)
@@ -195,14 +201,66 @@ class TokenOut(Schema):
     "/auth/token",
     need=PUBLIC,
     auth=None,
-    response={200: TokenOut, 400: ErrorResponse},
+    response={200: TokenOut, 400: ErrorResponse, 429: ErrorResponse},
     tags=["auth"],
     summary="Hämta en API-nyckel",
     description="Byt användarnamn och lösenord mot en API-nyckel som skickas som `Authorization: Bearer …`. "
-    "Nyckeln visas bara en gång och slutar gälla efter den tid installationen anger.",
+    "Nyckeln visas bara en gång och slutar gälla efter den tid installationen anger, när den återkallas, "
+    "när lösenordet byts eller när kontot stängs. Efter för många fel lösenord spärras inloggningen en "
+    "stund, också på inloggningssidan: 429 med koden R-LOCKED.",
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    return {"token": token_create(username=payload.username, password=payload.password)}
+    return {"token": token_create(username=payload.username, password=payload.password, request=request)}
+
+
+class TokenInfoOut(Schema):
+    id: int
+    created: datetime
+    expires: datetime
+    last_used: datetime | None = None
+    current: bool = Field(description="Nyckeln som den här begäran skickades med.")
+
+
+@api_operation(
+    api,
+    "get",
+    "/auth/tokens",
+    need=AUTHENTICATED,
+    response=list[TokenInfoOut],
+    tags=["auth"],
+    summary="Mina API-nycklar",
+    description="Användarens egna nycklar som gäller (aldrig någon annans), nyast först. Nycklarna själva "
+    "visas aldrig igen.",
+)
+def auth_tokens(request: HttpRequest) -> list[dict[str, Any]]:
+    current = getattr(request, "api_token_id", None)
+    return [
+        {
+            "id": row.pk,
+            "created": row.created,
+            "expires": row.expires,
+            "last_used": row.last_used,
+            "current": row.pk == current,
+        }
+        for row in tokens_of(user=request.user)
+    ]
+
+
+@api_operation(
+    api,
+    "delete",
+    "/auth/tokens/{token_id}",
+    need=AUTHENTICATED,
+    scoped="token_id",
+    response={204: None},
+    tags=["auth"],
+    summary="Återkalla en API-nyckel",
+    description="Nyckeln slutar gälla genast (också den som begäran skickas med). 404 för en nyckel som inte "
+    "är användarens egen eller som redan har slutat gälla.",
+)
+def auth_token_revoke(request: HttpRequest, token_id: TokenId) -> tuple[int, None]:
+    token_revoke(actor=request.user, token_id=token_id)
+    return 204, None
 
 
 class ReleaseOut(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -162,6 +163,7 @@ INSTALLED_APPS = [
     "finsam.core.apps.FinsamAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "axes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
@@ -197,6 +199,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "finsam.core.middleware.RequestContextMiddleware",
+    # Answers a sign-in refused for too many failures (accounts.signin.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "finsam.urls"
@@ -229,6 +233,35 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The sign-in (docs/security.md, "Sign-in"): django-axes counts the failures and refuses further tries. The
+# lock is per account and client address together, so that a municipality behind one address is not
+# locked out together by one person's mistakes; an address that fails for many accounts (password spraying)
+# is refused for every account at FINSAM_SIGNIN_ADDRESS_FAILURE_LIMIT. Both last FINSAM_SIGNIN_LOCKOUT_MINUTES
+# after the latest failure. The first backend checks the lock: every authenticate() must pass the request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURE_LIMIT = env_int("FINSAM_SIGNIN_FAILURE_LIMIT", 10, minimum=1)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("FINSAM_SIGNIN_ADDRESS_FAILURE_LIMIT", 100, minimum=1)
+SIGNIN_LOCKOUT_MINUTES = env_int("FINSAM_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_HANDLER = "finsam.accounts.signin.SignInAttempts"
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "finsam.core.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "finsam.accounts.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The audit log records sign-ins (accounts.services); axes keeps only the failures it counts, and names no
+# user or address in its log lines. Its admin pages are not offered (to unlock at once:
+# `finsam manage axes_reset_username USERNAME`).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Showing or exporting identities and changing roles need the password given in the last
+# FINSAM_REAUTHENTICATION_MINUTES (a sign-in counts); otherwise the user confirms it again (core.reauth).
+REAUTHENTICATION_MINUTES = env_int("FINSAM_REAUTHENTICATION_MINUTES", 15, minimum=1)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -312,8 +345,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FINSAM_HSTS_INCLUDE_SUBDOMAINS", True
 # the domain owner's decision, not the application's, so `check --deploy` does not ask for it here.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# The client address recorded in the audit log: REMOTE_ADDR, or the first X-Forwarded-For hop when
-# the application runs behind a proxy that sets it.
+# The client address recorded in the audit log and counted by the sign-in lock: REMOTE_ADDR, or, behind a
+# proxy that sets it, the last X-Forwarded-For address (the one the proxy itself added; anything before it
+# came from the client and could be made up).
 TRUST_X_FORWARDED_FOR = env_bool("FINSAM_TRUST_X_FORWARDED_FOR", False)
 
 API_TOKEN_DAYS = env_int("FINSAM_API_TOKEN_DAYS", 30, minimum=1)
@@ -384,5 +418,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("FINSAM_LOG_LEVEL", "INFO").upper()},
     # WeasyPrint reports every layout step at INFO; only its warnings belong in the log.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # One line per refused sign-in and lockout, without user name or address (AXES_SENSITIVE_PARAMETERS).
+        "axes": {"level": "WARNING"},
+    },
 }

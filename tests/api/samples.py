@@ -186,6 +186,7 @@ def new_answer(world: Any) -> dict[str, Any]:
 
 API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {
     "POST /api/v1/auth/token": lambda w: {"username": "own-national_admin", "password": "test-lösenord-123"},
+    "DELETE /api/v1/auth/tokens/{token_id}": lambda w: {},
     "POST /api/v1/associations": new_association,
     "POST /api/v1/associations/{association_id}/members": new_municipal_member,
     "POST /api/v1/associations/{association_id}/board": new_board_seat,

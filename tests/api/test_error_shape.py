@@ -52,7 +52,7 @@ def test_a_body_that_django_finds_too_large_as_it_reads_answers_413_in_json(
     """Django raises RequestDataTooBig when it reads a body over its limit (a form's fields, say): the API
     answers its 413, not the framework's HTML 400."""
 
-    def reads_too_much(*, username: str, password: str) -> str:
+    def reads_too_much(*, username: str, password: str, request: Any = None) -> str:
         raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
 
     monkeypatch.setattr("finsam.api.token_create", reads_too_much)
@@ -66,7 +66,7 @@ def test_a_database_outage_answers_503_in_json(world: Any, monkeypatch: pytest.M
     def unreachable(token: str) -> None:
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr("finsam.api.token_user", unreachable)
+    monkeypatch.setattr("finsam.api.token_row", unreachable)
     response = Client(raise_request_exception=False).get(
         "/api/v1/associations", HTTP_AUTHORIZATION="Bearer whatever"
     )
@@ -77,7 +77,7 @@ def test_a_fault_of_the_server_answers_500_in_json(world: Any, monkeypatch: pyte
     def broken(token: str) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("finsam.api.token_user", broken)
+    monkeypatch.setattr("finsam.api.token_row", broken)
     response = Client(raise_request_exception=False).get(
         "/api/v1/associations", HTTP_AUTHORIZATION="Bearer whatever"
     )

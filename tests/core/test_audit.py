@@ -59,7 +59,10 @@ def test_a_forwarded_address_is_only_trusted_when_configured(world: Any, setting
     def view(request: Any) -> Any:
         return audit.record(actor=None, action="test.addr")
 
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4, 10.0.0.1")
+    # The client made up the first address; the proxy (10.0.0.1) appended the one it saw.
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.4"
+    )
     settings.TRUST_X_FORWARDED_FOR = False
     assert RequestContextMiddleware(view)(request).client_address == "10.0.0.1"
     settings.TRUST_X_FORWARDED_FOR = True

@@ -2,7 +2,8 @@
 
 national_admin is not a Django superuser, so the user admin follows the role like every other
 FinsamModelAdmin, and a superuser account is left to superusers. Roles are granted and revoked through
-the accounts services, which audit them; tokens can only be revoked."""
+the accounts services, which audit them and hold the rules of who may grant which role; tokens can only be
+revoked. Changing roles or accounts needs the password given in the last minutes (core.reauth)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,38 @@ from django.http import HttpRequest, HttpResponse
 from finsam.accounts import services
 from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import ApiToken, RoleAssignment
-from finsam.core import audit
+from finsam.core import audit, reauth
 from finsam.core.admin import FinsamModelAdmin
 from finsam.core.admin_kit import RuleViolationsAsFormErrors, ServiceAdminMixin, national_admin
 
 User = get_user_model()
 
 
+class RecentAuthenticationAdmin:
+    """The add, change and delete pages (where roles are changed) send a user whose password is older than
+    the allowed minutes to confirm it first; nothing is saved meanwhile."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not reauth.is_recent(request):
+            return reauth.ask(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not reauth.is_recent(request):
+            return reauth.ask(request)
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ServiceAdminMixin, FinsamModelAdmin):
+class RoleAssignmentAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamModelAdmin):
     """Roles are granted and revoked through the services, which audit them; never edited in place."""
 
     list_display = ["user", "role", "association"]
@@ -46,9 +70,9 @@ class ApiTokenAdmin(FinsamModelAdmin):
     """Tokens are issued at sign-in with the configured lifetime; here they can only be revoked
     (deleted, audited by FinsamModelAdmin)."""
 
-    list_display = ["user", "created", "expires", "last_used"]
-    fields = ["user", "created", "expires", "last_used"]
-    readonly_fields = ["user", "created", "expires", "last_used"]
+    list_display = ["user", "created", "expires", "last_used", "revoked"]
+    fields = ["user", "created", "expires", "last_used", "revoked"]
+    readonly_fields = ["user", "created", "expires", "last_used", "revoked"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -89,7 +113,9 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(User)
-class UserAdmin(RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin):
+class UserAdmin(
+    RecentAuthenticationAdmin, RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdmin
+):
     """Accounts and their roles. Access comes from the roles only: no Django groups, permissions or
     staff flags are offered, and a superuser account is left to superusers. The account itself is saved
     here (audited by FinsamModelAdmin); its roles only through the accounts services."""
@@ -153,10 +179,19 @@ class UserAdmin(RuleViolationsAsFormErrors, FinsamModelAdmin, auth_admin.UserAdm
             services.role_revoke(actor=request.user, assignment=assignment)
         super().delete_model(request, obj)
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account's API tokens end, and stay ended if it is activated again.
+            services.tokens_end(actor=request.user, user=obj, reason=services.TokenEnd.DEACTIVATED)
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if not reauth.is_recent(request):
+            return reauth.ask(request)
         response = super().user_change_password(request, id, form_url)
         saved = request.method == "POST" and response.status_code == 302
         if saved and response["Location"] != request.get_full_path():
             user = self.get_object(request, id)
             audit.record(actor=request.user, action=AuditAction.ADMIN_USER_PASSWORD, target=user, details={})
+            services.tokens_end(actor=request.user, user=user, reason=services.TokenEnd.PASSWORD)
         return response

@@ -17,6 +17,11 @@ class AuditAction(StrEnum):
     ROLE_REVOKE = "role.revoke"
     API_TOKEN_REFUSED = "api_token.refused"
     API_TOKEN_CREATE = "api_token.create"
+    API_TOKEN_REVOKE = "api_token.revoke"
+    SIGN_IN = "user.sign_in"
+    SIGN_OUT = "user.sign_out"
+    SIGN_IN_LOCKOUT = "user.sign_in_lockout"
+    REAUTHENTICATE = "user.reauthenticate"
     USER_CREATE = "user.create"
     USER_PASSWORD = "user.password"
     ADMIN_USER_PASSWORD = "admin.user.password"
@@ -28,6 +33,16 @@ WORDING: dict[AuditAction, Wording] = {
     AuditAction.ROLE_REVOKE: Wording(_("Roll återkallad"), _("{actor} återkallade {object}")),
     AuditAction.API_TOKEN_REFUSED: Wording(_("API-nyckel nekad"), _("{actor} nekades en API-nyckel")),
     AuditAction.API_TOKEN_CREATE: Wording(_("API-nyckel skapad"), _("{actor} skapade {object}")),
+    AuditAction.API_TOKEN_REVOKE: Wording(_("API-nyckel återkallad"), _("{actor} återkallade {object}")),
+    AuditAction.SIGN_IN: Wording(_("Inloggning"), _("{actor} loggade in")),
+    AuditAction.SIGN_OUT: Wording(_("Utloggning"), _("{actor} loggade ut")),
+    AuditAction.SIGN_IN_LOCKOUT: Wording(
+        _("Inloggning spärrad"), _("{actor} spärrades efter för många felaktiga lösenord")
+    ),
+    AuditAction.REAUTHENTICATE: Wording(
+        _("Lösenord bekräftat"),
+        _("{actor} bekräftade sitt lösenord för att se eller ändra skyddade uppgifter"),
+    ),
     AuditAction.USER_CREATE: Wording(_("Användare skapad"), _("{actor} skapade användaren {object}")),
     AuditAction.USER_PASSWORD: Wording(_("Lösenord bytt"), _("{actor} bytte lösenord för {object}")),
     AuditAction.ADMIN_USER_PASSWORD: Wording(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from finsam.accounts import tasks
+from finsam.accounts import services, tasks
 from finsam.core.forms import FinsamFormMixin
 
 
@@ -34,4 +36,37 @@ class PasswordResetForm(FinsamFormMixin, auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(FinsamFormMixin, auth_forms.SetPasswordForm):
-    pass
+    """The new password of a reset, saved through the service: audited, and every API token of the user
+    ended."""
+
+    def save(self, commit: bool = True) -> Any:
+        password = self.cleaned_data["new_password1"]
+        if commit:
+            services.password_set(actor=self.user, user=self.user, password=password)
+        else:
+            self.user.set_password(password)
+        return self.user
+
+
+class ReauthenticateForm(FinsamFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Ange ditt lösenord.")},
+    )
+
+
+class TokenRevokeForm(FinsamFormMixin, forms.Form):
+    token = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Välj en API-nyckel."),
+            "invalid": _("Välj en API-nyckel."),
+            "min_value": _("Välj en API-nyckel."),
+            "max_value": _("Välj en API-nyckel."),
+        },
+    )

@@ -53,13 +53,20 @@ class RoleAssignment(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once.
+
+    A token ends when it expires, when its owner revokes it, and when the password changes or the user is
+    deactivated (`revoked` is then set by the services). `password_hash` is the user's session hash (an
+    HMAC of the password hash) when the token was issued: a password changed by any path, even one that
+    forgot to revoke, no longer matches it, and the token is refused."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField()
     last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField("återkallad", null=True, blank=True)
+    password_hash = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = "API-nyckel"

@@ -1,4 +1,4 @@
-"""Reads of the accounts app: the user behind an API token, who holds which role."""
+"""Reads of the accounts app: the user behind an API token, a user's own tokens, who holds which role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 
 from finsam.accounts.models import ApiToken, RoleAssignment
@@ -17,17 +19,37 @@ from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Role
 
 
-def token_user(token: str) -> Any | None:
-    """The active user behind a valid, unexpired token, or None."""
+def token_row(token: str) -> ApiToken | None:
+    """The valid token row behind `token`, with its active user, or None: unknown, expired, revoked, its user
+    deactivated, or the password changed since it was issued."""
     if not token or len(token) > 200:
         return None
     row = ApiToken.objects.select_related("user").filter(key_hash=token_digest(token)).first()
     now = timezone.now()
-    if row is None or row.expires <= now or not row.user.is_active:
+    if row is None or row.expires <= now or row.revoked is not None or not row.user.is_active:
+        return None
+    if not row.password_hash or not constant_time_compare(
+        row.password_hash, row.user.get_session_auth_hash()
+    ):
         return None
     if row.last_used is None or now - row.last_used > timedelta(minutes=5):
         ApiToken.objects.filter(pk=row.pk).update(last_used=now)
-    return row.user
+    return row
+
+
+def token_user(token: str) -> Any | None:
+    """The active user behind a valid token, or None."""
+    row = token_row(token)
+    return row.user if row is not None else None
+
+
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own tokens that are still valid, newest first (never another's)."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(
+        user_id=user.pk, revoked__isnull=True, expires__gt=timezone.now()
+    ).order_by("-created", "-pk")
 
 
 def users_holding(*, role: str, association_id: int, user_ids: Iterable[int]) -> set[int]:
@@ -95,3 +117,26 @@ def audit_objects(*, refs: Refs) -> Described:
             gettext("en API-nyckel för {user}").format(user=_name(t.user))
         )
     return described
+
+
+def coordinator_roles(*, association_id: int) -> QuerySet[RoleAssignment]:
+    """The coordinator role assignments of the association, with their users, by name. The caller has
+    checked that the user may manage them (the förbund's director)."""
+    return (
+        RoleAssignment.objects.filter(association_id=association_id, role=Role.PARTICIPANT_COORDINATOR)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+def coordinator_role_get(*, association_id: int, assignment_id: int) -> RoleAssignment:
+    """One coordinator role of the association; Http404 for any other."""
+    row = coordinator_roles(association_id=association_id).filter(pk=assignment_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def active_user_by_username(*, username: str) -> Any | None:
+    """The active user of that user name, or None."""
+    return get_user_model()._default_manager.filter(username=username, is_active=True).first()

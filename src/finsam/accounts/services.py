@@ -1,39 +1,62 @@
-"""Writes of the accounts app: role assignments and API tokens. Audited like every other write."""
+"""Writes of the accounts app: role assignments, sign-in records, passwords and API tokens. Audited like every
+other write."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from finsam.accounts import rules
 from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import ApiToken, RoleAssignment
-from finsam.core import audit
-from finsam.core.access import Actor, is_national_admin, is_system
+from finsam.core import audit, reauth
+from finsam.core.access import Actor, is_system, role_assignments
 from finsam.core.errors import RuleViolation
+from finsam.core.models import AuditEntry
 from finsam.core.roles import NATIONAL_ROLES, Role
+
+
+def _refuse(refusal: rules.Refusal | None, field: str = "role") -> None:
+    if refusal is None:
+        return
+    if refusal.forbidden:
+        raise PermissionDenied
+    raise RuleViolation(refusal.code, refusal.message, field)
 
 
 @transaction.atomic
 def role_grant(*, actor: Actor, user: Any, role: str, association: Any | None) -> RoleAssignment:
     """Give `user` a role; national roles take no association, the others exactly one.
 
-    Only national administrators (or the command line) may grant roles."""
-    if not (is_system(actor) or is_national_admin(actor)):
-        raise PermissionDenied
+    Who may grant which role is `rules.grant_refusal`: the coordinator role only by the förbund's own
+    director, the others by national administrators, never to oneself; the system actor (the command line)
+    any."""
     if role not in Role.values:
         raise RuleViolation("R-ROLE", f"Okänd roll: {role}.", "role")
     if role in NATIONAL_ROLES and association is not None:
         raise RuleViolation("R-ROLE", "En nationell roll gäller inte ett enskilt förbund.", "association")
     if role not in NATIONAL_ROLES and association is None:
         raise RuleViolation("R-ROLE", "Rollen måste gälla ett förbund.", "association")
+    _refuse(
+        rules.grant_refusal(
+            actor_is_system=is_system(actor),
+            actor_id=actor.pk if actor.is_authenticated else None,
+            actor_roles=role_assignments(actor),
+            user_id=user.pk,
+            role=role,
+            association_id=association.pk if association is not None else None,
+        )
+    )
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, association=association)
     if created:
         audit.record(
@@ -48,8 +71,14 @@ def role_grant(*, actor: Actor, user: Any, role: str, association: Any | None) -
 
 @transaction.atomic
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
-    if not (is_system(actor) or is_national_admin(actor)):
-        raise PermissionDenied
+    _refuse(
+        rules.revoke_refusal(
+            actor_is_system=is_system(actor),
+            actor_roles=role_assignments(actor),
+            role=assignment.role,
+            association_id=assignment.association_id,
+        )
+    )
     audit.record(
         actor=actor,
         action=AuditAction.ROLE_REVOKE,
@@ -60,18 +89,63 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     assignment.delete()
 
 
-# --- API tokens: random, shown once, stored as SHA-256, expiring ------------------------------
+# --- signing in: audited once per sign-in, sign-out and lockout, never once per failure --------
+
+
+def sign_in_record(*, user: Any) -> None:
+    """A sign-in through the sign-in page, audited. (Every sign-in, this one too, marks the password as
+    recently given: `accounts.apps`.)"""
+    audit.record(actor=user, action=AuditAction.SIGN_IN, target=user)
+
+
+def sign_out_record(*, request: HttpRequest) -> None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit.record(actor=user, action=AuditAction.SIGN_OUT, target=user)
+
+
+def sign_in_lockout_record(*, username: str | None) -> None:
+    """One entry when an account (from an address) is locked, however many tries follow during the lock:
+    the log cannot be deleted from, and a guesser must not fill it. The entry names the account by id when
+    it exists; a made-up user name is not written (it may be someone's password typed in the wrong box)."""
+    since = timezone.now() - timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
+    user = get_user_model()._default_manager.filter(username=username).first() if username else None
+    target_id = str(user.pk) if user is not None else ""
+    already = AuditEntry.objects.filter(
+        action=AuditAction.SIGN_IN_LOCKOUT,
+        at__gte=since,
+        object_id=target_id,
+        client_address=audit.client_address.get(),
+    ).exists()
+    if not already:
+        audit.record(actor=None, action=AuditAction.SIGN_IN_LOCKOUT, target=user)
+
+
+def reauthenticate(*, request: HttpRequest, password: str) -> None:
+    """The signed-in user confirms their password; the lock counts a wrong one like a failed sign-in.
+    RuleViolation for a wrong password (nothing changes)."""
+    user = request.user
+    confirmed = authenticate(request, username=user.get_username(), password=password)
+    if confirmed is None or confirmed.pk != user.pk:
+        raise RuleViolation("R-AUTH", "Fel lösenord. Försök igen.", "password")
+    reauth.mark(request)
+    audit.record(actor=user, action=AuditAction.REAUTHENTICATE, target=user)
+
+
+# --- API tokens: random, shown once, stored as SHA-256, expiring, revocable ------------------------
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_create(*, username: str, password: str) -> str:
-    user = authenticate(username=username, password=password)
+def token_create(*, username: str, password: str, request: HttpRequest | None = None) -> str:
+    """A new token for a correct password. The request goes to the sign-in lock, which counts the API's
+    failures as it counts the sign-in page's (the API always passes it; without one, from the shell or a
+    test, the failures count against the account alone). A refusal is not audited: the lock counts it, and
+    one undeletable entry per guess would let a guesser fill the log."""
+    user = authenticate(request or HttpRequest(), username=username, password=password)
     if user is None or not user.is_active:
-        # Recorded outside the refusal's transaction, so that the refusal stays on the record.
-        audit.record(actor=None, action=AuditAction.API_TOKEN_REFUSED)
         raise RuleViolation("R-AUTH", "Fel användarnamn eller lösenord.", "password")
     with transaction.atomic():
         token = secrets.token_urlsafe(32)
@@ -79,6 +153,57 @@ def token_create(*, username: str, password: str) -> str:
             user=user,
             key_hash=token_digest(token),
             expires=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
+            password_hash=user.get_session_auth_hash(),
         )
         audit.record(actor=user, action=AuditAction.API_TOKEN_CREATE, target=row)
     return token
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token_id: int) -> None:
+    """The owner ends one of their tokens. Http404 for a token that is not theirs or has already ended,
+    so that another's token cannot even be found."""
+    now = timezone.now()
+    row = (
+        ApiToken.objects.select_for_update()
+        .filter(pk=token_id, user_id=actor.pk, revoked__isnull=True, expires__gt=now)
+        .first()
+        if actor.is_authenticated
+        else None
+    )
+    if row is None:
+        raise Http404
+    row.revoked = now
+    row.save(update_fields=["revoked"])
+    audit.record(actor=actor, action=AuditAction.API_TOKEN_REVOKE, target=row, details={"reason": "owner"})
+
+
+class TokenEnd(StrEnum):
+    PASSWORD = "password"  # noqa: S105 - the reason a token ended, not a password
+    DEACTIVATED = "deactivated"
+
+
+@transaction.atomic
+def tokens_end(*, actor: Actor | None, user: Any, reason: TokenEnd) -> int:
+    """Every token of `user` still valid ends (a password change or reset, a deactivation); one audit entry
+    with the number ended."""
+    now = timezone.now()
+    ended = ApiToken.objects.filter(user=user, revoked__isnull=True, expires__gt=now).update(revoked=now)
+    if ended:
+        audit.record(
+            actor=actor,
+            action=AuditAction.API_TOKEN_REVOKE,
+            target=user,
+            details={"reason": str(reason), "count": ended},
+        )
+    return ended
+
+
+@transaction.atomic
+def password_set(*, actor: Actor | None, user: Any, password: str) -> None:
+    """A new password (a reset by e-mail link, or set in the admin): saved, audited, and every API token
+    of the user ended."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.USER_PASSWORD, target=user)
+    tokens_end(actor=actor, user=user, reason=TokenEnd.PASSWORD)

@@ -1,9 +1,10 @@
-"""Signing in and out, and resetting a password. The names are global (no namespace): Django's
-authentication views and LOGIN_URL refer to them so."""
+"""Signing in and out, resetting a password, confirming it again, and the user's own API tokens. The names
+are global (no namespace): Django's authentication views and LOGIN_URL refer to them so."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from finsam.accounts import views
 from finsam.accounts.forms import PasswordResetForm, SetPasswordForm
 from finsam.core.decorators import AUTHENTICATED, PUBLIC, page_access
 
@@ -11,12 +12,14 @@ _public = page_access(PUBLIC, methods=("GET", "POST"))
 _public_get = page_access(PUBLIC)
 
 urlpatterns = [
-    path("logga-in/", _public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
+    path("logga-in/", _public(views.SignInView.as_view()), name="login"),
     path(
         "logga-ut/",
-        page_access(AUTHENTICATED, methods=("POST",))(auth_views.LogoutView.as_view()),
+        page_access(AUTHENTICATED, methods=("POST",))(views.SignOutView.as_view()),
         name="logout",
     ),
+    path("konto/bekrafta-losenord/", views.reauthenticate, name="reauthenticate"),
+    path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
     path(
         "losenord/aterstall/",
         _public(

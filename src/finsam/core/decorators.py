@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import Resolver404, resolve
 from django.utils.log import log_response
 
+from finsam.core import reauth
 from finsam.core.access import has_capability, scope_for
 from finsam.core.roles import Capability
 
@@ -32,20 +33,29 @@ class AccessRule:
     """`need` is a Capability, AUTHENTICATED (any signed-in user) or PUBLIC.
 
     `scoped` names the URL parameter that identifies an object inside an association (for example
-    "association_id"), so that the matrix can check that an outsider gets 404.
+    "association_id"), so that the matrix can check that an outsider gets 404. `recent_authentication`:
+    the page shows or exports identities (or changes roles), and needs the password given in the last
+    minutes (core.reauth); the user is sent to confirm it first, and nothing is done meanwhile.
     """
 
     need: Capability | str
     scoped: str | None = None
     methods: tuple[str, ...] = ("GET",)
+    recent_authentication: bool = False
 
 
 def page_access(
-    need: Capability | str, *, scoped: str | None = None, methods: tuple[str, ...] = ("GET",)
+    need: Capability | str,
+    *,
+    scoped: str | None = None,
+    methods: tuple[str, ...] = ("GET",),
+    recent_authentication: bool = False,
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Declares and enforces what a page needs. A method the page does not declare is answered 405 (with
-    the Allow header) before anything else; HEAD goes with GET."""
-    rule = AccessRule(need=need, scoped=scoped, methods=methods)
+    the Allow header) before anything else; HEAD goes with GET. A page with `recent_authentication` sends a
+    user whose password is older than the allowed minutes to confirm it (after the capability check, so
+    that a refusal stays a refusal)."""
+    rule = AccessRule(need=need, scoped=scoped, methods=methods, recent_authentication=recent_authentication)
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -66,6 +76,8 @@ def page_access(
                     return redirect_to_login(request.get_full_path())
                 if isinstance(rule.need, Capability) and not has_capability(request.user, rule.need):
                     raise PermissionDenied
+                if rule.recent_authentication and not reauth.is_recent(request):
+                    return reauth.ask(request)
             return view(request, *args, **kwargs)
 
         wrapped.access_rule = rule  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 
@@ -116,6 +117,28 @@ class NoStoreForSignedInMiddleware:
         return response
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind a proxy (FINSAM_TRUST_X_FORWARDED_FOR) the last
+    X-Forwarded-For address, the one the proxy itself added. The addresses before it were sent by the client
+    and could be anything: a client must not choose the address its sign-in failures are counted against.
+    The audit log and the sign-in lock (AXES_CLIENT_IP_CALLABLE) both take it from here."""
+    address = request.META.get("REMOTE_ADDR")
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops and _is_address(hops[-1]):
+            address = hops[-1]
+    return address
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 class RequestContextMiddleware:
     """Makes the client address available to the audit log for the length of the request."""
 
@@ -123,12 +146,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        address = request.META.get("REMOTE_ADDR")
-        if settings.TRUST_X_FORWARDED_FOR:
-            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-            if forwarded:
-                address = forwarded.split(",")[0]
-        token = audit.set_client_address(address)
+        token = audit.set_client_address(client_address(request))
         try:
             return self.get_response(request)
         finally:

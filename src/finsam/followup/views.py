@@ -202,10 +202,10 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
     )
 
 
-@page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id")
+@page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id", recent_authentication=True)
 def participant_identity(request: HttpRequest, participant_id: int) -> HttpResponse:
     """Shows the personnummer; each view is written to the audit log. A fragment for htmx, a page
-    otherwise."""
+    otherwise. The password must have been given in the last minutes (core.reauth)."""
     number = services.participant_identity_read(actor=request.user, participant_id=participant_id)
     context = {"number": number, "participant_id": participant_id}
     if getattr(request, "htmx", False):
@@ -214,9 +214,10 @@ def participant_identity(request: HttpRequest, participant_id: int) -> HttpRespo
     return render(request, "followup/participant_identity.html", {**context, "participant": participant})
 
 
-@page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id")
+@page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id", recent_authentication=True)
 def consent_form(request: HttpRequest, participant_id: int) -> FileResponse:
-    """The scanned consent form, for the coordinators of the intervention; each download is audited."""
+    """The scanned consent form (it names the person), for the coordinators of the intervention; each download
+    is audited, and the password must have been given in the last minutes (core.reauth)."""
     participant = selectors.participant_get(user=request.user, participant_id=participant_id)
     consent = getattr(participant, "consent", None)
     if consent is None or not consent.scanned_form:

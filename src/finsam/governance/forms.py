@@ -60,9 +60,7 @@ class MeetingForm(FinsamForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Ett medlemssamråd kan omfatta flera förbund; ett styrelsemöte hör till ett."
-        ),
+        help_text=_("Ett medlemssamråd kan omfatta flera förbund; ett styrelsemöte hör till ett."),
     )
     convener = forms.TypedChoiceField(
         label=_("Sammankallande"),
@@ -79,9 +77,7 @@ class MeetingForm(FinsamForm):
         label=_("Dagordning"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_(
-            "En punkt per rad. Ett medlemssamråd utgår från rekommendationens fem punkter."
-        ),
+        help_text=_("En punkt per rad. Ett medlemssamråd utgår från rekommendationens fem punkter."),
     )
     documents = forms.TypedMultipleChoiceField(
         label=_("Underlag"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple

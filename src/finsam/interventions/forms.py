@@ -146,3 +146,28 @@ class StructuralCountForm(FinsamForm):
         max_length=300,
         help_text=_("Till exempel vilka verksamheter som nåddes. Inga namn på personer."),
     )
+
+
+class CoordinatorGrantForm(FinsamForm):
+    """The director gives an existing account the coordinator role in the förbund, by its user name."""
+
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        help_text=_("Kontot skapas av den nationella arbetsgruppen; här får det rollen deltagaransvarig."),
+        error_messages={"required": _("Ange ett användarnamn.")},
+    )
+
+
+class CoordinatorRevokeForm(FinsamForm):
+    assignment = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Välj en deltagaransvarig."),
+            "invalid": _("Välj en deltagaransvarig."),
+            "min_value": _("Välj en deltagaransvarig."),
+            "max_value": _("Välj en deltagaransvarig."),
+        },
+    )

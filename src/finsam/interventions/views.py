@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finsam.core import pages
+from finsam.accounts import selectors as account_selectors
+from finsam.accounts import services as account_services
+from finsam.core import pages, reauth
 from finsam.core.decorators import page_access
-from finsam.core.roles import Capability
+from finsam.core.errors import RuleViolation
+from finsam.core.roles import Capability, Role
 from finsam.interventions import forms, selectors, services
 from finsam.interventions.models import Intervention
 from finsam.registry import selectors as registry_selectors
@@ -203,4 +206,59 @@ def structural_count_create(request: HttpRequest, intervention_id: int) -> HttpR
             "cancel_url": reverse("interventions:intervention_detail", args=[intervention.pk]),
         },
         refusal=attempt.refusal,
+    )
+
+
+# --- the förbund's coordinators: the role is given by the förbund's own director only ------------
+
+
+@page_access(Capability.INTERVENTION_EDIT, scoped="association_id", methods=FORM_METHODS)
+def coordinator_roles(request: HttpRequest, association_id: int) -> HttpResponse:
+    """Who holds the coordinator role (which sees identities) in the förbund; the director gives it to an
+    existing account and takes it away, through the role services (accounts.rules). A change needs the
+    password given in the last minutes (core.reauth): the director comes back here and sends it again."""
+    association = registry_selectors.association_get(
+        user=request.user, association_id=association_id, capability=Capability.INTERVENTION_EDIT
+    )
+    if request.method == "POST" and not reauth.is_recent(request):
+        return reauth.ask(request)
+    revoking = request.method == "POST" and "assignment" in request.POST
+    grant = forms.CoordinatorGrantForm(None if revoking else pages.bound(request))
+    revoke = forms.CoordinatorRevokeForm(pages.bound(request) if revoking else None)
+
+    def grant_role() -> Any:
+        user = account_selectors.active_user_by_username(username=grant.cleaned_data["username"])
+        if user is None:
+            raise RuleViolation(
+                "R-ROLE", _("Det finns inget aktivt konto med det användarnamnet."), "username"
+            )
+        return account_services.role_grant(
+            actor=request.user, user=user, role=Role.PARTICIPANT_COORDINATOR, association=association
+        )
+
+    def revoke_role() -> None:
+        assignment = account_selectors.coordinator_role_get(
+            association_id=association.pk, assignment_id=revoke.cleaned_data["assignment"]
+        )
+        account_services.role_revoke(actor=request.user, assignment=assignment)
+
+    granted = pages.attempt(grant, grant_role)
+    revoked = pages.attempt(revoke, revoke_role)
+    if granted.done or revoked.done:
+        messages.success(
+            request, _("Rollen deltagaransvarig är given.") if granted.done else _("Rollen är borttagen.")
+        )
+        return redirect("interventions:coordinator_roles", association.pk)
+    return pages.form_page(
+        request,
+        "interventions/coordinator_roles.html",
+        {
+            "association": association,
+            "form": grant,
+            "revoke_form": revoke,
+            "coordinators": list(account_selectors.coordinator_roles(association_id=association.pk)),
+        },
+        grant,
+        revoke,
+        refusal=granted.refusal or revoked.refusal,
     )

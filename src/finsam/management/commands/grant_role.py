@@ -1,5 +1,9 @@
 """`finsam grant-role USERNAME ROLE [--association ID] [--create]`: the way to give the first national
-administrator (and anyone else) a role from the command line. Audited as "system"."""
+administrator (and anyone else) a role from the command line. Audited as "system".
+
+The operator at the server acts as the system actor, the one exception to the role rules
+(accounts/rules.py): it may grant any role, also a förbund's first coordinator, which on the site only the
+förbund's own director may give (docs/security.md, "Roles")."""
 
 from __future__ import annotations
 
