@@ -65,8 +65,10 @@ def serve(argv: list[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from finsam.core.checks import startup_check
     from finsam.settings import env_int
 
+    startup_check()
     workers = args.workers if args.workers is not None else env_int("FINSAM_WORKERS", 3, minimum=1)
     # Threads in each worker (gunicorn's gthread worker) let short requests pass one that waits or takes
     # long; 1, the default, is gunicorn's synchronous worker. The application spends its time on the CPU

@@ -84,16 +84,34 @@ def env_secret(name: str, *, data_dir: Path, filename: str) -> str:
             raise ImproperlyConfigured(f"{name}_FILE cannot be read: {exc.strerror}") from exc
     path = data_dir / filename
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
+def private_data_dir(path: Path) -> None:
+    """The data directory holds the keys, the SQLite database and the uploaded files: readable by the
+    owner only. Whatever the process creates from now on is created so (umask 077: directories 0700,
+    files 0600), and an existing directory and database made before are narrowed to the same."""
+    os.umask(0o077)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+        for database in path.glob("*.sqlite3*"):
+            if database.stat().st_mode & 0o077:
+                database.chmod(0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"FINSAM_DATA_DIR {path} cannot be made private: {exc.strerror}") from exc
+
+
 DATA_DIR = Path(env_str("FINSAM_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = env_bool("FINSAM_DEBUG", False)
 TESTING = env_bool("FINSAM_TESTING", False)
+if not TESTING:
+    private_data_dir(DATA_DIR)
 
 if TESTING and not os.environ.get("FINSAM_SECRET_KEY"):
     SECRET_KEY = "tests-only-" + "x" * 40
@@ -119,6 +137,14 @@ else:
 if not IDENTITY_KEYS or any(len(key) < 32 for key in IDENTITY_KEYS) or len(IDENTITY_HASH_KEY) < 32:
     raise ImproperlyConfigured("FINSAM_IDENTITY_KEY and FINSAM_IDENTITY_HASH_KEY need at least 32 characters")
 # Identities are removed this many years after a participant's last exit (scheduled `purge-identities`).
+# The audit chain (docs/security.md): FINSAM_AUDIT_KEY keys the HMAC that seals the audit log. It lives
+# outside the database, so that whoever can write the database cannot recompute the chain.
+if TESTING and not os.environ.get("FINSAM_AUDIT_KEY"):
+    AUDIT_KEY = "tests-only-audit-key-" + "a" * 40
+else:
+    AUDIT_KEY = env_secret("FINSAM_AUDIT_KEY", data_dir=DATA_DIR, filename="audit_key")
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("FINSAM_AUDIT_KEY needs at least 32 characters")
 IDENTITY_RETENTION_YEARS = env_int("FINSAM_IDENTITY_RETENTION_YEARS", 5, minimum=1)
 
 ALLOWED_HOSTS = env_list("FINSAM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -152,8 +178,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("FINSAM_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
     }
-    if not TESTING:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     # Before the admin: accounts' registration/ templates (password reset pages and e-mail) must win over
@@ -289,6 +313,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING
+# Uploaded files (the scanned consent forms, encrypted besides) for the owner only, like the data directory.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,7 +20,7 @@ from finsam.national.audit_actions import AuditAction as NationalAction
 from finsam.registry.audit_actions import AuditAction as RegistryAction
 
 STORED = {
-    CoreAction: {"backup.create", "backup.restore"},
+    CoreAction: {"backup.create", "backup.restore", "key.record"},
     RegistryAction: {
         "association.create",
         "association.update",

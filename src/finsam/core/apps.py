@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Kärna"
 
+    def ready(self) -> None:
+        from finsam.core import checks  # noqa: F401 - registers the start-up check of the audit key
+
 
 class FinsamAdminConfig(admin_apps.AdminConfig):
     """The Django admin on our own site class: national administrators only."""

@@ -15,6 +15,7 @@ from finsam.core.audit_text import Wording
 class AuditAction(StrEnum):
     BACKUP_CREATE = "backup.create"
     BACKUP_RESTORE = "backup.restore"
+    KEY_RECORD = "key.record"
 
 
 # How the log tells each action: the kind of event (the filter) and the sentence ({actor}, {object}).
@@ -24,5 +25,8 @@ WORDING: dict[AuditAction, Wording] = {
     ),
     AuditAction.BACKUP_RESTORE: Wording(
         _("Säkerhetskopia återställd"), _("{actor} återställde databasen från en säkerhetskopia")
+    ),
+    AuditAction.KEY_RECORD: Wording(
+        _("Nyckel registrerad"), _("{actor} registrerade en nyckels fingeravtryck hos uppgifterna den skyddar")
     ),
 }

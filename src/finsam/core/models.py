@@ -44,3 +44,51 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditSeal(models.Model):
+    """One audit entry's place in the sealed chain (docs/security.md, "The audit chain").
+
+    `mac` is HMAC-SHA256 under FINSAM_AUDIT_KEY, a key kept outside the database, of the previous seal's
+    mac, the position and the entry's stored fields; so an entry changed, removed or slipped in after it
+    was sealed shows when the chain is verified, even to someone who can write the database. The worker
+    seals committed entries in order (`finsam audit seal`); writers never wait on the chain's head. Like
+    the log itself, append-only: triggers refuse UPDATE and DELETE.
+    """
+
+    position = models.BigIntegerField("plats i kedjan", unique=True)
+    entry_id = models.BigIntegerField("loggpost", unique=True)
+    mac = models.CharField("kontrollsumma", max_length=64)
+    sealed_at = models.DateTimeField("förseglad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "försegling av loggpost"
+        verbose_name_plural = "förseglingar av granskningsloggen"
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="audit_seal_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.entry_id}"
+
+
+class KeyFingerprint(models.Model):
+    """Which keys the stored data belongs to: a fingerprint (HMAC of a fixed text under the key, which
+    tells nothing of the key) of each key that has encrypted, hashed or sealed something here. At start
+    the platform compares them with its configured keys and refuses to run with keys that cannot read the
+    data, instead of working on with new ones (docs/security.md, "Keys")."""
+
+    purpose = models.CharField("användning", max_length=40)
+    fingerprint = models.CharField("fingeravtryck", max_length=64)
+    recorded_at = models.DateTimeField("registrerat", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nyckelns fingeravtryck"
+        verbose_name_plural = "nycklarnas fingeravtryck"
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "fingerprint"], name="key_fingerprint_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.fingerprint[:12]}"

@@ -341,6 +341,14 @@ CHECKS = (
         ),
     ),
     _check(
+        "R-KEYS",
+        gettext_noop("Nycklarna passar inte uppgifterna"),
+        gettext_noop(
+            "En krypterad uppgift kan inte läsas med plattformens nycklar. Ingenting har ändrats; den som "
+            "driftar plattformen återställer rätt nycklar."
+        ),
+    ),
+    _check(
         "R-FILE",
         gettext_noop("Filen kan inte tas emot"),
         gettext_noop("En uppladdad fil är för stor, tom eller av fel slag."),

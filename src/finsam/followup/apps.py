@@ -9,7 +9,10 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         # Interventions sits below follow-up and never imports it: it learns here whether an
         # intervention has participants, and how to count them for the intervention's page.
-        from finsam.followup import selectors
+        from finsam.followup import (
+            checks,  # noqa: F401 - registers the start-up check of the identity keys
+            selectors,
+        )
         from finsam.interventions import selectors as intervention_selectors
 
         intervention_selectors.register_participant_facts(

@@ -3,7 +3,10 @@
 Keys come from settings (FINSAM_IDENTITY_KEY, FINSAM_IDENTITY_HASH_KEY), never from the repository. Each
 configured key string is stretched with HKDF-SHA256 to a Fernet key, so any long random string works.
 Several encryption keys rotate: the first encrypts, all decrypt (MultiFernet), and `rotate` re-encrypts
-a token with the first.
+a token with the first. The scanned consent forms are encrypted with the same keys (`encrypt_file`).
+
+Each key that writes here is recorded by its fingerprint (`record_keys`, core.keys), and the start of the
+platform refuses keys that cannot read what is stored (`finsam.followup.checks`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,20 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from finsam.core import keys
+
+IDENTITY = "identity"
+IDENTITY_HASH = "identity_hash"
+
 
 class IdentityKeyError(Exception):
     """A stored identity cannot be decrypted with any configured key."""
+
+
+def record_keys() -> None:
+    """The keys that now encrypt and hash identities belong to this database (core.keys)."""
+    keys.record(purpose=IDENTITY, key=settings.IDENTITY_KEYS[0])
+    keys.record(purpose=IDENTITY_HASH, key=settings.IDENTITY_HASH_KEY)
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -48,6 +62,31 @@ def decrypt(token: str) -> str:
         return cipher().decrypt(token.encode("ascii")).decode("ascii")
     except InvalidToken as exc:
         raise IdentityKeyError("no configured identity key decrypts this value") from exc
+
+
+def encrypt_file(content: bytes) -> bytes:
+    """A scanned consent form, encrypted at rest like the identity it carries."""
+    return cipher().encrypt(content)
+
+
+def decrypt_file(content: bytes) -> bytes:
+    try:
+        return cipher().decrypt(content)
+    except InvalidToken as exc:
+        raise IdentityKeyError("no configured identity key decrypts this file") from exc
+
+
+def is_encrypted_file(content: bytes) -> bool:
+    """A Fernet token (version byte 0x80, base64): what `encrypt_file` writes. A file stored before
+    consent forms were encrypted is anything else."""
+    return content.startswith(b"gAAAAA")
+
+
+def rotate_file(content: bytes) -> bytes:
+    try:
+        return cipher().rotate(content)
+    except InvalidToken as exc:
+        raise IdentityKeyError("no configured identity key decrypts this file") from exc
 
 
 def rotate(token: str) -> str:

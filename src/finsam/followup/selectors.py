@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 
 from finsam.core.access import Actor, require, scope_for
 from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
+from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
 from finsam.followup import identity
 from finsam.followup.models import (
@@ -60,6 +61,23 @@ from finsam.interventions.schemas import InterventionKind
 def intervention_has_participants(*, intervention_id: int) -> bool:
     """For the interventions app's rules (the kind of an intervention with participants is fixed)."""
     return Participant.objects.filter(intervention_id=intervention_id).exists()
+
+
+def consent_form_content(*, name: str) -> bytes:
+    """A scanned consent form as it was uploaded: stored encrypted (followup.identity), decrypted here.
+    The caller has checked the reader's access and audited the read. A file the keys cannot decrypt is
+    refused with RuleViolation R-KEYS, never sent as it lies."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    try:
+        return identity.decrypt_file(content)
+    except identity.IdentityKeyError as exc:
+        raise RuleViolation(
+            "R-KEYS",
+            "Blanketten kan inte läsas med plattformens nycklar. Kontakta den som driftar plattformen.",
+        ) from exc
 
 
 def identity_keyed_hash(normalised: str) -> str:

@@ -15,10 +15,12 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -176,6 +178,7 @@ def _create_participant(
             "R-DUPLICATE", "Personen är redan registrerad som deltagare i insatsen.", "identity_number"
         ) from exc
     if parsed is not None:
+        identity.record_keys()
         assert consent_given_on is not None
         consent = Consent.objects.create(
             participant=participant,
@@ -203,8 +206,10 @@ def _create_participant(
         details=details,
     )
     if parsed is not None and consent_form_file is not None:
-        # Stored last, under a random name, so that nothing can fail after the file is written.
-        consent.scanned_form.save(consent_form_file.name or "blankett", consent_form_file, save=True)
+        # Stored last, under a random name, so that nothing can fail after the file is written; encrypted
+        # like the identity it carries (the download decrypts it).
+        sealed = ContentFile(identity.encrypt_file(consent_form_file.read()))
+        consent.scanned_form.save(consent_form_file.name or "blankett", sealed, save=True)
     return participant
 
 
@@ -488,12 +493,46 @@ def statistics_rebuild(*, actor: Actor, fix: bool = True) -> dict[str, int]:
     return differences
 
 
+def _consent_forms_rotate() -> int:
+    """Each scanned consent form re-encrypted with the first key (a form stored before forms were
+    encrypted is encrypted now). Each file is replaced whole: written beside, then renamed over."""
+    from django.core.files.storage import default_storage
+
+    count = 0
+    stored = Consent.objects.exclude(scanned_form="").values_list("scanned_form", flat=True)
+    for name in stored.iterator(chunk_size=CHUNK):
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+        rotated = (
+            identity.rotate_file(content)
+            if identity.is_encrypted_file(content)
+            else identity.encrypt_file(content)
+        )
+        if rotated != content:
+            _replace_file(default_storage, name, rotated)
+            count += 1
+    return count
+
+
+def _replace_file(storage: Any, name: str, content: bytes) -> None:
+    try:
+        path = Path(storage.path(name))
+    except NotImplementedError:  # a remote storage: no rename there
+        storage.delete(name)
+        storage.save(name, ContentFile(content))
+        return
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+
+
 @transaction.atomic
 def identity_keys_rotate(*, actor: Actor) -> int:
     """Re-encrypts every stored identity with the first FINSAM_IDENTITY_KEY (after a new key was put
     first); the older keys can be dropped afterwards. Only the system actor runs it."""
     if not is_system(actor):
         raise PermissionDenied
+    identity.record_keys()
     rotated = 0
     stored = Participant.objects.filter(identity_ciphertext__isnull=False).only("pk", "identity_ciphertext")
     batch: list[Participant] = []
@@ -507,7 +546,12 @@ def identity_keys_rotate(*, actor: Actor) -> int:
             batch = []
     Participant.objects.bulk_update(batch, ["identity_ciphertext"])
     rotated += len(batch)
-    audit.record(actor=actor, action=AuditAction.PARTICIPANT_IDENTITY_ROTATE, details={"count": rotated})
+    forms = _consent_forms_rotate()
+    audit.record(
+        actor=actor,
+        action=AuditAction.PARTICIPANT_IDENTITY_ROTATE,
+        details={"count": rotated, "consent_forms": forms},
+    )
     return rotated
 
 
@@ -1202,6 +1246,8 @@ def _write_batch(prepared: _Prepared, *, user_id: int | None, now: datetime) -> 
             "Ingenting har sparats; läs in filen igen.",
             "identity_number",
         ) from exc
+    if consents:
+        identity.record_keys()
     insert_rows(
         Consent,
         _CONSENT_COLUMNS,

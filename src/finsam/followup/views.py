@@ -7,6 +7,7 @@ writes the audit entry.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -14,7 +15,6 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -215,23 +215,29 @@ def participant_identity(request: HttpRequest, participant_id: int) -> HttpRespo
 
 
 @page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id", recent_authentication=True)
-def consent_form(request: HttpRequest, participant_id: int) -> FileResponse:
-    """The scanned consent form (it names the person), for the coordinators of the intervention; each download
-    is audited, and the password must have been given in the last minutes (core.reauth)."""
+def consent_form(request: HttpRequest, participant_id: int) -> HttpResponse:
+    """The scanned consent form (it names the person), for the coordinators of the intervention, decrypted;
+    each download is audited, and the password must have been given in the last minutes (core.reauth). A
+    form the keys cannot read is refused with the reason on the participant's page."""
     participant = selectors.participant_get(user=request.user, participant_id=participant_id)
     consent = getattr(participant, "consent", None)
     if consent is None or not consent.scanned_form:
         raise Http404
+    name = consent.scanned_form.name
+    try:
+        content = selectors.consent_form_content(name=name)
+    except RuleViolation as refusal:
+        messages.error(request, refusal.message)
+        return redirect("followup:participant_detail", participant.pk)
     audit.record(
         actor=request.user,
         action=AuditAction.PARTICIPANT_CONSENT_FORM_READ,
         target=participant,
         association_id=participant.association_id,
     )
-    name = consent.scanned_form.name
     suffix = name.rsplit(".", 1)[-1] if "." in name else "bin"
     return FileResponse(
-        default_storage.open(name, "rb"),
+        io.BytesIO(content),
         as_attachment=True,
         filename=f"samtycke-deltagare-{participant.pk}.{suffix}",
     )

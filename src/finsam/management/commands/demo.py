@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from finsam import demo
 from finsam.core.access import SYSTEM
+from finsam.core.checks import startup_check
 from finsam.core.errors import RuleViolation
 from finsam.registry import selectors as registry_selectors
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # An existing database with keys that cannot read it (a data directory started empty): stop here,
+        # before anything is written with new keys.
+        startup_check()
         self.stdout.write("Databasen migreras …")
         call_command("migrate", interactive=False, verbosity=0)
         password, generated = demo.demo_password()

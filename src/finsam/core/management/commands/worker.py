@@ -1,6 +1,8 @@
 """`finsam worker`: django-tasks-db's worker (`db_worker`, whose options all pass through), which also
 writes a heartbeat every HEARTBEAT_SECONDS from a thread of its own, so that /health/ can tell whether a
-worker runs, even while it works through a long import."""
+worker runs, even while it works through a long import. The same thread seals the audit log's new entries
+into the chain (core.audit_chain) at each beat, so the chain is never more than a beat behind. It refuses to
+start with keys that cannot read the stored data (core.checks)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from finsam.core import audit_chain
+from finsam.core.checks import startup_check
 from finsam.core.health import HEARTBEAT_SECONDS, heartbeat_record
 
 logger = logging.getLogger(__name__)
@@ -26,6 +30,10 @@ def _beat(worker_id: str, stop: threading.Event) -> None:
                 heartbeat_record(worker_id=worker_id)
             except Exception as exc:  # any failure: the next beat tries again
                 logger.warning("Worker heartbeat not written: %s", type(exc).__name__)
+            try:
+                audit_chain.seal()
+            except Exception as exc:  # the next beat tries again
+                logger.warning("Audit log not sealed: %s", type(exc).__name__)
             if stop.wait(HEARTBEAT_SECONDS):
                 return
     finally:
@@ -37,6 +45,7 @@ class Command(DBWorkerCommand):
     help = "Kör bakgrundsarbetet ur kön och skriver livstecken för hälsokontrollen."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        startup_check()
         stop = threading.Event()
         worker_id = options["worker_id"]
         beat = threading.Thread(target=_beat, args=(worker_id, stop), name="heartbeat", daemon=True)
