@@ -170,3 +170,22 @@ def test_another_audit_key_is_refused_before_anything_is_sealed(
     with pytest.raises(Exception, match="FINSAM_AUDIT_KEY"):
         call_command("audit", "seal")
     assert AuditSeal.objects.count() == count
+
+
+def test_the_workers_heartbeat_seals_what_was_committed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`finsam worker` seals at every beat (HEARTBEAT_SECONDS, under a minute), beside its heartbeat."""
+    import threading
+
+    from finsam.core.management.commands import worker
+
+    class KeepConnection:
+        def close(self) -> None:  # the test's transaction must stay open
+            pass
+
+    monkeypatch.setattr(worker, "connection", KeepConnection())
+    entry = audit.record(actor=None, action="test.write")
+    stop = threading.Event()
+    stop.set()
+    worker._beat("test-worker", stop)
+    assert AuditSeal.objects.filter(entry_id=entry.pk).exists()
+    assert worker.HEARTBEAT_SECONDS <= 60
