@@ -4,6 +4,7 @@
 Every operation may answer 400 (bad input or a broken rule), 401 (no valid token), 403 (the role lacks the
 capability) and 404 (outside the user's scope): the handlers below produce them for any operation, and
 the OpenAPI document declares them for every operation, so that clients and schema checks can rely on it.
+A write may also answer 409 (R-CONFLICT): someone saved the object since the `version` the client sent.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from finsam.accounts.selectors import token_row, tokens_of
 from finsam.accounts.services import token_create, token_revoke
 from finsam.core import release
 from finsam.core.decorators import AUTHENTICATED, PUBLIC, api_operation
-from finsam.core.errors import RuleViolation
+from finsam.core.errors import CONFLICT, RuleViolation
 
 
 class BearerToken(HttpBearer):
@@ -59,6 +60,10 @@ ERROR_DESCRIPTIONS = {
     403: "Rollen saknar behörighet till åtgärden.",
     404: "Finns inte, eller ligger utanför användarens förbund.",
 }
+# Writes only: the object was saved by someone else since the version the client sent (R-CONFLICT).
+CONFLICT_DESCRIPTION = (
+    "Någon annan har sparat sedan versionen du skickade (R-CONFLICT): hämta och försök igen."
+)
 
 
 class FinsamAPI(NinjaAPI):
@@ -72,9 +77,12 @@ class FinsamAPI(NinjaAPI):
         schema["components"]["schemas"].update(definition.pop("$defs", {}))
         schema["components"]["schemas"]["ErrorResponse"] = definition
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
-                for status, description in ERROR_DESCRIPTIONS.items():
+                described = dict(ERROR_DESCRIPTIONS)
+                if method.lower() in {"post", "put", "patch", "delete"}:
+                    described[409] = CONFLICT_DESCRIPTION
+                for status, description in described.items():
                     responses.setdefault(
                         status,
                         {
@@ -138,7 +146,9 @@ VALIDATION_MESSAGES = {
 
 @api.exception_handler(RuleViolation)
 def on_rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
-    return api.create_response(request, exc.as_payload(), status=400)
+    """400, or 409 when the refusal is an edit conflict (a stale `version`)."""
+    status = 409 if any(v.code == CONFLICT for v in exc.violations) else 400
+    return api.create_response(request, exc.as_payload(), status=status)
 
 
 @api.exception_handler(ValidationError)

@@ -158,12 +158,18 @@ def new_consultation(world: Any) -> dict[str, Any]:
 def sample_consultation_update(world: Any) -> dict[str, Any]:
     """The sample consultation again, with a place: valid for every editor, any number of times."""
     body = new_consultation(world)
-    body["date"] = governance_sample(world.own).meeting.date.isoformat()
-    return {**body, "place": "Förbundets kansli", "title": "Provsamråd"}
+    meeting = governance_sample(world.own).meeting
+    body["date"] = meeting.date.isoformat()
+    meeting.refresh_from_db()
+    return {**body, "place": "Förbundets kansli", "title": "Provsamråd", "version": meeting.version}
 
 
 def sample_minutes(world: Any) -> dict[str, Any]:
+    from finsam.governance.models import Minutes
+
+    meeting = governance_sample(world.own).meeting
     return {
+        "version": getattr(Minutes.objects.filter(meeting=meeting).first(), "version", 1),
         "notes": [{"position": 1, "text": "Förbundschefen redovisade förra årets resultat."}],
         "decisions": [
             {"text": "Medlemssamrådet noterar redovisningen.", "r_info": False, "agenda_position": 1}
@@ -181,7 +187,11 @@ def new_question(world: Any) -> dict[str, Any]:
 
 
 def new_answer(world: Any) -> dict[str, Any]:
-    return {"kind": "answer", "body": "Så här gör ni: …"}
+    from tests.national.helpdesk_samples import helpdesk_sample
+
+    question = helpdesk_sample(world.own).question
+    question.refresh_from_db()
+    return {"kind": "answer", "body": "Så här gör ni: …", "version": question.version}
 
 
 API_BODIES: dict[str, Callable[[Any], dict[str, Any]]] = {

@@ -141,9 +141,14 @@ def test_an_edit_is_checked_again(world: Any, spring: date) -> None:
     meeting = make_consultation([world.own], day=spring)
     payload = body(world, spring)
     payload["participants"][0]["person"] = BoardSeat.objects.filter(association=world.own).first().person.pk
+    payload["version"] = meeting.version
     response = api(world).send("PUT", f"/meetings/{meeting.pk}", payload)
     assert response.status_code == 400 and codes(response) == ["R-SAMRAD-1"]
-    ok = api(world).send("PUT", f"/meetings/{meeting.pk}", {**body(world, spring), "place": "Kansliet"})
+    ok = api(world).send(
+        "PUT",
+        f"/meetings/{meeting.pk}",
+        {**body(world, spring), "place": "Kansliet", "version": meeting.version},
+    )
     assert ok.status_code == 200
     assert ok.json()["place"] == "Kansliet"
 
@@ -173,6 +178,7 @@ def test_minutes_are_written_through_the_api_and_refused_once_locked(world: Any,
         {
             "notes": [{"position": 2, "text": "Hinder diskuterades."}],
             "decisions": [{"text": "Noteras.", "r_info": True}],
+            "version": 1,  # the first write drafts the minutes
         },
     )
     assert written.status_code == 200
@@ -183,10 +189,13 @@ def test_minutes_are_written_through_the_api_and_refused_once_locked(world: Any,
 
     closed = locked(world, spring)
     caller = api(world)
-    payload = {**body(world, spring), "place": "Annan plats"}
+    closed.refresh_from_db()
+    payload = {**body(world, spring), "place": "Annan plats", "version": closed.version}
     before = counts()
     refused = caller.send(
-        "PUT", f"/meetings/{closed.pk}/minutes", {"notes": [{"position": 1, "text": "Ändrat"}]}
+        "PUT",
+        f"/meetings/{closed.pk}/minutes",
+        {"notes": [{"position": 1, "text": "Ändrat"}], "version": closed.minutes.version},
     )
     assert refused.status_code == 400 and codes(refused) == ["R-MINUTES-LOCKED"]
     refused = caller.send("PUT", f"/meetings/{closed.pk}", payload)
@@ -243,3 +252,31 @@ def test_the_obligations_are_scoped(world: Any) -> None:
     assert api(world, "national_admin").get(f"/associations/{world.own.pk}/obligations").status_code == 200
     bad = api(world).get(f"/associations/{world.own.pk}/obligations?year=tjugo")
     assert bad.status_code == 400
+
+
+def test_an_update_without_the_version_is_refused_and_a_stale_one_is_a_conflict(
+    world: Any, spring: date
+) -> None:
+    """Two editors of one meeting: without `version` the later save would silently overwrite the earlier
+    one. A save without it is 400 at the field; a save from an older version is 409 R-CONFLICT."""
+    meeting = make_consultation([world.own], day=spring)
+    caller = api(world)
+    before = counts()
+    missing = caller.send("PUT", f"/meetings/{meeting.pk}", {**body(world, spring), "place": "Kansliet"})
+    assert missing.status_code == 400
+    assert [(e["code"], e["field"]) for e in missing.json()["errors"]] == [("R-INPUT", "version")]
+    minutes = caller.send("PUT", f"/meetings/{meeting.pk}/minutes", {"notes": [], "decisions": []})
+    assert minutes.status_code == 400 and minutes.json()["errors"][0]["field"] == "version"
+    assert counts() == before
+
+    opened = meeting.version
+    first = caller.send(
+        "PUT", f"/meetings/{meeting.pk}", {**body(world, spring), "place": "A", "version": opened}
+    )
+    assert first.status_code == 200 and first.json()["version"] == opened + 1
+    second = caller.send(
+        "PUT", f"/meetings/{meeting.pk}", {**body(world, spring), "place": "B", "version": opened}
+    )
+    assert second.status_code == 409 and codes(second) == ["R-CONFLICT"]
+    meeting.refresh_from_db()
+    assert meeting.place == "A"

@@ -246,17 +246,22 @@ def test_a_change_to_locked_minutes_is_refused_on_the_page_and_nothing_is_writte
     lock(meeting, [services.DecisionInput("Beslut.", agenda_position=1)])
     admin = client(world, "association_admin")
     before = counts()
+    meeting.refresh_from_db()
     data = {
         "notes_1": "Ändrad anteckning",
         "decisions-TOTAL_FORMS": "0",
         "decisions-INITIAL_FORMS": "0",
         "decisions-MIN_NUM_FORMS": "0",
         "decisions-MAX_NUM_FORMS": "200",
+        "version": meeting.minutes.version,
     }
     response = admin.post(reverse("governance:minutes_edit", args=[meeting.pk]), data)
     assert response.status_code == 400
     assert '/nationellt/regler/R-MINUTES-LOCKED/"' in response.content.decode()
-    response = admin.post(reverse("governance:meeting_edit", args=[meeting.pk]), form_data(world, spring))
+    response = admin.post(
+        reverse("governance:meeting_edit", args=[meeting.pk]),
+        {**form_data(world, spring), "version": meeting.version},
+    )
     assert response.status_code == 400
     assert '/nationellt/regler/R-MINUTES-LOCKED/"' in response.content.decode()
     assert counts() == before
@@ -701,3 +706,31 @@ def test_the_minutes_pdf_says_who_adjusted_and_who_recorded_it(world: Any, sprin
     text = " ".join(poppler("pdftotext", response.content).split())  # in reading order, not in columns
     assert f"Justerat digitalt av {own.person.name}" in text
     assert f"Justerat av {other.person.name}, registrerat av Dina Direktör" in text
+
+
+def test_an_edit_sent_without_the_version_it_was_opened_at_is_refused_and_writes_nothing(
+    world: Any, spring: date
+) -> None:
+    """The edit forms carry the version they were opened at; a save without it could overwrite another
+    editor's save unseen, so it is refused with the reason on the form."""
+    meeting = board_meeting(world, spring)
+    services.minutes_update(actor=SYSTEM, meeting=meeting, notes={1: "Anteckning."}, decisions=[])
+    admin = client(world, "association_admin")
+    page = admin.get(reverse("governance:minutes_edit", args=[meeting.pk])).content.decode()
+    assert 'name="version"' in page
+    before = counts()
+    data = {
+        "notes_1": "Ändrad anteckning",
+        "decisions-TOTAL_FORMS": "0",
+        "decisions-INITIAL_FORMS": "0",
+        "decisions-MIN_NUM_FORMS": "0",
+        "decisions-MAX_NUM_FORMS": "200",
+    }
+    response = admin.post(reverse("governance:minutes_edit", args=[meeting.pk]), data)
+    assert response.status_code == 400
+    assert "Formuläret saknar versionen du utgick från" in response.content.decode()
+    response = admin.post(reverse("governance:meeting_edit", args=[meeting.pk]), form_data(world, spring))
+    assert response.status_code == 400
+    assert "Formuläret saknar versionen du utgick från" in response.content.decode()
+    assert counts() == before
+    assert meeting.agenda_items.get(position=1).notes == "Anteckning."

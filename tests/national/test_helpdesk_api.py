@@ -60,7 +60,7 @@ def test_a_forbunds_user_asks_and_the_working_group_answers_through_the_api(
 
     group = Api(world, world.users[Role.NATIONAL_ADMIN])
     answered = group.post(
-        f"/questions/{data['id']}/answers", {"kind": "answer", "body": "Nej, i regel inte."}
+        f"/questions/{data['id']}/answers", {"kind": "answer", "body": "Nej, i regel inte.", "version": 1}
     )
     assert answered.status_code == 201
     assert answered.json()["status"] == "answered"
@@ -73,7 +73,8 @@ def test_a_forbunds_user_asks_and_the_working_group_answers_through_the_api(
 def test_an_ask_back_waits_for_the_asker(world: Any) -> None:
     question = ask(world.own, asker=world.users[Role.ASSOCIATION_ADMIN])
     response = Api(world, world.users[Role.NATIONAL_ADMIN]).post(
-        f"/questions/{question.pk}/answers", {"kind": "ask_back", "body": "Vilket år?"}
+        f"/questions/{question.pk}/answers",
+        {"kind": "ask_back", "body": "Vilket år?", "version": question.version},
     )
     assert response.status_code == 201 and response.json()["status"] == "waiting_for_asker"
 
@@ -99,7 +100,8 @@ def test_another_forbunds_user_the_council_and_the_forbund_get_no_answer_rights(
     )
     assert Api(world, world.users[Role.NATIONAL_VIEWER]).get(f"/questions/{question.pk}").status_code == 403
     refused = Api(world, world.users[Role.ASSOCIATION_ADMIN]).post(
-        f"/questions/{question.pk}/answers", {"kind": "answer", "body": "Jag svarar själv."}
+        f"/questions/{question.pk}/answers",
+        {"kind": "answer", "body": "Jag svarar själv.", "version": question.version},
     )
     assert refused.status_code == 403
     assert not QuestionMessage.objects.exists()
@@ -138,7 +140,22 @@ def test_a_closed_question_takes_no_answer(world: Any) -> None:
 
     question = ask(world.own, asker=world.users[Role.ASSOCIATION_ADMIN])
     services.question_close(actor=world.users[Role.NATIONAL_ADMIN], question=question)
+    question.refresh_from_db()
     response = Api(world, world.users[Role.NATIONAL_ADMIN]).post(
-        f"/questions/{question.pk}/answers", {"kind": "answer", "body": "Sent svar."}
+        f"/questions/{question.pk}/answers",
+        {"kind": "answer", "body": "Sent svar.", "version": question.version},
     )
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "R-HELPDESK-STATUS"
+
+
+def test_an_answer_without_the_questions_version_is_refused(world: Any) -> None:
+    question = ask(world.own, asker=world.users[Role.ASSOCIATION_ADMIN])
+    group = Api(world, world.users[Role.NATIONAL_ADMIN])
+    missing = group.post(f"/questions/{question.pk}/answers", {"kind": "answer", "body": "Svar."})
+    assert missing.status_code == 400 and missing.json()["errors"][0]["field"] == "version"
+    stale = group.post(
+        f"/questions/{question.pk}/answers",
+        {"kind": "answer", "body": "Svar.", "version": question.version + 1},
+    )
+    assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "R-CONFLICT"
+    assert not QuestionMessage.objects.exists()

@@ -1,4 +1,5 @@
-"""Form plumbing shared by every app: FKUI classes on widgets, and RuleViolations shown on fields."""
+"""Form plumbing shared by every app: FKUI classes on widgets, RuleViolations shown on fields, and the
+version an editor opened required back on every edit (optimistic locking, R-CONFLICT)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from finsam.core.errors import RuleViolation, Violation
+
+VERSION = "version"
+VERSION_MISSING = _(
+    "Formuläret saknar versionen du utgick från, så ändringen kan skriva över någon annans. Ladda om "
+    "sidan och gör om ändringen."
+)
 
 _WIDGET_CLASSES = {
     forms.Select: "select-field__select",
@@ -34,9 +42,23 @@ class FinsamFormMixin:
             if field.required and not isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("aria-required", "true")
             widget.attrs.setdefault("data-field", name)
+        # An edit form opened on a stored object carries that object's version in a hidden field: the
+        # save must send it back, or it could overwrite someone else's save unseen.
+        version = self.fields.get(VERSION)
+        if (
+            version is not None
+            and isinstance(version.widget, forms.HiddenInput)
+            and getattr(self, "initial", {}).get(VERSION) is not None
+        ):
+            version.required = True
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        errors = getattr(self, "_errors", None)
+        if errors and VERSION in errors and isinstance(self.fields[VERSION].widget, forms.HiddenInput):
+            # A hidden field's error would show nowhere: say it on the form.
+            del errors[VERSION]
+            self.add_error(None, violation_error(Violation("R-INPUT", str(VERSION_MISSING))))  # type: ignore[attr-defined]
         for name in getattr(self, "errors", {}):
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs

@@ -106,7 +106,11 @@ class MeetingIn(Schema):
 
 
 class MeetingUpdateIn(MeetingIn):
-    version: int | None = Field(default=None, ge=1, le=2**31 - 1, description="Versionen du utgår från.")
+    version: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        description="Versionen du utgår från (mötets `version`). Har någon annan sparat sedan: 409 R-CONFLICT.",
+    )
 
 
 class Ref(Schema):
@@ -210,7 +214,12 @@ class MinutesIn(Schema):
 
     notes: list[NoteIn] = Field(default_factory=list, max_length=60)
     decisions: list[DecisionIn] = Field(default_factory=list, max_length=200)
-    version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    version: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        description="Protokollets version du utgår från (1 när protokollet skrivs första gången). Har någon "
+        "annan sparat sedan: 409 R-CONFLICT.",
+    )
 
 
 class ObligationOut(Schema):

@@ -338,7 +338,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             formset,
             choices,
             lambda **kw: services.meeting_update(
-                actor=request.user, meeting=meeting, version=form.cleaned_data.get("version"), **kw
+                actor=request.user, meeting=meeting, version=form.cleaned_data["version"], **kw
             ),
         )
     elif request.method == "POST":
@@ -420,7 +420,7 @@ def minutes_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             meeting=detail.meeting,
             notes=form.notes(),
             decisions=inputs,
-            version=form.cleaned_data.get("version"),
+            version=form.cleaned_data["version"],
         )
 
     attempt: pages.Attempt[Any] = pages.Attempt()

@@ -66,8 +66,10 @@ class AnswerIn(Schema):
         description="answer (frågan blir besvarad) eller ask_back (en motfråga; väntar på frågeställaren).",
     )
     body: str = Field(min_length=1, max_length=20_000, pattern=TEXT)
-    version: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="Frågans version du utgår från."
+    version: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        description="Frågans version du utgår från. Har någon annan sparat sedan: 409 R-CONFLICT.",
     )
 
 
