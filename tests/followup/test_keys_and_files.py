@@ -76,7 +76,7 @@ def test_a_database_from_before_fingerprints_is_checked_on_a_stored_identity(fu:
     KeyFingerprint.objects.all().delete()
     startup_check()  # the configured keys read it
     settings.IDENTITY_KEYS = [NEW_KEY]
-    with pytest.raises(ImproperlyConfigured, match="finsam.E005"):
+    with pytest.raises(ImproperlyConfigured, match=r"finsam\.E005"):
         startup_check()
 
 

@@ -109,7 +109,8 @@ class MeetingUpdateIn(MeetingIn):
     version: int = Field(
         ge=1,
         le=2**31 - 1,
-        description="Versionen du utgår från (mötets `version`). Har någon annan sparat sedan: 409 R-CONFLICT.",
+        description="Versionen du utgår från (mötets `version`). Har någon annan sparat sedan: "
+        "409 R-CONFLICT.",
     )
 
 
