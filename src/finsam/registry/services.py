@@ -7,14 +7,15 @@ failure leaves nothing half-written either.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone, translation
 
@@ -499,16 +500,17 @@ def board_seat_create(
             exclude_id=None,
         )
     )
-    seat = BoardSeat.objects.create(
-        association=association,
-        person=person,
-        member=member,
-        role=role,
-        chair=chair,
-        vice_chair=vice_chair,
-        start=start,
-        end=end,
-    )
+    with _seat_race():
+        seat = BoardSeat.objects.create(
+            association=association,
+            person=person,
+            member=member,
+            role=role,
+            chair=chair,
+            vice_chair=vice_chair,
+            start=start,
+            end=end,
+        )
     audit.record(
         actor=actor, action=AuditAction.BOARD_SEAT_CREATE, target=seat, association_id=association.pk
     )
@@ -542,22 +544,39 @@ def board_seat_update(
             exclude_id=seat.pk,
         )
     )
-    model_update(
-        actor=actor,
-        instance=seat,
-        values={
-            "person": person,
-            "member": member,
-            "role": role,
-            "start": start,
-            "end": end,
-            "chair": chair,
-            "vice_chair": vice_chair,
-        },
-        action=AuditAction.BOARD_SEAT_UPDATE,
-        association_id=seat.association_id,
-    )
+    with _seat_race():
+        model_update(
+            actor=actor,
+            instance=seat,
+            values={
+                "person": person,
+                "member": member,
+                "role": role,
+                "start": start,
+                "end": end,
+                "chair": chair,
+                "vice_chair": vice_chair,
+            },
+            action=AuditAction.BOARD_SEAT_UPDATE,
+            association_id=seat.association_id,
+        )
     return seat
+
+
+@contextmanager
+def _seat_race() -> Iterator[None]:
+    """The database's exclusion constraints (PostgreSQL) refuse an overlapping seat that another request
+    saved after the check above: said as the rule, not as a server error."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise RuleViolation(
+            "R-BOARD",
+            "En annan styrelseplats under samma period sparades samtidigt (samma person, ordförande eller "
+            "vice ordförande). Ladda om sidan och försök igen.",
+            "start",
+        ) from exc
 
 
 # --- directors and member representatives -------------------------------------------------------
