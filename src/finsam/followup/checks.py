@@ -31,6 +31,8 @@ def _sample_fits() -> bool | None:
     if sample is None:
         return None
     ciphertext, hashed = sample
+    if ciphertext is None:
+        return None
     try:
         number = identity.decrypt(ciphertext)
     except identity.IdentityKeyError:
@@ -40,7 +42,7 @@ def _sample_fits() -> bool | None:
 
 @checks.register(KEYS)
 def identity_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if keys.mismatch(identity.IDENTITY, settings.IDENTITY_KEYS):
         errors.append(
             checks.Error(

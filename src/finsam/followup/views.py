@@ -215,7 +215,7 @@ def participant_identity(request: HttpRequest, participant_id: int) -> HttpRespo
 
 
 @page_access(Capability.PARTICIPANT_VIEW, scoped="participant_id", recent_authentication=True)
-def consent_form(request: HttpRequest, participant_id: int) -> HttpResponse:
+def consent_form(request: HttpRequest, participant_id: int) -> HttpResponse | FileResponse:
     """The scanned consent form (it names the person), for the coordinators of the intervention, decrypted;
     each download is audited, and the password must have been given in the last minutes (core.reauth). A
     form the keys cannot read is refused with the reason on the participant's page."""
