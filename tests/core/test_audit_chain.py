@@ -189,3 +189,19 @@ def test_the_workers_heartbeat_seals_what_was_committed(monkeypatch: pytest.Monk
     worker._beat("test-worker", stop)
     assert AuditSeal.objects.filter(entry_id=entry.pk).exists()
     assert worker.HEARTBEAT_SECONDS <= 60
+
+
+def test_a_log_from_before_the_chain_is_sealed_whole_in_batches() -> None:
+    """An existing installation's entries, years old, are sealed in order by the first runs: the margin
+    that refuses an old entry turning up later does not refuse the backlog."""
+    start = timezone.now() - timedelta(days=800)
+    with connection.cursor() as cursor:
+        for day in range(7):
+            cursor.execute(
+                "INSERT INTO core_auditentry (at, actor_username, action, object_type, object_id, details) "
+                "VALUES (%s, 'arbetsgrupp', 'test.old', '', '', '{}')",
+                [connection.ops.adapt_datetimefield_value(start + timedelta(days=100 * day))],
+            )
+    audit.record(actor=None, action="test.write")
+    assert audit_chain.seal(batch=2) == 9  # and the entry that recorded the key
+    assert audit_chain.unsealed_count() == 0 and audit_chain.verify() == []

@@ -7,8 +7,8 @@ no one can recompute it, so `verify` finds an entry that was changed, removed or
 
 Writers never touch the chain: `audit.record` inserts as before, and the worker seals what has been
 committed since its last run (every HEARTBEAT_SECONDS). An entry is sealed by the first run after its
-transaction commits; one that turns up older than SEAL_MARGIN before the last seal (a row written behind
-the application's back with an old time) is never sealed and `verify` names it.
+transaction commits; one that turns up more than SEAL_MARGIN older than the chain's newest entry (a row
+written behind the application's back with an old time) is never sealed, and `verify` names it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -91,13 +91,26 @@ def seal(*, batch: int = BATCH) -> int:
             return sealed
 
 
+def _floor(head: AuditSeal) -> datetime:
+    """Entries older than this are not sealed any more: SEAL_MARGIN before the time of the chain's newest
+    entry (its seal's time when that entry is gone)."""
+    at = AuditEntry.objects.filter(pk=head.entry_id).values_list("at", flat=True).first()
+    return (at or head.sealed_at) - SEAL_MARGIN
+
+
 def _seal_batch(batch: int) -> int:
     head = AuditSeal.objects.order_by("-position").first()
     position, previous = (head.position, head.mac) if head else (0, GENESIS)
-    entries = AuditEntry.objects.filter(~_sealed()).order_by("pk")
-    if head is not None:
-        entries = entries.filter(at__gte=head.sealed_at - SEAL_MARGIN)
-    chosen = list(entries[:batch])
+    unsealed = AuditEntry.objects.filter(~_sealed()).order_by("pk")
+    if head is None:
+        chosen = list(unsealed[:batch])
+    else:
+        # Two index walks rather than one over the whole log: the entries after the head's, and those
+        # before it that committed late (within the margin).
+        floor = _floor(head)
+        late = unsealed.filter(pk__lt=head.entry_id, at__gte=floor)[:batch]
+        new = unsealed.filter(pk__gt=head.entry_id, at__gte=floor)[:batch]
+        chosen = sorted([*late, *new], key=lambda entry: entry.pk)[:batch]
     if not chosen:
         return 0
     if keys.mismatch(KEY_PURPOSE, [settings.AUDIT_KEY]):
@@ -177,7 +190,7 @@ def verify(*, batch: int = BATCH) -> list[Problem]:
     head = AuditSeal.objects.order_by("-position").first()
     if head is not None:
         late = (
-            AuditEntry.objects.filter(~_sealed(), at__lt=head.sealed_at - SEAL_MARGIN)
+            AuditEntry.objects.filter(~_sealed(), at__lt=_floor(head))
             .order_by("pk")
             .only("pk", "action", "at")
         )
