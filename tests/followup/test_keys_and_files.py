@@ -21,6 +21,7 @@ from django.apps import apps as django_apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from finsam import cli
@@ -93,6 +94,21 @@ def test_a_rotated_key_is_recorded_so_the_old_one_can_go(fu: Any, settings: Any)
     assert identity.decrypt(participant.identity_ciphertext or "") == NUMBER.replace("-", "")
     with default_storage.open(participant.consent.scanned_form.name, "rb") as handle:
         assert identity.decrypt_file(handle.read()) == PDF
+
+
+@pytest.mark.django_db
+def test_a_damaged_form_stops_the_rotation_before_anything_is_written(fu: Any, settings: Any) -> None:
+    old = settings.IDENTITY_KEYS[0]
+    good = make_participant(fu.x, number=NUMBER, scanned_form=PDF)
+    damaged = make_participant(fu.x, scanned_form=PDF)
+    Path(default_storage.path(damaged.consent.scanned_form.name)).write_bytes(b"gAAAAAdamaged")
+    good_path = Path(default_storage.path(good.consent.scanned_form.name))
+    before, ciphertext = good_path.read_bytes(), good.identity_ciphertext
+    settings.IDENTITY_KEYS = [NEW_KEY, old]
+    with pytest.raises(CommandError, match="inget har ändrats"):
+        call_command("rotate_identity_keys", stdout=io.StringIO())
+    good.refresh_from_db()
+    assert good_path.read_bytes() == before and good.identity_ciphertext == ciphertext
 
 
 @pytest.mark.django_db

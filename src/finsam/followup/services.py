@@ -498,20 +498,26 @@ def _consent_forms_rotate() -> int:
     encrypted is encrypted now). Each file is replaced whole: written beside, then renamed over."""
     from django.core.files.storage import default_storage
 
-    count = 0
-    stored = Consent.objects.exclude(scanned_form="").values_list("scanned_form", flat=True)
-    for name in stored.iterator(chunk_size=CHUNK):
+    def read(name: str) -> bytes:
         with default_storage.open(name, "rb") as handle:
-            content = handle.read()
+            return handle.read()
+
+    names = list(Consent.objects.exclude(scanned_form="").values_list("scanned_form", flat=True))
+    # First every form is read with the keys, so that a form they cannot read stops the rotation before
+    # any file is written (IdentityKeyError).
+    for name in names:
+        content = read(name)
+        if identity.is_encrypted_file(content):
+            identity.decrypt_file(content)
+    for name in names:
+        content = read(name)
         rotated = (
             identity.rotate_file(content)
             if identity.is_encrypted_file(content)
             else identity.encrypt_file(content)
         )
-        if rotated != content:
-            _replace_file(default_storage, name, rotated)
-            count += 1
-    return count
+        _replace_file(default_storage, name, rotated)
+    return len(names)
 
 
 def _replace_file(storage: Any, name: str, content: bytes) -> None:

@@ -1,5 +1,6 @@
-"""`finsam rotate-identity-keys`: re-encrypt every stored participant identity with the first key of
-FINSAM_IDENTITY_KEY. Put the new key first (`new,old`), run this, then drop the old key."""
+"""`finsam rotate-identity-keys`: re-encrypt every stored participant identity and scanned consent form
+with the first key of FINSAM_IDENTITY_KEY. Put the new key first (`new,old`), run this, then drop the old
+key."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             rotated = services.identity_keys_rotate(actor=SYSTEM)
         except IdentityKeyError as exc:
             raise CommandError(
-                "ett sparat personnummer kan inte dekrypteras med någon av nycklarna i FINSAM_IDENTITY_KEY; "
-                "inget har ändrats"
+                "ett sparat personnummer eller en inskannad blankett kan inte dekrypteras med någon av "
+                "nycklarna i FINSAM_IDENTITY_KEY; inget har ändrats"
             ) from exc
         self.stdout.write(f"Krypterade om {rotated} personnummer.")
