@@ -163,25 +163,43 @@ def test_the_data_directory_is_made_private(tmp_path: Path) -> None:
     assert stat.S_IMODE((loose / "finsam.sqlite3").stat().st_mode) == 0o600
 
 
-def test_a_fresh_installation_creates_its_directory_database_and_keys_for_the_owner_only(
-    tmp_path: Path,
-) -> None:
-    data = tmp_path / "fresh"
+def _finsam(tmp_path: Path, data: Path, *args: str, database: str | None = None) -> Any:
+    """`finsam ARGS` in a process of its own, with the production settings on `data`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("FINSAM_") and key != "DJANGO_SETTINGS_MODULE"
     }
-    env |= {"FINSAM_DATA_DIR": str(data)}
-    done = subprocess.run(
-        [sys.executable, "-m", "finsam", "manage", "migrate", "--verbosity", "0"],
+    env["FINSAM_DATA_DIR"] = str(data)
+    if database:
+        env["FINSAM_DATABASE_URL"] = database
+    return subprocess.run(  # noqa: S603 - this package's own command line
+        [sys.executable, "-m", "finsam", *args],
         env=env,
         capture_output=True,
         timeout=300,
         check=False,
         cwd=tmp_path,
     )
+
+
+def test_a_fresh_installation_is_private_and_an_empty_data_directory_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    done = _finsam(tmp_path, data, "manage", "migrate", "--verbosity", "0")
     assert done.returncode == 0, done.stderr.decode()
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     for name in ("finsam.sqlite3", "secret_key", "identity_key", "identity_hash_key", "audit_key"):
         assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+
+    # The same database started with an empty data directory: new keys are made, and refused.
+    database = f"sqlite:///{data / 'finsam.sqlite3'}"
+    code = "from finsam.followup import identity; identity.record_keys()"
+    used = _finsam(tmp_path, data, "manage", "shell", "-c", code, database=database)
+    assert used.returncode == 0, used.stderr.decode()
+    for command in (["worker", "--batch"], ["demo"], ["audit", "verify"]):
+        refused = _finsam(tmp_path, tmp_path / "empty", *command, database=database)
+        err = refused.stderr.decode()
+        assert refused.returncode == 2, (command, err)
+        assert "felaktig konfiguration" in err and "FINSAM_IDENTITY_KEY" in err, err
+    kept = _finsam(tmp_path, data, "audit", "verify", database=database)
+    assert kept.returncode == 0, kept.stderr.decode()
