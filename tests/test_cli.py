@@ -99,6 +99,7 @@ def test_serve_runs_gunicorn_threaded_without_keep_alive(
     started: list[list[str]] = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)  # no collectstatic
+    monkeypatch.setattr("finsam.core.checks.startup_check", lambda: None)  # no database here
     monkeypatch.setenv("FINSAM_THREADS", "6")
 
     cli.serve(["--bind", "127.0.0.1:8123", "--workers", "2"])
