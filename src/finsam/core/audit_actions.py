@@ -27,6 +27,7 @@ WORDING: dict[AuditAction, Wording] = {
         _("Säkerhetskopia återställd"), _("{actor} återställde databasen från en säkerhetskopia")
     ),
     AuditAction.KEY_RECORD: Wording(
-        _("Nyckel registrerad"), _("{actor} registrerade en nyckels fingeravtryck hos uppgifterna den skyddar")
+        _("Nyckel registrerad"),
+        _("{actor} registrerade en nyckels fingeravtryck hos uppgifterna den skyddar"),
     ),
 }

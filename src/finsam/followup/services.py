@@ -1252,7 +1252,7 @@ def _write_batch(prepared: _Prepared, *, user_id: int | None, now: datetime) -> 
             "Ingenting har sparats; läs in filen igen.",
             "identity_number",
         ) from exc
-    if consents:
+    if prepared.consents:
         identity.record_keys()
     insert_rows(
         Consent,
