@@ -53,7 +53,7 @@ def test_a_server_fault_keeps_its_traceback(log: io.StringIO, monkeypatch: pytes
     def broken(token: str) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("finsam.api.token_user", broken)
+    monkeypatch.setattr("finsam.api.token_row", broken)
     response = Client(raise_request_exception=False).get(
         "/api/v1/associations", HTTP_AUTHORIZATION="Bearer x"
     )

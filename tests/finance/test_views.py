@@ -565,7 +565,8 @@ def test_a_budget_not_adopted_by_the_thirtieth_of_november_shows_a_warning(
     budget = make_budget(world.own, year=2027)
     monkeypatch.setattr(selectors, "today", lambda: date(2026, 12, 1))
     detail = client_for(world).get(url("budget_detail", budget.pk)).content.decode()
-    assert "Budgeten är inte fastställd och sista dagen, 2026-11-30, har passerat (R-BUDGET)." in detail
+    assert "Budgeten är inte fastställd och sista dagen, 2026-11-30, har passerat." in detail
+    assert "/nationellt/regler/R-BUDGET/" in detail
     assert "Inte fastställd i tid" in detail
     listing = client_for(world).get(url("budget_list", world.own.pk)).content.decode()
     assert "Inte fastställd i tid" in listing

@@ -341,6 +341,44 @@ CHECKS = (
         ),
     ),
     _check(
+        "R-AGE",
+        gettext_noop("Åldern vid start"),
+        gettext_noop(
+            "En deltagare i en individinriktad insats är mellan 16 och 69 år den dag deltagandet börjar. "
+            "Åldern räknas ur personnumret; en anonym deltagare kontrolleras inte."
+        ),
+    ),
+    _check(
+        "R-CORRECTION",
+        gettext_noop("Rättelser"),
+        gettext_noop(
+            "En deltagares eller ett deltagandes uppgifter kan rättas i efterhand med ett skäl som sparas i "
+            "granskningsloggen. En rättelse som inte ändrar något tas inte emot, och statistiken följer "
+            "rättelsen."
+        ),
+    ),
+    _check(
+        "R-ROLE-COORDINATOR",
+        gettext_noop("Rollen som deltagaransvarig"),
+        gettext_noop(
+            "Rollen som deltagaransvarig ser deltagarnas identitet och ges bara av förbundets egen "
+            "förbundschef, aldrig av en nationell roll."
+        ),
+    ),
+    _check(
+        "R-ROLE-SELF",
+        gettext_noop("Ingen ger sig själv en roll"),
+        gettext_noop("En roll ges alltid av någon annan än den som får den."),
+    ),
+    _check(
+        "R-LOCKED",
+        gettext_noop("Inloggningen är tillfälligt spärrad"),
+        gettext_noop(
+            "Efter för många felaktiga lösenord i rad spärras kontot från den adressen en stund. Vänta och "
+            "försök igen, eller be den som driftar plattformen att häva spärren."
+        ),
+    ),
+    _check(
         "R-KEYS",
         gettext_noop("Nycklarna passar inte uppgifterna"),
         gettext_noop(
