@@ -176,13 +176,15 @@ class TestTheDemoData:
 
     def test_the_audit_log_shows_system_for_every_write_but_the_national_conversations(self) -> None:
         """The registry, finance, governance and participants are written by the system actor. A help desk
-        question has an asker and a handbook version an author: those are written as the demo users
-        whose work they show, and nothing else is."""
+        question has an asker, a handbook version an author and a locked protocol's adjustments the
+        director who recorded them: those are written as the demo users whose work they show, and nothing
+        else is."""
         actors = set(AuditEntry.objects.values_list("actor_username", flat=True))
         actions = set(AuditEntry.objects.values_list("action", flat=True))
         assert "system" in actors and actors - {"system"} <= {user.username for user in USERS}
         by_users = set(AuditEntry.objects.exclude(actor_username="system").values_list("action", flat=True))
         assert by_users and all(
-            a.startswith(("helpdesk_question.", "faq_entry.", "handbook_")) for a in by_users
+            a.startswith(("helpdesk_question.", "faq_entry.", "handbook_", "minutes.confirm", "minutes.lock"))
+            for a in by_users
         )
         assert {"association.create", "member.create", "board_seat.create", "user.create"} <= actions
