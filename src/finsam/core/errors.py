@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -59,15 +61,24 @@ CONFLICT = "R-CONFLICT"
 
 
 def edit_conflict(what: str, *, kept: bool = False) -> RuleViolation:
-    """R-CONFLICT: someone saved `what` (Swedish, definite form: "förbundet") since the editor opened
-    the form. Pages answer 409; `kept` when the page keeps the editor's values for a second save."""
+    """R-CONFLICT: someone saved `what` (definite form, translated by the caller: "förbundet") since the
+    editor opened the form. Pages answer 409; `kept` when the page keeps the editor's values for a second
+    save."""
     then = (
-        "Dina uppgifter har inte sparats men finns kvar i formuläret: jämför med det som är sparat nu och "
-        "spara igen."
+        _(
+            "Dina uppgifter har inte sparats men finns kvar i formuläret: "
+            "jämför med det som är sparat nu och spara igen."
+        )
         if kept
-        else "Ladda om sidan och gör om ändringen."
+        else _("Ladda om sidan och gör om ändringen.")
     )
-    return RuleViolation(CONFLICT, f"Någon annan har ändrat {what} sedan du öppnade formuläret. {then}")
+    return RuleViolation(
+        CONFLICT,
+        (
+            _("Någon annan har ändrat %(what)s sedan du öppnade formuläret. %(then)s")
+            % {"what": what, "then": then}
+        ),
+    )
 
 
 def check_version(current: int, opened: int | None, what: str, *, kept: bool = False) -> None:

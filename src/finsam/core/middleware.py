@@ -3,6 +3,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -10,8 +11,13 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finsam.core import audit
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 API_PREFIX = "/api/"
 
@@ -19,22 +25,27 @@ logger = logging.getLogger(__name__)
 
 # The API's answer for each error status it does not produce itself (the framework's own refusals, an
 # unknown address, a server fault): the code and the Swedish message of its shared error shape.
-API_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("R-INPUT", "Begäran kunde inte läsas."),
-    401: ("R-AUTH", "Logga in: ange en giltig API-nyckel (Authorization: Bearer …)."),
-    403: ("R-ACCESS", "Du har inte behörighet till detta."),
-    404: ("R-NOT-FOUND", "Finns inte, eller så saknar du behörighet."),
-    405: ("R-METHOD", "Metoden är inte tillåten för den här adressen."),
-    413: ("R-TOO-LARGE", "Begäran är för stor."),
-    500: ("R-SERVER", "Ett fel uppstod hos oss. Inget av det du skickade sparades till hälften."),
-    503: ("R-UNAVAILABLE", "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund."),
+API_ERRORS: dict[int, tuple[str, _StrPromise]] = {
+    400: ("R-INPUT", gettext_lazy("Begäran kunde inte läsas.")),
+    401: ("R-AUTH", gettext_lazy("Logga in: ange en giltig API-nyckel (Authorization: Bearer …).")),
+    403: ("R-ACCESS", gettext_lazy("Du har inte behörighet till detta.")),
+    404: ("R-NOT-FOUND", gettext_lazy("Finns inte, eller så saknar du behörighet.")),
+    405: ("R-METHOD", gettext_lazy("Metoden är inte tillåten för den här adressen.")),
+    413: ("R-TOO-LARGE", gettext_lazy("Begäran är för stor.")),
+    500: (
+        "R-SERVER",
+        gettext_lazy("Ett fel uppstod hos oss. Inget av det du skickade sparades till hälften."),
+    ),
+    503: ("R-UNAVAILABLE", gettext_lazy("Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.")),
 }
 
 
 def api_error(status: int, code: str | None = None, message: str | None = None) -> JsonResponse:
     """The API's error shape, {"errors": [{"code", "message", "field"}]}, for `status`."""
-    default_code, default_message = API_ERRORS.get(status, ("R-HTTP", "Begäran kunde inte utföras."))
-    body = {"errors": [{"code": code or default_code, "message": message or default_message, "field": None}]}
+    default_code, default_message = API_ERRORS.get(status, ("R-HTTP", _("Begäran kunde inte utföras.")))
+    body = {
+        "errors": [{"code": code or default_code, "message": message or str(default_message), "field": None}]
+    }
     return JsonResponse(body, status=status)
 
 
@@ -44,7 +55,7 @@ def _is_api(request: HttpRequest) -> bool:
 
 def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     if _is_api(request):
-        return api_error(413, message=f"Begäran är för stor: högst {limit} byte.")
+        return api_error(413, message=_("Begäran är för stor: högst %(limit)s byte.") % {"limit": limit})
     page = render_to_string("413.html", {"limit_mb": max(1, limit // (1024 * 1024))})
     return HttpResponse(page, status=413)
 

@@ -22,6 +22,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.money import format_kr
 
@@ -73,15 +75,15 @@ def allocate[K: str](total: Decimal, weights: Mapping[K, Decimal | int]) -> dict
     total_ore = _ore(total)
     exact = {key: _fraction(weight) for key, weight in weights.items()}
     if any(not isinstance(key, str) for key in exact):
-        raise RuleViolation("R-INPUT", "Fördelningsnycklarna måste vara koder i text.", "weights")
+        raise RuleViolation("R-INPUT", _("Fördelningsnycklarna måste vara koder i text."), "weights")
     if any(weight < 0 for weight in exact.values()):
-        raise RuleViolation("R-INPUT", "En fördelningsvikt får inte vara mindre än noll.", "weights")
+        raise RuleViolation("R-INPUT", _("En fördelningsvikt får inte vara mindre än noll."), "weights")
     keys = sorted(exact)
     weight_sum = sum(exact.values(), Fraction(0))
     if total_ore == 0:
         return {key: ZERO for key in keys}
     if weight_sum == 0:
-        raise RuleViolation("R-INPUT", "Beloppet kan inte fördelas när alla vikter är noll.", "weights")
+        raise RuleViolation("R-INPUT", _("Beloppet kan inte fördelas när alla vikter är noll."), "weights")
     quotas = {key: total_ore * exact[key] / weight_sum for key in keys}
     parts = {key: math.floor(quota) for key, quota in quotas.items()}
     left_over = total_ore - sum(parts.values())
@@ -93,19 +95,19 @@ def allocate[K: str](total: Decimal, weights: Mapping[K, Decimal | int]) -> dict
 
 def _ore(total: Decimal) -> int:
     if isinstance(total, bool) or not isinstance(total, Decimal | int) or not Decimal(total).is_finite():
-        raise RuleViolation("R-INPUT", "Beloppet att fördela måste vara ett belopp i kronor.", "total")
+        raise RuleViolation("R-INPUT", _("Beloppet att fördela måste vara ett belopp i kronor."), "total")
     amount = Decimal(total)
     if amount < 0:
-        raise RuleViolation("R-INPUT", "Beloppet att fördela får inte vara mindre än noll.", "total")
+        raise RuleViolation("R-INPUT", _("Beloppet att fördela får inte vara mindre än noll."), "total")
     scaled = Fraction(amount) * 100
     if scaled.denominator != 1:
-        raise RuleViolation("R-INPUT", "Beloppet att fördela anges i hela ören.", "total")
+        raise RuleViolation("R-INPUT", _("Beloppet att fördela anges i hela ören."), "total")
     return int(scaled)
 
 
 def _fraction(weight: Decimal | int) -> Fraction:
     if isinstance(weight, bool) or not isinstance(weight, Decimal | int) or not Decimal(weight).is_finite():
-        raise RuleViolation("R-INPUT", "En fördelningsvikt måste vara ett tal.", "weights")
+        raise RuleViolation("R-INPUT", _("En fördelningsvikt måste vara ett tal."), "weights")
     return Fraction(weight)
 
 
@@ -137,7 +139,7 @@ def _number(value: object, field: str, label: str, violations: list[Violation]) 
         except InvalidOperation:
             number = None
     if number is None or not number.is_finite():
-        violations.append(Violation("R-INPUT", f"{label} måste vara ett tal.", field))
+        violations.append(Violation("R-INPUT", _("%(label)s måste vara ett tal.") % {"label": label}, field))
         return None
     return number
 
@@ -148,14 +150,27 @@ def _amount(value: object, field: str, label: str, violations: list[Violation]) 
     if number is None:
         return None
     if number < 0:
-        violations.append(Violation("R-INPUT", f"{label} får inte vara mindre än noll.", field))
+        violations.append(
+            Violation("R-INPUT", _("%(label)s får inte vara mindre än noll.") % {"label": label}, field)
+        )
         return None
     if number > MAX_AMOUNT:
-        violations.append(Violation("R-INPUT", f"{label} får vara högst {_MAX_AMOUNT_TEXT}.", field))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                _("%(label)s får vara högst %(max_amount_text)s.")
+                % {"label": label, "max_amount_text": _MAX_AMOUNT_TEXT},
+                field,
+            )
+        )
         return None
     if number != number.quantize(ORE):
         violations.append(
-            Violation("R-INPUT", f"{label} anges i kronor med högst två decimaler (hela ören).", field)
+            Violation(
+                "R-INPUT",
+                _("%(label)s anges i kronor med högst två decimaler (hela ören).") % {"label": label},
+                field,
+            )
         )
         return None
     return number.quantize(ORE)
@@ -169,15 +184,24 @@ def _count(
     if number is None:
         return None
     if number < 0:
-        violations.append(Violation("R-INPUT", f"{label} får inte vara mindre än noll.", field))
+        violations.append(
+            Violation("R-INPUT", _("%(label)s får inte vara mindre än noll.") % {"label": label}, field)
+        )
         return None
     if number > MAX_COUNT:
         violations.append(
-            Violation("R-INPUT", f"{label} får vara högst {MAX_COUNT:,}.".replace(",", " "), field)
+            Violation(
+                "R-INPUT",
+                _("%(label)s får vara högst %(max_count)s.")
+                % {"label": label, "max_count": format(MAX_COUNT, ",").replace(",", " ")},
+                field,
+            )
         )
         return None
     if whole and number != number.to_integral_value():
-        violations.append(Violation("R-INPUT", f"{label} måste vara ett heltal.", field))
+        violations.append(
+            Violation("R-INPUT", _("%(label)s måste vara ett heltal.") % {"label": label}, field)
+        )
         return None
     return number
 
@@ -191,7 +215,14 @@ def _fraction_between(
         return None
     if not 0 <= number <= 1:
         violations.append(
-            Violation(code, f"{label} anges som andel, minst 0 och högst 1 (0,10 betyder 10 %).", field)
+            Violation(
+                code,
+                (
+                    _("%(label)s anges som andel, minst 0 och högst 1 (0,10 betyder 10 %%).")
+                    % {"label": label}
+                ),
+                field,
+            )
         )
         return None
     return number
@@ -199,7 +230,7 @@ def _fraction_between(
 
 def _code(value: object, field: str, label: str, violations: list[Violation]) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        violations.append(Violation("R-INPUT", f"{label} saknas.", field))
+        violations.append(Violation("R-INPUT", _("%(label)s saknas.") % {"label": label}, field))
         return None
     return value.strip()
 
@@ -282,7 +313,7 @@ def calculate_contributions(data: ContributionInput) -> ContributionResult:
     Shares come in a fixed order: FK, AF, the regions by code, the municipalities by code.
     """
     violations: list[Violation] = []
-    total = _amount(data.total, "total", "Totalbeloppet", violations)
+    total = _amount(data.total, "total", _("Totalbeloppet"), violations)
     region_weights = _group_weights(data.regions, data.region_key, "region", violations)
     municipal_weights = _group_weights(data.municipalities, data.municipal_key, "municipality", violations)
     raise_if_any(violations)
@@ -311,13 +342,21 @@ def _group_weights(
         violations.append(
             Violation(
                 "R-INPUT",
-                f"Fördelningsnyckeln för {plural} är okänd ({key!r}); välj population, equal eller fixed.",
+                (
+                    _(
+                        "Fördelningsnyckeln för %(plural)s är okänd (%(key)s); välj "
+                        "population, equal eller fixed."
+                    )
+                    % {"plural": plural, "key": repr(key)}
+                ),
                 group["key_field"],
             )
         )
         key = EQUAL  # keep checking the parties themselves
     if not parties:
-        violations.append(Violation("R-SHARES", f"Minst en {one} måste bidra (lag 5 §).", list_field))
+        violations.append(
+            Violation("R-SHARES", _("Minst en %(one)s måste bidra (lag 5 §).") % {"one": one}, list_field)
+        )
         return None
 
     weights: dict[str, Decimal] = {}
@@ -325,12 +364,22 @@ def _group_weights(
     missing: list[Violation] = []
     for index, party in enumerate(parties):
         path = f"{list_field}[{index}]"
-        code = _code(party.code, f"{path}.code", f"Koden för {one} nummer {index + 1}", violations)
+        code = _code(
+            party.code,
+            f"{path}.code",
+            _("Koden för %(one)s nummer %(value)s") % {"one": one, "value": index + 1},
+            violations,
+        )
         if code is None:
             continue
         if code in weights:
             violations.append(
-                Violation("R-SHARES", f"{one.capitalize()} {code} finns med mer än en gång.", f"{path}.code")
+                Violation(
+                    "R-SHARES",
+                    _("%(capitalize)s %(code)s finns med mer än en gång.")
+                    % {"capitalize": one.capitalize(), "code": code},
+                    f"{path}.code",
+                )
             )
             continue
         weights[code] = Decimal(1)
@@ -338,7 +387,7 @@ def _group_weights(
             population = _count(
                 party.population,
                 f"{path}.population",
-                f"Folkmängden för {one} {code}",
+                _("Folkmängden för %(one)s %(code)s") % {"one": one, "code": code},
                 violations,
                 whole=True,
             )
@@ -349,16 +398,27 @@ def _group_weights(
             missing.append(
                 Violation(
                     "R-SHARES",
-                    f"Folkmängden för {one} {code} saknas (fördelning efter folkmängd).",
+                    (
+                        _("Folkmängden för %(one)s %(code)s saknas (fördelning efter folkmängd).")
+                        % {"one": one, "code": code}
+                    ),
                     f"{path}.population",
                 )
             )
         if party.share is not None:
-            share = _number(party.share, f"{path}.share", f"Andelen för {one} {code}", violations)
+            share = _number(
+                party.share,
+                f"{path}.share",
+                _("Andelen för %(one)s %(code)s") % {"one": one, "code": code},
+                violations,
+            )
             if share is not None and not 0 <= share <= 100:
                 violations.append(
                     Violation(
-                        "R-INPUT", f"Andelen för {one} {code} ska vara mellan 0 och 100 %.", f"{path}.share"
+                        "R-INPUT",
+                        _("Andelen för %(one)s %(code)s ska vara mellan 0 och 100 %%.")
+                        % {"one": one, "code": code},
+                        f"{path}.share",
                     )
                 )
             elif share is not None and key == FIXED:
@@ -368,7 +428,10 @@ def _group_weights(
             missing.append(
                 Violation(
                     "R-SHARES",
-                    f"Andelen för {one} {code} saknas (fördelning med fasta procentsatser).",
+                    (
+                        _("Andelen för %(one)s %(code)s saknas (fördelning med fasta procentsatser).")
+                        % {"one": one, "code": code}
+                    ),
                     f"{path}.share",
                 )
             )
@@ -381,7 +444,10 @@ def _group_weights(
         violations.append(
             Violation(
                 "R-SHARES",
-                f"Folkmängden är noll för {group['every']}; deras del kan inte fördelas efter folkmängd.",
+                (
+                    _("Folkmängden är noll för %(group)s; deras del kan inte fördelas efter folkmängd.")
+                    % {"group": group["every"]}
+                ),
                 list_field,
             )
         )
@@ -390,7 +456,10 @@ def _group_weights(
         violations.append(
             Violation(
                 "R-SHARES",
-                f"Andelarna för {plural} summerar till {_percent(sum(given, ZERO))} %, inte 100 %.",
+                (
+                    _("Andelarna för %(plural)s summerar till %(percent)s %%, inte 100 %%.")
+                    % {"plural": plural, "percent": _percent(sum(given, ZERO))}
+                ),
                 list_field,
             )
         )
@@ -435,23 +504,28 @@ def cap_2004(
     Hallstahammar 2001 exactly: 109 569 000 kr -> state 5 478 000, per party 2 739 000, total 10 956 000.
     """
     violations: list[Violation] = []
-    costs = _amount(sickness_benefit_costs, "sickness_benefit_costs", "Sjukpenningkostnaderna", violations)
-    rate_value = _number(rate, "rate", "Procentsatsen", violations)
+    costs = _amount(sickness_benefit_costs, "sickness_benefit_costs", _("Sjukpenningkostnaderna"), violations)
+    rate_value = _number(rate, "rate", _("Procentsatsen"), violations)
     if rate_value is not None and not 0 < rate_value <= 1:
         violations.append(
             Violation(
-                "R-CAP-2004", "Procentsatsen anges som andel, större än 0 och högst 1 (0,05 = 5 %).", "rate"
+                "R-CAP-2004",
+                _("Procentsatsen anges som andel, större än 0 och högst 1 (0,05 = 5 %)."),
+                "rate",
             )
         )
-    unit_value = _number(unit, "unit", "Avrundningsenheten", violations)
+    unit_value = _number(unit, "unit", _("Avrundningsenheten"), violations)
     if unit_value is not None and (
         unit_value <= 0 or (Fraction(unit_value) / Fraction(2, 100)).denominator != 1
     ):
         violations.append(
             Violation(
                 "R-CAP-2004",
-                "Avrundningsenheten ska vara ett positivt belopp som går jämnt upp i hela ören när det "
-                "delas på två (till exempel 1000 eller 0,02).",
+                _(
+                    "Avrundningsenheten ska vara ett positivt belopp som går jämnt "
+                    "upp i hela ören när det delas på två (till exempel 1000 eller "
+                    "0,02)."
+                ),
                 "unit",
             )
         )
@@ -557,26 +631,26 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
     refuses with R-STATE-MODEL and names both sums (lower `max_reduction` or raise the appropriation).
     """
     violations: list[Violation] = []
-    appropriation = _amount(data.appropriation, "appropriation", "Anslaget", violations)
-    base_amount = _amount(data.base_amount, "base_amount", "Grundbeloppet", violations)
+    appropriation = _amount(data.appropriation, "appropriation", _("Anslaget"), violations)
+    base_amount = _amount(data.base_amount, "base_amount", _("Grundbeloppet"), violations)
     need_weight = _fraction_between(
         data.need_weight,
         "need_weight",
-        "Vikten för försörjningsmåttet",
+        _("Vikten för försörjningsmåttet"),
         violations,
         code="R-STATE-MODEL",
     )
     population_weight = _fraction_between(
         data.population_weight,
         "population_weight",
-        "Vikten för befolkningen 16–64 år",
+        _("Vikten för befolkningen 16–64 år"),
         violations,
         code="R-STATE-MODEL",
     )
     max_reduction = _fraction_between(
         data.max_reduction,
         "max_reduction",
-        "Spärren för minskning",
+        _("Spärren för minskning"),
         violations,
         code="R-STATE-MODEL",
     )
@@ -589,8 +663,13 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                f"Vikterna för försörjningsmått och befolkning summerar till "
-                f"{_percent((need_weight + population_weight) * 100)} %, inte 100 %.",
+                (
+                    _(
+                        "Vikterna för försörjningsmått och befolkning summerar till "
+                        "%(percent)s %%, inte 100 %%."
+                    )
+                    % {"percent": _percent((need_weight + population_weight) * 100)}
+                ),
                 "need_weight",
             )
         )
@@ -599,8 +678,10 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                f"Anslaget ({_kr(appropriation)}) räcker inte till grundbeloppet för {len(figures)} förbund "
-                f"({_kr(base_total)}).",
+                (
+                    _("Anslaget (%(kr)s) räcker inte till grundbeloppet för %(count)s förbund (%(kr2)s).")
+                    % {"kr": _kr(appropriation), "count": len(figures), "kr2": _kr(base_total)}
+                ),
                 "appropriation",
             )
         )
@@ -611,7 +692,7 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                "Försörjningsmåttet är noll för alla förbund; behovsdelen kan inte fördelas.",
+                _("Försörjningsmåttet är noll för alla förbund; behovsdelen kan inte fördelas."),
                 "associations",
             )
         )
@@ -619,7 +700,7 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                "Befolkningen 16–64 år är noll för alla förbund; befolkningsdelen kan inte fördelas.",
+                _("Befolkningen 16–64 år är noll för alla förbund; befolkningsdelen kan inte fördelas."),
                 "associations",
             )
         )
@@ -638,8 +719,17 @@ def calculate_state_allocation(data: StateModelInput) -> StateAllocationCalculat
     if floor_total > appropriation:
         raise RuleViolation(
             "R-STATE-MODEL",
-            f"Anslaget ({_kr(appropriation)}) räcker inte för att inget förbund ska minska mer än "
-            f"{_percent(max_reduction * 100)} %: golven summerar till {_kr(floor_total)}.",
+            (
+                _(
+                    "Anslaget (%(kr)s) räcker inte för att inget förbund ska minska "
+                    "mer än %(percent)s %%: golven summerar till %(kr2)s."
+                )
+                % {
+                    "kr": _kr(appropriation),
+                    "percent": _percent(max_reduction * 100),
+                    "kr2": _kr(floor_total),
+                }
+            ),
             "appropriation",
         )
 
@@ -707,19 +797,28 @@ def _association_figures(
 ) -> list[_Figures]:
     if not associations:
         violations.append(
-            Violation("R-STATE-MODEL", "Minst ett förbund måste ingå i fördelningen.", "associations")
+            Violation("R-STATE-MODEL", _("Minst ett förbund måste ingå i fördelningen."), "associations")
         )
         return []
     figures: list[_Figures] = []
     seen: set[str] = set()
     for index, item in enumerate(associations):
         path = f"associations[{index}]"
-        code = _code(item.code, f"{path}.code", f"Koden för förbund nummer {index + 1}", violations)
+        code = _code(
+            item.code,
+            f"{path}.code",
+            _("Koden för förbund nummer %(value)s") % {"value": index + 1},
+            violations,
+        )
         if code is None:
             continue
         if code in seen:
             violations.append(
-                Violation("R-STATE-MODEL", f"Förbundet {code} finns med mer än en gång.", f"{path}.code")
+                Violation(
+                    "R-STATE-MODEL",
+                    _("Förbundet %(code)s finns med mer än en gång.") % {"code": code},
+                    f"{path}.code",
+                )
             )
             continue
         seen.add(code)
@@ -728,21 +827,24 @@ def _association_figures(
         support = _count(
             item.support_measure,
             f"{path}.support_measure",
-            f"Försörjningsmåttet för {called}",
+            _("Försörjningsmåttet för %(called)s") % {"called": called},
             violations,
             whole=False,
         )
         population = _count(
             item.population,
             f"{path}.population",
-            f"Befolkningen 16–64 år för {called}",
+            _("Befolkningen 16–64 år för %(called)s") % {"called": called},
             violations,
             whole=True,
         )
         previous = None
         if item.previous is not None:
             previous = _amount(
-                item.previous, f"{path}.previous", f"Fjolårets tilldelning för {called}", violations
+                item.previous,
+                f"{path}.previous",
+                _("Fjolårets tilldelning för %(called)s") % {"called": called},
+                violations,
             )
         if support is None or population is None or (item.previous is not None and previous is None):
             continue

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
@@ -64,11 +65,11 @@ def _require_edit(actor: Actor, association_id: int) -> None:
     require(actor, Capability.FINANCE_EDIT, association_id)
 
 
-def _lock(budget: Budget, version: int | None, what: str = "budgeten") -> Budget:
+def _lock(budget: Budget, version: int | None, what: str | None = None) -> Budget:
     """The budget, locked for the write; R-CONFLICT when it changed since the editor opened `version`
     (the pages keep what the editor typed)."""
     locked = Budget.objects.select_for_update().select_related("association", "charter").get(pk=budget.pk)
-    check_version(locked.version, version, what, kept=True)
+    check_version(locked.version, version, what or gettext("budgeten"), kept=True)
     return locked
 
 
@@ -76,7 +77,14 @@ def _check_year(
     year: object, field: str, violations: list[Violation], *, first: int = FIRST_YEAR
 ) -> int | None:
     if isinstance(year, bool) or not isinstance(year, int) or not first <= year <= LAST_YEAR:
-        violations.append(Violation("R-INPUT", f"Ange ett år mellan {first} och {LAST_YEAR}.", field))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                gettext("Ange ett år mellan %(first)s och %(last_year)s.")
+                % {"first": first, "last_year": LAST_YEAR},
+                field,
+            )
+        )
         return None
     return year
 
@@ -100,8 +108,14 @@ def _compute_contributions(
     if charter is None:
         raise RuleViolation(
             "R-SHARES",
-            f"Förbundet har ingen förbundsordning som gäller den 1 januari {year}; utan den går "
-            "bidragen inte att fördela. Registrera förbundsordningen först.",
+            (
+                gettext(
+                    "Förbundet har ingen förbundsordning som gäller den 1 januari "
+                    "%(year)s; utan den går bidragen inte att fördela. Registrera "
+                    "förbundsordningen först."
+                )
+                % {"year": year}
+            ),
             "year",
         )
     members = selectors.members_on(association_id=association.pk, day=date(year, 1, 1))
@@ -111,7 +125,11 @@ def _compute_contributions(
     violations: list[Violation] = []
     if not any(m.kind == PartyKind.FK for m in members):
         violations.append(
-            Violation("R-MEMBERS", f"Försäkringskassan är inte medlem den 1 januari {year}.", "year")
+            Violation(
+                "R-MEMBERS",
+                gettext("Försäkringskassan är inte medlem den 1 januari %(year)s.") % {"year": year},
+                "year",
+            )
         )
 
     municipal_population = selectors.populations(
@@ -127,8 +145,13 @@ def _compute_contributions(
         violations.append(
             Violation(
                 "R-SHARES",
-                f"Folkmängden {population_year} saknas för {', '.join(missing)}. Importera SCB:s "
-                "befolkningstabell eller fyll i folkmängden för året.",
+                (
+                    gettext(
+                        "Folkmängden %(population_year)s saknas för %(list)s. Importera "
+                        "SCB:s befolkningstabell eller fyll i folkmängden för året."
+                    )
+                    % {"population_year": population_year, "list": ", ".join(missing)}
+                ),
                 "population_year",
             )
         )
@@ -138,7 +161,10 @@ def _compute_contributions(
             violations.append(
                 Violation(
                     "R-SHARES",
-                    f"Folkmängden {population_year} saknas för kommunerna i {', '.join(without)}.",
+                    (
+                        gettext("Folkmängden %(population_year)s saknas för kommunerna i %(list)s.")
+                        % {"population_year": population_year, "list": ", ".join(without)}
+                    ),
                     "population_year",
                 )
             )
@@ -225,7 +251,9 @@ def budget_create(
     _require_edit(actor, association.pk)
     violations: list[Violation] = []
     year_value = _check_year(year, "year", violations)
-    frame_value = rules.check_amount(frame, field="frame", label="Budgetramen", violations=violations)
+    frame_value = rules.check_amount(
+        frame, field="frame", label=gettext("Budgetramen"), violations=violations
+    )
     if population_year is None and year_value is not None:
         population_year = year_value - POPULATION_LAG
     checked = (
@@ -237,17 +265,23 @@ def budget_create(
         violations.append(
             Violation(
                 "R-SHARES",
-                "Folkmängden ska vara från ett tidigare år än budgetåret (oftast två år före).",
+                gettext("Folkmängden ska vara från ett tidigare år än budgetåret (oftast två år före)."),
                 "population_year",
             )
         )
     opening = None
     if opening_equity not in (None, ""):
-        opening = _signed_amount(opening_equity, "opening_equity", "Ingående eget kapital", violations)
+        opening = _signed_amount(
+            opening_equity, "opening_equity", gettext("Ingående eget kapital"), violations
+        )
     raise_if_any(violations)
     assert year_value is not None and frame_value is not None and population_year is not None
     if Budget.objects.filter(association=association, year=year_value).exists():
-        raise RuleViolation("R-BUDGET", f"Förbundet har redan en budget för {year_value}.", "year")
+        raise RuleViolation(
+            "R-BUDGET",
+            gettext("Förbundet har redan en budget för %(year_value)s.") % {"year_value": year_value},
+            "year",
+        )
 
     charter, shares = _compute_contributions(
         association=association, year=year_value, frame=frame_value, population_year=population_year
@@ -314,53 +348,81 @@ def _line_violations(
     amounts: list[Decimal | None] = []
     kept = [line for line in lines if not line.delete]
     if len(kept) > MAX_LINES:
-        violations.append(Violation("R-INPUT", f"En budget kan ha högst {MAX_LINES} poster.", "lines"))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                gettext("En budget kan ha högst %(max_lines)s poster.") % {"max_lines": MAX_LINES},
+                "lines",
+            )
+        )
     seen_interventions: set[int] = set()
     for index, line in enumerate(lines):
         field = f"lines[{index}]"
         if line.id is not None and line.id not in existing:
-            violations.append(Violation("R-INPUT", "Budgetposten finns inte i budgeten.", f"{field}.id"))
+            violations.append(
+                Violation("R-INPUT", gettext("Budgetposten finns inte i budgeten."), f"{field}.id")
+            )
         if line.delete:
             amounts.append(None)
             continue
         if line.kind not in LineKind.values:
             violations.append(
-                Violation("R-INPUT", "Välj om posten är en insats eller administration.", field)
+                Violation("R-INPUT", gettext("Välj om posten är en insats eller administration."), field)
             )
         elif line.kind == LineKind.INTERVENTION:
             if line.intervention_id is None and not line.label.strip():
                 violations.append(
                     Violation(
-                        "R-REQUIRED", "Välj insatsen eller skriv en benämning för posten.", f"{field}.label"
+                        "R-REQUIRED",
+                        gettext("Välj insatsen eller skriv en benämning för posten."),
+                        f"{field}.label",
                     )
                 )
             if line.intervention_id is not None:
                 if line.intervention_id not in intervention_ids:
                     violations.append(
-                        Violation("R-INPUT", "Insatsen hör inte till förbundet.", f"{field}.intervention")
+                        Violation(
+                            "R-INPUT", gettext("Insatsen hör inte till förbundet."), f"{field}.intervention"
+                        )
                     )
                 elif line.intervention_id in seen_interventions:
                     violations.append(
                         Violation(
-                            "R-BUDGET", "Samma insats finns på mer än en budgetpost.", f"{field}.intervention"
+                            "R-BUDGET",
+                            gettext("Samma insats finns på mer än en budgetpost."),
+                            f"{field}.intervention",
                         )
                     )
                 seen_interventions.add(line.intervention_id)
         elif line.cost_type not in CostType.values:
             violations.append(
-                Violation("R-REQUIRED", "Välj kostnadsslag för administrationsposten.", f"{field}.cost_type")
+                Violation(
+                    "R-REQUIRED",
+                    gettext("Välj kostnadsslag för administrationsposten."),
+                    f"{field}.cost_type",
+                )
             )
         if len(line.label) > 200:
             violations.append(
-                Violation("R-INPUT", "Benämningen får vara högst 200 tecken.", f"{field}.label")
+                Violation("R-INPUT", gettext("Benämningen får vara högst 200 tecken."), f"{field}.label")
             )
         amounts.append(
-            rules.check_amount(line.amount, field=f"{field}.amount", label="Beloppet", violations=violations)
+            rules.check_amount(
+                line.amount,
+                field=f"{field}.amount",
+                label=gettext("Beloppet"),
+                violations=violations,
+            )
         )
     costs = sum((a for a in amounts if a is not None), rules.ZERO)
     if costs > rules.MAX_AMOUNT:
         violations.append(
-            Violation("R-INPUT", f"Posterna summerar till mer än {format_kr(rules.MAX_AMOUNT)}.", "lines")
+            Violation(
+                "R-INPUT",
+                gettext("Posterna summerar till mer än %(format_kr)s.")
+                % {"format_kr": format_kr(rules.MAX_AMOUNT)},
+                "lines",
+            )
         )
     return violations, amounts
 
@@ -386,10 +448,14 @@ def budget_update(
     locked = _lock(budget, version)
     if locked.status == BudgetStatus.ADOPTED:
         raise RuleViolation(
-            "R-BUDGET", f"Budgeten för {locked.year} är fastställd och kan inte ändras.", "frame"
+            "R-BUDGET",
+            gettext("Budgeten för %(year)s är fastställd och kan inte ändras.") % {"year": locked.year},
+            "frame",
         )
     violations: list[Violation] = []
-    frame_value = rules.check_amount(frame, field="frame", label="Budgetramen", violations=violations)
+    frame_value = rules.check_amount(
+        frame, field="frame", label=gettext("Budgetramen"), violations=violations
+    )
     if (
         _check_year(population_year, "population_year", violations, first=FIRST_POPULATION_YEAR) is not None
         and population_year >= locked.year
@@ -397,7 +463,7 @@ def budget_update(
         violations.append(
             Violation(
                 "R-SHARES",
-                "Folkmängden ska vara från ett tidigare år än budgetåret (oftast två år före).",
+                gettext("Folkmängden ska vara från ett tidigare år än budgetåret (oftast två år före)."),
                 "population_year",
             )
         )
@@ -405,7 +471,9 @@ def budget_update(
     carried = previous is not None and selectors.has_outcome(budget=previous)
     opening: Decimal | None = locked.opening_equity
     if opening_equity not in (None, "") and not carried:
-        opening = _signed_amount(opening_equity, "opening_equity", "Ingående eget kapital", violations)
+        opening = _signed_amount(
+            opening_equity, "opening_equity", gettext("Ingående eget kapital"), violations
+        )
     existing = {line.pk: line for line in BudgetLine.objects.filter(budget=locked)}
     from finsam.interventions import selectors as intervention_selectors
 
@@ -503,22 +571,32 @@ def consultation_record(
     if locked.status == BudgetStatus.ADOPTED:
         violations.append(
             Violation(
-                "R-BUDGET", "Budgeten är redan fastställd; samrådet skulle inte påverka den.", "held_on"
+                "R-BUDGET",
+                gettext("Budgeten är redan fastställd; samrådet skulle inte påverka den."),
+                "held_on",
             )
         )
     members = {m.pk: m for m in selectors.budget_members(budget=locked)}
     if member.pk not in members:
         violations.append(
-            Violation("R-BUDGET", f"{member.name} är inte medlem i förbundet under {locked.year}.", "member")
+            Violation(
+                "R-BUDGET",
+                gettext("%(name)s är inte medlem i förbundet under %(year)s.")
+                % {"name": member.name, "year": locked.year},
+                "member",
+            )
         )
     if held_on > selectors.today():
         violations.append(
-            Violation("R-DATES", "Ett samråd kan registreras först när det har hållits.", "held_on")
+            Violation("R-DATES", gettext("Ett samråd kan registreras först när det har hållits."), "held_on")
         )
     elif held_on.year < locked.year - 2:
         violations.append(
             Violation(
-                "R-DATES", f"Samrådet om budgeten för {locked.year} kan inte ha hållits så tidigt.", "held_on"
+                "R-DATES",
+                gettext("Samrådet om budgeten för %(year)s kan inte ha hållits så tidigt.")
+                % {"year": locked.year},
+                "held_on",
             )
         )
     represents = registry_selectors.representatives().filter(
@@ -528,13 +606,21 @@ def consultation_record(
         violations.append(
             Violation(
                 "R-BUDGET",
-                f"{representative.name} var inte medlemsrepresentant för {member.name} "
-                f"den {held_on:%Y-%m-%d}.",
+                (
+                    gettext("%(name)s var inte medlemsrepresentant för %(name2)s den %(held_on)s.")
+                    % {
+                        "name": representative.name,
+                        "name2": member.name,
+                        "held_on": format(held_on, "%Y-%m-%d"),
+                    }
+                ),
                 "representative",
             )
         )
     if len(comments) > 5000:
-        violations.append(Violation("R-INPUT", "Synpunkterna får vara högst 5 000 tecken.", "comments"))
+        violations.append(
+            Violation("R-INPUT", gettext("Synpunkterna får vara högst 5 000 tecken."), "comments")
+        )
     raise_if_any(violations)
     consultation = BudgetConsultation.objects.create(
         budget=locked,
@@ -570,12 +656,19 @@ def budget_adopt(
     locked = _lock(budget, version)
     violations: list[Violation] = []
     if locked.status == BudgetStatus.ADOPTED:
-        raise RuleViolation("R-BUDGET", f"Budgeten för {locked.year} är redan fastställd.", "adopted_on")
+        raise RuleViolation(
+            "R-BUDGET",
+            gettext("Budgeten för %(year)s är redan fastställd.") % {"year": locked.year},
+            "adopted_on",
+        )
     if adopted_on.year < locked.year - 2 or adopted_on.year > locked.year:
         violations.append(
             Violation(
                 "R-DATES",
-                f"Budgeten för {locked.year} fastställs hösten före budgetåret, senast under året.",
+                (
+                    gettext("Budgeten för %(year)s fastställs hösten före budgetåret, senast under året.")
+                    % {"year": locked.year}
+                ),
                 "adopted_on",
             )
         )
@@ -583,8 +676,11 @@ def budget_adopt(
         violations.append(
             Violation(
                 "R-MEMBERS",
-                "Förbundet är inte giltigt (Försäkringskassan, Arbetsförmedlingen, minst en region och "
-                "minst en kommun ska vara medlemmar) och kan inte fastställa en budget.",
+                gettext(
+                    "Förbundet är inte giltigt (Försäkringskassan, "
+                    "Arbetsförmedlingen, minst en region och minst en kommun ska "
+                    "vara medlemmar) och kan inte fastställa en budget."
+                ),
                 "adopted_on",
             )
         )
@@ -593,14 +689,16 @@ def budget_adopt(
         violations.append(
             Violation(
                 "R-BUDGET",
-                "Styrelsen ska samråda med varje medlem innan budgeten fastställs (23 §). Samråd saknas med "
-                + ", ".join(m.name for m in missing)
-                + ".",
+                gettext(
+                    "Styrelsen ska samråda med varje medlem innan budgeten "
+                    "fastställs (23 §). Samråd saknas med %(members)s."
+                )
+                % {"members": ", ".join(m.name for m in missing)},
                 "adopted_on",
             )
         )
     if len(reference) > 100:
-        violations.append(Violation("R-INPUT", "Paragrafen får vara högst 100 tecken.", "reference"))
+        violations.append(Violation("R-INPUT", gettext("Paragrafen får vara högst 100 tecken."), "reference"))
     raise_if_any(violations)
     locked.status = BudgetStatus.ADOPTED
     locked.adopted_on = adopted_on
@@ -633,12 +731,14 @@ def outcome_update(
     """Actual costs per line (line id → amount or None) and contributions received (contribution id →
     amount or None) of an adopted budget whose year is not closed. Optimistic locking as for the budget."""
     _require_edit(actor, budget.association_id)
-    locked = _lock(budget, version, "utfallet")
+    locked = _lock(budget, version, gettext("utfallet"))
     if locked.status != BudgetStatus.ADOPTED:
-        raise RuleViolation("R-OUTCOME", "Utfall registreras för en fastställd budget.", None)
+        raise RuleViolation("R-OUTCOME", gettext("Utfall registreras för en fastställd budget."), None)
     if selectors.has_outcome(budget=locked):
         raise RuleViolation(
-            "R-OUTCOME", f"Bokslutet för {locked.year} är klart; utfallet kan inte ändras.", None
+            "R-OUTCOME",
+            gettext("Bokslutet för %(year)s är klart; utfallet kan inte ändras.") % {"year": locked.year},
+            None,
         )
     lines = {line.pk: line for line in BudgetLine.objects.filter(budget=locked)}
     contributions = {c.pk: c for c in Contribution.objects.filter(budget=locked)}
@@ -647,26 +747,36 @@ def outcome_update(
     for line_id, value in actuals.items():
         if line_id not in lines:
             violations.append(
-                Violation("R-INPUT", "Budgetposten finns inte i budgeten.", f"actual-{line_id}")
+                Violation("R-INPUT", gettext("Budgetposten finns inte i budgeten."), f"actual-{line_id}")
             )
             continue
         new_actuals[line_id] = (
             None
             if value in (None, "")
-            else rules.check_amount(value, field=f"actual-{line_id}", label="Utfallet", violations=violations)
+            else rules.check_amount(
+                value,
+                field=f"actual-{line_id}",
+                label=gettext("Utfallet"),
+                violations=violations,
+            )
         )
     new_received: dict[int, Decimal | None] = {}
     for contribution_id, value in received.items():
         if contribution_id not in contributions:
             violations.append(
-                Violation("R-INPUT", "Bidraget finns inte i budgeten.", f"received-{contribution_id}")
+                Violation(
+                    "R-INPUT", gettext("Bidraget finns inte i budgeten."), f"received-{contribution_id}"
+                )
             )
             continue
         new_received[contribution_id] = (
             None
             if value in (None, "")
             else rules.check_amount(
-                value, field=f"received-{contribution_id}", label="Inbetalt bidrag", violations=violations
+                value,
+                field=f"received-{contribution_id}",
+                label=gettext("Inbetalt bidrag"),
+                violations=violations,
             )
         )
     raise_if_any(violations)
@@ -703,29 +813,45 @@ def outcome_close(*, actor: Actor, budget: Budget, closed_on: date, version: int
     while the previous year's budget in the platform is not closed (its closing is this year's opening).
     """
     _require_edit(actor, budget.association_id)
-    locked = _lock(budget, version, "utfallet")
+    locked = _lock(budget, version, gettext("utfallet"))
     violations: list[Violation] = []
     if locked.status != BudgetStatus.ADOPTED:
-        violations.append(Violation("R-OUTCOME", "Bara en fastställd budget kan bokslutas.", "closed_on"))
+        violations.append(
+            Violation("R-OUTCOME", gettext("Bara en fastställd budget kan bokslutas."), "closed_on")
+        )
     if selectors.has_outcome(budget=locked):
-        raise RuleViolation("R-OUTCOME", f"Bokslutet för {locked.year} är redan gjort.", "closed_on")
+        raise RuleViolation(
+            "R-OUTCOME",
+            gettext("Bokslutet för %(year)s är redan gjort.") % {"year": locked.year},
+            "closed_on",
+        )
     if closed_on <= date(locked.year, 12, 31):
         violations.append(
-            Violation("R-OUTCOME", f"Bokslutet för {locked.year} görs efter årets slut.", "closed_on")
+            Violation(
+                "R-OUTCOME",
+                gettext("Bokslutet för %(year)s görs efter årets slut.") % {"year": locked.year},
+                "closed_on",
+            )
         )
     elif closed_on > selectors.today():
-        violations.append(Violation("R-DATES", "Bokslutsdatumet kan inte ligga i framtiden.", "closed_on"))
+        violations.append(
+            Violation("R-DATES", gettext("Bokslutsdatumet kan inte ligga i framtiden."), "closed_on")
+        )
     totals = selectors.budget_totals(budget=locked)
     if not totals.actuals_complete:
         violations.append(
             Violation(
-                "R-OUTCOME", "Fyll i utfallet för varje budgetpost (0 om inget har använts).", "closed_on"
+                "R-OUTCOME",
+                gettext("Fyll i utfallet för varje budgetpost (0 om inget har använts)."),
+                "closed_on",
             )
         )
     if not totals.contributions_complete:
         violations.append(
             Violation(
-                "R-OUTCOME", "Fyll i inbetalt bidrag för varje medlem (0 om inget har betalats).", "closed_on"
+                "R-OUTCOME",
+                gettext("Fyll i inbetalt bidrag för varje medlem (0 om inget har betalats)."),
+                "closed_on",
             )
         )
     previous = selectors.previous_budget(budget=locked)
@@ -733,8 +859,13 @@ def outcome_close(*, actor: Actor, budget: Budget, closed_on: date, version: int
         violations.append(
             Violation(
                 "R-OUTCOME",
-                f"Gör bokslutet för {previous.year} först: dess utgående eget kapital är ingående "
-                f"för {locked.year}.",
+                (
+                    gettext(
+                        "Gör bokslutet för %(year)s först: dess utgående eget kapital är "
+                        "ingående för %(year2)s."
+                    )
+                    % {"year": previous.year, "year2": locked.year}
+                ),
                 "closed_on",
             )
         )
@@ -800,7 +931,11 @@ def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) ->
     for code, value in figures.items():
         if code not in municipalities:
             violations.append(
-                Violation("R-INPUT", f"Det finns ingen kommun med koden {code}.", f"population-{code}")
+                Violation(
+                    "R-INPUT",
+                    gettext("Det finns ingen kommun med koden %(code)s.") % {"code": code},
+                    f"population-{code}",
+                )
             )
             continue
         if value in (None, ""):
@@ -809,7 +944,7 @@ def population_set(*, actor: Actor, year: int, figures: Mapping[str, object]) ->
         number = rules.check_population(
             text,
             field=f"population-{code}",
-            label=f"Folkmängden för {municipalities[code].name}",
+            label=gettext("Folkmängden för %(name)s") % {"name": municipalities[code].name},
             violations=violations,
         )
         if number is not None:
@@ -880,7 +1015,12 @@ def population_import(
     unknown = sorted(codes - set(municipalities))
     if unknown:
         more = " …" if len(unknown) > 10 else ""
-        raise RuleViolation("R-INPUT", f"Okända kommunkoder: {', '.join(unknown[:10])}{more}.", "code")
+        raise RuleViolation(
+            "R-INPUT",
+            gettext("Okända kommunkoder: %(list)s%(more)s.")
+            % {"list": ", ".join(unknown[:10]), "more": more},
+            "code",
+        )
     _require_population_edit(actor, set(municipalities.values()))
     rows = {(municipalities[f.code], f.year): f.population for f in figures}
     working_age = {
@@ -923,8 +1063,12 @@ def support_measure_import(*, actor: Actor, data: bytes) -> dict[str, int]:
         more = len(parsed.errors) >= support_measure_csv.MAX_ERRORS
         summary = Violation(
             "R-INPUT",
-            f"Ingenting har lästs in: {len(parsed.errors)} rader har fel"
-            + (" (de första visas)." if more else "."),
+            (
+                gettext("Ingenting har lästs in: %(count)s rader har fel (de första visas).")
+                if more
+                else gettext("Ingenting har lästs in: %(count)s rader har fel.")
+            )
+            % {"count": len(parsed.errors)},
             "file",
         )
         raise RuleViolation(violations=[summary, *(Violation("R-INPUT", e, "file") for e in parsed.errors)])
@@ -981,7 +1125,7 @@ def state_contribution_set(
     """
     require(actor, Capability.STATE_ALLOCATION_EDIT)
     violations: list[Violation] = []
-    value = rules.check_amount(amount, field="amount", label="Statens bidrag", violations=violations)
+    value = rules.check_amount(amount, field="amount", label=gettext("Statens bidrag"), violations=violations)
     _check_year(year, "year", violations)
     raise_if_any(violations)
     assert value is not None

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.params.functions import Path
 
@@ -476,7 +477,7 @@ def participation_exit(
     )
     answers = {answer.question: answer.value for answer in payload.answers}
     if len(answers) != len(payload.answers):
-        raise RuleViolation("R-FOLLOWUP", "Varje fråga besvaras en gång.", "answers")
+        raise RuleViolation("R-FOLLOWUP", _("Varje fråga besvaras en gång."), "answers")
     services.participation_exit(
         actor=request.user,
         participation=participation,

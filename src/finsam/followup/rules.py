@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from stdnum import luhn
 
 from finsam.core.errors import Violation
@@ -65,8 +66,10 @@ def parse_identity_number(value: str, *, today: date) -> IdentityNumber:
     match = _NUMBER.match(text)
     if match is None:
         raise ValueError(
-            "Ange ett personnummer eller samordningsnummer med tio eller tolv siffror, "
-            "till exempel 19811228-9874."
+            gettext(
+                "Ange ett personnummer eller samordningsnummer med tio eller "
+                "tolv siffror, till exempel 19811228-9874."
+            )
         )
     head, separator, tail = match.groups()
     if len(head) == 8:
@@ -83,15 +86,15 @@ def parse_identity_number(value: str, *, today: date) -> IdentityNumber:
     try:
         birth_date = date(year, month, day - COORDINATION_OFFSET if coordination else day)
     except ValueError as exc:
-        raise ValueError("Numret innehåller inget giltigt födelsedatum.") from exc
+        raise ValueError(gettext("Numret innehåller inget giltigt födelsedatum.")) from exc
     if birth_date > today:
-        raise ValueError("Födelsedatumet i numret ligger i framtiden.")
+        raise ValueError(gettext("Födelsedatumet i numret ligger i framtiden."))
     normalised = f"{year:04d}{month:02d}{day:02d}{tail}"
     # The check digit with stdnum's Luhn. For an ordinary personnummer this is all of what stdnum's
     # `se.personnummer.validate` checks beyond the format and the date, both checked above; calling it
     # as well would do the same work twice (it was a third of an import's validation time).
     if not luhn.is_valid(normalised[2:]):
-        raise ValueError("Kontrollsiffran stämmer inte. Kontrollera numret.")
+        raise ValueError(gettext("Kontrollsiffran stämmer inte. Kontrollera numret."))
     sex = Sex.MAN if int(tail[2]) % 2 else Sex.WOMAN
     return IdentityNumber(normalised=normalised, coordination=coordination, birth_date=birth_date, sex=sex)
 
@@ -112,7 +115,9 @@ def registration_violations(
     if registration == "identified":
         if not identity_number:
             violations.append(
-                Violation("R-CONSENT", "Ange personnummer eller samordningsnummer.", "identity_number")
+                Violation(
+                    "R-CONSENT", gettext("Ange personnummer eller samordningsnummer."), "identity_number"
+                )
             )
         else:
             try:
@@ -123,20 +128,24 @@ def registration_violations(
             violations.append(
                 Violation(
                     "R-CONSENT",
-                    "Ange när det skriftliga samtycket lämnades. "
-                    "Utan samtycke registreras deltagaren anonymt.",
+                    gettext(
+                        "Ange när det skriftliga samtycket lämnades. Utan samtycke "
+                        "registreras deltagaren anonymt."
+                    ),
                     "consent_given_on",
                 )
             )
         elif consent_given_on > today:
             violations.append(
-                Violation("R-CONSENT", "Samtyckets datum kan inte ligga i framtiden.", "consent_given_on")
+                Violation(
+                    "R-CONSENT", gettext("Samtyckets datum kan inte ligga i framtiden."), "consent_given_on"
+                )
             )
         if not consent_form_version.strip():
             violations.append(
                 Violation(
                     "R-CONSENT",
-                    "Ange vilken version av samtyckesblanketten som användes.",
+                    gettext("Ange vilken version av samtyckesblanketten som användes."),
                     "consent_form_version",
                 )
             )
@@ -145,23 +154,25 @@ def registration_violations(
             violations.append(
                 Violation(
                     "R-CONSENT",
-                    "En anonym deltagare registreras utan personnummer "
-                    "(det sparas bara med skriftligt samtycke).",
+                    gettext(
+                        "En anonym deltagare registreras utan personnummer (det sparas "
+                        "bara med skriftligt samtycke)."
+                    ),
                     "identity_number",
                 )
             )
         if sex not in SEX_CODES:
-            violations.append(Violation("R-REQUIRED", "Ange kön.", "sex"))
+            violations.append(Violation("R-REQUIRED", gettext("Ange kön."), "sex"))
     else:
         violations.append(
             Violation(
                 "R-CONSENT",
-                "Välj om deltagaren registreras med personnummer och samtycke eller anonymt.",
+                gettext("Välj om deltagaren registreras med personnummer och samtycke eller anonymt."),
                 "registration",
             )
         )
     if start_year is not None and not 2000 <= start_year <= today.year + 1:
-        violations.append(Violation("R-INPUT", "Startåret är orimligt.", "start_year"))
+        violations.append(Violation("R-INPUT", gettext("Startåret är orimligt."), "start_year"))
     return parsed, violations
 
 
@@ -174,23 +185,25 @@ def income_violations(entries: Sequence[tuple[str, int]], *, field: str) -> list
         return [
             Violation(
                 "R-FOLLOWUP",
-                "Ange minst en försörjningskälla "
-                "(välj Ingen egen försörjning om personen saknar försörjning).",
+                gettext(
+                    "Ange minst en försörjningskälla (välj Ingen egen försörjning om "
+                    "personen saknar försörjning)."
+                ),
                 field,
             )
         ]
     sources = [source for source, _ in entries]
     if any(source not in INCOME_CODES for source in sources):
-        return [Violation("R-FOLLOWUP", "Okänd försörjningskälla.", field)]
+        return [Violation("R-FOLLOWUP", gettext("Okänd försörjningskälla."), field)]
     if any(extent not in EXTENTS for _, extent in entries):
-        return [Violation("R-FOLLOWUP", "Omfattningen ska vara 25, 50, 75 eller 100 %.", field)]
+        return [Violation("R-FOLLOWUP", gettext("Omfattningen ska vara 25, 50, 75 eller 100 %."), field)]
     if len(set(sources)) != len(sources):
-        return [Violation("R-FOLLOWUP", "Varje försörjningskälla anges en gång.", field)]
+        return [Violation("R-FOLLOWUP", gettext("Varje försörjningskälla anges en gång."), field)]
     if IncomeSource.NONE in sources and len(sources) > 1:
         return [
             Violation(
                 "R-FOLLOWUP",
-                "Ingen egen försörjning kan inte kombineras med andra försörjningskällor.",
+                gettext("Ingen egen försörjning kan inte kombineras med andra försörjningskällor."),
                 field,
             )
         ]
@@ -223,33 +236,42 @@ def start_violations(
         return [
             Violation(
                 "R-KIND",
-                "En strukturövergripande insats har inga deltagare; registrera antal i stället.",
+                gettext("En strukturövergripande insats har inga deltagare; registrera antal i stället."),
                 "intervention",
             )
         ]
     violations: list[Violation] = []
     if start > today:
-        violations.append(Violation("R-FOLLOWUP", "Startdatum kan inte ligga i framtiden.", "start"))
+        violations.append(Violation("R-FOLLOWUP", gettext("Startdatum kan inte ligga i framtiden."), "start"))
     if start < intervention_start or (intervention_end is not None and start > intervention_end):
-        violations.append(Violation("R-DATES", "Startdatum ligger utanför insatsens period.", "start"))
+        violations.append(
+            Violation("R-DATES", gettext("Startdatum ligger utanför insatsens period."), "start")
+        )
     violations += age_violations(birth_date, start, field=field_of_age)
     if any(span.exit is None for span in previous):
         violations.append(
             Violation(
-                "R-FOLLOWUP", "Deltagaren har redan ett pågående deltagande. Avsluta det först.", "start"
+                "R-FOLLOWUP",
+                gettext("Deltagaren har redan ett pågående deltagande. Avsluta det först."),
+                "start",
             )
         )
     elif any(span.exit is not None and start <= span.exit for span in previous):
         last = max(span.exit for span in previous if span.exit is not None)
         violations.append(
             Violation(
-                "R-FOLLOWUP", f"Startdatum måste ligga efter förra avslutet ({last:%Y-%m-%d}).", "start"
+                "R-FOLLOWUP",
+                gettext("Startdatum måste ligga efter förra avslutet (%(last)s).")
+                % {"last": format(last, "%Y-%m-%d")},
+                "start",
             )
         )
     if employment_before not in EMPLOYMENT_CODES:
-        violations.append(Violation("R-FOLLOWUP", "Ange sysselsättning före insatsen.", "employment_before"))
+        violations.append(
+            Violation("R-FOLLOWUP", gettext("Ange sysselsättning före insatsen."), "employment_before")
+        )
     if education_level not in EDUCATION_CODES:
-        violations.append(Violation("R-FOLLOWUP", "Ange utbildningsnivå.", "education_level"))
+        violations.append(Violation("R-FOLLOWUP", gettext("Ange utbildningsnivå."), "education_level"))
     violations += income_violations(income_before, field="income_before")
     return violations
 
@@ -267,22 +289,34 @@ def exit_violations(
     """An exit: once, not before the start, not in the future, with a reason; unless the record was
     registered by mistake, with employment and income sources after."""
     if current_exit is not None:
-        return [Violation("R-FOLLOWUP", f"Deltagandet är redan avslutat ({current_exit:%Y-%m-%d}).", "exit")]
+        return [
+            Violation(
+                "R-FOLLOWUP",
+                gettext("Deltagandet är redan avslutat (%(current_exit)s).")
+                % {"current_exit": format(current_exit, "%Y-%m-%d")},
+                "exit",
+            )
+        ]
     violations: list[Violation] = []
     if exit < start:
         violations.append(
             Violation(
-                "R-FOLLOWUP", f"Avslutsdatum kan inte ligga före startdatum ({start:%Y-%m-%d}).", "exit"
+                "R-FOLLOWUP",
+                gettext("Avslutsdatum kan inte ligga före startdatum (%(start)s).")
+                % {"start": format(start, "%Y-%m-%d")},
+                "exit",
             )
         )
     if exit > today:
-        violations.append(Violation("R-FOLLOWUP", "Avslutsdatum kan inte ligga i framtiden.", "exit"))
+        violations.append(
+            Violation("R-FOLLOWUP", gettext("Avslutsdatum kan inte ligga i framtiden."), "exit")
+        )
     if exit_reason not in EXIT_REASON_CODES:
-        violations.append(Violation("R-FOLLOWUP", "Ange avslutsorsak.", "exit_reason"))
+        violations.append(Violation("R-FOLLOWUP", gettext("Ange avslutsorsak."), "exit_reason"))
     elif exit_reason != ExitReason.REGISTERED_BY_MISTAKE:
         if employment_after not in EMPLOYMENT_CODES:
             violations.append(
-                Violation("R-FOLLOWUP", "Ange sysselsättning efter insatsen.", "employment_after")
+                Violation("R-FOLLOWUP", gettext("Ange sysselsättning efter insatsen."), "employment_after")
             )
         violations += income_violations(income_after, field="income_after")
     return violations
@@ -296,9 +330,15 @@ MAX_REASON = 500
 def reason_violations(reason: str) -> list[Violation]:
     """A correction says why: required, at most 500 characters."""
     if not reason.strip():
-        return [Violation("R-CORRECTION", "Skriv varför uppgifterna rättas.", "reason")]
+        return [Violation("R-CORRECTION", gettext("Skriv varför uppgifterna rättas."), "reason")]
     if len(reason.strip()) > MAX_REASON:
-        return [Violation("R-CORRECTION", f"Skälet får vara högst {MAX_REASON} tecken.", "reason")]
+        return [
+            Violation(
+                "R-CORRECTION",
+                gettext("Skälet får vara högst %(max_reason)s tecken.") % {"max_reason": MAX_REASON},
+                "reason",
+            )
+        ]
     return []
 
 
@@ -339,20 +379,24 @@ def correction_violations(
     end = exit or date.max
     if any(start <= (other.exit or date.max) and other.start <= end for other in others):
         violations.append(
-            Violation("R-FOLLOWUP", "Perioden överlappar ett annat deltagande för samma deltagare.", "start")
+            Violation(
+                "R-FOLLOWUP",
+                gettext("Perioden överlappar ett annat deltagande för samma deltagare."),
+                "start",
+            )
         )
     if not was_exited:
         if exit is not None or exit_reason or employment_after or income_after:
             violations.append(
                 Violation(
                     "R-FOLLOWUP",
-                    "Deltagandet pågår; registrera avslutet med Avsluta i stället för att rätta.",
+                    gettext("Deltagandet pågår; registrera avslutet med Avsluta i stället för att rätta."),
                     "exit",
                 )
             )
         return violations
     if exit is None:
-        return [*violations, Violation("R-FOLLOWUP", "Ange avslutsdatum.", "exit")]
+        return [*violations, Violation("R-FOLLOWUP", gettext("Ange avslutsdatum."), "exit")]
     return violations + exit_violations(
         start=start,
         current_exit=None,
@@ -377,11 +421,15 @@ def answer_violations(
     for question_id, value in answers.items():
         kind = questions.get(question_id)
         if kind is None:
-            return [Violation("R-FOLLOWUP", "Frågan hör inte till förbundets uppföljningsfrågor här.", field)]
+            return [
+                Violation(
+                    "R-FOLLOWUP", gettext("Frågan hör inte till förbundets uppföljningsfrågor här."), field
+                )
+            ]
         if kind == AnswerKind.YES_NO and value not in (0, 1):
-            return [Violation("R-FOLLOWUP", "Svara ja (1) eller nej (0).", field)]
+            return [Violation("R-FOLLOWUP", gettext("Svara ja (1) eller nej (0)."), field)]
         if kind == AnswerKind.SCALE and not 1 <= value <= 5:
-            return [Violation("R-FOLLOWUP", "Svara med en siffra från 1 till 5.", field)]
+            return [Violation("R-FOLLOWUP", gettext("Svara med en siffra från 1 till 5."), field)]
     return []
 
 
@@ -406,8 +454,14 @@ def age_violations(birth_date: date | None, start: date, *, field: str = "start"
     return [
         Violation(
             "R-AGE",
-            f"Personen är {age} år på startdagen. Insatserna är för personer från {MIN_AGE} "
-            f"till {MAX_AGE} år; kontrollera personnumret och startdatumet.",
+            (
+                gettext(
+                    "Personen är %(age)s år på startdagen. Insatserna är för "
+                    "personer från %(min_age)s till %(max_age)s år; kontrollera "
+                    "personnumret och startdatumet."
+                )
+                % {"age": age, "min_age": MIN_AGE, "max_age": MAX_AGE}
+            ),
             field,
         )
     ]
@@ -450,9 +504,13 @@ _SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 def scanned_form_violations(*, size: int, head: bytes) -> list[Violation]:
     """A scanned consent form is a PDF, PNG or JPEG of at most 5 MB (judged by its content, not its name)."""
     if size > MAX_FORM_BYTES:
-        return [Violation("R-FILE", "Blanketten får vara högst 5 MB.", "consent_form_file")]
+        return [Violation("R-FILE", gettext("Blanketten får vara högst 5 MB."), "consent_form_file")]
     if not any(head.startswith(signature) for signature in _SIGNATURES):
-        return [Violation("R-FILE", "Blanketten ska vara en PDF-, PNG- eller JPEG-fil.", "consent_form_file")]
+        return [
+            Violation(
+                "R-FILE", gettext("Blanketten ska vara en PDF-, PNG- eller JPEG-fil."), "consent_form_file"
+            )
+        ]
     return []
 
 
@@ -553,7 +611,9 @@ def row_violations(
     """Every broken rule of the row (with the field it concerns), and the parsed identity number."""
     if not intervention.coordinated:
         return None, [
-            Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")
+            Violation(
+                "R-COORDINATOR", gettext("Du är inte deltagaransvarig för den insatsen."), "intervention"
+            )
         ]
     parsed, violations = registration_violations(
         registration=row.registration,
@@ -568,8 +628,10 @@ def row_violations(
         violations.append(
             Violation(
                 "R-CONSENT",
-                "Samtycke anges bara för en deltagare med personnummer; "
-                "en anonym deltagare registreras utan samtycke.",
+                gettext(
+                    "Samtycke anges bara för en deltagare med personnummer; en "
+                    "anonym deltagare registreras utan samtycke."
+                ),
                 "consent_given_on",
             )
         )
@@ -577,7 +639,10 @@ def row_violations(
         violations.append(
             Violation(
                 "R-IDENTITY",
-                "Könet stämmer inte med personnumret; lämna kolumnen tom för en deltagare med personnummer.",
+                gettext(
+                    "Könet stämmer inte med personnumret; lämna kolumnen tom för en "
+                    "deltagare med personnummer."
+                ),
                 "sex",
             )
         )
@@ -607,7 +672,10 @@ def row_violations(
         violations.append(
             Violation(
                 "R-FOLLOWUP",
-                "Avslutsorsak, sysselsättning efter och försörjning efter anges bara med ett avslutsdatum.",
+                gettext(
+                    "Avslutsorsak, sysselsättning efter och försörjning efter anges "
+                    "bara med ett avslutsdatum."
+                ),
                 "exit",
             )
         )

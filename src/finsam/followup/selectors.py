@@ -76,7 +76,9 @@ def consent_form_content(*, name: str) -> bytes:
     except identity.IdentityKeyError as exc:
         raise RuleViolation(
             "R-KEYS",
-            "Blanketten kan inte läsas med plattformens nycklar. Kontakta den som driftar plattformen.",
+            gettext(
+                "Blanketten kan inte läsas med plattformens nycklar. Kontakta den som driftar plattformen."
+            ),
         ) from exc
 
 

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core import selectors as core_selectors
@@ -75,7 +76,9 @@ def _require_coordinator(actor: Actor, intervention: Intervention) -> None:
     assignment (the actor may see the intervention, just not its participants)."""
     require(actor, Capability.PARTICIPANT_EDIT, intervention.association_id)
     if not intervention_selectors.coordinates(user=actor, intervention_id=intervention.pk):
-        raise RuleViolation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")
+        raise RuleViolation(
+            "R-COORDINATOR", _("Du är inte deltagaransvarig för den insatsen."), "intervention"
+        )
 
 
 def _scanned_form_violations(form_file: UploadedFile | None) -> list[Violation]:
@@ -105,12 +108,12 @@ def _registration_check(
 ) -> tuple[rules.IdentityNumber | None, str | None, list[Violation]]:
     require(actor, Capability.PARTICIPANT_EDIT, association.pk)
     if intervention.association_id != association.pk:
-        raise RuleViolation("R-SCOPE", "Insatsen hör till ett annat samordningsförbund.", "intervention")
+        raise RuleViolation("R-SCOPE", _("Insatsen hör till ett annat samordningsförbund."), "intervention")
     _require_coordinator(actor, intervention)
     if intervention.kind != "individual":
         raise RuleViolation(
             "R-KIND",
-            "En strukturövergripande insats har inga deltagare; registrera antal i stället.",
+            _("En strukturövergripande insats har inga deltagare; registrera antal i stället."),
             "intervention",
         )
     parsed, violations = rules.registration_violations(
@@ -126,7 +129,7 @@ def _registration_check(
         violations.append(
             Violation(
                 "R-CONSENT",
-                "En samtyckesblankett hör bara till en deltagare med samtycke.",
+                _("En samtyckesblankett hör bara till en deltagare med samtycke."),
                 "consent_form_file",
             )
         )
@@ -138,7 +141,7 @@ def _registration_check(
     ):
         violations.append(
             Violation(
-                "R-DUPLICATE", "Personen är redan registrerad som deltagare i insatsen.", "identity_number"
+                "R-DUPLICATE", _("Personen är redan registrerad som deltagare i insatsen."), "identity_number"
             )
         )
     return parsed, hashed, violations
@@ -175,7 +178,7 @@ def _create_participant(
             )
     except IntegrityError as exc:  # the same person registered at the same moment by someone else
         raise RuleViolation(
-            "R-DUPLICATE", "Personen är redan registrerad som deltagare i insatsen.", "identity_number"
+            "R-DUPLICATE", _("Personen är redan registrerad som deltagare i insatsen."), "identity_number"
         ) from exc
     if parsed is not None:
         identity.record_keys()
@@ -405,11 +408,16 @@ def consent_withdraw(
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     consent = Consent.objects.filter(participant=locked).first()
     if consent is None or consent.withdrawn_on is not None or locked.identity_hash is None:
-        raise RuleViolation("R-CONSENT", "Det finns inget gällande samtycke att återkalla.", "withdrawn_on")
+        raise RuleViolation(
+            "R-CONSENT", _("Det finns inget gällande samtycke att återkalla."), "withdrawn_on"
+        )
     if withdrawn_on < consent.given_on or withdrawn_on > day:
         raise RuleViolation(
             "R-CONSENT",
-            f"Återkallelsen ska ligga mellan samtyckets datum ({consent.given_on:%Y-%m-%d}) och i dag.",
+            (
+                _("Återkallelsen ska ligga mellan samtyckets datum (%(given_on)s) och i dag.")
+                % {"given_on": format(consent.given_on, "%Y-%m-%d")}
+            ),
             "withdrawn_on",
         )
     locked.identity_ciphertext = None
@@ -765,17 +773,18 @@ def followup_answers_record(
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
     violations: list[Violation] = []
     if locked.exit is None:
-        raise RuleViolation("R-FOLLOWUP", "En senare uppföljning görs efter avslutet.", "answered_on")
+        raise RuleViolation("R-FOLLOWUP", _("En senare uppföljning görs efter avslutet."), "answered_on")
     if answered_on < locked.exit or answered_on > _today(today):
         violations.append(
             Violation(
                 "R-FOLLOWUP",
-                f"Uppföljningen ska ligga mellan avslutet ({locked.exit:%Y-%m-%d}) och i dag.",
+                _("Uppföljningen ska ligga mellan avslutet (%(exit)s) och i dag.")
+                % {"exit": format(locked.exit, "%Y-%m-%d")},
                 "answered_on",
             )
         )
     if not answers:
-        violations.append(Violation("R-FOLLOWUP", "Besvara minst en fråga.", "answers"))
+        violations.append(Violation("R-FOLLOWUP", _("Besvara minst en fråga."), "answers"))
     violations += rules.answer_violations(answers, questions=_questions(locked.association_id, "later"))
     answered = FollowUpAnswer.objects.filter(
         participation=locked,
@@ -785,7 +794,7 @@ def followup_answers_record(
     )
     if answered.exists():
         violations.append(
-            Violation("R-FOLLOWUP", "Frågorna är redan besvarade för det datumet.", "answered_on")
+            Violation("R-FOLLOWUP", _("Frågorna är redan besvarade för det datumet."), "answered_on")
         )
     raise_if_any(violations)
     created = _store_answers(locked, MeasurementPoint.LATER, answered_on, answers)
@@ -830,7 +839,10 @@ def participant_correct(
             violations.append(
                 Violation(
                     "R-CONSENT",
-                    "Deltagaren har inget personnummer att rätta (anonym, eller identiteten är borttagen).",
+                    _(
+                        "Deltagaren har inget personnummer att rätta (anonym, eller "
+                        "identiteten är borttagen)."
+                    ),
                     "identity_number",
                 )
             )
@@ -849,7 +861,7 @@ def participant_correct(
                         violations.append(
                             Violation(
                                 "R-DUPLICATE",
-                                "Personen är redan registrerad som deltagare i insatsen.",
+                                _("Personen är redan registrerad som deltagare i insatsen."),
                                 "identity_number",
                             )
                         )
@@ -867,17 +879,17 @@ def participant_correct(
             violations.append(
                 Violation(
                     "R-IDENTITY",
-                    "Könet för en deltagare med personnummer följer av numret; rätta numret i stället.",
+                    _("Könet för en deltagare med personnummer följer av numret; rätta numret i stället."),
                     "sex",
                 )
             )
         elif sex not in rules.SEX_CODES:
-            violations.append(Violation("R-REQUIRED", "Ange kön.", "sex"))
+            violations.append(Violation("R-REQUIRED", _("Ange kön."), "sex"))
         else:
             values["sex"] = sex
     raise_if_any(violations)
     if not values:
-        raise RuleViolation("R-CORRECTION", "Ingen uppgift är ändrad.", None)
+        raise RuleViolation("R-CORRECTION", _("Ingen uppgift är ändrad."), None)
     with summaries.recounted(locked.pk):
         if related:
             locked.identity_ciphertext = ciphertext
@@ -961,7 +973,7 @@ def participation_correct(
     if locked.exit is not None:
         values |= {"exit": exit, "exit_reason": exit_reason, "employment_after": employment_after}
     if not related and all(getattr(locked, name) == value for name, value in values.items()):
-        raise RuleViolation("R-CORRECTION", "Ingen uppgift är ändrad.", None)
+        raise RuleViolation("R-CORRECTION", _("Ingen uppgift är ändrad."), None)
     with summaries.recounted(participant.pk):
         for phase, entries in ((Phase.BEFORE, income_before), (Phase.AFTER, income_after)):
             if f"income_{phase}" in related:
@@ -992,17 +1004,17 @@ def _question_violations(
 ) -> list[Violation]:
     violations: list[Violation] = []
     if not text.strip():
-        violations.append(Violation("R-REQUIRED", "Skriv frågan.", "text"))
+        violations.append(Violation("R-REQUIRED", _("Skriv frågan."), "text"))
     elif (
         FollowUpQuestion.objects.filter(association_id=association_id, text=text.strip())
         .exclude(pk=exclude_id or 0)
         .exists()
     ):
-        violations.append(Violation("R-UNIQUE", "Förbundet har redan den frågan.", "text"))
+        violations.append(Violation("R-UNIQUE", _("Förbundet har redan den frågan."), "text"))
     if answer_kind not in ("yes_no", "scale"):
-        violations.append(Violation("R-INPUT", "Välj svarstyp.", "answer_kind"))
+        violations.append(Violation("R-INPUT", _("Välj svarstyp."), "answer_kind"))
     if asked_at not in ("exit", "later", "both"):
-        violations.append(Violation("R-INPUT", "Välj när frågan ställs.", "asked_at"))
+        violations.append(Violation("R-INPUT", _("Välj när frågan ställs."), "asked_at"))
     return violations
 
 
@@ -1067,7 +1079,7 @@ def followup_question_update(
         violations.append(
             Violation(
                 "R-FOLLOWUP",
-                "Frågan är redan besvarad; svarstypen kan inte ändras. Avaktivera den och skapa en ny.",
+                _("Frågan är redan besvarad; svarstypen kan inte ändras. Avaktivera den och skapa en ny."),
                 "answer_kind",
             )
         )
@@ -1093,7 +1105,10 @@ def followup_question_update(
 
 def _import_refusal(row: ImportRow, violations: list[Violation]) -> RuleViolation:
     return RuleViolation(
-        violations=[Violation(v.code, f"Rad {row.row}: {v.message}", v.field) for v in violations]
+        violations=[
+            Violation(v.code, _("Rad %(row)s: %(message)s") % {"row": row.row, "message": v.message}, v.field)
+            for v in violations
+        ]
     )
 
 
@@ -1173,7 +1188,11 @@ def _prepare_batch(
         if facts is None:
             raise _import_refusal(
                 row,
-                [Violation("R-COORDINATOR", "Du är inte deltagaransvarig för den insatsen.", "intervention")],
+                [
+                    Violation(
+                        "R-COORDINATOR", _("Du är inte deltagaransvarig för den insatsen."), "intervention"
+                    )
+                ],
             )
         parsed, violations = row_violations(row, intervention=facts, today=today)
         if violations:
@@ -1188,7 +1207,7 @@ def _prepare_batch(
                     [
                         Violation(
                             "R-DUPLICATE",
-                            f"Personen finns redan på rad {seen[key]} för samma insats.",
+                            _("Personen finns redan på rad %(seen)s för samma insats.") % {"seen": seen[key]},
                             "identity_number",
                         )
                     ],
@@ -1248,8 +1267,10 @@ def _write_batch(prepared: _Prepared, *, user_id: int | None, now: datetime) -> 
     except IntegrityError as exc:  # registered by someone else since the file was checked
         raise RuleViolation(
             "R-DUPLICATE",
-            "En person i filen har registrerats som deltagare i insatsen under inläsningen. "
-            "Ingenting har sparats; läs in filen igen.",
+            _(
+                "En person i filen har registrerats som deltagare i insatsen "
+                "under inläsningen. Ingenting har sparats; läs in filen igen."
+            ),
             "identity_number",
         ) from exc
     if prepared.consents:
@@ -1396,7 +1417,7 @@ def participants_import(
 
     def finish() -> dict[str, int]:
         if not counts["participants"]:
-            raise RuleViolation("R-INPUT", "Filen har inga rader med deltagare.", "file")
+            raise RuleViolation("R-INPUT", _("Filen har inga rader med deltagare."), "file")
         # Every row is written at this point, inside the transaction: the statistics' summaries change with
         # the imported rows in the same transaction, in one call, before the audit entry; a refusal above
         # has rolled everything back before reaching it.

@@ -9,6 +9,7 @@ from datetime import date, time
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.params.functions import Path
 from pydantic import ConfigDict
@@ -333,17 +334,19 @@ def _arguments(request: HttpRequest, payload: MeetingIn) -> dict[str, Any]:
     documents = selectors.document_choices(user=user).filter(pk__in=payload.documents).in_bulk()
     violations: list[Violation] = []
     if payload.convener is not None and payload.convener not in people:
-        violations.append(Violation("R-INPUT", "Det finns ingen sådan person.", "convener"))
+        violations.append(Violation("R-INPUT", _("Det finns ingen sådan person."), "convener"))
     participants = []
     for index, p in enumerate(payload.participants):
         if p.person not in people:
             violations.append(
-                Violation("R-INPUT", "Det finns ingen sådan person.", f"participants[{index}].person")
+                Violation("R-INPUT", _("Det finns ingen sådan person."), f"participants[{index}].person")
             )
             continue
         if p.member is not None and p.member not in members:
             violations.append(
-                Violation("R-SAMRAD-1", "Medlemmen finns inte i förbunden.", f"participants[{index}].member")
+                Violation(
+                    "R-SAMRAD-1", _("Medlemmen finns inte i förbunden."), f"participants[{index}].member"
+                )
             )
             continue
         association = None
@@ -353,7 +356,7 @@ def _arguments(request: HttpRequest, payload: MeetingIn) -> dict[str, Any]:
                 violations.append(
                     Violation(
                         "R-INPUT",
-                        "Förbundet hör inte till mötets förbund.",
+                        _("Förbundet hör inte till mötets förbund."),
                         f"participants[{index}].association",
                     )
                 )
@@ -369,7 +372,7 @@ def _arguments(request: HttpRequest, payload: MeetingIn) -> dict[str, Any]:
             )
         )
     if any(i not in documents for i in payload.documents):
-        violations.append(Violation("R-INPUT", "Det finns inget sådant dokument.", "documents"))
+        violations.append(Violation("R-INPUT", _("Det finns inget sådant dokument."), "documents"))
     raise_if_any(violations)
     consultation_kind = payload.consultation_kind
     if consultation_kind is None:
@@ -468,7 +471,7 @@ def minutes_update(request: HttpRequest, meeting_id: MeetingId, payload: Minutes
     notes: dict[int, str] = {}
     for note in payload.notes:
         if note.position in notes:
-            raise_if_any([Violation("R-INPUT", "En anteckning per punkt.", f"notes[{note.position}]")])
+            raise_if_any([Violation("R-INPUT", _("En anteckning per punkt."), f"notes[{note.position}]")])
         notes[note.position] = note.text
     services.minutes_update(
         actor=request.user,

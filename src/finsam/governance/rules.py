@@ -11,8 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext, gettext_lazy
 
 from finsam.core.errors import Violation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # --- meetings and R-SAMRAD ------------------------------------------------------------------------
 
@@ -116,25 +122,33 @@ def check_meeting(
     errors: list[Violation] = []
     warnings: list[Violation] = []
     if kind not in MEETING_KINDS:
-        return MeetingCheck(errors=[Violation("R-INPUT", "Välj en mötestyp.", "kind")])
+        return MeetingCheck(errors=[Violation("R-INPUT", gettext("Välj en mötestyp."), "kind")])
     consultation = kind == MEMBER_CONSULTATION
     if consultation and not associations:
         errors.append(
             Violation(
-                "R-SAMRAD-3", "Ett medlemssamråd ska omfatta minst ett samordningsförbund.", "associations"
+                "R-SAMRAD-3",
+                gettext("Ett medlemssamråd ska omfatta minst ett samordningsförbund."),
+                "associations",
             )
         )
     if kind == BOARD_MEETING and len(associations) != 1:
         errors.append(
-            Violation("R-MEETING", "Ett styrelsemöte hör till ett samordningsförbund.", "associations")
+            Violation(
+                "R-MEETING", gettext("Ett styrelsemöte hör till ett samordningsförbund."), "associations"
+            )
         )
     if consultation and consultation_kind not in CONSULTATION_KINDS:
         errors.append(
-            Violation("R-REQUIRED", "Ange om samrådet är årligt eller ett budgetsamråd.", "consultation_kind")
+            Violation(
+                "R-REQUIRED",
+                gettext("Ange om samrådet är årligt eller ett budgetsamråd."),
+                "consultation_kind",
+            )
         )
     if not consultation and consultation_kind:
         errors.append(
-            Violation("R-INPUT", "Bara ett medlemssamråd har en typ av samråd.", "consultation_kind")
+            Violation("R-INPUT", gettext("Bara ett medlemssamråd har en typ av samråd."), "consultation_kind")
         )
 
     by_id = {a.id: a for a in associations}
@@ -144,23 +158,31 @@ def check_meeting(
         where = f"participants[{index}]"
         if p.capacity not in CAPACITIES:
             errors.append(
-                Violation("R-INPUT", "Ange i vilken egenskap personen deltar.", f"{where}.capacity")
+                Violation("R-INPUT", gettext("Ange i vilken egenskap personen deltar."), f"{where}.capacity")
             )
             continue
         if (p.person_id, p.member_id) in seen:
             errors.append(
-                Violation("R-INPUT", f"{p.person_name} finns redan bland deltagarna.", f"{where}.person")
+                Violation(
+                    "R-INPUT",
+                    gettext("%(person_name)s finns redan bland deltagarna.") % {"person_name": p.person_name},
+                    f"{where}.person",
+                )
             )
         seen.add((p.person_id, p.member_id))
         if p.association_id is not None and p.association_id not in by_id:
             errors.append(
-                Violation("R-INPUT", "Förbundet hör inte till mötets förbund.", f"{where}.association")
+                Violation(
+                    "R-INPUT", gettext("Förbundet hör inte till mötets förbund."), f"{where}.association"
+                )
             )
         if p.capacity != MEMBER_REPRESENTATIVE:
             if p.member_id is not None:
                 errors.append(
                     Violation(
-                        "R-INPUT", "Bara en medlemsrepresentant företräder en medlem.", f"{where}.member"
+                        "R-INPUT",
+                        gettext("Bara en medlemsrepresentant företräder en medlem."),
+                        f"{where}.member",
                     )
                 )
             continue
@@ -169,7 +191,8 @@ def check_meeting(
             errors.append(
                 Violation(
                     "R-SAMRAD-1",
-                    f"Ange vilken av förbundens medlemmar {p.person_name} företräder.",
+                    gettext("Ange vilken av förbundens medlemmar %(person_name)s företräder.")
+                    % {"person_name": p.person_name},
                     f"{where}.member",
                 )
             )
@@ -177,9 +200,18 @@ def check_meeting(
             errors.append(
                 Violation(
                     "R-SAMRAD-1",
-                    f"{p.person_name} sitter i styrelsen för {home.name} och kan inte företräda "
-                    f"{home.members[p.member_id or 0]} vid samrådet: medlemmen ska representeras av en "
-                    "annan person än en styrelseledamot.",
+                    (
+                        gettext(
+                            "%(person_name)s sitter i styrelsen för %(name)s och kan inte "
+                            "företräda %(members)s vid samrådet: medlemmen ska representeras "
+                            "av en annan person än en styrelseledamot."
+                        )
+                        % {
+                            "person_name": p.person_name,
+                            "name": home.name,
+                            "members": home.members[p.member_id or 0],
+                        }
+                    ),
                     f"{where}.person",
                 )
             )
@@ -196,7 +228,12 @@ def check_meeting(
                 errors.append(
                     Violation(
                         "R-SAMRAD-1",
-                        f"{member_name} ({a.name}) har ingen medlemsrepresentant bland deltagarna.",
+                        (
+                            gettext(
+                                "%(member_name)s (%(name)s) har ingen medlemsrepresentant bland deltagarna."
+                            )
+                            % {"member_name": member_name, "name": a.name}
+                        ),
                         "participants",
                     )
                 )
@@ -204,7 +241,13 @@ def check_meeting(
                 warnings.append(
                     Violation(
                         "R-SAMRAD-1",
-                        f"{member_name} ({a.name}) var inte företrädd: medlemsrepresentanten deltog inte.",
+                        (
+                            gettext(
+                                "%(member_name)s (%(name)s) var inte företrädd: "
+                                "medlemsrepresentanten deltog inte."
+                            )
+                            % {"member_name": member_name, "name": a.name}
+                        ),
                         "participants",
                     )
                 )
@@ -216,7 +259,7 @@ def check_meeting(
         errors.append(
             Violation(
                 "R-SAMRAD-4",
-                "Ange vem som är sammankallande: en person som en medlem har utsett.",
+                gettext("Ange vem som är sammankallande: en person som en medlem har utsett."),
                 "convener",
             )
         )
@@ -224,8 +267,10 @@ def check_meeting(
         errors.append(
             Violation(
                 "R-SAMRAD-4",
-                "Sammankallande ska vara en person som någon av förbundsmedlemmarna har utsett "
-                "(en medlemsrepresentant).",
+                gettext(
+                    "Sammankallande ska vara en person som någon av "
+                    "förbundsmedlemmarna har utsett (en medlemsrepresentant)."
+                ),
                 "convener",
             )
         )
@@ -237,13 +282,23 @@ def check_meeting(
             warnings.append(
                 Violation(
                     "R-SAMRAD-2",
-                    f"Från {a.name} deltar varken ordföranden eller någon annan ordinarie styrelseledamot.",
+                    (
+                        gettext(
+                            "Från %(name)s deltar varken ordföranden eller någon annan "
+                            "ordinarie styrelseledamot."
+                        )
+                        % {"name": a.name}
+                    ),
                     "participants",
                 )
             )
         if not people & a.directors:
             warnings.append(
-                Violation("R-SAMRAD-2", f"Förbundschefen för {a.name} deltar inte.", "participants")
+                Violation(
+                    "R-SAMRAD-2",
+                    gettext("Förbundschefen för %(name)s deltar inte.") % {"name": a.name},
+                    "participants",
+                )
             )
 
     if consultation_kind == "annual":
@@ -251,8 +306,11 @@ def check_meeting(
             warnings.append(
                 Violation(
                     "R-SAMRAD-5",
-                    "Medlemssamrådet bör hållas under våren (mars–juni), efter att förbunden lämnat bokslut, "
-                    "verksamhetsberättelse och revisionsberättelse till medlemmarna.",
+                    gettext(
+                        "Medlemssamrådet bör hållas under våren (mars–juni), efter att "
+                        "förbunden lämnat bokslut, verksamhetsberättelse och "
+                        "revisionsberättelse till medlemmarna."
+                    ),
                     "date",
                 )
             )
@@ -261,8 +319,13 @@ def check_meeting(
                 warnings.append(
                     Violation(
                         "R-SAMRAD-5",
-                        f"{a.name} har inte lämnat {_join(a.year_end_missing)} för {day.year - 1} till "
-                        "medlemmarna före samrådet.",
+                        (
+                            gettext(
+                                "%(name)s har inte lämnat %(join)s för %(value)s till "
+                                "medlemmarna före samrådet."
+                            )
+                            % {"name": a.name, "join": _join(a.year_end_missing), "value": day.year - 1}
+                        ),
                         "date",
                     )
                 )
@@ -272,7 +335,7 @@ def check_meeting(
         warnings.append(
             Violation(
                 "R-SAMRAD-6",
-                "Dagordningen saknar rekommendationens punkter: "
+                gettext("Dagordningen saknar rekommendationens punkter: ")
                 + "; ".join(f"{n}. {SAMRAD_AGENDA[n - 1]}" for n in missing)
                 + ".",
                 "agenda",
@@ -285,7 +348,7 @@ def _join(items: Sequence[str]) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
+    return gettext("%(items)s och %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # --- minutes -------------------------------------------------------------------------------------
@@ -302,7 +365,7 @@ def minutes_status_after(*, adjusters: Iterable[int], confirmed: Iterable[int]) 
 def locked_violation() -> Violation:
     return Violation(
         "R-MINUTES-LOCKED",
-        "Protokollet är justerat och låst. Varken protokollet eller mötets uppgifter kan ändras.",
+        gettext("Protokollet är justerat och låst. Varken protokollet eller mötets uppgifter kan ändras."),
         None,
     )
 
@@ -323,18 +386,27 @@ def document_type(*, filename: str, size: int, head: bytes) -> tuple[str, str] |
     """(extension, content type) of an uploaded document, or why it is refused: too large, empty, or not
     a PDF or office document (by its name and by its first bytes, so a renamed file is caught)."""
     if size <= 0:
-        return Violation("R-DOCUMENT", "Filen är tom.", "file")
+        return Violation("R-DOCUMENT", gettext("Filen är tom."), "file")
     if size > MAX_DOCUMENT_BYTES:
         return Violation(
-            "R-DOCUMENT", f"Filen är för stor: högst {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB.", "file"
+            "R-DOCUMENT",
+            gettext("Filen är för stor: högst %(value)s MB.")
+            % {"value": MAX_DOCUMENT_BYTES // (1024 * 1024)},
+            "file",
         )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     known = DOCUMENT_TYPES.get(extension)
     if known is None:
-        return Violation("R-DOCUMENT", "Ladda upp en PDF (eller en docx-, xlsx- eller odt-fil).", "file")
+        return Violation(
+            "R-DOCUMENT", gettext("Ladda upp en PDF (eller en docx-, xlsx- eller odt-fil)."), "file"
+        )
     content_type, magic = known
     if not head.startswith(magic):
-        return Violation("R-DOCUMENT", f"Filen är inte en giltig {extension}-fil.", "file")
+        return Violation(
+            "R-DOCUMENT",
+            gettext("Filen är inte en giltig %(extension)s-fil.") % {"extension": extension},
+            "file",
+        )
     return extension, content_type
 
 
@@ -387,29 +459,33 @@ RESPONSIBLE: dict[Obligation, tuple[str, ...]] = {
 
 
 # Column headings of the national overview; the soft hyphens let narrow columns break the long words.
-SHORT_TITLES: dict[Obligation, str] = {
-    Obligation.BOARD: "Styrelse­platser",
-    Obligation.ANNUAL_REPORT: "Års­redovisning",
-    Obligation.NATIONAL_REPORT: "Nationell rapport",
-    Obligation.AUDIT_REPORT: "Revisions­berättelse",
-    Obligation.MEMBER_CONSULTATION: "Medlems­samråd",
-    Obligation.DISCHARGE: "Ansvars­frihet",
-    Obligation.BUDGET_CONSULTATION: "Budgetsamråd",
-    Obligation.BUDGET_ADOPTION: "Budget fastställd",
+SHORT_TITLES: dict[Obligation, _StrPromise] = {
+    Obligation.BOARD: gettext_lazy("Styrelse­platser"),
+    Obligation.ANNUAL_REPORT: gettext_lazy("Års­redovisning"),
+    Obligation.NATIONAL_REPORT: gettext_lazy("Nationell rapport"),
+    Obligation.AUDIT_REPORT: gettext_lazy("Revisions­berättelse"),
+    Obligation.MEMBER_CONSULTATION: gettext_lazy("Medlems­samråd"),
+    Obligation.DISCHARGE: gettext_lazy("Ansvars­frihet"),
+    Obligation.BUDGET_CONSULTATION: gettext_lazy("Budgetsamråd"),
+    Obligation.BUDGET_ADOPTION: gettext_lazy("Budget fastställd"),
 }
 
 
 def obligation_title(obligation: Obligation, year: int) -> str:
     """The Swedish title of an obligation of the annual cycle of `year`."""
     return {
-        Obligation.BOARD: f"Styrelseplatser för varje medlem {year}",
-        Obligation.ANNUAL_REPORT: f"Årsredovisning och verksamhetsberättelse {year - 1} till medlemmarna",
-        Obligation.NATIONAL_REPORT: f"Nationell uppföljningsrapport {year - 1}",
-        Obligation.AUDIT_REPORT: f"Revisionsberättelse {year - 1}",
-        Obligation.MEMBER_CONSULTATION: f"Medlemssamråd {year}",
-        Obligation.DISCHARGE: f"Beslut om ansvarsfrihet {year - 1}",
-        Obligation.BUDGET_CONSULTATION: f"Budgetsamråd med medlemmarna om budget {year + 1}",
-        Obligation.BUDGET_ADOPTION: f"Budget {year + 1} fastställd",
+        Obligation.BOARD: gettext("Styrelseplatser för varje medlem %(year)s") % {"year": year},
+        Obligation.ANNUAL_REPORT: (
+            gettext("Årsredovisning och verksamhetsberättelse %(value)s till medlemmarna")
+            % {"value": year - 1}
+        ),
+        Obligation.NATIONAL_REPORT: gettext("Nationell uppföljningsrapport %(value)s") % {"value": year - 1},
+        Obligation.AUDIT_REPORT: gettext("Revisionsberättelse %(value)s") % {"value": year - 1},
+        Obligation.MEMBER_CONSULTATION: gettext("Medlemssamråd %(year)s") % {"year": year},
+        Obligation.DISCHARGE: gettext("Beslut om ansvarsfrihet %(value)s") % {"value": year - 1},
+        Obligation.BUDGET_CONSULTATION: gettext("Budgetsamråd med medlemmarna om budget %(value)s")
+        % {"value": year + 1},
+        Obligation.BUDGET_ADOPTION: gettext("Budget %(value)s fastställd") % {"value": year + 1},
     }[obligation]
 
 
@@ -441,11 +517,11 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.DONE: "Klar",
-    Status.DUE: "Ska göras",
-    Status.OVERDUE: "Försenad",
-    Status.NOT_APPLICABLE: "Gäller inte",
+STATUS_LABELS: dict[Status, _StrPromise] = {
+    Status.DONE: gettext_lazy("Klar"),
+    Status.DUE: gettext_lazy("Ska göras"),
+    Status.OVERDUE: gettext_lazy("Försenad"),
+    Status.NOT_APPLICABLE: gettext_lazy("Gäller inte"),
 }
 
 
@@ -507,7 +583,7 @@ class ObligationRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 def _existed(facts: CycleFacts, first: date, last: date) -> bool:
@@ -559,10 +635,21 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
     gaps = sorted(facts.board_gaps, key=lambda g: (g.start, g.member))
     checked_from = max(date(y, 1, 1), facts.board_from or date(y, 1, 1))
     if gaps:
-        shown = "; ".join(f"{g.member} saknar {g.role} {g.start:%Y-%m-%d}–{g.end:%Y-%m-%d}" for g in gaps[:6])
-        detail = shown + (f" (och {len(gaps) - 6} till)." if len(gaps) > 6 else ".")
+        shown = "; ".join(
+            gettext("%(member)s saknar %(role)s %(start)s–%(end)s")
+            % {"member": g.member, "role": g.role, "start": f"{g.start:%Y-%m-%d}", "end": f"{g.end:%Y-%m-%d}"}
+            for g in gaps[:6]
+        )
+        more = len(gaps) - 6
+        detail = (
+            gettext("%(shown)s (och %(count)s till).") % {"shown": shown, "count": more}
+            if more > 0
+            else f"{shown}."
+        )
     else:
-        detail = f"Varje medlem har ledamot och ersättare från {checked_from:%Y-%m-%d} till årets slut."
+        detail = gettext("Varje medlem har ledamot och ersättare från %(checked_from)s till årets slut.") % {
+            "checked_from": format(checked_from, "%Y-%m-%d")
+        }
     rows.append(
         _row(
             Obligation.BOARD,
@@ -579,7 +666,9 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
     delivered = [facts.annual_report_delivered, facts.activity_report_delivered]
     missing = [
         name
-        for name, day in zip(("årsredovisningen", "verksamhetsberättelsen"), delivered, strict=True)
+        for name, day in zip(
+            (gettext("årsredovisningen"), gettext("verksamhetsberättelsen")), delivered, strict=True
+        )
         if day is None
     ]
     rows.append(
@@ -589,7 +678,9 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
             today,
             done_on=None if missing else max(d for d in delivered if d is not None),
             applicable=last_year,
-            detail=f"Inte lämnat till medlemmarna: {_join(missing)}." if missing else "",
+            detail=gettext("Inte lämnat till medlemmarna: %(join)s.") % {"join": _join(missing)}
+            if missing
+            else "",
         )
     )
     rows.append(
@@ -613,7 +704,7 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
                 today,
                 done_on=own or joint,
                 applicable=last_year,
-                detail="Gemensam revisionsberättelse." if own is None and joint is not None else "",
+                detail=gettext("Gemensam revisionsberättelse.") if own is None and joint is not None else "",
                 member=(member_id, name),
             )
         )
@@ -627,7 +718,7 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
             applicable=this_year,
             detail=""
             if facts.consultation_held is None or is_spring(facts.consultation_held)
-            else "Hölls inte under våren (rekommendationen).",
+            else gettext("Hölls inte under våren (rekommendationen)."),
         )
     )
 
@@ -640,7 +731,11 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
                 today,
                 done_on=decision[0] if decision else None,
                 applicable=last_year,
-                detail=("Ansvarsfrihet beviljad." if decision[1] else "Ansvarsfrihet ej beviljad.")
+                detail=(
+                    gettext("Ansvarsfrihet beviljad.")
+                    if decision[1]
+                    else gettext("Ansvarsfrihet ej beviljad.")
+                )
                 if decision
                 else "",
                 member=(member_id, name),
@@ -665,7 +760,7 @@ def annual_cycle(facts: CycleFacts, today: date) -> list[ObligationRow]:
             done_on=facts.budget_adopted,
             applicable=next_year,
             late=facts.budget_adopted_late,
-            detail="Fastställd efter den 30 november."
+            detail=gettext("Fastställd efter den 30 november.")
             if facts.budget_adopted and facts.budget_adopted_late
             else "",
         )
@@ -686,7 +781,7 @@ class GroupState:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 def group_status(rows: Sequence[ObligationRow]) -> GroupState:

@@ -346,9 +346,9 @@ def _year_end_missing(association_id: int, day: date) -> list[str]:
         ).values_list("kind", flat=True)
     )
     names = {
-        DocumentKind.ANNUAL_REPORT: "bokslut (årsredovisning)",
-        DocumentKind.ACTIVITY_REPORT: "verksamhetsberättelse",
-        DocumentKind.AUDIT_REPORT: "revisionsberättelse",
+        DocumentKind.ANNUAL_REPORT: gettext("bokslut (årsredovisning)"),
+        DocumentKind.ACTIVITY_REPORT: gettext("verksamhetsberättelse"),
+        DocumentKind.AUDIT_REPORT: gettext("revisionsberättelse"),
     }
     return [names[kind] for kind in YEAR_END_KINDS if kind not in delivered]
 
@@ -691,7 +691,10 @@ def _board_gaps(
         return start, []
     gaps = []
     for item in status.board:
-        for role, periods in (("ledamot", item.member_gaps), ("ersättare", item.deputy_gaps)):
+        for role, periods in (
+            (gettext("ledamot"), item.member_gaps),
+            (gettext("ersättare"), item.deputy_gaps),
+        ):
             gaps += [rules.BoardGap(item.member.name, role, g.start, g.end or end) for g in periods]
     if year == day.year:
         return max(start, day), [g for g in gaps if g.end >= day]
@@ -749,13 +752,20 @@ def _budget(
         # The budget's record of consultations, member by member, decides (finance is where they are
         # registered): a budget consultation meeting does not make up for a member the budget lacks.
         if not state.missing and state.held:
-            return max(state.held), "Samråd med varje medlem registrerat i budgeten.", adopted, late
+            return max(state.held), gettext("Samråd med varje medlem registrerat i budgeten."), adopted, late
         if state.missing:
-            return None, "Samråd saknas med " + ", ".join(m.name for m in state.missing) + ".", adopted, late
+            missing = ", ".join(m.name for m in state.missing)
+            return None, gettext("Samråd saknas med %(members)s.") % {"members": missing}, adopted, late
         return None, "", adopted, late
     for meeting in meetings:
         if meeting.members and meeting.represented >= set(meeting.members):
-            return meeting.date, f"Budgetsamråd (medlemssamråd) {meeting.date:%Y-%m-%d}.", adopted, late
+            return (
+                meeting.date,
+                gettext("Budgetsamråd (medlemssamråd) %(date)s.")
+                % {"date": format(meeting.date, "%Y-%m-%d")},
+                adopted,
+                late,
+            )
     return None, "", adopted, late
 
 

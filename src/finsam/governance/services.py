@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import SYSTEM, Actor, require, scope_for
@@ -150,28 +151,41 @@ def _input_violations(
 ) -> list[Violation]:
     violations: list[Violation] = []
     if len(title) > 200:
-        violations.append(Violation("R-INPUT", "Rubriken får vara högst 200 tecken.", "title"))
+        violations.append(Violation("R-INPUT", _("Rubriken får vara högst 200 tecken."), "title"))
     if len(place) > 200:
-        violations.append(Violation("R-INPUT", "Platsen får vara högst 200 tecken.", "place"))
+        violations.append(Violation("R-INPUT", _("Platsen får vara högst 200 tecken."), "place"))
     if online_link and (len(online_link) > 500 or not online_link.startswith(("https://", "http://"))):
         violations.append(
-            Violation("R-INPUT", "Länken ska börja med https:// (högst 500 tecken).", "online_link")
+            Violation("R-INPUT", _("Länken ska börja med https:// (högst 500 tecken)."), "online_link")
         )
     if len(agenda) > MAX_AGENDA_ITEMS:
         violations.append(
-            Violation("R-INPUT", f"Högst {MAX_AGENDA_ITEMS} punkter på dagordningen.", "agenda")
+            Violation(
+                "R-INPUT",
+                _("Högst %(max_agenda_items)s punkter på dagordningen.")
+                % {"max_agenda_items": MAX_AGENDA_ITEMS},
+                "agenda",
+            )
         )
     for index, item in enumerate(agenda):
         if not item.title.strip() or len(item.title) > 300:
             violations.append(
-                Violation("R-INPUT", "En punkt på dagordningen har 1–300 tecken.", f"agenda[{index}].title")
+                Violation(
+                    "R-INPUT", _("En punkt på dagordningen har 1–300 tecken."), f"agenda[{index}].title"
+                )
             )
         if item.samrad_point is not None and not 1 <= item.samrad_point <= len(rules.SAMRAD_AGENDA):
             violations.append(
-                Violation("R-INPUT", "Rekommendationens punkter är 1–5.", f"agenda[{index}].samrad_point")
+                Violation("R-INPUT", _("Rekommendationens punkter är 1–5."), f"agenda[{index}].samrad_point")
             )
     if len(participants) > MAX_PARTICIPANTS:
-        violations.append(Violation("R-INPUT", f"Högst {MAX_PARTICIPANTS} deltagare.", "participants"))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                _("Högst %(max_participants)s deltagare.") % {"max_participants": MAX_PARTICIPANTS},
+                "participants",
+            )
+        )
     return violations
 
 
@@ -368,7 +382,7 @@ def meeting_update(
     associations = _unique(associations)
     before = [a.pk for a in locked.associations.all()]
     _require_edit(actor, sorted(set(before) | {a.pk for a in associations}), kind=kind)
-    check_version(locked.version, version, "mötet")
+    check_version(locked.version, version, _("mötet"))
     minutes = Minutes.objects.filter(meeting=locked).first()
     if minutes is not None and minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
@@ -430,7 +444,9 @@ def _document_violations(
 ) -> list[Violation]:
     ids = {a.pk for a in associations}
     if any(d.association_id not in ids for d in documents):
-        return [Violation("R-INPUT", "Underlaget hör till ett förbund som mötet inte omfattar.", "documents")]
+        return [
+            Violation("R-INPUT", _("Underlaget hör till ett förbund som mötet inte omfattar."), "documents")
+        ]
     return []
 
 
@@ -475,10 +491,10 @@ class DecisionInput:
 def _minutes_for_update(meeting: Meeting, version: int | None) -> Minutes:
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
-        raise RuleViolation("R-MINUTES", "Mötet har inget protokoll ännu.")
+        raise RuleViolation("R-MINUTES", _("Mötet har inget protokoll ännu."))
     if minutes.status == MinutesStatus.LOCKED:
         raise RuleViolation(violations=[rules.locked_violation()])
-    check_version(minutes.version, version, "protokollet")
+    check_version(minutes.version, version, _("protokollet"))
     return minutes
 
 
@@ -503,22 +519,33 @@ def minutes_update(
     for position, text in notes.items():
         if position not in items:
             violations.append(
-                Violation("R-INPUT", f"Dagordningen har ingen punkt {position}.", f"notes[{position}]")
+                Violation(
+                    "R-INPUT",
+                    _("Dagordningen har ingen punkt %(position)s.") % {"position": position},
+                    f"notes[{position}]",
+                )
             )
         elif len(text) > MAX_TEXT:
-            violations.append(Violation("R-INPUT", "Anteckningen är för lång.", f"notes[{position}]"))
+            violations.append(Violation("R-INPUT", _("Anteckningen är för lång."), f"notes[{position}]"))
     if len(decisions) > MAX_DECISIONS:
-        violations.append(Violation("R-INPUT", f"Högst {MAX_DECISIONS} beslut.", "decisions"))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                _("Högst %(max_decisions)s beslut.") % {"max_decisions": MAX_DECISIONS},
+                "decisions",
+            )
+        )
     for index, decision in enumerate(decisions):
         if not decision.text.strip() or len(decision.text) > MAX_TEXT:
             violations.append(
-                Violation("R-INPUT", "Skriv beslutet (högst 20 000 tecken).", f"decisions[{index}].text")
+                Violation("R-INPUT", _("Skriv beslutet (högst 20 000 tecken)."), f"decisions[{index}].text")
             )
         if decision.agenda_position is not None and decision.agenda_position not in items:
             violations.append(
                 Violation(
                     "R-INPUT",
-                    f"Dagordningen har ingen punkt {decision.agenda_position}.",
+                    _("Dagordningen har ingen punkt %(agenda_position)s.")
+                    % {"agenda_position": decision.agenda_position},
                     f"decisions[{index}].agenda_position",
                 )
             )
@@ -578,14 +605,16 @@ def minutes_confirm(
     if not own:
         _require_edit(actor, _ids(meeting))
     if participant.meeting_id != meeting.pk or not participant.adjuster:
-        raise RuleViolation("R-MINUTES", "Personen är inte justerare av protokollet.", "participant")
+        raise RuleViolation("R-MINUTES", _("Personen är inte justerare av protokollet."), "participant")
     if participant.attended is False:
         raise RuleViolation(
-            "R-MINUTES", "En justerare som inte var på mötet kan inte justera.", "participant"
+            "R-MINUTES", _("En justerare som inte var på mötet kan inte justera."), "participant"
         )
     if MinutesConfirmation.objects.filter(minutes=minutes, participant=participant).exists():
         raise RuleViolation(
-            "R-MINUTES", f"{participant.person.name} har redan justerat protokollet.", "participant"
+            "R-MINUTES",
+            _("%(name)s har redan justerat protokollet.") % {"name": participant.person.name},
+            "participant",
         )
     confirmation = MinutesConfirmation.objects.create(
         minutes=minutes, participant=participant, recorded_by=_person_name(actor), by_adjuster=own
@@ -614,10 +643,10 @@ def minutes_lock(*, actor: Actor, meeting: Meeting, version: int | None = None) 
     _require_edit(actor, _ids(meeting))
     minutes = _minutes_for_update(meeting, version)
     if not MeetingParticipant.objects.filter(meeting=meeting, adjuster=True).exists():
-        raise RuleViolation("R-MINUTES", "Utse minst en justerare innan protokollet låses.", "adjusters")
+        raise RuleViolation("R-MINUTES", _("Utse minst en justerare innan protokollet låses."), "adjusters")
     if minutes.status != MinutesStatus.CHECKED:
         raise RuleViolation(
-            "R-MINUTES", "Alla justerare ska ha justerat protokollet innan det låses.", "adjusters"
+            "R-MINUTES", _("Alla justerare ska ha justerat protokollet innan det låses."), "adjusters"
         )
     minutes.status = MinutesStatus.LOCKED
     minutes.locked = timezone.now()
@@ -634,7 +663,11 @@ def minutes_lock(*, actor: Actor, meeting: Meeting, version: int | None = None) 
 def _year_violations(year: int, field: str = "year") -> list[Violation]:
     this_year = selectors.today().year
     if not 2000 <= year <= this_year + 1:
-        return [Violation("R-DATES", f"Ange ett år mellan 2000 och {this_year + 1}.", field)]
+        return [
+            Violation(
+                "R-DATES", _("Ange ett år mellan 2000 och %(value)s.") % {"value": this_year + 1}, field
+            )
+        ]
     return []
 
 
@@ -642,7 +675,7 @@ def _member_violation(
     member: Member | None, association: Association, field: str = "member"
 ) -> list[Violation]:
     if member is not None and member.association_id != association.pk:
-        return [Violation("R-INPUT", "Medlemmen hör inte till förbundet.", field)]
+        return [Violation("R-INPUT", _("Medlemmen hör inte till förbundet."), field)]
     return []
 
 
@@ -670,16 +703,18 @@ def document_upload(
     require(actor, EDIT, association.pk)
     violations = _year_violations(year)
     if kind not in DocumentKind.values:
-        violations.append(Violation("R-INPUT", "Välj vilket slags dokument det är.", "kind"))
+        violations.append(Violation("R-INPUT", _("Välj vilket slags dokument det är."), "kind"))
     if member is not None and kind != DocumentKind.AUDIT_REPORT:
         violations.append(
-            Violation("R-INPUT", "Bara en revisionsberättelse hör till en viss medlem.", "member")
+            Violation("R-INPUT", _("Bara en revisionsberättelse hör till en viss medlem."), "member")
         )
     violations += _member_violation(member, association)
     if len(title) > 200:
-        violations.append(Violation("R-INPUT", "Titeln får vara högst 200 tecken.", "title"))
+        violations.append(Violation("R-INPUT", _("Titeln får vara högst 200 tecken."), "title"))
     if delivered_on is not None and delivered_on > selectors.today():
-        violations.append(Violation("R-DATES", "Dokumentet kan inte ha lämnats i framtiden.", "delivered_on"))
+        violations.append(
+            Violation("R-DATES", _("Dokumentet kan inte ha lämnats i framtiden."), "delivered_on")
+        )
     filename = rules.safe_document_name(file.name or "")
     file.seek(0)
     head = file.read(8)
@@ -724,12 +759,14 @@ def document_update(
 ) -> Document:
     require(actor, EDIT, document.association_id)
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    check_version(locked.version, version, "dokumentet")
+    check_version(locked.version, version, _("dokumentet"))
     violations: list[Violation] = []
     if not title.strip() or len(title) > 200:
-        violations.append(Violation("R-INPUT", "Titeln har 1–200 tecken.", "title"))
+        violations.append(Violation("R-INPUT", _("Titeln har 1–200 tecken."), "title"))
     if delivered_on is not None and delivered_on > selectors.today():
-        violations.append(Violation("R-DATES", "Dokumentet kan inte ha lämnats i framtiden.", "delivered_on"))
+        violations.append(
+            Violation("R-DATES", _("Dokumentet kan inte ha lämnats i framtiden."), "delivered_on")
+        )
     raise_if_any(violations)
     changed = model_update(
         actor=actor,
@@ -762,21 +799,34 @@ def discharge_record(
         if not (
             member.joined <= date(year, 12, 31) and (member.left is None or member.left >= date(year, 1, 1))
         ):
-            violations.append(Violation("R-AUDIT", f"{member.name} var inte medlem under {year}.", "member"))
+            violations.append(
+                Violation(
+                    "R-AUDIT",
+                    _("%(name)s var inte medlem under %(year)s.") % {"name": member.name, "year": year},
+                    "member",
+                )
+            )
         if decided_on <= date(year, 12, 31):
             violations.append(
-                Violation("R-DATES", f"Ansvarsfrihet för {year} prövas efter årets slut.", "decided_on")
+                Violation(
+                    "R-DATES",
+                    _("Ansvarsfrihet för %(year)s prövas efter årets slut.") % {"year": year},
+                    "decided_on",
+                )
             )
         if decided_on > selectors.today():
-            violations.append(Violation("R-DATES", "Beslutet kan inte ligga i framtiden.", "decided_on"))
+            violations.append(Violation("R-DATES", _("Beslutet kan inte ligga i framtiden."), "decided_on"))
         if Discharge.objects.filter(member=member, year=year).exists():
             violations.append(
                 Violation(
-                    "R-AUDIT", f"{member.name} har redan ett beslut om ansvarsfrihet för {year}.", "member"
+                    "R-AUDIT",
+                    _("%(name)s har redan ett beslut om ansvarsfrihet för %(year)s.")
+                    % {"name": member.name, "year": year},
+                    "member",
                 )
             )
     if len(note) > 2000:
-        violations.append(Violation("R-INPUT", "Anteckningen får vara högst 2 000 tecken.", "note"))
+        violations.append(Violation("R-INPUT", _("Anteckningen får vara högst 2 000 tecken."), "note"))
     raise_if_any(violations)
     discharge = Discharge.objects.create(
         association=association,
@@ -804,14 +854,22 @@ def national_report_record(
     violations = _year_violations(year)
     if submitted_on <= date(year, 12, 31) and not violations:
         violations.append(
-            Violation("R-DATES", f"Rapporten för {year} lämnas efter årets slut.", "submitted_on")
+            Violation(
+                "R-DATES",
+                _("Rapporten för %(year)s lämnas efter årets slut.") % {"year": year},
+                "submitted_on",
+            )
         )
     if submitted_on > selectors.today():
-        violations.append(Violation("R-DATES", "Rapporten kan inte ha lämnats i framtiden.", "submitted_on"))
+        violations.append(
+            Violation("R-DATES", _("Rapporten kan inte ha lämnats i framtiden."), "submitted_on")
+        )
     if len(reference) > 100:
-        violations.append(Violation("R-INPUT", "Referensen får vara högst 100 tecken.", "reference"))
+        violations.append(Violation("R-INPUT", _("Referensen får vara högst 100 tecken."), "reference"))
     if NationalReportFiling.objects.filter(association=association, year=year).exists():
-        violations.append(Violation("R-INPUT", f"Rapporten för {year} är redan registrerad.", "year"))
+        violations.append(
+            Violation("R-INPUT", _("Rapporten för %(year)s är redan registrerad.") % {"year": year}, "year")
+        )
     raise_if_any(violations)
     filing = NationalReportFiling.objects.create(
         association=association, year=year, submitted_on=submitted_on, reference=reference.strip()

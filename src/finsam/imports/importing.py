@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import Actor, require
@@ -392,7 +393,7 @@ class _RowParser:
     def intervention(self) -> int | None:
         value = self.text("insats")
         if not value:
-            self.error("insats", "Ange insatsens id eller namn.")
+            self.error("insats", gettext("Ange insatsens id eller namn."))
             return None
         if value.isdigit() and int(value) in self.context.by_id:
             return int(value)
@@ -401,12 +402,17 @@ class _RowParser:
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
-            self.error("insats", "Flera insatser i förbundet har det namnet; ange insatsens id.")
+            self.error("insats", gettext("Flera insatser i förbundet har det namnet; ange insatsens id."))
             return None
         self.error(
             "insats",
-            f"Insatsen finns inte bland insatserna i {self.context.association.name}; "
-            "ange id eller namn på en av förbundets insatser.",
+            (
+                gettext(
+                    "Insatsen finns inte bland insatserna i %(name)s; ange id eller "
+                    "namn på en av förbundets insatser."
+                )
+                % {"name": self.context.association.name}
+            ),
         )
         return None
 
@@ -424,14 +430,14 @@ class _RowParser:
         text = _cell_text(value)
         if not text:
             if required:
-                self.error(header, "Ange ett datum (ÅÅÅÅ-MM-DD).")
+                self.error(header, gettext("Ange ett datum (ÅÅÅÅ-MM-DD)."))
             return None
         try:
             if len(text) != 10:
                 raise ValueError(text)
             return date.fromisoformat(text)
         except ValueError:
-            self.error(header, "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01.")
+            self.error(header, gettext("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2024-02-01."))
             return None
 
     def choice(self, column: Column, *, required: bool) -> str:
@@ -439,13 +445,16 @@ class _RowParser:
         if not text:
             if required:
                 self.error(
-                    column.header, "Värdet saknas; se de tillåtna värdena i beskrivningen av kolumnerna."
+                    column.header,
+                    gettext("Värdet saknas; se de tillåtna värdena i beskrivningen av kolumnerna."),
                 )
             return ""
         assert column.choice is not None
         value = column.choice.parse(text)
         if value is None:
-            self.error(column.header, "Okänt värde; se de tillåtna värdena i beskrivningen av kolumnerna.")
+            self.error(
+                column.header, gettext("Okänt värde; se de tillåtna värdena i beskrivningen av kolumnerna.")
+            )
             return ""
         return value
 
@@ -453,7 +462,9 @@ class _RowParser:
         text = self.text(column.header)
         if not text:
             if required:
-                self.error(column.header, "Ange minst en försörjningskälla, till exempel sjukpenning:100.")
+                self.error(
+                    column.header, gettext("Ange minst en försörjningskälla, till exempel sjukpenning:100.")
+                )
             return ()
         entries: list[tuple[str, int]] = []
         assert column.choice is not None
@@ -461,7 +472,7 @@ class _RowParser:
             name, _sep, extent_text = part.partition(":")
             source = column.choice.parse(name)
             if source is None:
-                self.error(column.header, "Okänd försörjningskälla; se de tillåtna värdena.")
+                self.error(column.header, gettext("Okänd försörjningskälla; se de tillåtna värdena."))
                 return ()
             extent_text = extent_text.replace("%", "").strip()
             if not extent_text:
@@ -469,14 +480,14 @@ class _RowParser:
             elif extent_text.isdigit() and int(extent_text) in EXTENTS:
                 extent = int(extent_text)
             else:
-                self.error(column.header, "Omfattningen ska vara 25, 50, 75 eller 100 (procent).")
+                self.error(column.header, gettext("Omfattningen ska vara 25, 50, 75 eller 100 (procent)."))
                 return ()
             entries.append((source, extent))
         return tuple(entries)
 
     def parse(self) -> ImportRow | None:
         if "" in self.cells:
-            self.error("", "Raden har fler celler än det finns kolumnrubriker.")
+            self.error("", gettext("Raden har fler celler än det finns kolumnrubriker."))
             return None
         by_header = _BY_HEADER
         intervention_id = self.intervention()
@@ -535,7 +546,11 @@ class _Duplicates:
         key = bytes.fromhex(hashed) + intervention_id.to_bytes(8, "big")
         earlier = self.seen.get(key)
         if earlier is not None:
-            return RowError(row, "personnummer", f"Personen finns redan på rad {earlier} för samma insats.")
+            return RowError(
+                row,
+                "personnummer",
+                gettext("Personen finns redan på rad %(earlier)s för samma insats.") % {"earlier": earlier},
+            )
         self.seen[key] = row
         self.pending.append((row, intervention_id, hashed))
         return None
@@ -549,7 +564,7 @@ class _Duplicates:
             )
         )
         errors = [
-            RowError(row, "personnummer", "Personen är redan registrerad som deltagare i insatsen.")
+            RowError(row, "personnummer", gettext("Personen är redan registrerad som deltagare i insatsen."))
             for row, intervention_id, hashed in self.pending
             if (intervention_id, hashed) in registered
         ]
@@ -558,7 +573,9 @@ class _Duplicates:
 
 
 def more_errors_message(limit: int) -> str:
-    return f"Kontrollen avbröts efter {limit} fel; filen kan ha fler. Rätta dem och läs in filen igen."
+    return gettext(
+        "Kontrollen avbröts efter %(limit)s fel; filen kan ha fler. Rätta dem och läs in filen igen."
+    ) % {"limit": limit}
 
 
 class _Check:
@@ -619,7 +636,7 @@ class _Check:
         held.clear()
         self.count = rows
         if rows == 0:
-            raise ImportFileError("Filen har inga rader med deltagare under kolumnrubrikerna.")
+            raise ImportFileError(gettext("Filen har inga rader med deltagare under kolumnrubrikerna."))
         if progress is not None:
             progress(rows)
         order = {header: index for index, header in enumerate(HEADERS)}
@@ -721,7 +738,9 @@ def typed_rows(source: ImportFile, *, context: Context) -> Iterator[ImportRow]:
         row, errors = parse_row(context, number, cells)
         if row is None:  # the file changed between the passes
             raise RuleViolation(
-                "R-INPUT", f"Rad {number}: {errors[0].message if errors else 'kan inte läsas.'}"
+                "R-INPUT",
+                gettext("Rad %(number)s: %(value)s")
+                % {"number": number, "value": errors[0].message if errors else gettext("kan inte läsas.")},
             )
         yield row
 
@@ -830,7 +849,7 @@ def _drop_downs(book: Any, sheet: Any, interventions: Sequence[tuple[int, str]])
             errorStyle="warning",
             showErrorMessage=True,
             errorTitle=column.header,
-            error="Värdet finns inte i listan. Se bladet Anvisningar.",
+            error=gettext("Värdet finns inte i listan. Se bladet Anvisningar."),
         )
         sheet.add_data_validation(validation)
         letter = get_column_letter(index)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core import audit
@@ -289,7 +290,7 @@ def run_execute(run_id: int) -> None:
         _finish(
             run_id,
             status=ImportStatus.REFUSED,
-            message="Du får inte längre registrera deltagare i förbundet; ingenting har sparats.",
+            message=gettext("Du får inte längre registrera deltagare i förbundet; ingenting har sparats."),
         )
     except Exception as exc:
         # The message of an unexpected error may quote data from the file: log only its kind.
@@ -297,7 +298,7 @@ def run_execute(run_id: int) -> None:
         _finish(
             run_id,
             status=ImportStatus.FAILED,
-            message="Ett oväntat fel avbröt inläsningen; ingenting har sparats.",
+            message=gettext("Ett oväntat fel avbröt inläsningen; ingenting har sparats."),
         )
     finally:
         audit.client_address.reset(address)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from finsam.core.decorators import api_operation
@@ -162,7 +163,9 @@ def intervention_create(
         )
     )
     if len(providers) != len(set(payload.providers)):
-        violations.append(Violation("R-PARTY", "En utförande part är inte medlem i förbundet.", "providers"))
+        violations.append(
+            Violation("R-PARTY", _("En utförande part är inte medlem i förbundet."), "providers")
+        )
     coordinators = list(
         selectors.coordinator_candidates(user=request.user, association_id=association_id).filter(
             pk__in=payload.coordinators
@@ -171,7 +174,9 @@ def intervention_create(
     if len(coordinators) != len(set(payload.coordinators)):
         violations.append(
             Violation(
-                "R-ROLE", "En deltagaransvarig måste ha rollen deltagaransvarig i förbundet.", "coordinators"
+                "R-ROLE",
+                _("En deltagaransvarig måste ha rollen deltagaransvarig i förbundet."),
+                "coordinators",
             )
         )
     raise_if_any(violations)

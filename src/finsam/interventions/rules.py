@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 
 KINDS = ("individual", "structural")
@@ -26,19 +28,19 @@ def intervention_violations(
 ) -> list[Violation]:
     violations: list[Violation] = []
     if not name.strip():
-        violations.append(Violation("R-REQUIRED", "Ange insatsens namn.", "name"))
+        violations.append(Violation("R-REQUIRED", _("Ange insatsens namn."), "name"))
     if kind not in KINDS:
         violations.append(
-            Violation("R-KIND", "Ange om insatsen är individinriktad eller strukturövergripande.", "kind")
+            Violation("R-KIND", _("Ange om insatsen är individinriktad eller strukturövergripande."), "kind")
         )
     if status not in STATUSES:
         violations.append(
-            Violation("R-INPUT", "Status ska vara planerad, pågående eller avslutad.", "status")
+            Violation("R-INPUT", _("Status ska vara planerad, pågående eller avslutad."), "status")
         )
     if end is not None and end < start:
-        violations.append(Violation("R-DATES", "Slutdatum kan inte ligga före startdatum.", "end"))
+        violations.append(Violation("R-DATES", _("Slutdatum kan inte ligga före startdatum."), "end"))
     if status == "ended" and end is None:
-        violations.append(Violation("R-DATES", "Ange slutdatum för en avslutad insats.", "end"))
+        violations.append(Violation("R-DATES", _("Ange slutdatum för en avslutad insats."), "end"))
     violations += planned_violations(planned, start=start, end=end)
     return violations
 
@@ -51,18 +53,25 @@ def planned_violations(
     seen: set[int] = set()
     for year, count in planned:
         if year in seen:
-            return [Violation("R-PLANNED", f"År {year} förekommer flera gånger.", "planned")]
+            return [
+                Violation("R-PLANNED", _("År %(year)s förekommer flera gånger.") % {"year": year}, "planned")
+            ]
         seen.add(year)
         if not start.year <= year <= last:
             return [
                 Violation(
                     "R-PLANNED",
-                    f"År {year} ligger utanför insatsens period ({start.year}–{last}).",
+                    (
+                        _("År %(year)s ligger utanför insatsens period (%(year2)s–%(last)s).")
+                        % {"year": year, "year2": start.year, "last": last}
+                    ),
                     "planned",
                 )
             ]
         if not 0 <= count <= MAX_PLANNED:
-            return [Violation("R-PLANNED", "Antalet planerade deltagare ska vara 0 eller fler.", "planned")]
+            return [
+                Violation("R-PLANNED", _("Antalet planerade deltagare ska vara 0 eller fler."), "planned")
+            ]
     return []
 
 
@@ -81,22 +90,27 @@ def structural_count_violations(
         return [
             Violation(
                 "R-KIND",
-                "Antal utbildade och nådd personal registreras bara för strukturövergripande insatser; "
-                "individinriktade insatser följs upp med deltagare.",
+                _(
+                    "Antal utbildade och nådd personal registreras bara för "
+                    "strukturövergripande insatser; individinriktade insatser följs "
+                    "upp med deltagare."
+                ),
                 None,
             )
         ]
     violations: list[Violation] = []
     if period_end < period_start:
         violations.append(
-            Violation("R-DATES", "Periodens slut kan inte ligga före dess början.", "period_end")
+            Violation("R-DATES", _("Periodens slut kan inte ligga före dess början."), "period_end")
         )
     elif period_end < intervention_start or (
         intervention_end is not None and period_start > intervention_end
     ):
-        violations.append(Violation("R-DATES", "Perioden ligger utanför insatsens period.", "period_start"))
+        violations.append(
+            Violation("R-DATES", _("Perioden ligger utanför insatsens period."), "period_start")
+        )
     if people_trained < 0:
-        violations.append(Violation("R-INPUT", "Antalet kan inte vara negativt.", "people_trained"))
+        violations.append(Violation("R-INPUT", _("Antalet kan inte vara negativt."), "people_trained"))
     if staff_reached < 0:
-        violations.append(Violation("R-INPUT", "Antalet kan inte vara negativt.", "staff_reached"))
+        violations.append(Violation("R-INPUT", _("Antalet kan inte vara negativt."), "staff_reached"))
     return violations

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core import audit
@@ -35,7 +36,7 @@ def _relation_violations(
     violations: list[Violation] = []
     if any(member.association_id != association_id for member in providers):
         violations.append(
-            Violation("R-PARTY", "En utförande part måste vara medlem i samma förbund.", "providers")
+            Violation("R-PARTY", _("En utförande part måste vara medlem i samma förbund."), "providers")
         )
     coordinator_ids = {user.pk for user in coordinators}
     if coordinator_ids:
@@ -46,7 +47,7 @@ def _relation_violations(
             violations.append(
                 Violation(
                     "R-ROLE",
-                    "En deltagaransvarig måste ha rollen deltagaransvarig i förbundet.",
+                    _("En deltagaransvarig måste ha rollen deltagaransvarig i förbundet."),
                     "coordinators",
                 )
             )
@@ -60,7 +61,7 @@ def _name_violations(*, association_id: int, name: str, exclude_id: int | None) 
         .exists()
     )
     if clash:
-        return [Violation("R-UNIQUE", "Förbundet har redan en insats med det namnet.", "name")]
+        return [Violation("R-UNIQUE", _("Förbundet har redan en insats med det namnet."), "name")]
     return []
 
 
@@ -157,7 +158,7 @@ def intervention_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     require(actor, Capability.INTERVENTION_EDIT, intervention.association_id)
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    check_version(locked.version, version, "insatsen")
+    check_version(locked.version, version, _("insatsen"))
     violations = rules.intervention_violations(
         name=name, kind=kind, status=status, start=start, end=end, planned=planned
     )
@@ -169,7 +170,7 @@ def intervention_update(
         violations.append(
             Violation(
                 "R-KIND",
-                "Typen kan inte ändras när insatsen har deltagare eller registrerade antal.",
+                _("Typen kan inte ändras när insatsen har deltagare eller registrerade antal."),
                 "kind",
             )
         )

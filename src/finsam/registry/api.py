@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.params.functions import Path
 from pydantic import ConfigDict
@@ -284,7 +285,7 @@ def association_board(request: HttpRequest, association_id: AssociationId) -> li
 def association_create(request: HttpRequest, payload: AssociationIn) -> tuple[int, dict[str, Any]]:
     seat = selectors.municipality_list(user=request.user).filter(code=payload.seat).first()
     if seat is None:
-        raise RuleViolation("R-INPUT", "Det finns ingen kommun med den koden.", "seat")
+        raise RuleViolation("R-INPUT", _("Det finns ingen kommun med den koden."), "seat")
     association = services.association_create(
         actor=request.user,
         name=payload.name,
@@ -317,13 +318,15 @@ def member_create(
     if payload.region is not None:
         region = selectors.region_list().filter(code=payload.region).first()
         if region is None:
-            violations.append(Violation("R-PARTY", "Det finns ingen region med den länskoden.", "region"))
+            violations.append(Violation("R-PARTY", _("Det finns ingen region med den länskoden."), "region"))
     if payload.municipality is not None:
         municipality = (
             selectors.municipality_list(user=request.user).filter(code=payload.municipality).first()
         )
         if municipality is None:
-            violations.append(Violation("R-PARTY", "Det finns ingen kommun med den koden.", "municipality"))
+            violations.append(
+                Violation("R-PARTY", _("Det finns ingen kommun med den koden."), "municipality")
+            )
     raise_if_any(violations)
     member = services.member_add(
         actor=request.user,
@@ -358,11 +361,13 @@ def board_seat_create(
     people = selectors.persons_for_choice(user=request.user, association_id=association.pk)
     person = people.filter(pk=payload.person).first()
     if person is None:
-        violations.append(Violation("R-INPUT", "Personen finns inte bland förbundets personer.", "person"))
+        violations.append(Violation("R-INPUT", _("Personen finns inte bland förbundets personer."), "person"))
     members = selectors.member_list(user=request.user, association_id=association.pk)
     member = members.filter(pk=payload.member).first()
     if member is None:
-        violations.append(Violation("R-BOARD", "Den utseende parten är inte medlem i förbundet.", "member"))
+        violations.append(
+            Violation("R-BOARD", _("Den utseende parten är inte medlem i förbundet."), "member")
+        )
     if person is None or member is None:
         raise RuleViolation(violations=violations)
     seat = services.board_seat_create(

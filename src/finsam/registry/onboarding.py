@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.tabular import TOO_MANY_CELLS, ImportFileError, RowError, TabularFile, cell_text, norm
@@ -220,20 +221,20 @@ class _Row:
         text = cell_text(value)
         if not text:
             if required:
-                self.error(field_name, "Ange ett datum (ÅÅÅÅ-MM-DD).")
+                self.error(field_name, gettext("Ange ett datum (ÅÅÅÅ-MM-DD)."))
             return None
         try:
             if len(text) != 10:
                 raise ValueError(text)
             return date.fromisoformat(text)
         except ValueError:
-            self.error(field_name, "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2005-01-01.")
+            self.error(field_name, gettext("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2005-01-01."))
             return None
 
     def org_number(self) -> str | None:
         text = self.text("org_number")
         if not text:
-            self.error("org_number", "Ange förbundets organisationsnummer.")
+            self.error("org_number", gettext("Ange förbundets organisationsnummer."))
             return None
         try:
             return rules.normalise_org_number(text)
@@ -246,28 +247,38 @@ class _Row:
         kind = KINDS.get(norm(self.text("kind")))
         raw = self.text("code")
         if kind is None:
-            self.error("kind", "Medlemstypen ska vara fk, af, region eller kommun.")
+            self.error("kind", gettext("Medlemstypen ska vara fk, af, region eller kommun."))
             return None
         if kind in (PartyKind.FK, PartyKind.AF):
             if raw:
-                self.error("code", "Lämna medlem_kod tom för Försäkringskassan och Arbetsförmedlingen.")
+                self.error(
+                    "code", gettext("Lämna medlem_kod tom för Försäkringskassan och Arbetsförmedlingen.")
+                )
                 return None
             return kind, ""
         match = CODE.match(raw)
         if not raw:
-            what = "länskoden (två siffror)" if kind == PartyKind.REGION else "kommunkoden (fyra siffror)"
-            self.error("code", f"Ange {what}.")
+            what = (
+                gettext("länskoden (två siffror)")
+                if kind == PartyKind.REGION
+                else gettext("kommunkoden (fyra siffror)")
+            )
+            self.error("code", gettext("Ange %(what)s.") % {"what": what})
             return None
         if kind == PartyKind.REGION:
             code = match.group(1).zfill(2) if match and len(match.group(1)) <= 2 else None
             if code is None or code not in reference.regions:
-                self.error("code", "Det finns ingen region med den länskoden (två siffror, till exempel 24).")
+                self.error(
+                    "code",
+                    gettext("Det finns ingen region med den länskoden (två siffror, till exempel 24)."),
+                )
                 return None
         else:
             code = match.group(1).zfill(4) if match and len(match.group(1)) >= 3 else None
             if code is None or code not in reference.municipalities:
                 self.error(
-                    "code", "Det finns ingen kommun med den kommunkoden (fyra siffror, till exempel 2480)."
+                    "code",
+                    gettext("Det finns ingen kommun med den kommunkoden (fyra siffror, till exempel 2480)."),
                 )
                 return None
         return kind, code
@@ -283,7 +294,7 @@ class _Row:
                 return code
         elif (code_of_name := reference.municipality_names.get(norm(raw))) is not None:
             return code_of_name
-        self.error("seat", "Det finns ingen kommun med den kommunkoden eller det namnet.")
+        self.error("seat", gettext("Det finns ingen kommun med den kommunkoden eller det namnet."))
         return None
 
 
@@ -310,9 +321,12 @@ def _rows(table: TabularFile, label: str) -> Iterable[tuple[int, dict[str, Any]]
         for count, item in enumerate(table.rows(), start=1):
             if count > MAX_ROWS:
                 raise ImportFileError(
-                    f"Fler än {MAX_ROWS:,} rader; dela upp filen eller kontrollera att den är rätt.".replace(
-                        ",", "\u00a0"
-                    )
+                    (
+                        gettext(
+                            "Fler än %(max_rows)s rader; dela upp filen eller kontrollera att den är rätt."
+                        )
+                        % {"max_rows": format(MAX_ROWS, ",")}
+                    ).replace(",", "\u00a0")
                 )
             yield item
     except ImportFileError as exc:
@@ -332,13 +346,15 @@ def _member_rows(
         row = _Row(services.MEMBERS, number, cells, MEMBER_COLUMNS)
         if TOO_MANY_CELLS in cells:
             result.errors.append(
-                RowError(number, "", "Raden har fler celler än det finns kolumnrubriker.", MEMBERS_SHEET)
+                RowError(
+                    number, "", gettext("Raden har fler celler än det finns kolumnrubriker."), MEMBERS_SHEET
+                )
             )
             continue
         org_number = row.org_number()
         name = row.text("name")
         if len(name) > 200:
-            row.error("name", "Namnet är längre än 200 tecken.")
+            row.error("name", gettext("Namnet är längre än 200 tecken."))
             name = ""
         seat = row.seat(reference)
         founded = row.date("founded", required=False)
@@ -354,9 +370,9 @@ def _member_rows(
                 missing = [
                     (f, message)
                     for f, value, message in (
-                        ("name", name, "Ange förbundets namn på dess första rad."),
-                        ("seat", seat, "Ange sätets kommunkod på förbundets första rad."),
-                        ("founded", founded, "Ange dagen förbundet bildades på dess första rad."),
+                        ("name", name, gettext("Ange förbundets namn på dess första rad.")),
+                        ("seat", seat, gettext("Ange sätets kommunkod på förbundets första rad.")),
+                        ("founded", founded, gettext("Ange dagen förbundet bildades på dess första rad.")),
                     )
                     if not value and not any(e.column == row.headers[f] for e in row.errors)
                 ]
@@ -374,7 +390,12 @@ def _member_rows(
                     if earlier is not None and earlier[0] != org_number:
                         row.error(
                             "name",
-                            f"Namnet står redan på rad {earlier[1]} med ett annat organisationsnummer.",
+                            (
+                                gettext(
+                                    "Namnet står redan på rad %(earlier)s med ett annat organisationsnummer."
+                                )
+                                % {"earlier": earlier[1]}
+                            ),
                         )
                     names.setdefault(norm(name), (org_number, number))
             else:
@@ -386,20 +407,29 @@ def _member_rows(
                     if value and value != kept:
                         row.error(
                             f,
-                            f"Skiljer sig från rad {entry.rows[f]} för samma förbund; "
-                            "lämna den tom eller skriv samma.",
+                            (
+                                gettext(
+                                    "Skiljer sig från rad %(rows)s för samma förbund; lämna den tom "
+                                    "eller skriv samma."
+                                )
+                                % {"rows": entry.rows[f]}
+                            ),
                         )
             if entry is not None and party is not None:
                 start = joined or entry.record.founded
                 if left is not None and left < start:
-                    row.error("left", "Utträdet kan inte ligga före inträdet.")
+                    row.error("left", gettext("Utträdet kan inte ligga före inträdet."))
                 else:
                     period = rules.Period(start, left)
                     clash = next(
                         (r for k, c, p, r in entry.parties if (k, c) == party and p.overlaps(period)), None
                     )
                     if clash is not None:
-                        row.error("code", f"Parten är redan medlem under samma period på rad {clash}.")
+                        row.error(
+                            "code",
+                            gettext("Parten är redan medlem under samma period på rad %(clash)s.")
+                            % {"clash": clash},
+                        )
                     elif not row.errors:
                         entry.parties.append((*party, period, number))
                         entry.record.members.append(
@@ -421,22 +451,25 @@ def _board_rows(
         row = _Row(services.BOARD, number, cells, BOARD_COLUMNS)
         if TOO_MANY_CELLS in cells:
             result.errors.append(
-                RowError(number, "", "Raden har fler celler än det finns kolumnrubriker.", BOARD_SHEET)
+                RowError(
+                    number, "", gettext("Raden har fler celler än det finns kolumnrubriker."), BOARD_SHEET
+                )
             )
             continue
         org_number = row.org_number()
         entry = found.get(org_number) if org_number else None
         if org_number and entry is None and (org_number,) not in named:
             row.error(
-                "org_number", "Förbundet finns inte på bladet Förbund (kontrollera organisationsnumret)."
+                "org_number",
+                gettext("Förbundet finns inte på bladet Förbund (kontrollera organisationsnumret)."),
             )
         first_name, last_name = row.text("first_name"), row.text("last_name")
         if not first_name:
-            row.error("first_name", "Ange förnamn.")
+            row.error("first_name", gettext("Ange förnamn."))
         if not last_name:
-            row.error("last_name", "Ange efternamn.")
+            row.error("last_name", gettext("Ange efternamn."))
         if len(first_name) > 100 or len(last_name) > 100:
-            row.error("last_name", "Namnet är längre än 100 tecken.")
+            row.error("last_name", gettext("Namnet är längre än 100 tecken."))
         email = row.text("email")
         if email:
             try:
@@ -446,10 +479,10 @@ def _board_rows(
         party = row.party(reference)
         role = ROLES.get(norm(row.text("role")))
         if role is None:
-            row.error("role", "Uppdraget ska vara ledamot eller ersättare.")
+            row.error("role", gettext("Uppdraget ska vara ledamot eller ersättare."))
         function = FUNCTIONS.get(norm(row.text("function")))
         if function is None:
-            row.error("function", "Funktionen ska vara ordförande, vice ordförande eller tom.")
+            row.error("function", gettext("Funktionen ska vara ordförande, vice ordförande eller tom."))
         start = row.date("start", required=True)
         end = row.date("end", required=True)
         if (
@@ -458,7 +491,7 @@ def _board_rows(
             and not any((k, c) == party for k, c, _p, _r in entry.parties)
             and (entry.record.org_number, *party) not in named
         ):
-            row.error("code", "Parten är inte medlem i förbundet på bladet Förbund.")
+            row.error("code", gettext("Parten är inte medlem i förbundet på bladet Förbund."))
         if row.errors or entry is None or party is None or role is None or function is None:
             result.errors += row.errors
             continue
@@ -479,7 +512,10 @@ def _board_rows(
         key = (norm(first_name), norm(last_name), *party, role, start, end)
         earlier = entry.seats.get(key)
         if earlier is not None:
-            row.error("last_name", f"Samma styrelseplats står redan på rad {earlier}.")
+            row.error(
+                "last_name",
+                gettext("Samma styrelseplats står redan på rad %(earlier)s.") % {"earlier": earlier},
+            )
             result.errors += row.errors
             continue
         entry.seats[key] = number
@@ -502,7 +538,10 @@ def read(path: Path, *, board: Path | None = None, reference: Reference | None =
     found: dict[str, _Association] = {}
     named = _member_rows(members, reference, result, found)
     if result.member_rows == 0:
-        raise ImportFileError(f"{MEMBERS_SHEET}: Filen har inga rader med förbund under kolumnrubrikerna.")
+        raise ImportFileError(
+            gettext("%(members_sheet)s: Filen har inga rader med förbund under kolumnrubrikerna.")
+            % {"members_sheet": MEMBERS_SHEET}
+        )
     if board_table is not None:
         _board_rows(board_table, reference, result, found, named)
     order = {MEMBERS_SHEET: 0, BOARD_SHEET: 1}

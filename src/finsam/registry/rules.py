@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
@@ -44,12 +45,12 @@ def normalise_org_number(value: str) -> str:
     try:
         return orgnr.format(orgnr.validate(value))
     except StdnumError as exc:
-        raise ValueError("Organisationsnumret är ogiltigt (kontrollera de tio siffrorna).") from exc
+        raise ValueError(_("Organisationsnumret är ogiltigt (kontrollera de tio siffrorna).")) from exc
 
 
 def check_period(start: date, end: date | None, *, field: str = "end") -> list[Violation]:
     if end is not None and end < start:
-        return [Violation("R-DATES", "Slutdatum kan inte ligga före startdatum.", field)]
+        return [Violation("R-DATES", _("Slutdatum kan inte ligga före startdatum."), field)]
     return []
 
 
@@ -69,7 +70,7 @@ def mandate_violations(start: date, end: date) -> list[Violation]:
     except ValueError:  # 29 February
         limit = date(start.year + MANDATE_YEARS, 3, 1)
     if end >= limit:
-        return [Violation("R-BOARD", "Ett mandat varar högst fyra år (lag 2003:1210, 12 §).", "end")]
+        return [Violation("R-BOARD", _("Ett mandat varar högst fyra år (lag 2003:1210, 12 §)."), "end")]
     return []
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import Actor, require, scope_for
@@ -68,7 +68,7 @@ def _association_violations(
     violations: list[Violation] = []
     normalised = org_number
     if not name.strip():
-        violations.append(Violation("R-REQUIRED", "Ange förbundets namn.", "name"))
+        violations.append(Violation("R-REQUIRED", _("Ange förbundets namn."), "name"))
     try:
         normalised = rules.normalise_org_number(org_number)
     except ValueError as exc:
@@ -77,10 +77,10 @@ def _association_violations(
         clash = _excluding(Association.objects.filter(org_number=normalised), exclude_id).exists()
         if clash:
             violations.append(
-                Violation("R-ORGNR", "Ett annat förbund har redan det organisationsnumret.", "org_number")
+                Violation("R-ORGNR", _("Ett annat förbund har redan det organisationsnumret."), "org_number")
             )
     if _excluding(Association.objects.filter(name=name.strip()), exclude_id).exists():
-        violations.append(Violation("R-UNIQUE", "Ett förbund med det namnet finns redan.", "name"))
+        violations.append(Violation("R-UNIQUE", _("Ett förbund med det namnet finns redan."), "name"))
     violations += rules.check_period(founded, dissolved, field="dissolved")
     return normalised, violations
 
@@ -118,7 +118,7 @@ def association_update(
     """Optimistic locking: `version` is the one the editor saw; a newer one means someone else saved."""
     _require_edit(actor, association.pk)
     locked = Association.objects.select_for_update().get(pk=association.pk)
-    check_version(locked.version, version, "förbundet")
+    check_version(locked.version, version, _("förbundet"))
     normalised, violations = _association_violations(
         name=name, org_number=org_number, founded=founded, dissolved=dissolved, exclude_id=locked.pk
     )
@@ -159,17 +159,19 @@ def _member_violations(
         return [
             Violation(
                 "R-PARTY",
-                "Parten måste vara Försäkringskassan, Arbetsförmedlingen, en region eller en kommun.",
+                _("Parten måste vara Försäkringskassan, Arbetsförmedlingen, en region eller en kommun."),
                 "kind",
             )
         ]
     violations = rules.check_period(joined, left, field="left")
     if kind == PartyKind.REGION and region is None:
-        violations.append(Violation("R-PARTY", "Välj vilken region som är medlem.", "region"))
+        violations.append(Violation("R-PARTY", _("Välj vilken region som är medlem."), "region"))
     if kind == PartyKind.MUNICIPALITY and municipality is None:
-        violations.append(Violation("R-PARTY", "Välj vilken kommun som är medlem.", "municipality"))
+        violations.append(Violation("R-PARTY", _("Välj vilken kommun som är medlem."), "municipality"))
     if joined < association.founded:
-        violations.append(Violation("R-DATES", "Inträdet kan inte ligga före förbundets bildande.", "joined"))
+        violations.append(
+            Violation("R-DATES", _("Inträdet kan inte ligga före förbundets bildande."), "joined")
+        )
     if violations:
         return violations
     same: Iterable[Member]
@@ -194,11 +196,11 @@ def _member_violations(
     candidate = rules.Period(joined, left)
     if rules.first_overlap(candidate, [rules.Period(m.joined, m.left) for m in same]):
         if kind in (PartyKind.FK, PartyKind.AF):
-            with translation.override(settings.LANGUAGE_CODE):  # the rules' messages are Swedish
-                party = str(PartyKind(kind).label)
-            message = f"{party} är redan medlem i förbundet under den perioden (R-MEMBERS)."
+            message = _("%(party)s är redan medlem i förbundet under den perioden.") % {
+                "party": PartyKind(kind).label
+            }
         else:
-            message = "Parten är redan medlem i förbundet under den perioden."
+            message = _("Parten är redan medlem i förbundet under den perioden.")
         violations.append(Violation("R-MEMBERS", message, "kind"))
     return violations
 
@@ -288,14 +290,16 @@ def charter_create(
     violations: list[Violation] = []
     for field, key in (("municipal_key", municipal_key), ("region_key", region_key)):
         if key not in SplitKey.values:
-            violations.append(Violation("R-SHARES", "Okänd fördelningsnyckel.", field))
+            violations.append(Violation("R-SHARES", _("Okänd fördelningsnyckel."), field))
     previous = association.charters.order_by("-version").first()
     if previous is not None and valid_from <= previous.valid_from:
         violations.append(
             Violation(
                 "R-DATES",
-                f"En ny version måste gälla efter version {previous.version} "
-                f"({previous.valid_from:%Y-%m-%d}).",
+                (
+                    _("En ny version måste gälla efter version %(version)s (%(valid_from)s).")
+                    % {"version": previous.version, "valid_from": format(previous.valid_from, "%Y-%m-%d")}
+                ),
                 "valid_from",
             )
         )
@@ -303,9 +307,11 @@ def charter_create(
     shares = shares or {}
     for member_id, percent in shares.items():
         if member_id not in members:
-            violations.append(Violation("R-SHARES", "Andelen gäller en part som inte är medlem.", "shares"))
+            violations.append(
+                Violation("R-SHARES", _("Andelen gäller en part som inte är medlem."), "shares")
+            )
         elif percent < 0 or percent > 100:
-            violations.append(Violation("R-SHARES", "En andel ska ligga mellan 0 och 100 %.", "shares"))
+            violations.append(Violation("R-SHARES", _("En andel ska ligga mellan 0 och 100 %."), "shares"))
     for field, key, kind in (
         ("municipal_key", municipal_key, PartyKind.MUNICIPALITY),
         ("region_key", region_key, PartyKind.REGION),
@@ -315,7 +321,11 @@ def charter_create(
             total = sum((shares.get(pk, Decimal(0)) for pk in group), Decimal(0))
             if total != Decimal(100):
                 violations.append(
-                    Violation("R-SHARES", f"De fasta andelarna ska summera till 100 % (nu {total} %).", field)
+                    Violation(
+                        "R-SHARES",
+                        _("De fasta andelarna ska summera till 100 %% (nu %(total)s %%).") % {"total": total},
+                        field,
+                    )
                 )
     raise_if_any(violations)
     charter = Charter.objects.create(
@@ -346,9 +356,9 @@ def charter_create(
 def _person_violations(first_name: str, last_name: str) -> list[Violation]:
     violations = []
     if not first_name.strip():
-        violations.append(Violation("R-REQUIRED", "Ange förnamn.", "first_name"))
+        violations.append(Violation("R-REQUIRED", _("Ange förnamn."), "first_name"))
     if not last_name.strip():
-        violations.append(Violation("R-REQUIRED", "Ange efternamn.", "last_name"))
+        violations.append(Violation("R-REQUIRED", _("Ange efternamn."), "last_name"))
     return violations
 
 
@@ -427,21 +437,25 @@ def _seat_violations(
     them yet); else they are read from the database."""
     violations = rules.mandate_violations(start, end)
     if role not in SeatRole.values:
-        violations.append(Violation("R-BOARD", "Uppdraget måste vara ledamot eller ersättare.", "role"))
+        violations.append(Violation("R-BOARD", _("Uppdraget måste vara ledamot eller ersättare."), "role"))
     if member.association_id != association.pk:
-        violations.append(Violation("R-BOARD", "Den utseende parten är inte medlem i förbundet.", "member"))
+        violations.append(
+            Violation("R-BOARD", _("Den utseende parten är inte medlem i förbundet."), "member")
+        )
     elif not (member.joined <= start and (member.left is None or end <= member.left)):
         violations.append(
-            Violation("R-BOARD", "Mandatperioden måste ligga inom den utseende partens medlemskap.", "start")
+            Violation(
+                "R-BOARD", _("Mandatperioden måste ligga inom den utseende partens medlemskap."), "start"
+            )
         )
     if (chair or vice_chair) and role != SeatRole.MEMBER:
         violations.append(
-            Violation("R-BOARD", "Ordförande och vice ordförande måste vara ledamöter.", "role")
+            Violation("R-BOARD", _("Ordförande och vice ordförande måste vara ledamöter."), "role")
         )
     if chair and vice_chair:
         violations.append(
             Violation(
-                "R-BOARD", "Samma person kan inte vara både ordförande och vice ordförande.", "vice_chair"
+                "R-BOARD", _("Samma person kan inte vara både ordförande och vice ordförande."), "vice_chair"
             )
         )
     if violations:
@@ -459,16 +473,18 @@ def _seat_violations(
     ):
         violations.append(
             Violation(
-                "R-BOARD", "Personen har redan en styrelseplats i förbundet under den perioden.", "person"
+                "R-BOARD", _("Personen har redan en styrelseplats i förbundet under den perioden."), "person"
             )
         )
     if chair and any(s.chair for s in seats):
         violations.append(
-            Violation("R-BOARD", "Förbundet har redan en ordförande under den perioden.", "chair")
+            Violation("R-BOARD", _("Förbundet har redan en ordförande under den perioden."), "chair")
         )
     if vice_chair and any(s.vice_chair for s in seats):
         violations.append(
-            Violation("R-BOARD", "Förbundet har redan en vice ordförande under den perioden.", "vice_chair")
+            Violation(
+                "R-BOARD", _("Förbundet har redan en vice ordförande under den perioden."), "vice_chair"
+            )
         )
     return violations
 
@@ -573,8 +589,11 @@ def _seat_race() -> Iterator[None]:
     except IntegrityError as exc:
         raise RuleViolation(
             "R-BOARD",
-            "En annan styrelseplats under samma period sparades samtidigt (samma person, ordförande eller "
-            "vice ordförande). Ladda om sidan och försök igen.",
+            _(
+                "En annan styrelseplats under samma period sparades samtidigt "
+                "(samma person, ordförande eller vice ordförande). Ladda om "
+                "sidan och försök igen."
+            ),
             "start",
         ) from exc
 
@@ -598,7 +617,7 @@ def director_create(
     _require_edit(actor, association.pk)
     existing = [rules.Period(d.start, d.end) for d in association.directors.all()]
     raise_if_any(
-        _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
+        _post_violations(existing, start, end, _("Förbundet har redan en förbundschef under den perioden."))
     )
     director = Director.objects.create(association=association, person=person, start=start, end=end)
     audit.record(
@@ -612,7 +631,7 @@ def director_update(*, actor: Actor, director: Director, start: date, end: date 
     _require_edit(actor, director.association_id)
     existing = [rules.Period(d.start, d.end) for d in director.association.directors.exclude(pk=director.pk)]
     raise_if_any(
-        _post_violations(existing, start, end, "Förbundet har redan en förbundschef under den perioden.")
+        _post_violations(existing, start, end, _("Förbundet har redan en förbundschef under den perioden."))
     )
     model_update(
         actor=actor,
@@ -632,7 +651,7 @@ def representative_create(
     existing = [rules.Period(r.start, r.end) for r in member.representatives.filter(person=person)]
     raise_if_any(
         _post_violations(
-            existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
+            existing, start, end, _("Personen är redan medlemsrepresentant för parten under perioden.")
         )
     )
     representative = MemberRepresentative.objects.create(member=member, person=person, start=start, end=end)
@@ -658,7 +677,7 @@ def representative_update(
     ]
     raise_if_any(
         _post_violations(
-            existing, start, end, "Personen är redan medlemsrepresentant för parten under perioden."
+            existing, start, end, _("Personen är redan medlemsrepresentant för parten under perioden.")
         )
     )
     model_update(
@@ -704,7 +723,12 @@ class RegistryImportRefused(RuleViolation):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         super().__init__(
-            violations=[Violation("R-IMPORT", f"Rad {e.row}: {e.message}", e.column) for e in errors]
+            violations=[
+                Violation(
+                    "R-IMPORT", _("Rad %(row)s: %(message)s") % {"row": e.row, "message": e.message}, e.column
+                )
+                for e in errors
+            ]
         )
 
 
@@ -719,23 +743,20 @@ def _party_key(member: Member) -> tuple[str, str]:
 def _existing_differences(record: AssociationRecord, association: Association) -> list[RowError]:
     """An association already registered is never changed by an import: the file must say what the
     registry says (then it is left as it is), or the rows that differ are refused."""
-    unchanged = "Förbundet finns redan i registret"
-    where = "; inläsningen ändrar aldrig ett befintligt förbund: ändra det på förbundets sida eller i filen."
+    then = _("Inläsningen ändrar aldrig ett befintligt förbund: ändra det på förbundets sida eller i filen.")
     errors: list[RowError] = []
+    differences = {
+        "name": _("Förbundet finns redan i registret med ett annat namn."),
+        "seat": _("Förbundet finns redan i registret med ett annat säte."),
+        "founded": _("Förbundet finns redan i registret med ett annat datum för bildandet."),
+    }
     for field_name, differs in (
         ("name", association.name != record.name),
         ("seat", association.seat.code != record.seat_code),
         ("founded", association.founded != record.founded),
     ):
         if differs:
-            label = {
-                "name": "ett annat namn",
-                "seat": "ett annat säte",
-                "founded": "ett annat datum för bildandet",
-            }
-            errors.append(
-                RowError(record.row, field_name, f"{unchanged} med {label[field_name]}{where}", MEMBERS)
-            )
+            errors.append(RowError(record.row, field_name, f"{differences[field_name]} {then}", MEMBERS))
     registered = {(*_party_key(m), m.joined, m.left) for m in association.members.all()}
     in_file = set()
     for member in record.members:
@@ -746,7 +767,8 @@ def _existing_differences(record: AssociationRecord, association: Association) -
                 RowError(
                     member.row,
                     "kind",
-                    f"{unchanged}, men utan den här medlemmen med de här datumen{where}",
+                    _("Förbundet finns redan i registret, men utan den här medlemmen med de här datumen.")
+                    + f" {then}",
                     MEMBERS,
                 )
             )
@@ -755,7 +777,9 @@ def _existing_differences(record: AssociationRecord, association: Association) -
             RowError(
                 record.row,
                 "kind",
-                f"{unchanged} med {len(registered - in_file)} medlemskap som saknas i filen{where}",
+                _("Förbundet finns redan i registret med %(count)s medlemskap som saknas i filen.")
+                % {"count": len(registered - in_file)}
+                + f" {then}",
                 MEMBERS,
             )
         )
@@ -787,7 +811,10 @@ def _existing_differences(record: AssociationRecord, association: Association) -
         if seat_key not in seats:
             errors.append(
                 RowError(
-                    seat.row, "last_name", f"{unchanged}, men utan den här styrelseplatsen{where}", BOARD
+                    seat.row,
+                    "last_name",
+                    _("Förbundet finns redan i registret, men utan den här styrelseplatsen.") + f" {then}",
+                    BOARD,
                 )
             )
     return errors

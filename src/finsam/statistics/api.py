@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
@@ -133,7 +134,7 @@ def association_statistics(
     if association_id is None:
         scope = scope_for(request.user, Capability.STATISTICS_VIEW)
         if len(scope.association_ids) != 1:
-            raise RuleViolation("R-INPUT", "Ange förbundet (association).", "association")
+            raise RuleViolation("R-INPUT", _("Ange förbundet (association)."), "association")
         [association_id] = scope.association_ids
     stats = statistics.association_statistics(
         user=request.user, association_id=association_id, year=_year(filters.year)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from finsam.core.access import Actor
@@ -88,8 +89,11 @@ def yearly_cost_from(value: str | None) -> tuple[Decimal, str | None]:
     cleaned = value.replace(" ", "").replace("\u00a0", "")
     if not cleaned.isdigit() or not 1 <= int(cleaned) <= MAX_YEARLY_COST:
         return default, (
-            f"Kostnaden per helårsekvivalent ska vara ett heltal i kronor mellan 1 och {MAX_YEARLY_COST:,}; "
-            "det inställda värdet används."
+            gettext(
+                "Kostnaden per helårsekvivalent ska vara ett heltal i kronor "
+                "mellan 1 och %(max_yearly_cost)s; det inställda värdet används."
+            )
+            % {"max_yearly_cost": format(MAX_YEARLY_COST, ",")}
         ).replace(",", " ")
     return Decimal(int(cleaned)), None
 

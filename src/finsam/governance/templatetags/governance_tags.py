@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -20,4 +21,4 @@ def status_class(status: Any) -> str:
 def attendance(value: bool | None) -> str:
     if value is None:
         return "–"
-    return "Närvarande" if value else "Frånvarande"
+    return _("Närvarande") if value else _("Frånvarande")

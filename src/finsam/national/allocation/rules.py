@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 from finsam.core.money import format_kr
 
@@ -37,21 +39,42 @@ def floor_exemption(
     it, or no closed year to judge by, keeps it: the exemption needs the figures that show it."""
     level = _percent(level_percent)
     if closing is None or contributions is None or equity_year is None:
-        return Exemption(True, "Inget bokslut finns att bedöma det egna kapitalet mot; spärren gäller.")
+        return Exemption(True, _("Inget bokslut finns att bedöma det egna kapitalet mot; spärren gäller."))
     if contributions <= 0:
         return Exemption(
-            True, f"Inga bidrag {equity_year} att jämföra det egna kapitalet med; spärren gäller."
+            True,
+            (
+                _("Inga bidrag %(equity_year)s att jämföra det egna kapitalet med; spärren gäller.")
+                % {"equity_year": equity_year}
+            ),
         )
     share = (closing * 100 / contributions).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = (
-        f"Eget kapital {format_kr(closing)} vid utgången av {equity_year} är {_percent(share)} % av årets "
-        f"bidrag ({format_kr(contributions)})"
-    )
+    text = _(
+        "Eget kapital %(format_kr)s vid utgången av %(equity_year)s är "
+        "%(percent)s %% av årets bidrag (%(format_kr2)s)"
+    ) % {
+        "format_kr": format_kr(closing),
+        "equity_year": equity_year,
+        "percent": _percent(share),
+        "format_kr2": format_kr(contributions),
+    }
     if closing * 100 > level_percent * contributions:
         return Exemption(
-            False, f"{text}, över den rekommenderade nivån {level} %: spärren gäller inte.", share
+            False,
+            (
+                _("%(text)s, över den rekommenderade nivån %(level)s %%: spärren gäller inte.")
+                % {"text": text, "level": level}
+            ),
+            share,
         )
-    return Exemption(True, f"{text}, inom den rekommenderade nivån {level} %: spärren gäller.", share)
+    return Exemption(
+        True,
+        (
+            _("%(text)s, inom den rekommenderade nivån %(level)s %%: spärren gäller.")
+            % {"text": text, "level": level}
+        ),
+        share,
+    )
 
 
 def _percent(value: Decimal) -> str:
@@ -72,17 +95,23 @@ def check_settings(
     """The settings' own rules (the amounts are checked by finance.rules.check_amount)."""
     violations = []
     for value, field, label in (
-        (need_weight, "need_weight", "Vikten för försörjningsmåttet"),
-        (population_weight, "population_weight", "Vikten för befolkningen 16–64 år"),
-        (max_reduction, "max_reduction", "Största minskning"),
+        (need_weight, "need_weight", _("Vikten för försörjningsmåttet")),
+        (population_weight, "population_weight", _("Vikten för befolkningen 16–64 år")),
+        (max_reduction, "max_reduction", _("Största minskning")),
     ):
         if not 0 <= value <= 1:
-            violations.append(Violation("R-STATE-MODEL", f"{label} ska vara en andel mellan 0 och 1.", field))
+            violations.append(
+                Violation(
+                    "R-STATE-MODEL",
+                    _("%(label)s ska vara en andel mellan 0 och 1.") % {"label": label},
+                    field,
+                )
+            )
     if 0 <= need_weight <= 1 and 0 <= population_weight <= 1 and need_weight + population_weight != 1:
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                "Vikterna för försörjningsmått och befolkning ska tillsammans vara 1 (100 %).",
+                _("Vikterna för försörjningsmått och befolkning ska tillsammans vara 1 (100 %)."),
                 "population_weight",
             )
         )
@@ -90,19 +119,25 @@ def check_settings(
         violations.append(
             Violation(
                 "R-STATE-MODEL",
-                "Den rekommenderade nivån för eget kapital anges i procent, mellan 0 och 1 000.",
+                _("Den rekommenderade nivån för eget kapital anges i procent, mellan 0 och 1 000."),
                 "equity_level_percent",
             )
         )
     for year_value, field, label in (
-        (population_year, "population_year", "Befolkningens år"),
-        (support_measure_year, "support_measure_year", "Försörjningsmåttets år"),
+        (population_year, "population_year", _("Befolkningens år")),
+        (support_measure_year, "support_measure_year", _("Försörjningsmåttets år")),
     ):
         if not year - 10 <= year_value <= year:
             violations.append(
                 Violation(
                     "R-STATE-MODEL",
-                    f"{label} ska vara fördelningsåret eller ett av de tio åren före ({year - 10}–{year}).",
+                    (
+                        _(
+                            "%(label)s ska vara fördelningsåret eller ett av de tio åren "
+                            "före (%(value)s–%(year)s)."
+                        )
+                        % {"label": label, "value": year - 10, "year": year}
+                    ),
                     field,
                 )
             )

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from finsam.core.access import Actor, require, scope_for
 from finsam.core.errors import RuleViolation
@@ -143,9 +144,9 @@ def draft(*, user: Actor, year: int) -> Draft:
         .order_by("name")
     )
     if not associations:
-        result.problems.append(f"Inget förbund är verksamt den 1 januari {year}.")
+        result.problems.append(_("Inget förbund är verksamt den 1 januari %(year)s.") % {"year": year})
     if settings is None:
-        result.problems.append(f"Inställningarna för {year} saknas: fyll i dem först.")
+        result.problems.append(_("Inställningarna för %(year)s saknas: fyll i dem först.") % {"year": year})
     ids = [a.pk for a in associations]
     members: dict[int, list[int]] = defaultdict(list)
     for association_id, municipality_id in (
@@ -199,26 +200,43 @@ def draft(*, user: Actor, year: int) -> Draft:
             exemption=exemption,
         )
         if not own:
-            row.missing.append(f"Förbundet har ingen kommun som medlem den 1 januari {year}.")
+            row.missing.append(
+                _("Förbundet har ingen kommun som medlem den 1 januari %(year)s.") % {"year": year}
+            )
         if settings is not None and own:
             without_population = [m for m in own if m not in populations]
             without_measure = [m for m in own if m not in measures]
             if without_population:
                 row.missing.append(
-                    f"Befolkning 16–64 år {settings.population_year} saknas för "
-                    f"{_names(without_population, names)}: läs in SCB:s tabell efter ålder."
+                    _(
+                        "Befolkning 16–64 år %(population_year)s saknas för %(names)s: "
+                        "läs in SCB:s tabell efter ålder."
+                    )
+                    % {
+                        "population_year": settings.population_year,
+                        "names": _names(without_population, names),
+                    }
                 )
             else:
                 row.population_16_64 = sum(populations[m] for m in own)
             if without_measure:
                 row.missing.append(
-                    f"Försörjningsmått {settings.support_measure_year} saknas för "
-                    f"{_names(without_measure, names)}: läs in försörjningsmåtten."
+                    _(
+                        "Försörjningsmått %(support_measure_year)s saknas för %(names)s: "
+                        "läs in försörjningsmåtten."
+                    )
+                    % {
+                        "support_measure_year": settings.support_measure_year,
+                        "names": _names(without_measure, names),
+                    }
                 )
             else:
                 row.support_measure = sum((measures[m] for m in own), Decimal(0))
         if row.previous is None:
-            row.notes.append(f"Ingen beslutad tilldelning för {year - 1}: ny i fördelningen, ingen spärr.")
+            row.notes.append(
+                _("Ingen beslutad tilldelning för %(value)s: ny i fördelningen, ingen spärr.")
+                % {"value": year - 1}
+            )
         result.rows.append(row)
 
     if settings is None or result.missing or result.problems:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import Actor, require
@@ -31,10 +32,12 @@ def _decimal(value: object, field: str, label: str, violations: list[Violation])
     try:
         number = Decimal(text)
     except InvalidOperation:
-        violations.append(Violation("R-INPUT", f"{label} är inget tal.", field))
+        violations.append(Violation("R-INPUT", _("%(label)s är inget tal.") % {"label": label}, field))
         return None
     if not number.is_finite() or number.as_tuple().exponent < -4:  # type: ignore[operator]
-        violations.append(Violation("R-INPUT", f"{label} får ha högst fyra decimaler.", field))
+        violations.append(
+            Violation("R-INPUT", _("%(label)s får ha högst fyra decimaler.") % {"label": label}, field)
+        )
         return None
     return number
 
@@ -45,7 +48,7 @@ def _year(value: object, field: str, label: str, violations: list[Violation]) ->
         or not isinstance(value, int)
         or not rules.FIRST_YEAR - 10 <= value <= rules.LAST_YEAR
     ):
-        violations.append(Violation("R-INPUT", f"{label}: ange ett årtal.", field))
+        violations.append(Violation("R-INPUT", _("%(label)s: ange ett årtal.") % {"label": label}, field))
         return None
     return value
 
@@ -71,30 +74,33 @@ def allocation_settings_save(
     violations: list[Violation] = []
     if not rules.FIRST_YEAR <= year <= rules.LAST_YEAR:
         raise RuleViolation(
-            "R-INPUT", f"Ange ett år mellan {rules.FIRST_YEAR} och {rules.LAST_YEAR}.", "year"
+            "R-INPUT",
+            _("Ange ett år mellan %(first_year)s och %(last_year)s.")
+            % {"first_year": rules.FIRST_YEAR, "last_year": rules.LAST_YEAR},
+            "year",
         )
     amounts = {
         "appropriation": finance_rules.check_amount(
-            appropriation, field="appropriation", label="Anslaget", violations=violations
+            appropriation, field="appropriation", label=_("Anslaget"), violations=violations
         ),
         "base_amount": finance_rules.check_amount(
-            base_amount, field="base_amount", label="Grundbeloppet", violations=violations
+            base_amount, field="base_amount", label=_("Grundbeloppet"), violations=violations
         ),
     }
     fractions = {
-        "need_weight": _decimal(need_weight, "need_weight", "Vikten för försörjningsmåttet", violations),
+        "need_weight": _decimal(need_weight, "need_weight", _("Vikten för försörjningsmåttet"), violations),
         "population_weight": _decimal(
-            population_weight, "population_weight", "Vikten för befolkningen", violations
+            population_weight, "population_weight", _("Vikten för befolkningen"), violations
         ),
-        "max_reduction": _decimal(max_reduction, "max_reduction", "Största minskning", violations),
+        "max_reduction": _decimal(max_reduction, "max_reduction", _("Största minskning"), violations),
         "equity_level_percent": _decimal(
-            equity_level_percent, "equity_level_percent", "Nivån för eget kapital", violations
+            equity_level_percent, "equity_level_percent", _("Nivån för eget kapital"), violations
         ),
     }
     years = {
-        "population_year": _year(population_year, "population_year", "Befolkningens år", violations),
+        "population_year": _year(population_year, "population_year", _("Befolkningens år"), violations),
         "support_measure_year": _year(
-            support_measure_year, "support_measure_year", "Försörjningsmåttets år", violations
+            support_measure_year, "support_measure_year", _("Försörjningsmåttets år"), violations
         ),
     }
     raise_if_any(violations)
@@ -119,7 +125,7 @@ def allocation_settings_save(
             details={"year": year, "fields": sorted(values)},
         )
         return created
-    check_version(existing.version, version, "inställningarna", kept=True)
+    check_version(existing.version, version, _("inställningarna"), kept=True)
     model_update(
         actor=actor,
         instance=existing,
@@ -150,19 +156,27 @@ def allocation_decide(
     require(actor, Capability.STATE_ALLOCATION_EDIT)
     violations: list[Violation] = []
     if decided_on > finance_selectors.today():
-        violations.append(Violation("R-DATES", "Beslutsdatumet kan inte ligga i framtiden.", "decided_on"))
+        violations.append(Violation("R-DATES", _("Beslutsdatumet kan inte ligga i framtiden."), "decided_on"))
     if len(reference) > 200:
-        violations.append(Violation("R-INPUT", "Beslutet får beskrivas med högst 200 tecken.", "reference"))
+        violations.append(
+            Violation("R-INPUT", _("Beslutet får beskrivas med högst 200 tecken."), "reference")
+        )
     if len(reason) > 2000:
-        violations.append(Violation("R-INPUT", "Skälet får vara högst 2 000 tecken.", "reason"))
+        violations.append(Violation("R-INPUT", _("Skälet får vara högst 2 000 tecken."), "reason"))
     raise_if_any(violations)
     # Lock the year's current decision, so that two deciders cannot both replace it.
     current = AllocationDecision.objects.select_for_update().filter(year=year, superseded=False).first()
     if current is not None and not reason.strip():
         raise RuleViolation(
             "R-STATE-MODEL",
-            f"Fördelningen för {year} beslutades {current.decided_on:%Y-%m-%d}. Ett nytt beslut ersätter det "
-            "bara om du skriver skälet till det nya beslutet.",
+            (
+                _(
+                    "Fördelningen för %(year)s beslutades %(decided_on)s. Ett nytt "
+                    "beslut ersätter det bara om du skriver skälet till det nya "
+                    "beslutet."
+                )
+                % {"year": year, "decided_on": format(current.decided_on, "%Y-%m-%d")}
+            ),
             "reason",
         )
     data = selectors.draft(user=actor, year=year)
@@ -172,8 +186,12 @@ def allocation_decide(
             messages.extend(f"{row.name}: {m}" for m in row.missing)
         raise RuleViolation(
             violations=[
-                Violation("R-STATE-MODEL", f"Fördelningen för {year} kan inte beslutas: {m}", None)
-                for m in (messages or ["underlaget är ofullständigt."])
+                Violation(
+                    "R-STATE-MODEL",
+                    _("Fördelningen för %(year)s kan inte beslutas: %(m)s") % {"year": year, "m": m},
+                    None,
+                )
+                for m in (messages or [_("underlaget är ofullständigt.")])
             ]
         )
     settings = data.settings
@@ -201,7 +219,9 @@ def allocation_decide(
         )
     except IntegrityError as exc:  # someone decided the same year at the same moment
         raise RuleViolation(
-            CONFLICT, f"Fördelningen för {year} beslutades nyss av någon annan. Ladda om sidan.", None
+            CONFLICT,
+            (_("Fördelningen för %(year)s beslutades nyss av någon annan. Ladda om sidan.") % {"year": year}),
+            None,
         ) from exc
     rows: list[AllocationRow] = []
     for draft_row in data.rows:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 from finsam.national.conferences.schemas import RegistrationStatus
 
@@ -27,19 +29,24 @@ def registration_violations(opening: Opening, *, day: date, already_registered: 
     """Why a registration is refused on `day`: the conference is not open (unpublished or cancelled),
     the last day to register has passed, or the user already holds a place or a place in the queue."""
     if not opening.published or opening.cancelled:
-        return [Violation(NOT_OPEN, "Konferensen är inte öppen för anmälan.")]
+        return [Violation(NOT_OPEN, _("Konferensen är inte öppen för anmälan."))]
     violations = []
     if day > opening.registration_closes or day >= opening.starts_on:
         violations.append(
             Violation(
                 CLOSED,
-                f"Anmälan stängde {opening.registration_closes:%Y-%m-%d}. Kontakta arbetsgruppen om du ändå "
-                "vill delta.",
+                (
+                    _(
+                        "Anmälan stängde %(registration_closes)s. Kontakta arbetsgruppen "
+                        "om du ändå vill delta."
+                    )
+                    % {"registration_closes": format(opening.registration_closes, "%Y-%m-%d")}
+                ),
             )
         )
     if already_registered:
         violations.append(
-            Violation(TWICE, "Du är redan anmäld till konferensen. Din anmälan och plats syns på sidan.")
+            Violation(TWICE, _("Du är redan anmäld till konferensen. Din anmälan och plats syns på sidan."))
         )
     return violations
 
@@ -65,20 +72,20 @@ def conference_violations(
 ) -> list[Violation]:
     violations = []
     if not title.strip():
-        violations.append(Violation(CONFERENCE_INPUT, "Ange konferensens rubrik.", "title"))
+        violations.append(Violation(CONFERENCE_INPUT, _("Ange konferensens rubrik."), "title"))
     if not place.strip():
-        violations.append(Violation(CONFERENCE_INPUT, "Ange var konferensen hålls.", "place"))
+        violations.append(Violation(CONFERENCE_INPUT, _("Ange var konferensen hålls."), "place"))
     if ends_at < starts_at:
         violations.append(
-            Violation(CONFERENCE_INPUT, "Konferensen kan inte sluta innan den börjar.", "ends_at")
+            Violation(CONFERENCE_INPUT, _("Konferensen kan inte sluta innan den börjar."), "ends_at")
         )
     if capacity < 1:
-        violations.append(Violation(CONFERENCE_INPUT, "Konferensen behöver minst en plats.", "capacity"))
+        violations.append(Violation(CONFERENCE_INPUT, _("Konferensen behöver minst en plats."), "capacity"))
     if registration_closes > starts_at.date():
         violations.append(
             Violation(
                 CONFERENCE_INPUT,
-                "Sista anmälningsdag kan inte vara efter konferensens första dag.",
+                _("Sista anmälningsdag kan inte vara efter konferensens första dag."),
                 "registration_closes",
             )
         )

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import SYSTEM, Actor, require, scope_for
@@ -110,7 +111,7 @@ def conference_update(
     fewer places take nobody's place away: those who have one keep it."""
     require(actor, EDIT)
     conference = _lock(conference.pk)
-    check_version(conference.version, version, "konferensen", kept=True)
+    check_version(conference.version, version, _("konferensen"), kept=True)
     was_cancelled = conference.cancelled
     raise_if_any(
         rules.conference_violations(
@@ -213,11 +214,11 @@ def registration_create(
     if association_id is None and not scope.all and len(scope.association_ids) == 1:
         [association_id] = scope.association_ids
     if association_id is None:
-        raise RuleViolation(rules.CONFERENCE_INPUT, "Välj vilket förbund du kommer från.", "association")
+        raise RuleViolation(rules.CONFERENCE_INPUT, _("Välj vilket förbund du kommer från."), "association")
     if not scope.allows(association_id):
         raise RuleViolation(
             rules.CONFERENCE_INPUT,
-            "Du kan anmäla dig från ett förbund där du har en roll.",
+            _("Du kan anmäla dig från ett förbund där du har en roll."),
             "association",
         )
     conference = _lock(conference.pk)
@@ -260,7 +261,7 @@ def registration_cancel(*, actor: Actor, registration: Registration) -> list[Reg
     conference = _lock(registration.conference_id)
     registration = Registration.objects.get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
-        raise RuleViolation(rules.CONFERENCE_INPUT, "Anmälan är redan avanmäld.")
+        raise RuleViolation(rules.CONFERENCE_INPUT, _("Anmälan är redan avanmäld."))
     had_place = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()

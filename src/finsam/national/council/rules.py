@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 from finsam.national.council.schemas import RecommendationStatus
 
@@ -25,15 +27,15 @@ def status_violations(old: str | None, new: str) -> list[Violation]:
     draft again; a withdrawn one stays withdrawn (what was published stays on record)."""
     if old is None:
         if new == RecommendationStatus.WITHDRAWN:
-            return [Violation(STATUS, "En ny rekommendation kan inte vara återkallad.", "status")]
+            return [Violation(STATUS, _("En ny rekommendation kan inte vara återkallad."), "status")]
         return []
     if new not in ALLOWED[RecommendationStatus(old)]:
         message = {
             RecommendationStatus.PUBLISHED: (
-                "En publicerad rekommendation kan inte bli utkast igen; återkalla den i stället."
+                _("En publicerad rekommendation kan inte bli utkast igen; återkalla den i stället.")
             ),
-            RecommendationStatus.WITHDRAWN: "En återkallad rekommendation kan inte ändra status.",
-        }.get(RecommendationStatus(old), "Statusen kan inte ändras så.")
+            RecommendationStatus.WITHDRAWN: _("En återkallad rekommendation kan inte ändra status."),
+        }.get(RecommendationStatus(old), _("Statusen kan inte ändras så."))
         return [Violation(STATUS, message, "status")]
     return []
 
@@ -42,22 +44,24 @@ def rule_code_violations(codes: Sequence[str], known: Callable[[str], Any]) -> l
     """Each cited rule must be in the register (`known` is core.rulebook.rule_for)."""
     unknown = [code for code in codes if known(code) is None]
     if unknown:
-        return [Violation(COUNCIL_INPUT, f"Okänd regel: {', '.join(unknown)}.", "rule_codes")]
+        return [
+            Violation(COUNCIL_INPUT, _("Okänd regel: %(list)s.") % {"list": ", ".join(unknown)}, "rule_codes")
+        ]
     return []
 
 
 def recommendation_violations(*, title: str, text: str) -> list[Violation]:
     violations = []
     if not title.strip():
-        violations.append(Violation(COUNCIL_INPUT, "Ange en rubrik.", "title"))
+        violations.append(Violation(COUNCIL_INPUT, _("Ange en rubrik."), "title"))
     if not text.strip():
-        violations.append(Violation(COUNCIL_INPUT, "Skriv rekommendationens text.", "text"))
+        violations.append(Violation(COUNCIL_INPUT, _("Skriv rekommendationens text."), "text"))
     return violations
 
 
 def period_violations(*, start: date, end: date | None) -> list[Violation]:
     if end is not None and end < start:
-        return [Violation(COUNCIL_INPUT, "Slutdatum kan inte vara före startdatum.", "end")]
+        return [Violation(COUNCIL_INPUT, _("Slutdatum kan inte vara före startdatum."), "end")]
     return []
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import Actor, require
@@ -33,7 +34,7 @@ def _codes(codes: Sequence[str]) -> list[str]:
 @transaction.atomic
 def organisation_create(*, actor: Actor, name: str, short_name: str = "") -> CouncilOrganisation:
     require(actor, EDIT)
-    raise_if_any([] if name.strip() else [Violation(rules.COUNCIL_INPUT, "Ange ett namn.", "name")])
+    raise_if_any([] if name.strip() else [Violation(rules.COUNCIL_INPUT, _("Ange ett namn."), "name")])
     organisation = CouncilOrganisation.objects.create(name=name.strip(), short_name=short_name.strip())
     audit.record(actor=actor, action=AuditAction.COUNCIL_ORGANISATION_CREATE, target=organisation)
     return organisation
@@ -53,7 +54,7 @@ def representative_create(
     require(actor, EDIT)
     violations = rules.period_violations(start=start, end=end)
     if not name.strip():
-        violations.append(Violation(rules.COUNCIL_INPUT, "Ange personens namn.", "name"))
+        violations.append(Violation(rules.COUNCIL_INPUT, _("Ange personens namn."), "name"))
     raise_if_any(violations)
     representative = CouncilRepresentative.objects.create(
         name=name.strip(), organisation=organisation, body=body, role=role, start=start, end=end
@@ -82,7 +83,7 @@ def representative_update(
 ) -> CouncilRepresentative:
     require(actor, EDIT)
     representative = CouncilRepresentative.objects.select_for_update().get(pk=representative.pk)
-    check_version(representative.version, version, "uppdraget", kept=True)
+    check_version(representative.version, version, _("uppdraget"), kept=True)
     raise_if_any(rules.period_violations(start=start, end=end))
     model_update(
         actor=actor,
@@ -147,7 +148,7 @@ def recommendation_update(
     """Changes a recommendation; its status moves draft → published → withdrawn only."""
     require(actor, EDIT)
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    check_version(recommendation.version, version, "rekommendationen", kept=True)
+    check_version(recommendation.version, version, _("rekommendationen"), kept=True)
     codes = _codes(rule_codes)
     raise_if_any(
         rules.recommendation_violations(title=title, text=text)

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 
 MAX_TITLE = 200
@@ -20,19 +22,33 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def check_chapter(*, number: int, title: str, slug: str, intro: str) -> list[Violation]:
     violations = _common(number=number, title=title, slug=slug)
     if len(intro) > MAX_INTRO:
-        violations.append(Violation("R-INPUT", f"Inledningen får vara högst {MAX_INTRO} tecken.", "intro"))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                _("Inledningen får vara högst %(max_intro)s tecken.") % {"max_intro": MAX_INTRO},
+                "intro",
+            )
+        )
     return violations
 
 
 def check_page(*, number: int, title: str, slug: str, body: str, comment: str) -> list[Violation]:
     violations = _common(number=number, title=title, slug=slug)
     if not body.strip():
-        violations.append(Violation("R-REQUIRED", "Skriv sidans text.", "body"))
+        violations.append(Violation("R-REQUIRED", _("Skriv sidans text."), "body"))
     elif len(body) > MAX_BODY:
-        violations.append(Violation("R-INPUT", f"Texten får vara högst {MAX_BODY} tecken.", "body"))
+        violations.append(
+            Violation(
+                "R-INPUT", _("Texten får vara högst %(max_body)s tecken.") % {"max_body": MAX_BODY}, "body"
+            )
+        )
     if len(comment) > MAX_COMMENT:
         violations.append(
-            Violation("R-INPUT", f"Kommentaren får vara högst {MAX_COMMENT} tecken.", "comment")
+            Violation(
+                "R-INPUT",
+                _("Kommentaren får vara högst %(max_comment)s tecken.") % {"max_comment": MAX_COMMENT},
+                "comment",
+            )
         )
     return violations
 
@@ -40,16 +56,22 @@ def check_page(*, number: int, title: str, slug: str, body: str, comment: str) -
 def _common(*, number: int, title: str, slug: str) -> list[Violation]:
     violations: list[Violation] = []
     if not 1 <= number <= 999:
-        violations.append(Violation("R-INPUT", "Numret ska vara mellan 1 och 999.", "number"))
+        violations.append(Violation("R-INPUT", _("Numret ska vara mellan 1 och 999."), "number"))
     if not title.strip():
-        violations.append(Violation("R-REQUIRED", "Skriv en rubrik.", "title"))
+        violations.append(Violation("R-REQUIRED", _("Skriv en rubrik."), "title"))
     elif len(title) > MAX_TITLE:
-        violations.append(Violation("R-INPUT", f"Rubriken får vara högst {MAX_TITLE} tecken.", "title"))
+        violations.append(
+            Violation(
+                "R-INPUT",
+                _("Rubriken får vara högst %(max_title)s tecken.") % {"max_title": MAX_TITLE},
+                "title",
+            )
+        )
     if not SLUG.match(slug) or len(slug) > 80:
         violations.append(
             Violation(
                 "R-INPUT",
-                "Adressen får bara ha små bokstäver a–z, siffror och bindestreck (högst 80 tecken).",
+                _("Adressen får bara ha små bokstäver a–z, siffror och bindestreck (högst 80 tecken)."),
                 "slug",
             )
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.core import audit
 from finsam.core.access import Actor, require
@@ -27,9 +28,11 @@ def _chapter_unique(number: int, slug: str, exclude: int | None) -> list[Violati
     others = HandbookChapter.objects.all() if exclude is None else HandbookChapter.objects.exclude(pk=exclude)
     violations = []
     if others.filter(number=number).exists():
-        violations.append(Violation("R-UNIQUE", f"Det finns redan ett kapitel {number}.", "number"))
+        violations.append(
+            Violation("R-UNIQUE", _("Det finns redan ett kapitel %(number)s.") % {"number": number}, "number")
+        )
     if others.filter(slug=slug).exists():
-        violations.append(Violation("R-UNIQUE", "Ett annat kapitel har redan den adressen.", "slug"))
+        violations.append(Violation("R-UNIQUE", _("Ett annat kapitel har redan den adressen."), "slug"))
     return violations
 
 
@@ -38,10 +41,15 @@ def _page_unique(chapter: HandbookChapter, number: int, slug: str, exclude: int 
     violations = []
     if others.filter(chapter=chapter, number=number).exists():
         violations.append(
-            Violation("R-UNIQUE", f"Kapitel {chapter.number} har redan en sida {number}.", "number")
+            Violation(
+                "R-UNIQUE",
+                _("Kapitel %(number)s har redan en sida %(number2)s.")
+                % {"number": chapter.number, "number2": number},
+                "number",
+            )
         )
     if others.filter(slug=slug).exists():
-        violations.append(Violation("R-UNIQUE", "En annan sida har redan den adressen.", "slug"))
+        violations.append(Violation("R-UNIQUE", _("En annan sida har redan den adressen."), "slug"))
     return violations
 
 
@@ -71,7 +79,7 @@ def chapter_update(
 ) -> HandbookChapter:
     require(actor, EDIT)
     locked = HandbookChapter.objects.select_for_update().get(pk=chapter.pk)
-    check_version(locked.version, version, "kapitlet", kept=True)
+    check_version(locked.version, version, _("kapitlet"), kept=True)
     title, slug = title.strip(), slug.strip()
     raise_if_any(
         rules.check_chapter(number=number, title=title, slug=slug, intro=intro)
@@ -138,7 +146,7 @@ def page_update(
     another save since then is refused with R-CONFLICT and nothing is written."""
     require(actor, EDIT)
     locked = HandbookPage.objects.select_for_update().get(pk=page.pk)
-    check_version(locked.version, version, "sidan", kept=True)
+    check_version(locked.version, version, _("sidan"), kept=True)
     title, slug, comment = title.strip(), slug.strip(), comment.strip()
     raise_if_any(
         rules.check_page(number=number, title=title, slug=slug, body=body, comment=comment)

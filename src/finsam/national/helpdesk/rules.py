@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from finsam.core.errors import Violation
 from finsam.governance import rules as governance_rules
 from finsam.national.helpdesk.schemas import MessageKind, QuestionStatus
@@ -40,17 +42,25 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def text_violations(text: str, *, field: str, what: str, max_length: int = MAX_TEXT) -> list[Violation]:
     """A title or text: not empty, not too long, no control characters, no markup that would run."""
     if not text.strip():
-        return [Violation("R-INPUT", f"Skriv {what}.", field)]
+        return [Violation("R-INPUT", _("Skriv %(what)s.") % {"what": what}, field)]
     if len(text) > max_length:
-        return [Violation("R-INPUT", f"Texten får vara högst {max_length} tecken.", field)]
+        return [
+            Violation(
+                "R-INPUT",
+                _("Texten får vara högst %(max_length)s tecken.") % {"max_length": max_length},
+                field,
+            )
+        ]
     if _CONTROL.search(text):
-        return [Violation("R-INPUT", "Texten innehåller otillåtna tecken.", field)]
+        return [Violation("R-INPUT", _("Texten innehåller otillåtna tecken."), field)]
     if _ACTIVE_MARKUP.search(text):
         return [
             Violation(
                 TEXT_CODE,
-                "Texten innehåller HTML-kod som skulle kunna köras i en webbläsare (till exempel <script>). "
-                "Skriv som vanlig text.",
+                _(
+                    "Texten innehåller HTML-kod som skulle kunna köras i en "
+                    "webbläsare (till exempel <script>). Skriv som vanlig text."
+                ),
                 field,
             )
         ]
@@ -61,11 +71,11 @@ def attachment_type(*, filename: str, size: int, head: bytes) -> tuple[str, str]
     """(extension, content type) of an attachment, or why it is refused: empty, over the size limit, or not
     a PDF, office document or image (by its name and by its first bytes, so that a renamed file is caught)."""
     if size <= 0:
-        return Violation(FILE_CODE, "Bilagan är tom.", "attachment")
+        return Violation(FILE_CODE, _("Bilagan är tom."), "attachment")
     if size > MAX_ATTACHMENT_BYTES:
         return Violation(
             FILE_CODE,
-            f"Bilagan är för stor: högst {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.",
+            _("Bilagan är för stor: högst %(value)s MB.") % {"value": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
             "attachment",
         )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -73,14 +83,19 @@ def attachment_type(*, filename: str, size: int, head: bytes) -> tuple[str, str]
     if known is None:
         return Violation(
             FILE_CODE,
-            "Den filtypen tas inte emot. Bifoga en PDF, ett Word-, Excel- eller OpenDocument-dokument, "
-            "eller en "
-            "bild (PNG eller JPEG).",
+            _(
+                "Den filtypen tas inte emot. Bifoga en PDF, ett Word-, Excel- "
+                "eller OpenDocument-dokument, eller en bild (PNG eller JPEG)."
+            ),
             "attachment",
         )
     content_type, magic = known
     if not head.startswith(magic):
-        return Violation(FILE_CODE, f"Bilagan är inte en giltig {extension}-fil.", "attachment")
+        return Violation(
+            FILE_CODE,
+            _("Bilagan är inte en giltig %(extension)s-fil.") % {"extension": extension},
+            "attachment",
+        )
     return extension, content_type
 
 
@@ -90,12 +105,14 @@ def safe_filename(filename: str) -> str:
 
 # --- the workflow --------------------------------------------------------------------------------
 
-_CLOSED = Violation(STATUS_CODE, "Frågan är stängd.", None)
+
+def _closed() -> Violation:
+    return Violation(STATUS_CODE, _("Frågan är stängd."), None)
 
 
 def status_after_assign(status: str) -> str | Violation:
     if status == QuestionStatus.CLOSED:
-        return _CLOSED
+        return _closed()
     return QuestionStatus.ASSIGNED if status == QuestionStatus.NEW else status
 
 
@@ -103,24 +120,24 @@ def status_after_message(status: str, kind: str, *, assigned: bool) -> str | Vio
     """The status after the working group's answer or ask-back, or the asker's reply. A closed question
     takes nothing more; a reply puts the question back with the working group."""
     if status == QuestionStatus.CLOSED:
-        return _CLOSED
+        return _closed()
     if kind == MessageKind.ANSWER:
         return QuestionStatus.ANSWERED
     if kind == MessageKind.ASK_BACK:
         return QuestionStatus.WAITING
     if kind == MessageKind.REPLY:
         return QuestionStatus.ASSIGNED if assigned else QuestionStatus.NEW
-    return Violation("R-INPUT", "Välj svar eller motfråga.", "kind")
+    return Violation("R-INPUT", _("Välj svar eller motfråga."), "kind")
 
 
 def status_after_close(status: str) -> str | Violation:
-    return _CLOSED if status == QuestionStatus.CLOSED else QuestionStatus.CLOSED
+    return _closed() if status == QuestionStatus.CLOSED else QuestionStatus.CLOSED
 
 
 def publishable(status: str, *, answers: int) -> Violation | None:
     """Only a question the working group has answered can be published to the FAQ."""
     if answers == 0 or status not in (QuestionStatus.ANSWERED, QuestionStatus.CLOSED):
-        return Violation(STATUS_CODE, "Bara en besvarad fråga kan publiceras bland frågor och svar.", None)
+        return Violation(STATUS_CODE, _("Bara en besvarad fråga kan publiceras bland frågor och svar."), None)
     return None
 
 
@@ -133,7 +150,8 @@ def identifying_violations(texts: dict[str, str], names: Sequence[str]) -> list[
             violations.append(
                 Violation(
                     "R-HELPDESK-ANON",
-                    f"Texten är inte avidentifierad: ta bort {', '.join(sorted(set(found)))}.",
+                    _("Texten är inte avidentifierad: ta bort %(list)s.")
+                    % {"list": ", ".join(sorted(set(found)))},
                     field,
                 )
             )

@@ -22,6 +22,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core import audit
@@ -61,7 +62,7 @@ SUBJECTS = {
 
 def _category_violations(category: str) -> list[Violation]:
     if category not in QuestionCategory.values:
-        return [Violation("R-INPUT", "Välj en kategori.", "category")]
+        return [Violation("R-INPUT", _("Välj en kategori."), "category")]
     return []
 
 
@@ -121,8 +122,8 @@ def question_ask(
     """A förbund's user asks the working group, on behalf of a förbund where they hold a role."""
     association = selectors.association_for_asking(user=actor, association_id=association_id)
     violations = _category_violations(category)
-    violations += rules.text_violations(title, field="title", what="en rubrik", max_length=rules.MAX_TITLE)
-    violations += rules.text_violations(body, field="body", what="din fråga")
+    violations += rules.text_violations(title, field="title", what=_("en rubrik"), max_length=rules.MAX_TITLE)
+    violations += rules.text_violations(body, field="body", what=_("din fråga"))
     checked = _checked_attachment(attachment)
     if isinstance(checked, Violation):
         violations.append(checked)
@@ -181,7 +182,7 @@ def _attach(
 
 def _locked(question: Question, version: int | None) -> Question:
     locked = Question.objects.select_for_update().get(pk=question.pk)
-    check_version(locked.version, version, "frågan")
+    check_version(locked.version, version, _("frågan"))
     return locked
 
 
@@ -202,7 +203,7 @@ def question_assign(
     locked = _locked(question, version)
     violations: list[Violation] = []
     if not selectors.assignees().filter(pk=assignee_id).exists():
-        violations.append(Violation("R-INPUT", "Välj en person i arbetsgruppen.", "assignee"))
+        violations.append(Violation("R-INPUT", _("Välj en person i arbetsgruppen."), "assignee"))
     status = rules.status_after_assign(locked.status)
     if isinstance(status, Violation):
         violations.append(status)
@@ -230,7 +231,7 @@ def _message(
     version: int | None,
 ) -> tuple[Question, QuestionMessage]:
     locked = _locked(question, version)
-    violations = rules.text_violations(body, field="body", what="en text")
+    violations = rules.text_violations(body, field="body", what=_("en text"))
     status = rules.status_after_message(locked.status, kind, assigned=locked.assignee_id is not None)
     if isinstance(status, Violation):
         violations.append(status)
@@ -265,7 +266,7 @@ def question_respond(
     """The working group answers (status answered) or asks back (status waiting for the asker)."""
     require(actor, ANSWER)
     if kind not in (MessageKind.ANSWER, MessageKind.ASK_BACK):
-        raise RuleViolation("R-INPUT", "Välj svar eller motfråga.", "kind")
+        raise RuleViolation("R-INPUT", _("Välj svar eller motfråga."), "kind")
     locked, message = _message(
         actor=actor, question=question, kind=kind, body=body, attachment=attachment, version=version
     )
@@ -353,8 +354,8 @@ def _faq_violations(
     *, category: str, title: str, question_text: str, answer_text: str, question: Question | None
 ) -> list[Violation]:
     violations = _category_violations(category)
-    violations += rules.text_violations(title, field="title", what="en rubrik", max_length=rules.MAX_TITLE)
-    violations += rules.text_violations(question_text, field="question_text", what="frågan")
+    violations += rules.text_violations(title, field="title", what=_("en rubrik"), max_length=rules.MAX_TITLE)
+    violations += rules.text_violations(question_text, field="question_text", what=_("frågan"))
     violations += rules.text_violations(answer_text, field="answer_text", what="svaret")
     texts = {"title": title, "question_text": question_text, "answer_text": answer_text}
     violations += rules.identifying_violations(texts, _identifying_names(question))
@@ -379,7 +380,9 @@ def faq_publish(
         violations.append(refusal)
     if FaqEntry.objects.filter(question=locked).exists():
         violations.append(
-            Violation("R-HELPDESK-FAQ", "Frågan är redan publicerad; ändra den publicerade texten i stället.")
+            Violation(
+                "R-HELPDESK-FAQ", _("Frågan är redan publicerad; ändra den publicerade texten i stället.")
+            )
         )
     raise_if_any(violations)
     now = timezone.now()
@@ -420,7 +423,7 @@ def faq_update(
         if locked.question_id
         else None
     )
-    check_version(locked.version, version, "texten")
+    check_version(locked.version, version, _("texten"))
     raise_if_any(
         _faq_violations(
             category=category,
