@@ -142,3 +142,20 @@ def test_the_version_check_refuses_only_another_version() -> None:
     assert refused.value.code == CONFLICT
     assert refused.value.message.startswith("Någon annan har ändrat insatsen sedan du öppnade formuläret.")
     assert "finns kvar i formuläret" in refused.value.message
+
+
+class OptionalityForm(FinsamForm):
+    name = forms.CharField(label="Namn")
+    note = forms.CharField(label="Anteckning", required=False)
+    end = forms.DateField(label="Slut", required=False)
+    required_when = {"end": "krävs för en avslutad insats"}
+
+
+def test_only_a_field_that_may_always_be_left_empty_says_frivilligt() -> None:
+    html = pages.form_page(get(), TEMPLATE, {"form": OptionalityForm()}).content.decode()
+    labels = {
+        name: html.split(f'for="id_{name}">', 1)[1].split("</label>", 1)[0] for name in ("name", "note", "end")
+    }
+    assert "frivilligt" not in labels["name"] and "krävs" not in labels["name"]
+    assert "(frivilligt)" in labels["note"]
+    assert "(krävs för en avslutad insats)" in labels["end"] and "frivilligt" not in labels["end"]

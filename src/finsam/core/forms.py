@@ -3,7 +3,7 @@ version an editor opened required back on every edit (optimistic locking, R-CONF
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,12 +26,22 @@ _WIDGET_CLASSES = {
 
 
 class FinsamFormMixin:
-    """Adds the design system's classes and accessible error wiring to every widget."""
+    """Adds the design system's classes and accessible error wiring to every widget.
+
+    A field's label says "(frivilligt)" only when the field may be left empty whatever else is filled in.
+    A field the rules require only in some cases is not required to the form (the rule decides, with its
+    own message) but is not optional either: `required_when` names the case ({field: "krävs för …"}), and
+    the label shows that instead.
+    """
 
     fields: dict[str, forms.Field]
+    required_when: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, when in self.required_when.items():
+            if name in self.fields:
+                self.fields[name].required_when = when  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "text-field__input")

@@ -114,6 +114,13 @@ def _income_group(phase: str) -> dict[str, str]:
 class ParticipantEnrolForm(FollowupForm):
     """Registration with consent (or anonymous) and the start with its before-variables, in one form."""
 
+    required_when = {
+        "identity_number": _("krävs vid registrering med personnummer"),
+        "consent_given_on": _("krävs vid registrering med personnummer"),
+        "consent_form_version": _("krävs vid registrering med personnummer"),
+        "sex": _("krävs för anonyma deltagare"),
+    }
+
     intervention: forms.ModelChoiceField[Intervention] = forms.ModelChoiceField(
         label=_("Insats"), queryset=None
     )
@@ -250,6 +257,8 @@ class QuestionFieldsMixin:
 
 
 class ParticipationExitForm(QuestionFieldsMixin, FollowupForm):
+    required_when = {"employment_after": _("krävs utom vid felregistrering")}
+
     exit = _date(_("Avslutsdatum"))
     exit_reason = forms.ChoiceField(
         label=_("Avslutsorsak"),
@@ -347,6 +356,8 @@ class ParticipantCorrectForm(FinsamForm):
     def __init__(self, *args: Any, identified: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["sex" if identified else "identity_number"]
+        # The one detail left is what the correction is about: it cannot be left empty.
+        self.fields["identity_number" if identified else "sex"].required = True
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -360,6 +371,8 @@ class ParticipantCorrectForm(FinsamForm):
 class ParticipationCorrectForm(FollowupForm):
     """A participation's details corrected: the start and the before-variables, and for an ended one the
     exit, its reason and the after-variables, with the reason for the correction."""
+
+    required_when = {"employment_after": _("krävs utom vid felregistrering")}
 
     start = _date(_("Startdatum"))
     employment_before = forms.ChoiceField(

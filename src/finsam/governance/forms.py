@@ -37,6 +37,12 @@ class YearForm(FinsamForm):
 
 
 class MeetingForm(FinsamForm):
+    required_when = {
+        "consultation_kind": _("krävs för medlemssamråd"),
+        "associations": _("krävs för styrelsemöten och medlemssamråd"),
+        "convener": _("krävs för medlemssamråd"),
+    }
+
     kind = forms.ChoiceField(label=_("Mötestyp"), choices=MeetingKind.choices)
     consultation_kind = forms.ChoiceField(
         label=_("Typ av medlemssamråd"),

@@ -45,6 +45,7 @@ class InterventionForm(FinsamForm):
     status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
     start = _date(_("Start"))
     end = _date(_("Slut"), required=False)
+    required_when = {"end": _("krävs för en avslutad insats")}
     target_group = forms.CharField(label=_("Målgrupp"), max_length=500, required=False)
     description = forms.CharField(
         label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000

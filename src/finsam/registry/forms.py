@@ -98,6 +98,10 @@ class MemberCreateForm(FinsamForm):
     )
     joined = _date(_("Inträde"))
     left = _date(_("Utträde"), required=False)
+    required_when = {
+        "region": _("krävs när parten är en region"),
+        "municipality": _("krävs när parten är en kommun"),
+    }
 
     def __init__(
         self, *args: Any, regions: QuerySet[Region], municipalities: QuerySet[Municipality], **kwargs: Any
