@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Field, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
@@ -115,32 +116,34 @@ def _errors(
     )
 
 
-# Swedish messages for the validation errors of the request schemas, by pydantic error type.
+# Messages for the validation errors of the request schemas, by pydantic error type (in the request's
+# language, Swedish by default).
+INVALID_VALUE = gettext_lazy("Ogiltigt värde.")
 VALIDATION_MESSAGES = {
-    "missing": "Värdet saknas.",
-    "string_type": "Ange en text.",
-    "string_unicode": "Texten innehåller ogiltiga tecken.",
-    "string_too_short": "Ange ett värde.",
-    "string_too_long": "Texten är för lång.",
-    "string_pattern_mismatch": "Värdet har fel format.",
-    "int_type": "Ange ett heltal.",
-    "int_parsing": "Ange ett heltal.",
-    "int_from_float": "Ange ett heltal.",
-    "bool_type": "Ange true eller false.",
-    "bool_parsing": "Ange true eller false.",
-    "date_type": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_from_datetime_inexact": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "greater_than_equal": "Värdet är för litet.",
-    "greater_than": "Värdet är för litet.",
-    "less_than_equal": "Värdet är för stort.",
-    "less_than": "Värdet är för stort.",
-    "model_type": "Ange ett JSON-objekt.",
-    "model_attributes_type": "Ange ett JSON-objekt.",
-    "dict_type": "Ange ett JSON-objekt.",
-    "list_type": "Ange en lista.",
-    "json_invalid": "Ogiltig JSON.",
+    "missing": gettext_lazy("Värdet saknas."),
+    "string_type": gettext_lazy("Ange en text."),
+    "string_unicode": gettext_lazy("Texten innehåller ogiltiga tecken."),
+    "string_too_short": gettext_lazy("Ange ett värde."),
+    "string_too_long": gettext_lazy("Texten är för lång."),
+    "string_pattern_mismatch": gettext_lazy("Värdet har fel format."),
+    "int_type": gettext_lazy("Ange ett heltal."),
+    "int_parsing": gettext_lazy("Ange ett heltal."),
+    "int_from_float": gettext_lazy("Ange ett heltal."),
+    "bool_type": gettext_lazy("Ange true eller false."),
+    "bool_parsing": gettext_lazy("Ange true eller false."),
+    "date_type": gettext_lazy("Ange ett datum (ÅÅÅÅ-MM-DD)."),
+    "date_parsing": gettext_lazy("Ange ett datum (ÅÅÅÅ-MM-DD)."),
+    "date_from_datetime_parsing": gettext_lazy("Ange ett datum (ÅÅÅÅ-MM-DD)."),
+    "date_from_datetime_inexact": gettext_lazy("Ange ett datum (ÅÅÅÅ-MM-DD)."),
+    "greater_than_equal": gettext_lazy("Värdet är för litet."),
+    "greater_than": gettext_lazy("Värdet är för litet."),
+    "less_than_equal": gettext_lazy("Värdet är för stort."),
+    "less_than": gettext_lazy("Värdet är för stort."),
+    "model_type": gettext_lazy("Ange ett JSON-objekt."),
+    "model_attributes_type": gettext_lazy("Ange ett JSON-objekt."),
+    "dict_type": gettext_lazy("Ange ett JSON-objekt."),
+    "list_type": gettext_lazy("Ange en lista."),
+    "json_invalid": gettext_lazy("Ogiltig JSON."),
 }
 
 
@@ -161,7 +164,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         items.append(
             {
                 "code": "R-INPUT",
-                "message": VALIDATION_MESSAGES.get(str(error.get("type")), "Ogiltigt värde."),
+                "message": str(
+                    VALIDATION_MESSAGES.get(str(error.get("type")), gettext_lazy("Ogiltigt värde."))
+                ),
                 "field": ".".join(location) or None,
             }
         )
@@ -170,27 +175,29 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _errors(request, 401, "R-AUTH", "Logga in: ange en giltig API-nyckel (Authorization: Bearer …).")
+    return _errors(
+        request, 401, "R-AUTH", gettext("Logga in: ange en giltig API-nyckel (Authorization: Bearer …).")
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _errors(request, 403, "R-ACCESS", "Du har inte behörighet till detta.")
+    return _errors(request, 403, "R-ACCESS", gettext("Du har inte behörighet till detta."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _errors(request, 404, "R-NOT-FOUND", "Finns inte, eller så saknar du behörighet.")
+    return _errors(request, 404, "R-NOT-FOUND", gettext("Finns inte, eller så saknar du behörighet."))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """The framework's own refusals (an unreadable body, say) in the shared shape."""
     if exc.status_code == 400:
-        return _errors(request, 400, "R-INPUT", "Begäran kunde inte läsas: skicka giltig JSON.")
+        return _errors(request, 400, "R-INPUT", gettext("Begäran kunde inte läsas: skicka giltig JSON."))
     if exc.status_code == 403:
-        return _errors(request, 403, "R-ACCESS", "Du har inte behörighet till detta.")
-    return _errors(request, exc.status_code, "R-HTTP", "Begäran kunde inte utföras.")
+        return _errors(request, 403, "R-ACCESS", gettext("Du har inte behörighet till detta."))
+    return _errors(request, exc.status_code, "R-HTTP", gettext("Begäran kunde inte utföras."))
 
 
 TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -109,3 +109,12 @@ def test_a_page_upload_declared_over_the_limit_is_refused_with_413(world: Any) -
         f"/uppfoljning/forbund/{world.own.pk}/deltagare/inlasning/", {"file": upload}
     )
     assert response.status_code == 413
+
+
+def test_the_message_follows_accept_language_and_the_code_does_not() -> None:
+    swedish = _error(Client().get("/api/v1/finns-inte"), 404, "R-NOT-FOUND")
+    english = _error(Client().get("/api/v1/finns-inte", HTTP_ACCEPT_LANGUAGE="en"), 404, "R-NOT-FOUND")
+    assert swedish["errors"][0]["message"] == "Finns inte, eller så saknar du behörighet."
+    assert english["errors"][0]["message"] == "Does not exist, or you are not authorised."
+    unread = Client().post(TOKEN_URL, data="{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert _error(unread, 400, "R-INPUT")["errors"][0]["message"].isascii()
