@@ -506,9 +506,12 @@ class Cycle:
                 continue
             done = [r.done_on for r in mine if r.done_on is not None]
             waiting = [r.member_name for r in mine if r.status in (rules.Status.DUE, rules.Status.OVERDUE)]
-            detail = f"{group.done} av {group.total} medlemmar klara."
+            detail = gettext("%(done)s av %(total)s medlemmar klara.") % {
+                "done": group.done,
+                "total": group.total,
+            }
             if waiting:
-                detail += " Saknas: " + ", ".join(waiting) + "."
+                detail += " " + gettext("Saknas: %(members)s.") % {"members": ", ".join(waiting)}
             lines.append(
                 CycleLine(
                     group,

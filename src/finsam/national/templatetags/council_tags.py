@@ -23,7 +23,7 @@ def markdown(text: str) -> SafeString:
 @register.simple_tag
 def rule_link(code: str) -> SafeString:
     rule = rule_for(code)
-    title = rule.title if rule is not None else ""
+    title = rule.translated().title if rule is not None else ""
     try:
         url = reverse("national:rule_detail", kwargs={"code": code})
     except NoReverseMatch:
