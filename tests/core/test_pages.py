@@ -154,7 +154,8 @@ class OptionalityForm(FinsamForm):
 def test_only_a_field_that_may_always_be_left_empty_says_frivilligt() -> None:
     html = pages.form_page(get(), TEMPLATE, {"form": OptionalityForm()}).content.decode()
     labels = {
-        name: html.split(f'for="id_{name}">', 1)[1].split("</label>", 1)[0] for name in ("name", "note", "end")
+        name: html.split(f'for="id_{name}">', 1)[1].split("</label>", 1)[0]
+        for name in ("name", "note", "end")
     }
     assert "frivilligt" not in labels["name"] and "krävs" not in labels["name"]
     assert "(frivilligt)" in labels["note"]

@@ -826,10 +826,12 @@ def test_coded_values_are_read_in_swedish_and_english_whatever_language_the_firs
         assert choice.parse("Lön (anställning)") == IncomeSource.SALARY
         assert choice.parse("Salary (employment)") == IncomeSource.SALARY
     assert choice.parse("lön (ANSTÄLLNING)") == IncomeSource.SALARY
-    # The documentation and the template list the Swedish labels, whatever the reader's language.
+    # The file template's documentation lists the Swedish labels, whatever the reader's language; the
+    # page lists them in the reader's language (both are read).
     column = next(c for c in importing.COLUMNS if c.choice is importing.SEX)
     with translation.override("en"):
         assert "Kvinna" in [label for _value, label in column.allowed()]
+        assert "Woman" in [label for _value, label in column.allowed_here()]
 
 
 def test_a_large_import_refreshes_the_planner_statistics_on_postgresql_after_commit(

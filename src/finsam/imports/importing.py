@@ -181,11 +181,15 @@ class Column:
     in_header: bool = True  # must the header row contain it?
 
     def allowed(self) -> list[tuple[str, str]]:
-        """(value, Swedish label) pairs of a coded column, for the documentation and the template."""
+        """(value, Swedish label) pairs of a coded column, for the file template's documentation."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.allowed_here()
+
+    def allowed_here(self) -> list[tuple[str, str]]:
+        """(value, label) pairs in the page's language: the values are the file's, whatever the language."""
         if self.choice is None:
             return []
-        with translation.override(settings.LANGUAGE_CODE):
-            return [(value, str(label)) for value, label in self.choice.labels]
+        return [(value, str(label)) for value, label in self.choice.labels]
 
 
 COLUMNS: tuple[Column, ...] = (

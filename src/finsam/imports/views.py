@@ -88,7 +88,7 @@ def _columns() -> list[dict[str, Any]]:
             "required": column.required,
             "description": column.description,
             "example": column.example,
-            "allowed": column.allowed(),
+            "allowed": column.allowed_here(),
         }
         for column in importing.COLUMNS
     ]
