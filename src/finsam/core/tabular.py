@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 HEAD_BYTES = 64 * 1024
 # A part of a workbook that unpacks to more than this many times its packed size is a zip bomb, not a table
@@ -71,17 +72,23 @@ class RowError:
     sheet: str = ""  # the sheet (or file) of a file of several tables
 
 
-NOT_UTF8 = (
-    "Filen är inte UTF-8-kodad; spara den som CSV UTF-8 (i Excel: Spara som → CSV UTF-8 "
-    "(kommaavgränsad)) eller som Excelfil (.xlsx) och läs in den igen."
+NOT_UTF8 = gettext_lazy(
+    "Filen är inte UTF-8-kodad; spara den som CSV UTF-8 (i Excel: "
+    "Spara som → CSV UTF-8 (kommaavgränsad)) eller som Excelfil "
+    "(.xlsx) och läs in den igen."
 )
-NOT_TEXT = (
-    "Filen innehåller binära data och är varken en CSV-fil eller en Excelfil (.xlsx). "
-    "Hämta mallen och spara filen som CSV UTF-8 eller .xlsx."
+NOT_TEXT = gettext_lazy(
+    "Filen innehåller binära data och är varken en CSV-fil eller en "
+    "Excelfil (.xlsx). Hämta mallen och spara filen som CSV UTF-8 "
+    "eller .xlsx."
 )
-OLD_EXCEL = "Filen är i det gamla Excelformatet (.xls). Spara den som Excelfil (.xlsx) eller CSV UTF-8."
-NOT_XLSX = "Filen kan inte läsas som Excelfil (.xlsx). Spara den på nytt som .xlsx eller CSV UTF-8."
-EMPTY = "Filen är tom. Den första raden ska innehålla kolumnrubrikerna; hämta mallen."
+OLD_EXCEL = gettext_lazy(
+    "Filen är i det gamla Excelformatet (.xls). Spara den som Excelfil (.xlsx) eller CSV UTF-8."
+)
+NOT_XLSX = gettext_lazy(
+    "Filen kan inte läsas som Excelfil (.xlsx). Spara den på nytt som .xlsx eller CSV UTF-8."
+)
+EMPTY = gettext_lazy("Filen är tom. Den första raden ska innehålla kolumnrubrikerna; hämta mallen.")
 
 
 def _size(limit: int) -> str:
@@ -92,25 +99,27 @@ def _size(limit: int) -> str:
 
 def too_many_rows_message(limit: int) -> str:
     count = f"{limit:,}".replace(",", "\u00a0")
-    return f"Filen har fler än {count} rader, som är det mesta som kan läsas in på en gång; dela upp den."
+    return gettext(
+        "Filen har fler än %(count)s rader, som är det mesta som kan läsas in på en gång; dela upp den."
+    ) % {"count": count}
 
 
 def unpacked_too_large_message(limit: int) -> str:
-    return (
-        f"Excelfilen blir större än {_size(limit)} uppackad, som är det största som kan läsas in; "
-        "dela upp den eller spara den som CSV UTF-8."
-    )
+    return gettext(
+        "Excelfilen blir större än %(size)s uppackad, som är det största "
+        "som kan läsas in; dela upp den eller spara den som CSV UTF-8."
+    ) % {"size": _size(limit)}
 
 
-PACKED_TOO_TIGHTLY = (
-    "Excelfilen packas upp till mer än hundra gånger sin storlek och läses inte in. "
-    "Spara den på nytt som .xlsx eller CSV UTF-8."
+PACKED_TOO_TIGHTLY = gettext_lazy(
+    "Excelfilen packas upp till mer än hundra gånger sin storlek och "
+    "läses inte in. Spara den på nytt som .xlsx eller CSV UTF-8."
 )
 
 
 def too_large_message(limit: int) -> str:
     size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
-    return f"Filen är större än {size}, som är det största som kan läsas in."
+    return gettext("Filen är större än %(size)s, som är det största som kan läsas in.") % {"size": size}
 
 
 def check_head(head: bytes) -> str:
@@ -170,8 +179,10 @@ class CsvRows:
             delimiter = max(";,\t", key=first.count)
             if not first.count(delimiter):
                 raise ImportFileError(
-                    "Första raden ska innehålla kolumnrubrikerna åtskilda med semikolon eller komma; "
-                    "hämta mallen."
+                    gettext(
+                        "Första raden ska innehålla kolumnrubrikerna åtskilda med "
+                        "semikolon eller komma; hämta mallen."
+                    )
                 )
             text.seek(0)
             reader = csv.reader(text, delimiter=delimiter, strict=False)
@@ -180,10 +191,14 @@ class CsvRows:
                 for number, cells in enumerate(reader, start=1):
                     yield number, cells
             except UnicodeDecodeError as exc:
-                raise ImportFileError(f"{NOT_UTF8} (Felet finns efter rad {number}.)") from exc
+                raise ImportFileError(
+                    gettext("%(not_utf8)s (Felet finns efter rad %(number)s.)")
+                    % {"not_utf8": NOT_UTF8, "number": number}
+                ) from exc
             except csv.Error as exc:
                 raise ImportFileError(
-                    f"Rad {number + 1} kan inte läsas som CSV. Kontrollera citattecknen."
+                    gettext("Rad %(value)s kan inte läsas som CSV. Kontrollera citattecknen.")
+                    % {"value": number + 1}
                 ) from exc
 
 
@@ -228,7 +243,10 @@ class XlsxRows:
             except ImportFileError:
                 raise
             except Exception as exc:
-                raise ImportFileError(f"{NOT_XLSX} (Felet finns efter rad {number}.)") from exc
+                raise ImportFileError(
+                    gettext("%(not_xlsx)s (Felet finns efter rad %(number)s.)")
+                    % {"not_xlsx": NOT_XLSX, "number": number}
+                ) from exc
         finally:
             book.close()
 
@@ -329,11 +347,11 @@ class TabularFile:
             with self.path.open("rb") as handle:
                 head = handle.read(HEAD_BYTES)
         except FileNotFoundError as exc:
-            raise ImportFileError("Filen finns inte.") from exc
+            raise ImportFileError(gettext("Filen finns inte.")) from exc
         except IsADirectoryError as exc:
-            raise ImportFileError("Det är en katalog, inte en fil.") from exc
+            raise ImportFileError(gettext("Det är en katalog, inte en fil.")) from exc
         except PermissionError as exc:
-            raise ImportFileError("Filen kan inte läsas (behörighet saknas).") from exc
+            raise ImportFileError(gettext("Filen kan inte läsas (behörighet saknas).")) from exc
         if size > max_bytes:
             raise ImportFileError(too_large_message(max_bytes))
         self.kind = check_head(head)
@@ -366,18 +384,26 @@ class TabularFile:
                 close = difflib.get_close_matches(header_key(name), list(self._by_key), n=1, cutoff=0.75)
                 if close and not any(c.isdigit() for c in name) and len(name) <= 40:
                     hints.append(f"{name} (menar du {self._by_key[close[0]]}?)")
-            count = "1 okänd kolumnrubrik" if len(unknown) == 1 else f"{len(unknown)} okända kolumnrubriker"
+            count = (
+                gettext("1 okänd kolumnrubrik")
+                if len(unknown) == 1
+                else gettext("%(count)s okända kolumnrubriker") % {"count": len(unknown)}
+            )
             problems.append(count + (f": {', '.join(hints)}" if hints else ""))
         present = [column for column in columns if column is not None]
         repeated = sorted({c for c in present if present.count(c) > 1})
         if repeated:
-            problems.append(f"rubriker som förekommer två gånger: {', '.join(repeated)}")
+            problems.append(
+                gettext("rubriker som förekommer två gånger: %(list)s") % {"list": ", ".join(repeated)}
+            )
         missing = [header for header in self.required if header not in present]
         if missing:
-            problems.append(f"kolumner som saknas: {', '.join(missing)}")
+            problems.append(gettext("kolumner som saknas: %(list)s") % {"list": ", ".join(missing)})
         if problems:
             raise ImportFileError(
-                "Första raden ska innehålla kolumnrubrikerna (se mallen); " + "; ".join(problems) + "."
+                gettext("Första raden ska innehålla kolumnrubrikerna (se mallen); ")
+                + "; ".join(problems)
+                + "."
             )
         return columns
 

@@ -33,6 +33,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from finsam.core.errors import Violation
 from finsam.finance import rules
 
@@ -92,7 +94,9 @@ def age_range(text: str) -> tuple[int, int | None] | None:
 
 def decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
-        raise PopulationFileError("Filen är inte en textfil (CSV); exportera tabellen från SCB som CSV.")
+        raise PopulationFileError(
+            gettext("Filen är inte en textfil (CSV); exportera tabellen från SCB som CSV.")
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,12 +122,12 @@ def _rows(text: str) -> tuple[list[list[str]], str]:
     delimiter = max(counts, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         raise PopulationFileError(
-            "Filen har inga kolumner: spara SCB:s tabell som CSV med semikolon, komma eller tabb."
+            gettext("Filen har inga kolumner: spara SCB:s tabell som CSV med semikolon, komma eller tabb.")
         )
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
-        raise PopulationFileError(f"Filen kan inte läsas som CSV ({exc}).") from exc
+        raise PopulationFileError(gettext("Filen kan inte läsas som CSV (%(exc)s).") % {"exc": exc}) from exc
     return rows, delimiter
 
 
@@ -133,8 +137,11 @@ def _find_header(rows: list[list[str]]) -> int:
         if any(cell in REGION_HEADERS for cell in cells) and len([c for c in cells if c]) >= 2:
             return index
     raise PopulationFileError(
-        "Filen saknar en rubrikrad med kolumnerna region och år: exportera SCB:s tabell "
-        "Folkmängd per region, ålder och år som CSV."
+        gettext(
+            "Filen saknar en rubrikrad med kolumnerna region och år: "
+            "exportera SCB:s tabell Folkmängd per region, ålder och år som "
+            "CSV."
+        )
     )
 
 
@@ -144,11 +151,13 @@ def _population(text: str) -> int | str | None:
     if cleaned == "":
         return None
     if cleaned in ("..", ".", "-", "–"):
-        return "värdet saknas i SCB:s tabell"
+        return gettext("värdet saknas i SCB:s tabell")
     violations: list[Violation] = []
-    number = rules.check_population(cleaned, field="population", label="folkmängden", violations=violations)
+    number = rules.check_population(
+        cleaned, field="population", label=gettext("folkmängden"), violations=violations
+    )
     if number is None:
-        reason = violations[0].message if violations else "ogiltigt värde"
+        reason = violations[0].message if violations else gettext("ogiltigt värde")
         return reason[0].lower() + reason[1:] if reason else reason
     return number
 
@@ -158,7 +167,7 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
     per-row errors (Swedish, with the line number) for rows that cannot be used."""
     text = decode(data)
     if not text.strip():
-        raise PopulationFileError("Filen är tom.")
+        raise PopulationFileError(gettext("Filen är tom."))
     rows, _delimiter = _rows(text)
     header_index = _find_header(rows)
     header = [_normalise(cell) for cell in rows[header_index]]
@@ -175,11 +184,14 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
                 year_columns[i] = int(match.group(1))
         if not year_columns:
             raise PopulationFileError(
-                "Filen saknar kolumn för år: rubrikraden ska ha kolumnen år och en kolumn för folkmängd, "
-                "eller en kolumn per år (till exempel 2024)."
+                gettext(
+                    "Filen saknar kolumn för år: rubrikraden ska ha kolumnen år och "
+                    "en kolumn för folkmängd, eller en kolumn per år (till exempel "
+                    "2024)."
+                )
             )
     elif value_column is None:
-        raise PopulationFileError("Filen saknar kolumnen folkmängd (värdet) bredvid kolumnen år.")
+        raise PopulationFileError(gettext("Filen saknar kolumnen folkmängd (värdet) bredvid kolumnen år."))
     age_column = next((i for i, cell in enumerate(header) if cell in AGE_HEADERS), None)
     used = {region_column, *year_columns}
     if age_column is not None:
@@ -204,7 +216,8 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
         match = CODE_PATTERN.match(region)
         if match is None:
             result.errors.append(
-                f"rad {offset}: {region!r} är ingen kommunkod (fyra siffror, t.ex. 2480 Umeå)"
+                gettext("rad %(offset)s: %(region)s är ingen kommunkod (fyra siffror, t.ex. 2480 Umeå)")
+                % {"offset": offset, "region": repr(region)}
             )
             continue
         code = match.group(1)
@@ -212,20 +225,27 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
             result.skipped += 1
             continue
         if known is not None and code not in known:
-            result.errors.append(f"rad {offset}: det finns ingen kommun med koden {code}")
+            result.errors.append(
+                gettext("rad %(offset)s: det finns ingen kommun med koden %(code)s")
+                % {"offset": offset, "code": code}
+            )
             continue
         breakdown = tuple(_normalise(row[i]) if i < len(row) else "" for i in breakdown_columns)
         age = _normalise(row[age_column]) if age_column is not None and age_column < len(row) else ""
         if age_column is not None and age not in TOTAL_VALUES and age_range(age) is None:
             result.errors.append(
-                f"rad {offset}: åldern {age!r} kan inte läsas (t.ex. 16 år, 16-19 år, 65+ år)"
+                gettext("rad %(offset)s: åldern %(age)s kan inte läsas (t.ex. 16 år, 16-19 år, 65+ år)")
+                % {"offset": offset, "age": repr(age)}
             )
             continue
         pairs: list[tuple[int, str]] = []
         if year_column is not None and value_column is not None:
             year_text = row[year_column].strip() if year_column < len(row) else ""
             if not re.fullmatch(r"(19|20|21)\d\d", year_text):
-                result.errors.append(f"rad {offset}: {year_text!r} är inget årtal")
+                result.errors.append(
+                    gettext("rad %(offset)s: %(year_text)s är inget årtal")
+                    % {"offset": offset, "year_text": repr(year_text)}
+                )
                 continue
             pairs.append((int(year_text), row[value_column] if value_column < len(row) else ""))
         else:
@@ -233,9 +253,15 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
         for year, raw in pairs:
             value = _population(raw)
             if value is None:
-                result.errors.append(f"rad {offset}: folkmängden för {code} år {year} saknas")
+                result.errors.append(
+                    gettext("rad %(offset)s: folkmängden för %(code)s år %(year)s saknas")
+                    % {"offset": offset, "code": code, "year": year}
+                )
             elif isinstance(value, str):
-                result.errors.append(f"rad {offset}: {code} år {year}: {value}")
+                result.errors.append(
+                    gettext("rad %(offset)s: %(code)s år %(year)s: %(value)s")
+                    % {"offset": offset, "code": code, "year": year, "value": value}
+                )
             else:
                 cells.append((offset, code, year, breakdown, age, value))
 
@@ -253,7 +279,10 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
     for offset, code, year, breakdown, age, value in cells:
         cell_key = (code, year, breakdown, age)
         if cell_key in seen:
-            result.errors.append(f"rad {offset}: {code} år {year} finns redan på rad {seen[cell_key]}")
+            result.errors.append(
+                gettext("rad %(offset)s: %(code)s år %(year)s finns redan på rad %(seen)s")
+                % {"offset": offset, "code": code, "year": year, "seen": seen[cell_key]}
+            )
             continue
         seen[cell_key] = offset
         if age_column is None or age in TOTAL_VALUES:
@@ -273,25 +302,37 @@ def parse(data: bytes, *, known_codes: Iterable[str] | None = None) -> ParseResu
         key = (code, year)
         population = totals[key] if key in totals else age_sums[key]
         if population > rules.MAX_COUNT:
-            result.errors.append(f"{code} år {year}: folkmängden {population} är orimligt stor")
+            result.errors.append(
+                gettext("%(code)s år %(year)s: folkmängden %(population)s är orimligt stor")
+                % {"code": code, "year": year, "population": population}
+            )
             continue
         population_16_64: int | None = None
         if key in age_sums:
             if key in crossing:
                 result.notes.append(
-                    f"{code} år {year}: en åldersgrupp går över gränsen 16 eller 64 år; "
-                    "folkmängden 16–64 år kan inte räknas fram"
+                    gettext(
+                        "%(code)s år %(year)s: en åldersgrupp går över gränsen 16 eller "
+                        "64 år; folkmängden 16–64 år kan inte räknas fram"
+                    )
+                    % {"code": code, "year": year}
                 )
             elif not needed <= covered[key]:
-                result.notes.append(f"{code} år {year}: alla åldrar 16–64 år finns inte i filen")
+                result.notes.append(
+                    gettext("%(code)s år %(year)s: alla åldrar 16–64 år finns inte i filen")
+                    % {"code": code, "year": year}
+                )
             else:
                 population_16_64 = working[key]
         if population_16_64 is not None and population_16_64 > population:
-            result.errors.append(f"{code} år {year}: folkmängden 16–64 år är större än hela folkmängden")
+            result.errors.append(
+                gettext("%(code)s år %(year)s: folkmängden 16–64 år är större än hela folkmängden")
+                % {"code": code, "year": year}
+            )
             continue
         result.figures.append(
             Figure(code=code, year=year, population=population, population_16_64=population_16_64)
         )
     if not result.figures and not result.errors:
-        raise PopulationFileError("Filen innehåller ingen kommun med folkmängd.")
+        raise PopulationFileError(gettext("Filen innehåller ingen kommun med folkmängd."))
     return result

@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from finsam.finance import rules
 
 CODE_HEADERS = ("kommunkod", "kommun")
@@ -53,14 +55,14 @@ class ParseResult:
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
-        raise SupportMeasureFileError("Filen är inte en textfil (CSV).")
+        raise SupportMeasureFileError(_("Filen är inte en textfil (CSV)."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise SupportMeasureFileError("Filen kan inte läsas: spara den som UTF-8.") from exc
+            raise SupportMeasureFileError(_("Filen kan inte läsas: spara den som UTF-8.")) from exc
 
 
 def _normalise(text: str) -> str:
@@ -71,21 +73,21 @@ def value_of(text: str) -> Decimal | str:
     """The försörjningsmått in a cell, or the Swedish reason it is not one."""
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
     if cleaned == "":
-        return "värdet saknas"
+        return _("värdet saknas")
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-        return f"{text.strip()!r} är inget tal"
+        return _("%(strip)s är inget tal") % {"strip": repr(text.strip())}
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        return f"{text.strip()!r} är inget tal"
+        return _("%(strip)s är inget tal") % {"strip": repr(text.strip())}
     if number < 0:
-        return "får inte vara mindre än noll"
+        return _("får inte vara mindre än noll")
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
-        return "högst två decimaler"
+        return _("högst två decimaler")
     if number > MAX_VALUE:
-        return "är orimligt stort"
+        return _("är orimligt stort")
     return number
 
 
@@ -93,7 +95,7 @@ def parse(data: bytes, *, known_codes: Iterable[str]) -> ParseResult:
     text = _decode(data)
     lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not lines:
-        raise SupportMeasureFileError("Filen är tom.")
+        raise SupportMeasureFileError(_("Filen är tom."))
     header_line = lines[0][1]
     delimiter = "\t" if "\t" in header_line and ";" not in header_line else ";"
     header = [_normalise(cell) for cell in next(csv.reader([header_line], delimiter=delimiter))]
@@ -104,8 +106,11 @@ def parse(data: bytes, *, known_codes: Iterable[str]) -> ParseResult:
         or header[2] not in VALUE_HEADERS
     ):
         raise SupportMeasureFileError(
-            f"Rubrikraden ska vara {HEADER_TEXT} (tre kolumner, semikolon mellan), "
-            f"men är {header_line.strip()[:100]!r}. Ingenting har lästs in."
+            _(
+                "Rubrikraden ska vara %(header_text)s (tre kolumner, semikolon "
+                "mellan), men är %(strip)s. Ingenting har lästs in."
+            )
+            % {"header_text": HEADER_TEXT, "strip": repr(header_line.strip()[:100])}
         )
     known = set(known_codes)
     result = ParseResult()
@@ -116,35 +121,46 @@ def parse(data: bytes, *, known_codes: Iterable[str]) -> ParseResult:
         try:
             cells = next(csv.reader(io.StringIO(line), delimiter=delimiter))
         except (csv.Error, StopIteration):
-            result.errors.append(f"Rad {number}: raden kan inte läsas som CSV.")
+            result.errors.append(_("Rad %(number)s: raden kan inte läsas som CSV.") % {"number": number})
             continue
         if len(cells) != 3:
             result.errors.append(
-                f"Rad {number}: {len(cells)} fält, ska vara 3 ({HEADER_TEXT}); ett fält saknas eller är för "
-                "mycket."
+                _(
+                    "Rad %(number)s: %(count)s fält, ska vara 3 (%(header_text)s); "
+                    "ett fält saknas eller är för mycket."
+                )
+                % {"number": number, "count": len(cells), "header_text": HEADER_TEXT}
             )
             continue
         code, year_text, value_text = (cell.strip() for cell in cells)
         problems = []
         if not re.fullmatch(r"\d{4}", code):
-            problems.append(f"fältet kommunkod: {code!r} är ingen kommunkod (fyra siffror)")
+            problems.append(
+                _("fältet kommunkod: %(code)s är ingen kommunkod (fyra siffror)") % {"code": repr(code)}
+            )
         elif code not in known:
-            problems.append(f"fältet kommunkod: det finns ingen kommun med koden {code}")
+            problems.append(_("fältet kommunkod: det finns ingen kommun med koden %(code)s") % {"code": code})
         year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
         if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
-            problems.append(f"fältet år: {year_text!r} är inget årtal mellan {FIRST_YEAR} och {LAST_YEAR}")
+            problems.append(
+                _("fältet år: %(year_text)s är inget årtal mellan %(first_year)s och %(last_year)s")
+                % {"year_text": repr(year_text), "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+            )
         value = value_of(value_text)
         if isinstance(value, str):
-            problems.append(f"fältet försörjningsmått: {value}")
+            problems.append(_("fältet försörjningsmått: %(value)s") % {"value": value})
         if problems:
-            result.errors.append(f"Rad {number}: " + "; ".join(problems) + ".")
+            result.errors.append(_("Rad %(number)s: ") % {"number": number} + "; ".join(problems) + ".")
             continue
         assert year is not None and isinstance(value, Decimal)
         if (code, year) in seen:
-            result.errors.append(f"Rad {number}: {code} år {year} finns redan på rad {seen[(code, year)]}.")
+            result.errors.append(
+                _("Rad %(number)s: %(code)s år %(year)s finns redan på rad %(seen)s.")
+                % {"number": number, "code": code, "year": year, "seen": seen[(code, year)]}
+            )
             continue
         seen[(code, year)] = number
         result.rows.append(Row(line=number, code=code, year=year, value=value))
     if not result.rows and not result.errors:
-        raise SupportMeasureFileError("Filen har inga rader under rubrikraden.")
+        raise SupportMeasureFileError(_("Filen har inga rader under rubrikraden."))
     return result
