@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from finsam.core.errors import RuleViolation, Violation, raise_if_any
 from finsam.core.money import format_kr
@@ -284,20 +286,20 @@ class ContributionResult:
         return sum((share.amount for share in self.shares if share.kind == kind), ZERO)
 
 
-_GROUPS = {
+_GROUPS: dict[str, dict[str, Any]] = {
     "municipality": {
         "list": "municipalities",
         "key_field": "municipal_key",
-        "one": "kommun",
-        "all": "kommunerna",
-        "every": "alla kommuner",
+        "one": gettext_lazy("kommun"),
+        "all": gettext_lazy("kommunerna"),
+        "every": gettext_lazy("alla kommuner"),
     },
     "region": {
         "list": "regions",
         "key_field": "region_key",
-        "one": "region",
-        "all": "regionerna",
-        "every": "alla regioner",
+        "one": pgettext_lazy("en part", "region"),
+        "all": gettext_lazy("regionerna"),
+        "every": gettext_lazy("alla regioner"),
     },
 }
 
