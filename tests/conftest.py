@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from asgiref.local import Local
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.tasks import task_backends
 from django.test import Client, override_settings
+from django.utils import translation
 
 from finsam import demo
 from finsam.core.roles import NATIONAL_ROLES, Role
@@ -48,6 +50,16 @@ class World:
         if user is not None:
             client.force_login(user)
         return client
+
+
+@pytest.fixture(autouse=True)
+def _language_back() -> Iterator[None]:
+    """A request in English leaves English active in the thread that served it (the locale middleware
+    activates the request's language and leaves it), and the test client serves in the test's thread: the
+    next test would read English messages. Every test starts in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
