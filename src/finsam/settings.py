@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -286,6 +287,109 @@ AXES_VERBOSE = False
 # Showing or exporting identities and changing roles need the password given in the last
 # FINSAM_REAUTHENTICATION_MINUTES (a sign-in counts); otherwise the user confirms it again (core.reauth).
 REAUTHENTICATION_MINUTES = env_int("FINSAM_REAUTHENTICATION_MINUTES", 15, minimum=1)
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """The OpenID Connect provider that signs users in (env_oidc). The endpoints are None when they are to
+    be read from the issuer's discovery document."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    authorization_endpoint: str | None
+    token_endpoint: str | None
+    jwks_uri: str | None
+    high_assurance_acr: tuple[str, ...]
+    user_claim: str
+    sign_algorithm: str
+    scopes: str
+    acr_values: str
+    timeout_seconds: int
+
+
+def _https(name: str, value: str) -> str:
+    loopback = value.startswith(("http://127.0.0.1:", "http://localhost:", "http://[::1]:"))
+    if not (value.startswith("https://") or loopback) or any(char.isspace() for char in value):
+        raise ImproperlyConfigured(f"{name} must be an https:// address, not {value!r}")
+    return value
+
+
+def env_oidc() -> OidcProvider | None:
+    """Sign-in through an OpenID Connect provider (an e-ID broker: BankID, Freja, SITHS), off unless
+    FINSAM_OIDC_ISSUER is set; then the client's id and secret are required, and the provider's endpoints
+    are either all three given or all three read from the issuer's discovery document at first use.
+    FINSAM_OIDC_HIGH_ASSURANCE_ACR lists the `acr` values (in the ID token) that count as both factors;
+    FINSAM_OIDC_USER_CLAIM names the claim whose value an administrator links to an account
+    (docs/security.md, "Sign-in with e-legitimation"). The provider never creates an account."""
+    issuer = env_str("FINSAM_OIDC_ISSUER").rstrip("/")
+    if not issuer:
+        stray = sorted(
+            name for name in os.environ if name.startswith("FINSAM_OIDC_") and os.environ[name].strip()
+        )
+        if stray:
+            raise ImproperlyConfigured(f"{stray[0]} is set but FINSAM_OIDC_ISSUER is not")
+        return None
+    _https("FINSAM_OIDC_ISSUER", issuer)
+    client_id = env_str("FINSAM_OIDC_CLIENT_ID")
+    secret = env_str("FINSAM_OIDC_CLIENT_SECRET")
+    if not secret and (secret_file := env_str("FINSAM_OIDC_CLIENT_SECRET_FILE")):
+        try:
+            secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"FINSAM_OIDC_CLIENT_SECRET_FILE cannot be read: {exc.strerror}"
+            ) from exc
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            "FINSAM_OIDC_ISSUER needs FINSAM_OIDC_CLIENT_ID and FINSAM_OIDC_CLIENT_SECRET"
+        )
+    endpoints = {
+        name: env_str(name)
+        for name in (
+            "FINSAM_OIDC_AUTHORIZATION_ENDPOINT",
+            "FINSAM_OIDC_TOKEN_ENDPOINT",
+            "FINSAM_OIDC_JWKS_URI",
+        )
+    }
+    given = {name: _https(name, value) for name, value in endpoints.items() if value}
+    if given and len(given) != len(endpoints):
+        raise ImproperlyConfigured(
+            "FINSAM_OIDC_AUTHORIZATION_ENDPOINT, FINSAM_OIDC_TOKEN_ENDPOINT and FINSAM_OIDC_JWKS_URI are "
+            "given all three or not at all (then they are read from the issuer's discovery document)"
+        )
+    claim = env_str("FINSAM_OIDC_USER_CLAIM", "sub")
+    if not claim or not all(char.isalnum() or char in "_-.:" for char in claim):
+        raise ImproperlyConfigured(f"FINSAM_OIDC_USER_CLAIM must be the name of a claim, not {claim!r}")
+    algorithm = env_str("FINSAM_OIDC_SIGN_ALGO", "RS256")
+    if algorithm not in {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}:
+        raise ImproperlyConfigured(
+            f"FINSAM_OIDC_SIGN_ALGO must be an asymmetric algorithm, not {algorithm!r}"
+        )
+    scopes = env_list("FINSAM_OIDC_SCOPES", ["openid"])
+    if "openid" not in scopes:
+        raise ImproperlyConfigured("FINSAM_OIDC_SCOPES must include openid")
+    return OidcProvider(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        authorization_endpoint=given.get("FINSAM_OIDC_AUTHORIZATION_ENDPOINT"),
+        token_endpoint=given.get("FINSAM_OIDC_TOKEN_ENDPOINT"),
+        jwks_uri=given.get("FINSAM_OIDC_JWKS_URI"),
+        high_assurance_acr=tuple(env_list("FINSAM_OIDC_HIGH_ASSURANCE_ACR", [])),
+        user_claim=claim,
+        sign_algorithm=algorithm,
+        scopes=" ".join(scopes),
+        acr_values=" ".join(env_list("FINSAM_OIDC_ACR_VALUES", [])),
+        timeout_seconds=env_int("FINSAM_OIDC_TIMEOUT_SECONDS", 10, minimum=1),
+    )
+
+
+# Sign-in with e-legitimation through an OpenID Connect provider (accounts.oidc), None when off. Its backend
+# answers only the provider's callback, and is there only when the sign-in is configured.
+OIDC_PROVIDER = env_oidc()
+if OIDC_PROVIDER is not None:
+    AUTHENTICATION_BACKENDS.append("finsam.accounts.oidc.SignInLinkBackend")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 from finsam.accounts import services
 from finsam.accounts.audit_actions import AuditAction
-from finsam.accounts.models import ApiToken, RoleAssignment
+from finsam.accounts.models import ApiToken, RoleAssignment, SignInLink
 from finsam.core import audit, reauth
 from finsam.core.admin import FinsamModelAdmin
 from finsam.core.admin_kit import RuleViolationsAsFormErrors, ServiceAdminMixin, national_admin
@@ -79,6 +80,48 @@ class ApiTokenAdmin(FinsamModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SignInLinkForm(forms.ModelForm):
+    value = forms.CharField(
+        label="värde som e-legitimationen intygar",
+        max_length=256,
+        help_text=(
+            "Värdet i det anspråk som inloggningen matchar på (FINSAM_OIDC_USER_CLAIM, oftast sub), så som "
+            "leverantören av e-legitimationen anger det. Bara en nyckelhashning av värdet sparas."
+        ),
+    )
+
+    class Meta:
+        model = SignInLink
+        fields = ["user"]
+
+
+@admin.register(SignInLink)
+class SignInLinkAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamModelAdmin):
+    """Which e-legitimation may sign in which account (accounts.oidc): linked and unlinked through the
+    services, which audit it; never edited in place. The linked value is not stored, so not shown."""
+
+    list_display = ["user", "created"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = SignInLinkForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["user", "value"] if obj is None else ["user", "created"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["user", "created"]
+
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> SignInLink:
+        return services.sign_in_link_create(actor=request.user, user=data["user"], value=data["value"])
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        services.sign_in_link_delete(actor=request.user, link=obj)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -22,6 +22,9 @@ class AuditAction(StrEnum):
     SIGN_OUT = "user.sign_out"
     SIGN_IN_LOCKOUT = "user.sign_in_lockout"
     REAUTHENTICATE = "user.reauthenticate"
+    SIGN_IN_REFUSED = "user.sign_in_refused"
+    SIGN_IN_LINK_CREATE = "sign_in_link.create"
+    SIGN_IN_LINK_DELETE = "sign_in_link.delete"
     USER_CREATE = "user.create"
     USER_PASSWORD = "user.password"
     ADMIN_USER_PASSWORD = "admin.user.password"
@@ -42,6 +45,16 @@ WORDING: dict[AuditAction, Wording] = {
     AuditAction.REAUTHENTICATE: Wording(
         _("Lösenord bekräftat"),
         _("{actor} bekräftade sitt lösenord för att se eller ändra skyddade uppgifter"),
+    ),
+    AuditAction.SIGN_IN_REFUSED: Wording(
+        _("Inloggning med e-legitimation nekad"),
+        _("{actor} nekades inloggning med en e-legitimation som inte är kopplad till något aktivt konto"),
+    ),
+    AuditAction.SIGN_IN_LINK_CREATE: Wording(
+        _("E-legitimation kopplad"), _("{actor} kopplade en e-legitimation till {object}")
+    ),
+    AuditAction.SIGN_IN_LINK_DELETE: Wording(
+        _("Koppling till e-legitimation borttagen"), _("{actor} tog bort {object}")
     ),
     AuditAction.USER_CREATE: Wording(_("Användare skapad"), _("{actor} skapade användaren {object}")),
     AuditAction.USER_PASSWORD: Wording(_("Lösenord bytt"), _("{actor} bytte lösenord för {object}")),

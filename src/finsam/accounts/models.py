@@ -74,3 +74,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.pk} ({self.user_id})"
+
+
+class SignInLink(models.Model):
+    """An account's link to the e-legitimation that may sign it in (accounts.oidc): the keyed hash of the
+    value the provider asserts in the configured claim (FINSAM_OIDC_USER_CLAIM, by default `sub`). Set and
+    removed by a national administrator; the provider never creates or links an account itself. The value
+    is not stored (it may be a personnummer or an HSA-id): only its HMAC, like a participant's identity."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in_link",
+        verbose_name="användare",
+    )
+    value_digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField("skapad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "koppling till e-legitimation"
+        verbose_name_plural = "kopplingar till e-legitimation"
+
+    def __str__(self) -> str:
+        return f"e-legitimation för {self.user_id}"

@@ -4,6 +4,7 @@ other write."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from enum import StrEnum
@@ -15,10 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.accounts import rules
 from finsam.accounts.audit_actions import AuditAction
-from finsam.accounts.models import ApiToken, RoleAssignment
+from finsam.accounts.models import ApiToken, RoleAssignment, SignInLink
 from finsam.core import audit, reauth
 from finsam.core.access import Actor, is_system, role_assignments
 from finsam.core.errors import RuleViolation
@@ -119,6 +121,82 @@ def sign_in_lockout_record(*, username: str | None) -> None:
     ).exists()
     if not already:
         audit.record(actor=None, action=AuditAction.SIGN_IN_LOCKOUT, target=user)
+
+
+# --- signing in with e-legitimation (accounts.oidc): linked by an administrator, never created --------
+
+
+def sign_in_link_digest(value: str) -> str:
+    """The keyed hash under which an asserted claim's value is linked to an account (SignInLink): the
+    value itself (perhaps a personnummer) is never stored."""
+    key = settings.IDENTITY_HASH_KEY.encode("utf-8")
+    return hmac.new(key, b"sign-in-link\0" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def sign_in_link_create(*, actor: Actor, user: Any, value: str) -> SignInLink:
+    """Link the e-legitimation whose claim has `value` to `user` (one each way). RuleViolation when the
+    value is empty, the account already has a link, or the value is linked to another account."""
+    value = value.strip()
+    if not value:
+        raise RuleViolation("R-SIGN-IN-LINK", _("Ange värdet som e-legitimationen intygar."), "value")
+    if SignInLink.objects.filter(user=user).exists():
+        raise RuleViolation(
+            "R-SIGN-IN-LINK",
+            _("Kontot är redan kopplat till en e-legitimation. Ta bort kopplingen först."),
+            "user",
+        )
+    digest = sign_in_link_digest(value)
+    if SignInLink.objects.filter(value_digest=digest).exists():
+        raise RuleViolation(
+            "R-SIGN-IN-LINK", _("E-legitimationen är redan kopplad till ett annat konto."), "value"
+        )
+    link = SignInLink.objects.create(user=user, value_digest=digest)
+    audit.record(
+        actor=actor, action=AuditAction.SIGN_IN_LINK_CREATE, target=link, details={"user_id": user.pk}
+    )
+    return link
+
+
+@transaction.atomic
+def sign_in_link_delete(*, actor: Actor, link: SignInLink) -> None:
+    audit.record(
+        actor=actor, action=AuditAction.SIGN_IN_LINK_DELETE, target=link, details={"user_id": link.user_id}
+    )
+    link.delete()
+
+
+def sign_in_link_user(*, value: str) -> Any | None:
+    """The active account linked to the e-legitimation whose claim has `value`, or None."""
+    link = (
+        SignInLink.objects.select_related("user")
+        .filter(value_digest=sign_in_link_digest(value), user__is_active=True)
+        .first()
+    )
+    return link.user if link is not None else None
+
+
+def sign_in_external_record(*, user: Any, both_factors: bool) -> None:
+    """A sign-in with e-legitimation, audited like one through the sign-in page; the details say whether
+    the provider's assurance counted as both factors."""
+    audit.record(
+        actor=user,
+        action=AuditAction.SIGN_IN,
+        target=user,
+        details={"method": "oidc", "both_factors": both_factors},
+    )
+
+
+def sign_in_refused_record() -> None:
+    """A sign-in with an e-legitimation linked to no active account: one entry per client address while
+    the sign-in lock's period lasts, however often it is tried again, and nothing of the person (the
+    asserted claims are not written anywhere)."""
+    since = timezone.now() - timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
+    already = AuditEntry.objects.filter(
+        action=AuditAction.SIGN_IN_REFUSED, at__gte=since, client_address=audit.client_address.get()
+    ).exists()
+    if not already:
+        audit.record(actor=None, action=AuditAction.SIGN_IN_REFUSED, details={"method": "oidc"})
 
 
 def reauthenticate(*, request: HttpRequest, password: str) -> None:

@@ -379,6 +379,14 @@ CHECKS = (
         ),
     ),
     _check(
+        "R-SIGN-IN-LINK",
+        gettext_noop("En e-legitimation hör till ett konto"),
+        gettext_noop(
+            "Ett konto kan kopplas till en e-legitimation, och en e-legitimation till ett konto. Kopplingen "
+            "görs av en nationell administratör; inloggningen med e-legitimation skapar aldrig ett konto."
+        ),
+    ),
+    _check(
         "R-KEYS",
         gettext_noop("Nycklarna passar inte uppgifterna"),
         gettext_noop(
