@@ -33,6 +33,7 @@ from finsam.core import reauth
 from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
+from finsam.core.roles import Role
 from finsam.settings import OidcProvider
 from tests.factories import make_user
 
@@ -398,3 +399,31 @@ def test_the_settings_are_off_unless_an_issuer_is_given_and_parsed_strictly(
     monkeypatch.delenv("FINSAM_OIDC_ISSUER")
     with pytest.raises(ImproperlyConfigured, match="FINSAM_OIDC_ISSUER is not"):
         finsam_settings.env_oidc()
+
+
+def test_a_national_administrator_links_and_unlinks_in_the_admin_and_no_one_else_can(world: Any) -> None:
+    person = make_user("lankad")
+    admin_client = world.client(world.users[Role.NATIONAL_ADMIN])
+    add = reverse("admin:accounts_signinlink_add")
+
+    for role in (Role.ASSOCIATION_ADMIN, Role.PARTICIPANT_COORDINATOR):
+        refused = world.client(world.users[role]).post(add, {"user": person.pk, "value": "subject-admin"})
+        assert refused.status_code in {302, 403} and not SignInLink.objects.exists()
+    assert admin_client.post(add, {"user": person.pk, "value": "subject-admin"}).status_code == 302
+
+    link = SignInLink.objects.get(user=person)
+    assert services.sign_in_link_user(value="subject-admin") == person
+    assert (
+        "subject-admin"
+        not in admin_client.get(reverse("admin:accounts_signinlink_change", args=[link.pk])).content.decode()
+    )
+    entry = AuditEntry.objects.get(action=AuditAction.SIGN_IN_LINK_CREATE)
+    assert (entry.actor_id, entry.details) == (world.users[Role.NATIONAL_ADMIN].pk, {"user_id": person.pk})
+
+    again = admin_client.post(add, {"user": make_user("tvilling").pk, "value": "subject-admin"})
+    assert "redan kopplad till ett annat konto" in again.content.decode()
+
+    delete = reverse("admin:accounts_signinlink_delete", args=[link.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not SignInLink.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditAction.SIGN_IN_LINK_DELETE).count() == 1
