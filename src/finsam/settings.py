@@ -278,6 +278,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "finsam.core.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "finsam.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A sign-in with e-legitimation guesses nothing: neither counted nor locked (accounts.signin.not_a_password).
+AXES_WHITELIST_CALLABLE = "finsam.accounts.signin.not_a_password"
 # The audit log records sign-ins (accounts.services); axes keeps only the failures it counts, and names no
 # user or address in its log lines. Its admin pages are not offered (to unlock at once:
 # `finsam manage axes_reset_username USERNAME`).

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import oidc_provider_mock
 import pytest
 import requests
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
@@ -212,6 +213,7 @@ def test_an_e_legitimation_linked_to_no_account_is_refused_with_a_message_and_au
     assert ours, "the refusal is logged"
     assert not [line for line in ours if "199001012384" in line or "anna@example.org" in line]
     assert not AuditEntry.objects.filter(action=AuditAction.SIGN_IN).exists()
+    assert not AccessAttempt.objects.exists()  # no guess: the lock neither counts it nor locks the address
 
     # Tried again from the same address: refused again, still one entry in the log.
     sign_in_with_eid(client, "199001012384")
@@ -329,6 +331,11 @@ def test_the_sign_in_page_offers_e_legitimation_only_when_configured(configure: 
     configure()
 
     assert button in Client().get(reverse("login")).content.decode()
+    # Public, GET only, as declared for the access matrix: the start sends to the provider, an answer
+    # without a code back to the sign-in page.
+    for name in ("oidc_start", "oidc_callback"):
+        assert Client().get(reverse(name)).status_code == 302
+        assert Client().post(reverse(name)).status_code == 405
 
 
 def test_a_password_sign_in_is_not_answered_by_the_provider_s_backend(enabled: OidcProvider) -> None:
