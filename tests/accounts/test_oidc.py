@@ -36,7 +36,7 @@ from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.settings import OidcProvider
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -318,6 +318,36 @@ def test_a_provider_out_of_reach_is_a_message_not_an_error(configure: Any) -> No
 
     assert response.status_code == 200
     assert "Inloggning med e-legitimation går inte att nå just nu" in response.content.decode()
+
+
+def test_a_provider_out_of_reach_leaves_the_password_sign_in_and_signed_in_users_alone(
+    configure: Any,
+) -> None:
+    configure(issuer="http://127.0.0.1:9")
+    make_user("losenord")
+    client = Client()
+
+    response = client.post(reverse("login"), {"username": "losenord", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert signed_in_as(client) is not None
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_session_signed_in_with_e_legitimation_ends_when_the_account_is_deactivated(
+    enabled: OidcProvider, issuer: str
+) -> None:
+    user = linked_user("avslutad", "subject-deactivated")
+    at_provider(issuer, "subject-deactivated", acr=HIGH)
+    client = Client()
+    sign_in_with_eid(client, "subject-deactivated")
+    assert client.get(reverse("home")).status_code == 200
+
+    user.is_active = False
+    user.save()
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_the_sign_in_page_offers_e_legitimation_only_when_configured(configure: Any) -> None:

@@ -26,6 +26,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -144,14 +145,43 @@ class SignInLinkBackend(OIDCAuthenticationBackend):
 
     get_settings = staticmethod(provider_setting)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Django makes a backend for every sign-in and for every request of a user it signed in; the
+        # library would read the provider's endpoints (perhaps from its discovery document) each time.
+        # They are read when the provider's answer is checked: a provider out of reach then refuses that
+        # answer, and nothing else (a password sign-in, a page) depends on it.
+        self.UserModel = get_user_model()
+
+    def _read_settings(self) -> None:
+        self.OIDC_OP_TOKEN_ENDPOINT = provider_setting("OIDC_OP_TOKEN_ENDPOINT")
+        self.OIDC_OP_JWKS_ENDPOINT = provider_setting("OIDC_OP_JWKS_ENDPOINT")
+        self.OIDC_OP_USER_ENDPOINT = None
+        self.OIDC_RP_CLIENT_ID = provider_setting("OIDC_RP_CLIENT_ID")
+        self.OIDC_RP_CLIENT_SECRET = provider_setting("OIDC_RP_CLIENT_SECRET")
+        self.OIDC_RP_SIGN_ALGO = provider_setting("OIDC_RP_SIGN_ALGO")
+        self.OIDC_RP_IDP_SIGN_KEY = None
+
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         if request is None or "nonce" not in kwargs or "username" in kwargs or "password" in kwargs:
             return None
         try:
+            self._read_settings()
             return super().authenticate(request, **kwargs)
-        except (requests.RequestException, SuspiciousOperation, jwt.PyJWTError, ProviderUnavailable) as exc:
+        except (
+            requests.RequestException,
+            SuspiciousOperation,
+            jwt.PyJWTError,
+            ProviderUnavailable,
+            KeyError,
+            ValueError,
+        ) as exc:
             logger.warning("Sign-in with e-legitimation refused: %s", type(exc).__name__)
             return None
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user of a session, as Django's own backend finds it: none once deactivated."""
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The signature and nonce (the library), and then what the library leaves out: the issuer, this
