@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -230,6 +231,33 @@ def test_a_deactivated_account_is_refused_though_linked(enabled: OidcProvider, i
     sign_in_with_eid(client, "subject-left")
 
     assert signed_in_as(client) is None
+
+
+def test_signing_in_again_with_e_legitimation_confirms_the_signed_in_user_as_the_password_would(
+    enabled: OidcProvider, issuer: str
+) -> None:
+    user = linked_user("bekraftar", "subject-confirm")
+    at_provider(issuer, "subject-confirm", acr=HIGH)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[reauth.SESSION_KEY] = int(time.time()) - 16 * 60
+    session.save()
+    back = reverse("api_tokens")
+    confirm = client.get(f"{reverse('reauthenticate')}?{urlencode({'next': back})}").content.decode()
+    assert "Bekräfta med e-legitimation" in confirm
+
+    start = client.get(f"{reverse('oidc_start')}?{urlencode({'next': back})}")
+    approved = requests.post(
+        start["Location"], data={"sub": "subject-confirm"}, allow_redirects=False, timeout=5
+    )
+    answer = urlsplit(approved.headers["Location"])
+    response = client.get(f"{answer.path}?{answer.query}")
+
+    assert response["Location"] == back
+    assert signed_in_as(client) == str(user.pk)
+    assert time.time() - client.session[reauth.SESSION_KEY] < 60
+    assert AuditEntry.objects.get(action=AuditAction.SIGN_IN).details["method"] == "oidc"
 
 
 def test_a_changed_state_is_refused(enabled: OidcProvider, issuer: str) -> None:

@@ -53,7 +53,12 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     return pages.form_page(
         request,
         "accounts/reauthenticate.html",
-        {"form": form, "next": back, "minutes": settings.REAUTHENTICATION_MINUTES},
+        {
+            "form": form,
+            "next": back,
+            "minutes": settings.REAUTHENTICATION_MINUTES,
+            "oidc_enabled": settings.OIDC_PROVIDER is not None,
+        },
         refusal=attempt.refusal,
     )
 
