@@ -12,11 +12,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from finsam.accounts.models import ApiToken, RoleAssignment
-from finsam.accounts.services import token_create
 from finsam.core.admin_kit import ServiceAdminMixin
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from tests.factories import PASSWORD, governance_sample, make_budget, make_intervention, make_user
+from tests.factories import PASSWORD, governance_sample, make_budget, make_intervention, make_user, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +214,7 @@ def test_deleting_a_user_in_the_admin_revokes_the_roles_through_the_service(worl
 
 
 def test_an_api_token_is_revoked_in_the_admin_but_never_extended(world: Any) -> None:
-    token_create(username=world.users[Role.NATIONAL_VIEWER].username, password=PASSWORD)
+    token_for(username=world.users[Role.NATIONAL_VIEWER].username, password=PASSWORD)
     token = ApiToken.objects.get(user=world.users[Role.NATIONAL_VIEWER])
     client = world.client(world.users[Role.NATIONAL_ADMIN])
 
