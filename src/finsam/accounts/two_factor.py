@@ -88,7 +88,7 @@ def totp_confirm(*, request: HttpRequest, code: str) -> list[str]:
     """The first code from the app: right, and the app is set up, this session has given its second factor
     and the user gets their recovery codes (returned, to be shown once). Wrong: RuleViolation, nothing
     changes but the device's failure count (kept: the refusal is raised after the transaction)."""
-    user = request.user
+    user: Any = request.user
     with transaction.atomic():
         if has_totp(user=user):
             raise RuleViolation("R-OTP", _("Tvåstegsverifiering är redan inställd för kontot."), "otp")
