@@ -23,7 +23,7 @@ class DeviceAdmin(FinsamModelAdmin):
 
     list_display = ["user", "name", "confirmed", "last_used_at"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
-    readonly_fields = fields
+    readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
     search_fields = ["user__username"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
