@@ -588,11 +588,11 @@ PASSWORD = "bench-password-1"  # noqa: S105 - a throw-away user of the throw-awa
 
 
 def bearer(user: Any) -> dict[str, str]:
-    from finsam.accounts.services import token_create
+    from _common import api_token
 
     user.set_password(PASSWORD)
     user.save()
-    return {"HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)}
+    return {"HTTP_AUTHORIZATION": "Bearer " + api_token(user, PASSWORD)}
 
 
 def main() -> None:

@@ -238,7 +238,12 @@ def load_average(every: float = 5.0) -> Iterator[list[float]]:
 # --- the report ---------------------------------------------------------------------------------------
 
 
-SIGN_IN = {"GET /logga-in/", "POST /logga-in/ (then GET /)", "POST /api/v1/auth/token"}
+SIGN_IN = {
+    "GET /logga-in/",
+    "POST /logga-in/ (then GET /)",
+    "POST /konto/tvastegsverifiering/kod/ (then GET /)",
+    "POST /api/v1/auth/token",
+}
 
 
 def percentiles(times: list[float]) -> str:

@@ -2,7 +2,9 @@
 
 Each virtual user takes an account of its own from the accounts file (`bench/load_accounts.py`, path in
 FINSAM_LOAD_ACCOUNTS) and signs in as a person does: it reads the sign-in page, posts the form with the
-CSRF token from it, and is sent to the home page. It then asks for an API key (POST /api/v1/auth/token)
+CSRF token from it, and, where the role needs a second factor, types the code its TOTP app would show
+(computed from the accounts file's secret) before it is sent to the home page. It then asks for an API key
+(POST /api/v1/auth/token, with the code of the next time step: the one just used is refused as reused)
 and mixes page views and API reads by its role; participant coordinators also register participants
 (an anonymous participant, then the start of a participation) through the API. Between requests it
 waits FINSAM_LOAD_WAIT seconds ("1-3", the default; "0" for the saturated throughput).
@@ -12,11 +14,15 @@ Requests are named by their route (ids replaced by placeholders), so that the st
 
 from __future__ import annotations
 
+import base64
+import hmac
 import itertools
 import json
 import os
 import random
 import re
+import struct
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +60,20 @@ def _write(**_: Any) -> None:
         Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\n" for n, t, f in SAMPLES))
 
 
+VERIFY = "/konto/tvastegsverifiering/kod/"
+SECOND_FACTOR_ROLES = {"national_admin", "association_admin", "participant_coordinator"}
+
+
+def totp(secret: str, *, steps_ahead: int = 0) -> str:
+    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows for the base32 secret."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int(time.time()) // 30 + steps_ahead
+    digest = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
 def _wait() -> Any:
     low, _, high = os.environ.get("FINSAM_LOAD_WAIT", "1-3").partition("-")
     return constant(0) if float(low) == 0 and not high else between(float(low), float(high or low))
@@ -67,11 +87,10 @@ class Person(HttpUser):
         self.role: str = self.account["role"]
         self.association: int | None = self.account["association"]
         self.sign_in()
-        response = self.client.post(
-            "/api/v1/auth/token",
-            json={"username": self.account["username"], "password": ACCOUNTS["password"]},
-            name="POST /api/v1/auth/token",
-        )
+        credentials = {"username": self.account["username"], "password": ACCOUNTS["password"]}
+        if self.role in SECOND_FACTOR_ROLES:
+            credentials["otp"] = totp(ACCOUNTS["totp_secret"], steps_ahead=1)
+        response = self.client.post("/api/v1/auth/token", json=credentials, name="POST /api/v1/auth/token")
         self.api = {"Authorization": f"Bearer {response.json()['token']}"}
 
     def sign_in(self) -> None:
@@ -90,8 +109,27 @@ class Person(HttpUser):
             name="POST /logga-in/ (then GET /)",
             catch_response=True,
         ) as response:
-            if response.url.rstrip("/") != self.host.rstrip("/"):  # a refused sign-in stays on the form
+            if self.role in SECOND_FACTOR_ROLES:
+                if VERIFY not in response.url:
+                    response.failure(f"not asked for the second factor: ended at {response.url}")
+                    return
+                match = CSRF.search(response.text)
+            elif response.url.rstrip("/") != self.host.rstrip("/"):  # a refused sign-in stays on the form
                 response.failure(f"not signed in: ended at {response.url}")
+                return
+        if self.role not in SECOND_FACTOR_ROLES:
+            return
+        if match is None:
+            raise RuntimeError("the second factor's page has no CSRF token")
+        with self.client.post(
+            VERIFY,
+            data={"otp": totp(ACCOUNTS["totp_secret"]), "next": "/", "csrfmiddlewaretoken": match.group(1)},
+            headers={"Referer": f"{self.host}{VERIFY}"},
+            name="POST /konto/tvastegsverifiering/kod/ (then GET /)",
+            catch_response=True,
+        ) as response:
+            if response.url.rstrip("/") != self.host.rstrip("/"):  # a refused code stays on the form
+                response.failure(f"second factor refused: ended at {response.url}")
 
     # --- helpers ------------------------------------------------------------------------------
 

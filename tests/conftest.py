@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from finsam import demo
 from finsam.core.roles import NATIONAL_ROLES, Role
 from tests import factories
-from tests.factories import PASSWORD, make_association, make_user
+from tests.factories import PASSWORD, make_association, make_user, sign_in
 
 
 @receiver(setting_changed)
@@ -46,7 +46,7 @@ class World:
     def client(self, user: Any | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
 

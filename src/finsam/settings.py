@@ -6,6 +6,8 @@ than falling back silently. Secrets can also be given as FINSAM_X_FILE (a path t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from dataclasses import dataclass
@@ -67,6 +69,24 @@ def env_days(name: str, default: list[int]) -> list[int]:
     if not days or any(day < 0 or day > 366 for day in days):
         raise ImproperlyConfigured(f"{name} must list days between 0 and 366, not {raw!r}")
     return days
+
+
+def env_base32(name: str) -> str:
+    """A base32 secret (RFC 4648 letters A–Z and digits 2–7, at least 16 of them, spaces and padding
+    allowed), as upper case without spaces or padding; "" when unset."""
+    raw = os.environ.get(name, "")
+    value = "".join(raw.split()).upper().rstrip("=")
+    if not value:
+        return ""
+    if len(value) < 16 or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in value):
+        raise ImproperlyConfigured(
+            f"{name} must be base32 (letters A-Z and digits 2-7), at least 16 characters"
+        )
+    try:
+        base64.b32decode(value + "=" * (-len(value) % 8))
+    except binascii.Error as exc:
+        raise ImproperlyConfigured(f"{name} is not valid base32") from exc
+    return value
 
 
 def env_secret(name: str, *, data_dir: Path, filename: str) -> str:
@@ -189,6 +209,10 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "axes",
+    # The second factor (accounts.two_factor): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
@@ -224,6 +248,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "finsam.core.middleware.RequestContextMiddleware",
+    # A user who must give a second factor gives it before any page that is not public (core.second_factor).
+    "finsam.core.second_factor.SecondFactorMiddleware",
     # Answers a sign-in refused for too many failures (accounts.signin.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
@@ -392,6 +418,11 @@ def env_oidc() -> OidcProvider | None:
 OIDC_PROVIDER = env_oidc()
 if OIDC_PROVIDER is not None:
     AUTHENTICATION_BACKENDS.append("finsam.accounts.oidc.SignInLinkBackend")
+# The second factor (core.second_factor, accounts.two_factor): the name the TOTP apps show, and the pause
+# after each wrong code in a row (1, 2, 4 … seconds times the factor), kept across password sign-ins.
+OTP_TOTP_ISSUER = "Finsam"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -485,6 +516,9 @@ TRUST_X_FORWARDED_FOR = env_bool("FINSAM_TRUST_X_FORWARDED_FOR", False)
 
 API_TOKEN_DAYS = env_int("FINSAM_API_TOKEN_DAYS", 30, minimum=1)
 DEMO_PASSWORD = env_str("FINSAM_DEMO_PASSWORD")
+# The TOTP secret of the demo users who must give a second factor (base32, at least 16 characters: 80
+# bits); generated and printed with the logins when unset (finsam.demo).
+DEMO_TOTP_SECRET = env_base32("FINSAM_DEMO_TOTP_SECRET")
 # A file of Skatteverket's test identity numbers (testpersonnummer); when set, the demo's identified
 # participants get numbers from it only, certain not to be a real person's (followup/demo.py).
 DEMO_IDENTITY_NUMBERS = env_str("FINSAM_DEMO_IDENTITY_NUMBERS")

@@ -31,7 +31,7 @@ from finsam import settings as finsam_settings
 from finsam.accounts import oidc, services
 from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import SignInLink
-from finsam.core import reauth
+from finsam.core import reauth, second_factor
 from finsam.core.access import SYSTEM
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
@@ -154,7 +154,7 @@ def test_a_high_assurance_sign_in_signs_the_linked_account_in_with_both_factors(
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert signed_in_as(client) == str(user.pk)
-    assert client.session[oidc.SECOND_FACTOR_SESSION_KEY] == "oidc"
+    assert client.session[second_factor.SESSION_KEY] == "oidc"
     assert isinstance(client.session[reauth.SESSION_KEY], int)
     entry = AuditEntry.objects.get(action=AuditAction.SIGN_IN)
     assert (entry.actor_id, entry.details) == (user.pk, {"method": "oidc", "both_factors": True})
@@ -172,7 +172,7 @@ def test_a_lower_assurance_sign_in_signs_in_but_leaves_the_second_factor_to_be_a
 
     assert response.status_code == 302
     assert signed_in_as(client) == str(user.pk)
-    assert oidc.SECOND_FACTOR_SESSION_KEY not in client.session
+    assert second_factor.SESSION_KEY not in client.session
     assert AuditEntry.objects.get(action=AuditAction.SIGN_IN).details == {
         "method": "oidc",
         "both_factors": False,
@@ -187,7 +187,7 @@ def test_a_sign_in_without_acr_does_not_count_as_both_factors(enabled: OidcProvi
     sign_in_with_eid(client, "subject-no-acr")
 
     assert signed_in_as(client) is not None
-    assert oidc.SECOND_FACTOR_SESSION_KEY not in client.session
+    assert second_factor.SESSION_KEY not in client.session
 
 
 def test_an_e_legitimation_linked_to_no_account_is_refused_with_a_message_and_audited_without_the_person(
@@ -204,7 +204,7 @@ def test_an_e_legitimation_linked_to_no_account_is_refused_with_a_message_and_au
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert signed_in_as(client) is None
-    assert oidc.SECOND_FACTOR_SESSION_KEY not in client.session
+    assert second_factor.SESSION_KEY not in client.session
     page = client.get(reverse("login")).content.decode()
     assert "Din e-legitimation är inte kopplad till något aktivt konto i Finsam" in page
     entry = AuditEntry.objects.get(action=AuditAction.SIGN_IN_REFUSED)

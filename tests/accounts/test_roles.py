@@ -17,7 +17,7 @@ from finsam.core.access import SYSTEM, scope_for
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Capability, Role
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 
 
 @pytest.mark.django_db
@@ -290,7 +290,7 @@ def test_a_change_on_the_page_needs_a_recent_password(world: Any) -> None:
 
     staff = make_user("vantar")
     client = Client()
-    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.users[Role.ASSOCIATION_ADMIN])
     session = client.session
     session[reauth.SESSION_KEY] = int(time.time()) - 16 * 60
     session.save()

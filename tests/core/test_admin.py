@@ -12,11 +12,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from finsam.accounts.models import ApiToken, RoleAssignment
-from finsam.accounts.services import token_create
 from finsam.core.admin_kit import ServiceAdminMixin
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from tests.factories import PASSWORD, governance_sample, make_budget, make_intervention, make_user
+from tests.factories import PASSWORD, governance_sample, make_budget, make_intervention, make_user, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,13 @@ DOMAIN_APPS = {
 # Accounts are not domain records and have no service for every write yet: a user account is saved by the
 # admin (audited; its roles through the services, see tests/registry/test_views_admin.py), and an API
 # token can only be revoked.
-ACCOUNT_WRITES = {"User": {"add", "change", "delete"}, "ApiToken": {"delete"}}
+ACCOUNT_WRITES = {
+    "User": {"add", "change", "delete"},
+    "ApiToken": {"delete"},
+    # The second factor's devices: removed when a phone is lost, never shown with their secrets or made here.
+    "TOTPDevice": {"delete"},
+    "StaticDevice": {"delete"},
+}
 SERVICE_HOOKS = ("save_form", "save_model", "save_related", "delete_model", "delete_queryset")
 
 
@@ -215,7 +220,7 @@ def test_deleting_a_user_in_the_admin_revokes_the_roles_through_the_service(worl
 
 
 def test_an_api_token_is_revoked_in_the_admin_but_never_extended(world: Any) -> None:
-    token_create(username=world.users[Role.NATIONAL_VIEWER].username, password=PASSWORD)
+    token_for(username=world.users[Role.NATIONAL_VIEWER].username, password=PASSWORD)
     token = ApiToken.objects.get(user=world.users[Role.NATIONAL_VIEWER])
     client = world.client(world.users[Role.NATIONAL_ADMIN])
 
@@ -230,3 +235,21 @@ def test_an_api_token_is_revoked_in_the_admin_but_never_extended(world: Any) -> 
     assert revoked.status_code == 302
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     assert AuditEntry.objects.filter(action="admin.apitoken.delete", object_id=str(token.pk)).exists()
+
+
+def test_the_second_factor_s_devices_are_listed_without_their_secrets_and_only_removed(world: Any) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import TOTP_KEY, give_totp, sign_in
+
+    device = give_totp(world.users[Role.ASSOCIATION_ADMIN])
+    request = request_as(world.users[Role.NATIONAL_ADMIN])
+    for model in (TOTPDevice, StaticDevice):
+        model_admin = admin.site._registry[model]
+        assert writes(model_admin, request) == {"delete"}
+        assert "key" not in model_admin.fields and "token_set" not in str(model_admin.fields)
+    client = sign_in(__import__("django.test").test.Client(), world.users[Role.NATIONAL_ADMIN])
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200 and TOTP_KEY not in page.text
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in {302, 404}

@@ -103,6 +103,9 @@ STORED = {
         "user.create",
         "user.password",
         "admin.user.password",
+        "user.second_factor_setup",
+        "user.recovery_codes_create",
+        "user.recovery_code_use",
     },
     ImportsAction: {"import_run.create", "import_run.expire", "import_run.purge"},
     NationalAction: {

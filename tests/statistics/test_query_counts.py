@@ -13,9 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from finsam.accounts.services import token_create
 from finsam.core.roles import Role
-from tests.factories import PASSWORD, make_association, make_intervention
+from tests.factories import PASSWORD, make_association, make_intervention, token_for
 from tests.statistics.test_statistics import build_data, enrol
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def _pages(world: Any) -> list[tuple[str, Any, Callable[[], Any]]]:
         return lambda: world.client(user).get(reverse(name, args=args), {"ar": YEAR})
 
     def api(user: Any, url: str) -> Callable[[], Any]:
-        token = token_create(username=user.username, password=PASSWORD)
+        token = token_for(username=user.username, password=PASSWORD)
         return lambda: world.client(None).get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
 
     return [

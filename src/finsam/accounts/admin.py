@@ -238,3 +238,7 @@ class UserAdmin(
             audit.record(actor=request.user, action=AuditAction.ADMIN_USER_PASSWORD, target=user, details={})
             services.tokens_end(actor=request.user, user=user, reason=services.TokenEnd.PASSWORD)
         return response
+
+
+# The second factor's devices (accounts.two_factor_admin replaces django-otp's own admin pages).
+from finsam.accounts import two_factor_admin  # noqa: E402, F401

@@ -28,6 +28,9 @@ class AuditAction(StrEnum):
     USER_CREATE = "user.create"
     USER_PASSWORD = "user.password"
     ADMIN_USER_PASSWORD = "admin.user.password"
+    SECOND_FACTOR_SETUP = "user.second_factor_setup"
+    RECOVERY_CODES_CREATE = "user.recovery_codes_create"
+    RECOVERY_CODE_USE = "user.recovery_code_use"
 
 
 # How the log tells each action: the kind of event (the filter) and the sentence ({actor}, {object}).
@@ -60,5 +63,14 @@ WORDING: dict[AuditAction, Wording] = {
     AuditAction.USER_PASSWORD: Wording(_("Lösenord bytt"), _("{actor} bytte lösenord för {object}")),
     AuditAction.ADMIN_USER_PASSWORD: Wording(
         _("Lösenord bytt i administrationen"), _("{actor} bytte lösenord för {object} i administrationen")
+    ),
+    AuditAction.SECOND_FACTOR_SETUP: Wording(
+        _("Tvåstegsverifiering inställd"), _("{actor} kopplade en app för tvåstegsverifiering")
+    ),
+    AuditAction.RECOVERY_CODES_CREATE: Wording(
+        _("Reservkoder skapade"), _("{actor} skapade nya reservkoder för tvåstegsverifiering")
+    ),
+    AuditAction.RECOVERY_CODE_USE: Wording(
+        _("Reservkod använd"), _("{actor} loggade in med en reservkod i stället för appen")
     ),
 }

@@ -12,7 +12,7 @@ deactivated account is refused with a message, audited without anything of the p
 
 A sign-in whose `acr` is one of FINSAM_OIDC_HIGH_ASSURANCE_ACR (BankID, Freja+, SITHS: something owned and
 something known or biometric, asserted by the provider) counts as both factors: the session says so under
-SECOND_FACTOR_SESSION_KEY. Any other sign-in leaves it unset, and the second factor is asked for as after a
+core.second_factor.SESSION_KEY. Any other sign-in leaves it unset, and the second factor is asked for as after a
 password. Either way the sign-in counts as the password just given (core.reauth) and is audited.
 """
 
@@ -36,17 +36,12 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from finsam.accounts import services
-from finsam.core import reauth
+from finsam.core import reauth, second_factor
 
 if TYPE_CHECKING:
     from finsam.settings import OidcProvider
 
 logger = logging.getLogger(__name__)
-
-# The session key that says the second factor is satisfied, and how ("oidc": by the provider's assurance).
-# Shared with the second factor's own sign-in step, which asks for a code only when the key is unset.
-SECOND_FACTOR_SESSION_KEY = "finsam_second_factor"
-SECOND_FACTOR_OIDC = "oidc"
 
 # Why a sign-in was refused, for the message on the sign-in page (set on the request by the backend).
 _REFUSAL = "finsam_oidc_refusal"
@@ -263,9 +258,9 @@ class SignInCallbackView(OIDCAuthenticationCallbackView):
         response: HttpResponse = super().login_success()
         both_factors = bool(getattr(self.user, "finsam_both_factors", False))
         if not same_user:
-            request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
+            request.session.pop(second_factor.SESSION_KEY, None)
         if both_factors:
-            request.session[SECOND_FACTOR_SESSION_KEY] = SECOND_FACTOR_OIDC
+            second_factor.mark(request, second_factor.OIDC)
         reauth.mark(request)
         services.sign_in_external_record(user=self.user, both_factors=both_factors)
         return response

@@ -18,10 +18,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finsam.accounts import rules
+from finsam.accounts import rules, two_factor
 from finsam.accounts.audit_actions import AuditAction
 from finsam.accounts.models import ApiToken, RoleAssignment, SignInLink
-from finsam.core import audit, reauth
+from finsam.core import audit, reauth, second_factor
 from finsam.core.access import Actor, is_system, role_assignments
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
@@ -217,14 +217,20 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def token_create(*, username: str, password: str, request: HttpRequest | None = None) -> str:
-    """A new token for a correct password. The request goes to the sign-in lock, which counts the API's
-    failures as it counts the sign-in page's (the API always passes it; without one, from the shell or a
-    test, the failures count against the account alone). A refusal is not audited: the lock counts it, and
-    one undeletable entry per guess would let a guesser fill the log."""
+def token_create(
+    *, username: str, password: str, otp: str | None = None, request: HttpRequest | None = None
+) -> str:
+    """A new token for a correct password, and for a user who must give a second factor
+    (core.second_factor) a right code from their app or a recovery code (`otp`). The request goes to the
+    sign-in lock, which counts the API's failures as it counts the sign-in page's (the API always passes
+    it; without one, from the shell or a test, the failures count against the account alone); a wrong code
+    is throttled like one on the sign-in page (accounts.two_factor). A refusal is not audited: the lock
+    counts it, and one undeletable entry per guess would let a guesser fill the log."""
     user = authenticate(request or HttpRequest(), username=username, password=password)
     if user is None or not user.is_active:
         raise RuleViolation("R-AUTH", "Fel användarnamn eller lösenord.", "password")
+    if second_factor.required_for(user):
+        two_factor.verify(user=user, code=otp)
     with transaction.atomic():
         token = secrets.token_urlsafe(32)
         row = ApiToken.objects.create(

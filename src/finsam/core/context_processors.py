@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from finsam.core import release
+from finsam.core import release, second_factor
 from finsam.core.access import has_capability, roles_of, scope_for
 from finsam.core.roles import Capability, Role
 
@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The main navigation, built from what the user's roles allow (nothing for anonymous users)."""
     user = request.user
     items: list[tuple[str, str]] = []
-    if user.is_authenticated:
+    # Before the second factor no page but giving it opens: no menu to lead elsewhere.
+    if user.is_authenticated and not second_factor.pending(request):
         items.append((_("Start"), reverse("home")))
         if has_capability(user, Capability.REGISTRY_VIEW):
             items.append((_("Förbund"), reverse("registry:association_list")))

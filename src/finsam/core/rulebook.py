@@ -371,6 +371,39 @@ CHECKS = (
         gettext_noop("En roll ges alltid av någon annan än den som får den."),
     ),
     _check(
+        "R-OTP",
+        gettext_noop("Koden för tvåstegsverifiering stämmer inte"),
+        gettext_noop(
+            "Koden från appen för tvåstegsverifiering eller reservkoden var fel, redan använd eller för "
+            "gammal. Efter flera fel i rad måste du vänta en stund innan nästa försök. Ingenting har ändrats."
+        ),
+    ),
+    _check(
+        "R-OTP-REQUIRED",
+        gettext_noop("Tvåstegsverifiering krävs"),
+        gettext_noop(
+            "Den som är nationell administratör, förbundschef eller deltagaransvarig loggar in med både "
+            "lösenord och en kod från sin app för tvåstegsverifiering (eller en reservkod). I API:et skickas "
+            "koden som otp tillsammans med lösenordet."
+        ),
+    ),
+    _check(
+        "R-OTP-SETUP",
+        gettext_noop("Tvåstegsverifiering är inte inställd"),
+        gettext_noop(
+            "Kontot behöver tvåstegsverifiering men har ännu ingen app kopplad. Logga in på webbplatsen "
+            "och ställ in appen först; därefter kan du hämta API-nycklar med koden."
+        ),
+    ),
+    _check(
+        "R-REAUTH",
+        gettext_noop("Ny inloggning krävs"),
+        gettext_noop(
+            "Att läsa eller exportera personnummer kräver att lösenordet (och koden för tvåstegsverifiering) "
+            "har angetts nyligen. I API:et: hämta en ny API-nyckel och försök igen med den."
+        ),
+    ),
+    _check(
         "R-LOCKED",
         gettext_noop("Inloggningen är tillfälligt spärrad"),
         gettext_noop(
