@@ -467,3 +467,17 @@ class TakingPartSummary(SummaryCell):
         ]
         # The cumulative reads of one förbund (ongoing, people taking part): its years up to one.
         indexes = [models.Index(fields=["association", "year"], name="taking_part_assoc_year")]
+
+
+class SummaryStamp(models.Model):
+    """A förbund's summaries' stamp: a random number set anew, in the same transaction, by every write that
+    changes a cell of the förbund (`summaries.add`). The statistics keep what they built from the
+    summaries in the process under the stamps they read first (`statistics.outcomes`): the same stamps,
+    the same cells, in any process. Random rather than counted, so that a value is never seen again after
+    a rollback or a restore with other cells."""
+
+    association_id = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.association_id}: {self.stamp}"

@@ -51,6 +51,7 @@ from finsam.followup.models import (
     Sex,
     StartedAgeSummary,
     StartedSummary,
+    SummaryStamp,
     TakingPartSummary,
 )
 from finsam.followup.schemas import ParticipantSort, ParticipantStatus
@@ -478,6 +479,17 @@ def duration_mean_median(durations: Mapping[int, int]) -> tuple[float | None, fl
                 middle.append(days)
         seen += count
     return mean, sum(middle) / len(middle)
+
+
+def summaries_stamp(*, association_id: int | None = None) -> tuple[tuple[int, int], ...]:
+    """The stamps of the summaries (models.SummaryStamp), one förbund's or every förbund's, as
+    ((association id, stamp), …): whatever a write changes in the summaries, it changes these in the same
+    transaction. Read them before the summaries: what is read after is at least as new. One query.
+    Unscoped: see above."""
+    stamps = SummaryStamp.objects.order_by("association_id")
+    if association_id is not None:
+        stamps = stamps.filter(association_id=association_id)
+    return tuple(stamps.values_list("association_id", "stamp"))
 
 
 def statistics_first_year() -> int | None:
