@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,24 +35,42 @@ YEAR = int(os.environ.get("FINSAM_LOAD_YEAR", str(datetime.now(STOCKHOLM).year -
 # Every request's time, so that bench/load.py can give percentiles over all requests but the sign-in
 # (locust's own CSV has them per endpoint and over all only). Cleared with locust's statistics
 # (--reset-stats), written when the run stops.
-SAMPLES: list[tuple[str, float, bool]] = []
+# Each sample: (name, response time in ms, failed, when it ended). bench/load.py makes its whole report from
+# these, the totals as well as the split, so that both count the same requests: locust's CSV is a snapshot
+# written every second while the users still run, and missed the last second or two of a run.
+SAMPLES: list[tuple[str, float, bool, float]] = []
+_ENVIRONMENT: list[Any] = []
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    _ENVIRONMENT.append(environment)
 
 
 @events.request.add_listener
 def _sample(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
-    SAMPLES.append((name, response_time, exception is not None))
+    SAMPLES.append((name, response_time, exception is not None, time.time()))
 
 
 @events.reset_stats.add_listener
 def _reset(**_: Any) -> None:
+    """Locust's web page resets the statistics with this event."""
     SAMPLES.clear()
+
+
+@events.spawning_complete.add_listener
+def _spawned(**_: Any) -> None:
+    """`--reset-stats` without the web page: locust resets its statistics when every user has started,
+    and fires no `reset_stats` event for it; the samples follow."""
+    if _ENVIRONMENT and _ENVIRONMENT[0].reset_stats:
+        SAMPLES.clear()
 
 
 @events.test_stop.add_listener
 def _write(**_: Any) -> None:
     path = os.environ.get("FINSAM_LOAD_SAMPLES")
     if path:
-        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\n" for n, t, f in SAMPLES))
+        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\t{w:.3f}\n" for n, t, f, w in SAMPLES))
 
 
 def _wait() -> Any:
