@@ -230,11 +230,13 @@ def recounted(participant_id: int | None) -> Iterator[list[int]]:
 _ROWS_PER_STATEMENT = 500  # elsewhere than on PostgreSQL: the rows of one VALUES list
 
 
-def add(cells: Cells) -> None:
+def add(cells: Cells, *, stamp: bool = True) -> None:
     """Adds `cells` to the summaries: one upsert (INSERT … ON CONFLICT DO UPDATE) per summary, the cells in
     a fixed order of their keys so that concurrent writers lock them in the same order. On PostgreSQL the
     cells go as one array per column (`unnest`), so a summary is one statement however many cells;
-    elsewhere as VALUES lists of 500 cells."""
+    elsewhere as VALUES lists of 500 cells. The förbund whose cells change get new stamps
+    (models.SummaryStamp) first; `stamp=False` only for the migration that fills the summaries before the
+    stamps' table exists."""
     quote = connection.ops.quote_name
     postgresql = connection.vendor == "postgresql"
     # Every summary's key starts (year, association): the förbund whose cells change.
@@ -242,7 +244,7 @@ def add(cells: Cells) -> None:
         {key[1] for changes in cells.cells.values() for key, values in changes.items() if any(values)}
     )
     with connection.cursor() as cursor:
-        if associations:
+        if associations and stamp:
             _stamp(cursor, associations)
         for summary in SUMMARIES:
             changes = cells.cells.get(summary.model)
