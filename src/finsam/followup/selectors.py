@@ -162,12 +162,11 @@ def participant_list(
     # checks each participant's intervention against the list as it walks the rows in order, where a
     # semi-join against the subquery, in the order of a deep page, compared every row with every
     # intervention (issue 11: page 400 of 40 000).
-    interventions = list(
-        intervention_selectors.coordinated_interventions(user=user, association_id=association_id).values_list(
-            "pk", flat=True
-        )
+    in_scope = intervention_selectors.coordinated_interventions(user=user, association_id=association_id)
+    interventions = list(in_scope.values_list("pk", flat=True))
+    participants = Participant.objects.filter(
+        association_id=association_id, intervention_id__in=interventions
     )
-    participants = Participant.objects.filter(association_id=association_id, intervention_id__in=interventions)
     if intervention_id is not None:
         participants = participants.filter(intervention_id=intervention_id)
     if start_year is not None:
