@@ -47,8 +47,13 @@ def consent_form_path(instance: Consent, filename: str) -> str:
 class Participant(models.Model):
     """A person taking part in one individual-level intervention (see the module docstring)."""
 
+    # No index of its own: participant_assoc_year and participant_assoc_interv begin with it.
     association = models.ForeignKey(
-        "registry.Association", on_delete=models.PROTECT, related_name="participants", verbose_name="förbund"
+        "registry.Association",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name="förbund",
+        db_index=False,
     )
     intervention = models.ForeignKey(
         "interventions.Intervention",
@@ -153,19 +158,25 @@ class Participation(models.Model):
     `intervention` repeat the participant's, so that statistics aggregate on indexed columns.
     """
 
+    # The three keys have no index of their own: the composite indexes in Meta begin with each of them,
+    # and every index is one more entry per row written (the import writes hundreds of thousands).
     association = models.ForeignKey(
         "registry.Association",
         on_delete=models.PROTECT,
         related_name="participations",
         verbose_name="förbund",
+        db_index=False,
     )
     intervention = models.ForeignKey(
         "interventions.Intervention",
         on_delete=models.PROTECT,
         related_name="participations",
         verbose_name="insats",
+        db_index=False,
     )
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="participations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="participations", db_index=False
+    )
     start = models.DateField("startdatum")
     exit = models.DateField("avslutsdatum", null=True, blank=True)
     exit_reason = models.CharField("avslutsorsak", max_length=32, choices=ExitReason.choices, blank=True)
@@ -226,7 +237,10 @@ class Participation(models.Model):
 class IncomeSourceEntry(models.Model):
     """One income source before or after the participation, with its extent (25/50/75/100 %)."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="income_sources")
+    # No index of its own: income_source_once begins with it.
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="income_sources", db_index=False
+    )
     phase = models.CharField("när", max_length=8, choices=Phase.choices)
     source = models.CharField("försörjningskälla", max_length=32, choices=IncomeSource.choices)
     extent = models.PositiveSmallIntegerField("omfattning (%)", choices=[(e, f"{e} %") for e in EXTENTS])
