@@ -15,19 +15,18 @@ Requests are named by their route (ids replaced by placeholders), so that the st
 from __future__ import annotations
 
 import base64
-import hmac
 import itertools
 import json
 import os
 import random
 import re
-import struct
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django_otp.oath import totp as oath_totp
 from locust import HttpUser, between, constant, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["FINSAM_LOAD_ACCOUNTS"]).read_text())
@@ -40,24 +39,42 @@ YEAR = int(os.environ.get("FINSAM_LOAD_YEAR", str(datetime.now(STOCKHOLM).year -
 # Every request's time, so that bench/load.py can give percentiles over all requests but the sign-in
 # (locust's own CSV has them per endpoint and over all only). Cleared with locust's statistics
 # (--reset-stats), written when the run stops.
-SAMPLES: list[tuple[str, float, bool]] = []
+# Each sample: (name, response time in ms, failed, when it ended). bench/load.py makes its whole report from
+# these, the totals as well as the split, so that both count the same requests: locust's CSV is a snapshot
+# written every second while the users still run, and missed the last second or two of a run.
+SAMPLES: list[tuple[str, float, bool, float]] = []
+_ENVIRONMENT: list[Any] = []
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    _ENVIRONMENT.append(environment)
 
 
 @events.request.add_listener
 def _sample(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
-    SAMPLES.append((name, response_time, exception is not None))
+    SAMPLES.append((name, response_time, exception is not None, time.time()))
 
 
 @events.reset_stats.add_listener
 def _reset(**_: Any) -> None:
+    """Locust's web page resets the statistics with this event."""
     SAMPLES.clear()
+
+
+@events.spawning_complete.add_listener
+def _spawned(**_: Any) -> None:
+    """`--reset-stats` without the web page: locust resets its statistics when every user has started,
+    and fires no `reset_stats` event for it; the samples follow."""
+    if _ENVIRONMENT and _ENVIRONMENT[0].reset_stats:
+        SAMPLES.clear()
 
 
 @events.test_stop.add_listener
 def _write(**_: Any) -> None:
     path = os.environ.get("FINSAM_LOAD_SAMPLES")
     if path:
-        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\n" for n, t, f in SAMPLES))
+        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\t{w:.3f}\n" for n, t, f, w in SAMPLES))
 
 
 VERIFY = "/konto/tvastegsverifiering/kod/"
@@ -65,13 +82,10 @@ SECOND_FACTOR_ROLES = {"national_admin", "association_admin", "participant_coord
 
 
 def totp(secret: str, *, steps_ahead: int = 0) -> str:
-    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows for the base32 secret."""
+    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows for the base32 secret: django-otp's
+    own computation, the one the server checks against."""
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    counter = int(time.time()) // 30 + steps_ahead
-    digest = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
+    return f"{oath_totp(key, drift=steps_ahead):06d}"
 
 
 def _wait() -> Any:
