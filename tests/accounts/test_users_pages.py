@@ -512,3 +512,23 @@ def test_the_admin_gives_roles_with_dates_by_the_same_rules(world: Any) -> None:
     assert RoleAssignment.objects.get(user=staff).starts == later and not holds(
         staff, Role.AUDITOR, world.own
     )
+
+
+def test_the_list_takes_as_many_queries_with_more_roles(world: Any) -> None:
+    """No query per row: the roles, their users and who may end each are read at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client(world.users[Role.ASSOCIATION_ADMIN])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(users_page(world.own)).status_code == 200
+        return len(captured)
+
+    for i in range(3):
+        make_user(f"fler-{i}", board_member=world.own)
+    before = queries()
+    for i in range(3, 12):
+        make_user(f"fler-{i}", auditor=world.own)
+    assert queries() == before
