@@ -532,3 +532,23 @@ def test_the_list_takes_as_many_queries_with_more_roles(world: Any) -> None:
     for i in range(3, 12):
         make_user(f"fler-{i}", auditor=world.own)
     assert queries() == before
+
+
+def test_an_invitation_whose_link_expired_is_sent_again(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = world.client(world.users[Role.ASSOCIATION_ADMIN])
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, world.own)
+    first = link_in(mail.outbox[0])
+    Invitation.objects.update(expires=timezone.now() - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(client, world.own).status_code == 302
+    second = link_in(mail.outbox[1])
+
+    assert type(world.no_role).objects.filter(email="ny.samordnare@example.org").count() == 1
+    assert RoleAssignment.objects.filter(user__email="ny.samordnare@example.org").count() == 1
+    assert "Länken har gått ut." in Client().get(first, follow=True).content.decode()
+    assert 'name="new_password1"' in Client().get(second, follow=True).content.decode()
+    assert AuditEntry.objects.filter(action="user.invite").count() == 2

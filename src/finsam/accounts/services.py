@@ -163,14 +163,25 @@ def user_invite(
     language: str,
 ) -> Invitation:
     """A new account for `email`, without a password, given the role in the förbund (by the role rules),
-    and a link by e-mail to set a password: valid INVITATION_HOURS, once. The mail is sent by the worker
+    and a link by e-mail to set a password: valid INVITATION_HOURS, once. An account invited before that
+    never chose a password is invited again (its earlier links end). The mail is sent by the worker
     after the commit; the link's token is made there and only its digest stored. Audited without the
     address (the entry names the account)."""
     from finsam.accounts import tasks  # the task calls back into these services
 
     users = get_user_model()
     email = users._default_manager.normalize_email(email.strip()).lower()
-    if users._default_manager.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+    found = list(users._default_manager.filter(Q(email__iexact=email) | Q(username__iexact=email))[:2])
+    # An invited user who never chose a password (the link expired or got lost) is invited again: the
+    # new link replaces the old ones. Any other account with the address is refused.
+    invited_before = (
+        len(found) == 1
+        and found[0].is_active
+        and not found[0].has_usable_password()
+        and found[0].last_login is None
+        and Invitation.objects.filter(user=found[0]).exists()
+    )
+    if found and not invited_before:
         raise RuleViolation(
             "R-INVITATION",
             "Det finns redan ett konto med den e-postadressen. Ge kontot rollen i stället.",
@@ -187,9 +198,13 @@ def user_invite(
             association_id=association.pk,
         )
     )
-    user = users._default_manager.create_user(
-        username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
-    )
+    if invited_before:
+        user = found[0]
+        Invitation.objects.filter(user=user, used__isnull=True).update(expires=timezone.now())
+    else:
+        user = users._default_manager.create_user(
+            username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
     role_grant(actor=actor, user=user, role=role, association=association, starts=starts, ends=ends)
     invitation = Invitation.objects.create(
         user=user,
