@@ -23,6 +23,7 @@ from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.core import audit, reauth
 from finsam.core.admin import FinsamModelAdmin
 from finsam.core.admin_kit import RuleViolationsAsFormErrors, ServiceAdminMixin, national_admin
+from finsam.core.errors import RuleViolation
 
 User = get_user_model()
 
@@ -75,7 +76,10 @@ class RoleAssignmentAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamMo
         )
 
     def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> RoleAssignment:
-        return services.role_end(actor=request.user, assignment=obj, ends=data.get("ends"))
+        """Only the end date changes: saving without one changes nothing and says so."""
+        if data.get("ends") is None:
+            raise RuleViolation("R-ROLE-DATES", "Ange den första dagen utan rollen.", "ends")
+        return services.role_end(actor=request.user, assignment=obj, ends=data["ends"])
 
 
 @admin.register(ApiToken)
@@ -189,6 +193,13 @@ class UserAdmin(
                         ends=role_form.cleaned_data.get("ends"),
                     )
                 )
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A user's roles go with the user (ended first by delete_model, audited), although a single role
+        is never deleted in the admin: their missing delete permission does not hold the user back."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = {name for name in perms_needed if name != RoleAssignment._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         # Its current and coming roles end first (audited), by the same rules as on the pages.

@@ -77,12 +77,12 @@ INVITATION_FORM = "valj-losenord"
 
 
 @page_access(PUBLIC, methods=("GET", "POST"))
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HttpRequest, invitation_token: str) -> HttpResponse:
     """The invited user chooses a password with the link from the e-mail, then signs in. The token moves
     from the address into the session at once (as Django's password reset does), so that the page's address
     never carries it onwards. A used, expired or unknown link says so, and nothing changes."""
-    if token != INVITATION_FORM:
-        request.session[INVITATION_SESSION_KEY] = token
+    if invitation_token != INVITATION_FORM:
+        request.session[INVITATION_SESSION_KEY] = invitation_token
         return redirect("invitation_accept", INVITATION_FORM)
     secret = request.session.get(INVITATION_SESSION_KEY) or ""
     invitation, state = services.invitation_state(token=secret)
