@@ -91,9 +91,19 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "handbook_version": lambda w: (handbook_sample().version, handbook_sample().version),
     "code": lambda w: ("R-BUDGET", "R-BUDGET"),
     "token": lambda w: ("set-password", "set-password"),
+    # The invitation's password page, reached without a link: it says the link is not valid.
+    "invitation_token": lambda w: ("valj-losenord", "valj-losenord"),
+    # A role held in the förbund (its auditor's): its page ends it.
+    "assignment_id": lambda w: (role_sample(w.own), role_sample(w.other)),
     # An API token of the user without roles: they may revoke it, everyone else finds no such token.
     "token_id": lambda w: (api_token_sample(w), api_token_sample(w)),
 }
+
+
+def role_sample(association: Any) -> int:
+    from finsam.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.get(association=association, role="auditor").pk
 
 
 def api_token_sample(w: Any) -> int:

@@ -315,6 +315,8 @@ AXES_VERBOSE = False
 # Showing or exporting identities and changing roles need the password given in the last
 # FINSAM_REAUTHENTICATION_MINUTES (a sign-in counts); otherwise the user confirms it again (core.reauth).
 REAUTHENTICATION_MINUTES = env_int("FINSAM_REAUTHENTICATION_MINUTES", 15, minimum=1)
+# An invitation's link to set a password is valid FINSAM_INVITATION_HOURS, and once (accounts.services).
+INVITATION_HOURS = env_int("FINSAM_INVITATION_HOURS", 72, minimum=1)
 
 
 @dataclass(frozen=True)

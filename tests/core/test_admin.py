@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from finsam.accounts.models import ApiToken, RoleAssignment
 from finsam.core.admin_kit import ServiceAdminMixin
@@ -184,15 +185,21 @@ def test_a_role_added_in_the_admin_is_granted_through_the_service(world: Any) ->
     assert entry.actor_id == world.users[Role.NATIONAL_ADMIN].pk and entry.association_id == world.own.pk
 
 
-def test_a_role_deleted_in_the_admin_is_revoked_through_the_service(world: Any) -> None:
+def test_a_role_is_ended_in_the_admin_through_the_service_and_never_deleted(world: Any) -> None:
     assignment = RoleAssignment.objects.get(user=world.users[Role.AUDITOR])
-    response = world.client(world.users[Role.NATIONAL_ADMIN]).post(
+    client = world.client(world.users[Role.NATIONAL_ADMIN])
+    deleted = client.post(
         reverse("admin:accounts_roleassignment_delete", args=[assignment.pk]), {"post": "yes"}
     )
+    ended = client.post(
+        reverse("admin:accounts_roleassignment_change", args=[assignment.pk]),
+        {"ends": timezone.localdate().isoformat()},
+    )
 
-    assert response.status_code == 302
-    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
-    assert AuditEntry.objects.filter(action="role.revoke", object_id=str(assignment.pk)).exists()
+    assert deleted.status_code == 403
+    assert ended.status_code == 302
+    assert RoleAssignment.objects.get(pk=assignment.pk).ends == timezone.localdate()
+    assert AuditEntry.objects.filter(action="role.end", object_id=str(assignment.pk)).exists()
 
 
 def test_a_role_is_not_edited_in_place(world: Any) -> None:
@@ -202,11 +209,12 @@ def test_a_role_is_not_edited_in_place(world: Any) -> None:
         {"user": assignment.user_id, "role": Role.ASSOCIATION_ADMIN, "association": world.own.pk},
     )
 
-    assert response.status_code == 403
-    assert RoleAssignment.objects.get(pk=assignment.pk).role == Role.AUDITOR
+    assert response.status_code == 200  # only the end date may change, and none was given
+    stored = RoleAssignment.objects.get(pk=assignment.pk)
+    assert stored.role == Role.AUDITOR and stored.ends is None
 
 
-def test_deleting_a_user_in_the_admin_revokes_the_roles_through_the_service(world: Any) -> None:
+def test_deleting_a_user_in_the_admin_ends_the_roles_through_the_service(world: Any) -> None:
     leaver = make_user("slutar", association_admin=world.own)
     assignment = RoleAssignment.objects.get(user=leaver)
     response = world.client(world.users[Role.NATIONAL_ADMIN]).post(
@@ -215,7 +223,7 @@ def test_deleting_a_user_in_the_admin_revokes_the_roles_through_the_service(worl
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=leaver.pk).exists()
-    assert AuditEntry.objects.filter(action="role.revoke", object_id=str(assignment.pk)).exists()
+    assert AuditEntry.objects.filter(action="role.end", object_id=str(assignment.pk)).exists()
     assert AuditEntry.objects.filter(action="admin.user.delete", object_id=str(leaver.pk)).exists()
 
 

@@ -90,6 +90,9 @@ STORED = {
     AccountsAction: {
         "role.grant",
         "role.revoke",
+        "role.end",
+        "user.invite",
+        "user.invitation_accept",
         "api_token.refused",
         "api_token.create",
         "api_token.revoke",

@@ -15,6 +15,9 @@ from finsam.core.audit_text import Wording
 class AuditAction(StrEnum):
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
+    ROLE_END = "role.end"
+    USER_INVITE = "user.invite"
+    INVITATION_ACCEPT = "user.invitation_accept"
     API_TOKEN_REFUSED = "api_token.refused"
     API_TOKEN_CREATE = "api_token.create"
     API_TOKEN_REVOKE = "api_token.revoke"
@@ -37,6 +40,11 @@ class AuditAction(StrEnum):
 WORDING: dict[AuditAction, Wording] = {
     AuditAction.ROLE_GRANT: Wording(_("Roll tilldelad"), _("{actor} gav {object}")),
     AuditAction.ROLE_REVOKE: Wording(_("Roll återkallad"), _("{actor} återkallade {object}")),
+    AuditAction.ROLE_END: Wording(_("Roll avslutad"), _("{actor} avslutade {object}")),
+    AuditAction.USER_INVITE: Wording(_("Användare inbjuden"), _("{actor} bjöd in {object} med e-post")),
+    AuditAction.INVITATION_ACCEPT: Wording(
+        _("Inbjudan använd"), _("{actor} valde sitt lösenord med länken i inbjudan")
+    ),
     AuditAction.API_TOKEN_REFUSED: Wording(_("API-nyckel nekad"), _("{actor} nekades en API-nyckel")),
     AuditAction.API_TOKEN_CREATE: Wording(_("API-nyckel skapad"), _("{actor} skapade {object}")),
     AuditAction.API_TOKEN_REVOKE: Wording(_("API-nyckel återkallad"), _("{actor} återkallade {object}")),

@@ -12,8 +12,8 @@ deactivated account is refused with a message, audited without anything of the p
 
 A sign-in whose `acr` is one of FINSAM_OIDC_HIGH_ASSURANCE_ACR (BankID, Freja+, SITHS: something owned and
 something known or biometric, asserted by the provider) counts as both factors: the session says so under
-core.second_factor.SESSION_KEY. Any other sign-in leaves it unset, and the second factor is asked for as after a
-password. Either way the sign-in counts as the password just given (core.reauth) and is audited.
+core.second_factor.SESSION_KEY. Any other sign-in leaves it unset, and the second factor is asked for as
+after a password. Either way the sign-in counts as the password just given (core.reauth) and is audited.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("konto/bekrafta-losenord/", views.reauthenticate, name="reauthenticate"),
     path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
+    path("konto/inbjudan/<invitation_token>/", views.invitation_accept, name="invitation_accept"),
     path(
         "losenord/aterstall/",
         _public(

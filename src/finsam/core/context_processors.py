@@ -52,6 +52,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The national support structure's parts (questions, handbook, conferences, the council, the state
         # allocation …) are gathered on one page rather than in the menu.
         items.append((_("Nationellt stöd"), reverse("national:home")))
+        # Users and roles are managed per förbund: a director goes straight to their förbund's page, the
+        # working group chooses the förbund in the list.
+        users = scope_for(user, Capability.USERS_MANAGE)
+        if not users.all and len(users.association_ids) == 1:
+            [association_id] = users.association_ids
+            items.append(
+                (_("Användare och roller"), reverse("registry:association_users", args=[association_id]))
+            )
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

@@ -361,14 +361,31 @@ CHECKS = (
         "R-ROLE-COORDINATOR",
         gettext_noop("Rollen som deltagaransvarig"),
         gettext_noop(
-            "Rollen som deltagaransvarig ser deltagarnas identitet och ges bara av förbundets egen "
-            "förbundschef, aldrig av en nationell roll."
+            "Rollen som deltagaransvarig ser deltagarnas identitet och ges och avslutas bara av förbundets "
+            "egen förbundschef, aldrig av en nationell roll."
         ),
     ),
     _check(
         "R-ROLE-SELF",
         gettext_noop("Ingen ger sig själv en roll"),
-        gettext_noop("En roll ges alltid av någon annan än den som får den."),
+        gettext_noop("En roll ges och avslutas alltid av någon annan än den som har den."),
+    ),
+    _check(
+        "R-ROLE-DATES",
+        gettext_noop("Rollens datum"),
+        gettext_noop(
+            "En roll gäller från sitt startdatum till sitt slutdatum, den första dagen utan rollen. "
+            "Slutdatumet är inte före startdatumet och inte redan passerat, och samma roll i samma förbund "
+            "gäller inte två gånger samma dag."
+        ),
+    ),
+    _check(
+        "R-INVITATION",
+        gettext_noop("Inbjudan med e-post"),
+        gettext_noop(
+            "En ny användare bjuds in med en e-postadress som inget annat konto har. Länken i inbjudan "
+            "gäller en begränsad tid och bara en gång."
+        ),
     ),
     _check(
         "R-OTP",
