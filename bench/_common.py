@@ -122,3 +122,46 @@ def members_of(association: Any, municipalities: Sequence[Any]) -> list[Any]:
             for m in municipalities
         ),
     ]
+
+
+# --- signing in as users do: the password and, where the role needs it, the second factor ------------
+
+# A throw-away user's app in a throw-away database.
+BENCH_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # noqa: S105
+
+
+def api_token(user: Any, password: str) -> str:
+    """An API token for `user` as POST /api/v1/auth/token gives it: with a code from the user's TOTP app
+    where the role needs a second factor (the app set up here with BENCH_TOTP_SECRET, its time steps
+    forgotten so that each call may use the current code)."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from finsam.accounts import two_factor
+    from finsam.accounts.services import token_create
+    from finsam.core import second_factor
+    from finsam.core.access import SYSTEM
+
+    otp = None
+    if second_factor.required_for(user):
+        device = two_factor.totp_set_secret(actor=SYSTEM, user=user, secret=BENCH_TOTP_SECRET)
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+        otp = f"{totp(b32decode(BENCH_TOTP_SECRET)):06d}"
+    return token_create(username=user.get_username(), password=password, otp=otp)
+
+
+def signed_in_client(user: Any) -> Any:
+    """A test client signed in as `user` with both factors given (the session marked as the second-factor
+    page marks it)."""
+    from django.test import Client
+
+    from finsam.core import second_factor
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[second_factor.SESSION_KEY] = second_factor.TOTP
+    session.save()
+    return client

@@ -58,10 +58,11 @@ def write_file(path: Path, rows: int, intervention: str) -> dict[str, int]:
     from finsam.imports.importing import HEADERS
 
     rng = random.Random(20260101)
+    # Born 1956–1999: 21 to 68 years old at a start in 2021–2024, within the interventions' ages (16–69).
     people = iter(
-        (date(1950, 1, 1) + timedelta(days=day), serial)
+        (date(1956, 1, 1) + timedelta(days=day), serial)
         for serial in range(0, 1000, 7)
-        for day in rng.sample(range(20_000), 20_000)
+        for day in rng.sample(range(16_000), 16_000)
     )
     sources = [
         "sickness_benefit:75|salary:25",

@@ -19,7 +19,15 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from _common import environment, measure, members_of, test_database, write_section
+from _common import (
+    api_token,
+    environment,
+    measure,
+    members_of,
+    signed_in_client,
+    test_database,
+    write_section,
+)
 
 PARTICIPANTS = 40_000
 INTERVENTIONS = 10
@@ -212,11 +220,9 @@ def main() -> None:
 
         from django.db import connection
         from django.db.models import Subquery
-        from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
-        from finsam.accounts.services import token_create
         from finsam.followup import selectors
         from finsam.followup.models import Participant
 
@@ -226,12 +232,8 @@ def main() -> None:
                 cursor.execute("VACUUM ANALYZE")  # as autovacuum would after such a load
         coordinator.set_password("bench-password-1")
         coordinator.save()
-        client = Client()
-        client.force_login(coordinator)
-        bearer = {
-            "HTTP_AUTHORIZATION": "Bearer "
-            + token_create(username=coordinator.username, password="bench-password-1")  # noqa: S106
-        }
+        client = signed_in_client(coordinator)
+        bearer = {"HTTP_AUTHORIZATION": "Bearer " + api_token(coordinator, "bench-password-1")}
         url = reverse("followup:participant_list", args=[association_id])
         api_url = f"/api/v1/associations/{association_id}/participants"
         visible = Participant.objects.filter(association_id=association_id, intervention_id__in=coordinated)

@@ -21,7 +21,6 @@ Traffic stays on 127.0.0.1. The server's log and locust's CSV files are left in 
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import signal
@@ -33,6 +32,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,7 @@ def main() -> int:
         stack.enter_context(started([str(BIN / "finsam"), "worker"], env, data_dir / "worker.log"))
         wait_for(host + "/logga-in/")
         samples = Path(f"{csv_prefix}_samples.tsv")
+        samples.unlink(missing_ok=True)  # never the samples of an earlier run
         locust_env = {
             **env,
             "FINSAM_LOAD_ACCOUNTS": str(accounts),
@@ -127,7 +128,7 @@ def main() -> int:
         with load_average() as loads:
             # Non-zero when a request failed: the table says which.
             subprocess.run(command, env=locust_env, check=False)  # noqa: S603 - our own command line
-    table = report(args, Path(f"{csv_prefix}_stats.csv"), samples, loads)
+    table = report(args, samples, loads)
     print(table)
     if args.record:
         sys.path.insert(0, str(HERE))
@@ -238,29 +239,67 @@ def load_average(every: float = 5.0) -> Iterator[list[float]]:
 # --- the report ---------------------------------------------------------------------------------------
 
 
-SIGN_IN = {"GET /logga-in/", "POST /logga-in/ (then GET /)", "POST /api/v1/auth/token"}
+SIGN_IN = {
+    "GET /logga-in/",
+    "POST /logga-in/ (then GET /)",
+    "POST /konto/tvastegsverifiering/kod/ (then GET /)",
+    "POST /api/v1/auth/token",
+}
+
+
+def rank(times: list[float], p: float) -> float:
+    """The p-th percentile of the times (nearest rank)."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
 
 
 def percentiles(times: list[float]) -> str:
     """p50, p95 and p99 (nearest rank) of the times, in ms."""
     if not times:
         return "no requests"
-    ordered = sorted(times)
-
-    def rank(p: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(p * len(ordered)) - 1))]
-
-    return f"p50 {rank(0.50):.0f} ms, p95 {rank(0.95):.0f} ms, p99 {rank(0.99):.0f} ms"
+    return f"p50 {rank(times, 0.50):.0f} ms, p95 {rank(times, 0.95):.0f} ms, p99 {rank(times, 0.99):.0f} ms"
 
 
-def report(args: argparse.Namespace, stats: Path, samples: Path, loads: list[float]) -> str:
-    with stats.open() as f:
-        rows = list(csv.DictReader(f))
-    timed = [line.split("\t") for line in samples.read_text().splitlines()] if samples.exists() else []
-    after = [float(t) for name, t, _ in timed if name not in SIGN_IN]
-    after_errors = sum(int(failed) for name, _, failed in timed if name not in SIGN_IN)
-    total = next(r for r in rows if r["Name"] == "Aggregated")
-    endpoints = sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: r["Name"])
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    ms: float
+    failed: bool
+    ended: float  # seconds since the epoch
+
+
+def read_samples(path: Path) -> list[Sample]:
+    """The locustfile's samples: one line per request, name, ms, failed (0/1), when it ended."""
+    if not path.exists():
+        return []
+    samples = []
+    for line in path.read_text().splitlines():
+        name, ms, failed, ended = line.split("\t")
+        samples.append(Sample(name, float(ms), failed == "1", float(ended)))
+    return samples
+
+
+def split(samples: list[Sample]) -> tuple[list[Sample], list[Sample]]:
+    """(every request, the requests once signed in): the same samples, the sign-in's left out."""
+    return samples, [s for s in samples if s.name not in SIGN_IN]
+
+
+def summary(samples: list[Sample]) -> str:
+    errors = sum(s.failed for s in samples)
+    return f"{len(samples)} requests, {errors} errors, {percentiles([s.ms for s in samples])}"
+
+
+def report(args: argparse.Namespace, samples_path: Path, loads: list[float]) -> str:
+    """The report, made from the samples alone (the totals, the split and the endpoints count the same
+    requests; locust's CSV is a snapshot taken up to a second or two before the users stop)."""
+    samples = read_samples(samples_path)
+    if not samples:
+        raise SystemExit(f"no samples in {samples_path}: did locust run?")
+    every, signed_in = split(samples)
+    seconds = max(s.ended for s in every) - min(s.ended - s.ms / 1000 for s in every)
+    by_name: dict[str, list[Sample]] = {}
+    for sample in every:
+        by_name.setdefault(sample.name, []).append(sample)
     wait = "no waiting" if args.wait in {"0", "0-0"} else f"{args.wait} s between requests"
     load = f"{sum(loads) / len(loads):.1f} on average, {max(loads):.1f} at most" if loads else "not sampled"
     lines = [
@@ -272,19 +311,19 @@ def report(args: argparse.Namespace, stats: Path, samples: Path, loads: list[flo
         + (f"{args.workers} workers" if args.workers else "its default workers")
         + ") and `finsam worker` on PostgreSQL with `finsam synth --scale 1 --seed 1`, locust on the same "
         f"machine ({os.cpu_count()} cores). Load average (1 min) during the run: {load}. "
-        f"**{float(total['Requests/s']):.1f} requests/s**, {total['Request Count']} requests, "
-        f"{total['Failure Count']} errors; p50 {total['50%']} ms, p95 {total['95%']} ms, "
-        f"p99 {total['99%']} ms over all. Once signed in (every request but the sign-in page, the "
-        f"sign-in and the API key, whose cost is the password hash): {len(after)} requests, "
-        f"{after_errors} errors, {percentiles(after)}.",
+        f"**{len(every) / seconds:.1f} requests/s** over {seconds:.0f} s; over all: {summary(every)}. "
+        "Once signed in (every request but the sign-in page, the sign-in and the API key, whose cost is "
+        f"the password hash): {summary(signed_in)}. Every figure is from the same requests (one sample "
+        "each, written by the locustfile when the users have stopped).",
         "",
         "| endpoint | requests | errors | p50, ms | p95, ms | p99, ms | max, ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in endpoints:
+    for name in sorted(by_name):
+        times = [s.ms for s in by_name[name]]
         lines.append(
-            f"| {r['Name']} | {r['Request Count']} | {r['Failure Count']} | {r['50%']} | {r['95%']} "
-            f"| {r['99%']} | {float(r['Max Response Time']):.0f} |"
+            f"| {name} | {len(times)} | {sum(s.failed for s in by_name[name])} | {rank(times, 0.5):.0f} "
+            f"| {rank(times, 0.95):.0f} | {rank(times, 0.99):.0f} | {max(times):.0f} |"
         )
     return "\n".join(lines)
 

@@ -9,14 +9,17 @@ has none, a real installation has its users.
     FINSAM_DATABASE_URL=postgres://… FINSAM_DATA_DIR=… python bench/load_accounts.py \\
         --load-test-database --users 200 --out accounts.json
 
-Writes the accounts (username, role, förbund, the interventions a coordinator is assigned to) and their
-one shared password to `--out` (a JSON file for the locustfile). Running it again with more users adds
-the missing accounts.
+Writes the accounts (username, role, förbund, the interventions a coordinator is assigned to), their
+one shared password and their one TOTP secret to `--out` (a JSON file for the locustfile). The accounts
+whose roles need a second factor (core.second_factor) get a TOTP app with that secret
+(FINSAM_DEMO_TOTP_SECRET when set, else the file's, else a new one), so that the virtual users sign in with
+a code as people do. Running it again with more users adds the missing accounts.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import secrets
@@ -60,11 +63,14 @@ def main() -> int:
 
 
 def make_accounts(n: int, out: Path) -> dict[str, Any]:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
     from finsam.accounts import services as accounts
+    from finsam.accounts import two_factor
+    from finsam.core import second_factor
     from finsam.core.access import SYSTEM
     from finsam.registry import selectors as registry
 
@@ -74,6 +80,11 @@ def make_accounts(n: int, out: Path) -> dict[str, Any]:
         sys.exit(f"refusing: the database has accounts that are not load-test accounts ({strangers.count()})")
     previous = json.loads(out.read_text()) if out.exists() else {}
     password = previous.get("password") or secrets.token_urlsafe(18)
+    totp_secret = (
+        settings.DEMO_TOTP_SECRET
+        or previous.get("totp_secret")
+        or base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+    )
     # One hash for all: the same password, hashed once (hashing is what signing in costs, not this).
     hashed = make_password(password)
     associations = list(registry.association_list(user=SYSTEM).order_by("id"))
@@ -88,6 +99,8 @@ def make_accounts(n: int, out: Path) -> dict[str, Any]:
                 user.password = hashed
                 user.save(update_fields=["password"])
             accounts.role_grant(actor=SYSTEM, user=user, role=role, association=association)
+            if second_factor.required_for(user):
+                two_factor.totp_set_secret(actor=SYSTEM, user=user, secret=totp_secret)
             made.append(
                 {"username": user.username, "role": role, "association": association and association.pk}
             )
@@ -96,7 +109,7 @@ def make_accounts(n: int, out: Path) -> dict[str, Any]:
         assigned = _assign(coordinators)
     for account in made:
         account["interventions"] = assigned.get(account["username"], [])
-    data = {"password": password, "users": made}
+    data = {"password": password, "totp_secret": totp_secret, "users": made}
     out.write_text(json.dumps(data, indent=1))
     out.chmod(0o600)
     return data

@@ -2,7 +2,9 @@
 
 Each virtual user takes an account of its own from the accounts file (`bench/load_accounts.py`, path in
 FINSAM_LOAD_ACCOUNTS) and signs in as a person does: it reads the sign-in page, posts the form with the
-CSRF token from it, and is sent to the home page. It then asks for an API key (POST /api/v1/auth/token)
+CSRF token from it, and, where the role needs a second factor, types the code its TOTP app would show
+(computed from the accounts file's secret) before it is sent to the home page. It then asks for an API key
+(POST /api/v1/auth/token, with the code of the next time step: the one just used is refused as reused)
 and mixes page views and API reads by its role; participant coordinators also register participants
 (an anonymous participant, then the start of a participation) through the API. Between requests it
 waits FINSAM_LOAD_WAIT seconds ("1-3", the default; "0" for the saturated throughput).
@@ -12,16 +14,19 @@ Requests are named by their route (ids replaced by placeholders), so that the st
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import os
 import random
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django_otp.oath import totp as oath_totp
 from locust import HttpUser, between, constant, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["FINSAM_LOAD_ACCOUNTS"]).read_text())
@@ -34,24 +39,53 @@ YEAR = int(os.environ.get("FINSAM_LOAD_YEAR", str(datetime.now(STOCKHOLM).year -
 # Every request's time, so that bench/load.py can give percentiles over all requests but the sign-in
 # (locust's own CSV has them per endpoint and over all only). Cleared with locust's statistics
 # (--reset-stats), written when the run stops.
-SAMPLES: list[tuple[str, float, bool]] = []
+# Each sample: (name, response time in ms, failed, when it ended). bench/load.py makes its whole report from
+# these, the totals as well as the split, so that both count the same requests: locust's CSV is a snapshot
+# written every second while the users still run, and missed the last second or two of a run.
+SAMPLES: list[tuple[str, float, bool, float]] = []
+_ENVIRONMENT: list[Any] = []
+
+
+@events.init.add_listener
+def _init(environment: Any, **_: Any) -> None:
+    _ENVIRONMENT.append(environment)
 
 
 @events.request.add_listener
 def _sample(name: str, response_time: float, exception: BaseException | None, **_: Any) -> None:
-    SAMPLES.append((name, response_time, exception is not None))
+    SAMPLES.append((name, response_time, exception is not None, time.time()))
 
 
 @events.reset_stats.add_listener
 def _reset(**_: Any) -> None:
+    """Locust's web page resets the statistics with this event."""
     SAMPLES.clear()
+
+
+@events.spawning_complete.add_listener
+def _spawned(**_: Any) -> None:
+    """`--reset-stats` without the web page: locust resets its statistics when every user has started,
+    and fires no `reset_stats` event for it; the samples follow."""
+    if _ENVIRONMENT and _ENVIRONMENT[0].reset_stats:
+        SAMPLES.clear()
 
 
 @events.test_stop.add_listener
 def _write(**_: Any) -> None:
     path = os.environ.get("FINSAM_LOAD_SAMPLES")
     if path:
-        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\n" for n, t, f in SAMPLES))
+        Path(path).write_text("".join(f"{n}\t{t:.1f}\t{int(f)}\t{w:.3f}\n" for n, t, f, w in SAMPLES))
+
+
+VERIFY = "/konto/tvastegsverifiering/kod/"
+SECOND_FACTOR_ROLES = {"national_admin", "association_admin", "participant_coordinator"}
+
+
+def totp(secret: str, *, steps_ahead: int = 0) -> str:
+    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows for the base32 secret: django-otp's
+    own computation, the one the server checks against."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{oath_totp(key, drift=steps_ahead):06d}"
 
 
 def _wait() -> Any:
@@ -67,11 +101,10 @@ class Person(HttpUser):
         self.role: str = self.account["role"]
         self.association: int | None = self.account["association"]
         self.sign_in()
-        response = self.client.post(
-            "/api/v1/auth/token",
-            json={"username": self.account["username"], "password": ACCOUNTS["password"]},
-            name="POST /api/v1/auth/token",
-        )
+        credentials = {"username": self.account["username"], "password": ACCOUNTS["password"]}
+        if self.role in SECOND_FACTOR_ROLES:
+            credentials["otp"] = totp(ACCOUNTS["totp_secret"], steps_ahead=1)
+        response = self.client.post("/api/v1/auth/token", json=credentials, name="POST /api/v1/auth/token")
         self.api = {"Authorization": f"Bearer {response.json()['token']}"}
 
     def sign_in(self) -> None:
@@ -90,8 +123,27 @@ class Person(HttpUser):
             name="POST /logga-in/ (then GET /)",
             catch_response=True,
         ) as response:
-            if response.url.rstrip("/") != self.host.rstrip("/"):  # a refused sign-in stays on the form
+            if self.role in SECOND_FACTOR_ROLES:
+                if VERIFY not in response.url:
+                    response.failure(f"not asked for the second factor: ended at {response.url}")
+                    return
+                match = CSRF.search(response.text)
+            elif response.url.rstrip("/") != self.host.rstrip("/"):  # a refused sign-in stays on the form
                 response.failure(f"not signed in: ended at {response.url}")
+                return
+        if self.role not in SECOND_FACTOR_ROLES:
+            return
+        if match is None:
+            raise RuntimeError("the second factor's page has no CSRF token")
+        with self.client.post(
+            VERIFY,
+            data={"otp": totp(ACCOUNTS["totp_secret"]), "next": "/", "csrfmiddlewaretoken": match.group(1)},
+            headers={"Referer": f"{self.host}{VERIFY}"},
+            name="POST /konto/tvastegsverifiering/kod/ (then GET /)",
+            catch_response=True,
+        ) as response:
+            if response.url.rstrip("/") != self.host.rstrip("/"):  # a refused code stays on the form
+                response.failure(f"second factor refused: ended at {response.url}")
 
     # --- helpers ------------------------------------------------------------------------------
 

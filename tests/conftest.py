@@ -22,8 +22,10 @@ from django.utils import translation
 
 from finsam import demo
 from finsam.core.roles import NATIONAL_ROLES, Role
+from finsam.statistics import api as statistics_api
+from finsam.statistics import outcomes
 from tests import factories
-from tests.factories import PASSWORD, make_association, make_user
+from tests.factories import PASSWORD, make_association, make_user, sign_in
 
 
 @receiver(setting_changed)
@@ -48,7 +50,7 @@ class World:
     def client(self, user: Any | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
 
@@ -68,6 +70,14 @@ def _serials_from_one() -> None:
     test, so that a test sees the same data whichever tests ran before it in its process: under xdist
     that is a matter of chance. (An identity number's serial decides the participant's sex.)"""
     factories._serial = count(1)
+
+
+@pytest.fixture(autouse=True)
+def _statistics_built_anew() -> None:
+    """The statistics a process keeps (by the summaries' stamps) are dropped before every test, so that
+    the tests that count queries or look at how the statistics are built see them built."""
+    statistics_api.forget_kept()
+    outcomes.forget_kept()
 
 
 @pytest.fixture

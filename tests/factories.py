@@ -46,6 +46,67 @@ def make_user(username: str | None = None, **roles: Any) -> Any:
     return user
 
 
+# --- signing in with the second factor (core.second_factor) -------------------------------------------
+
+# The TOTP secret that the tests' apps share (hex, as django-otp stores it; base32 TOTP_SECRET_B32).
+TOTP_KEY = "3132333435363738393031323334353637383930"
+TOTP_SECRET_B32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+
+def give_totp(user: Any, key: str = TOTP_KEY) -> Any:
+    """The user's TOTP app, set up, with the tests' secret (made once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Finsam", key=key, confirmed=True)
+    return device
+
+
+def totp_now(key: str = TOTP_KEY, *, offset_steps: int = 0) -> str:
+    """The code an app with this (hex) key shows now, or `offset_steps` time steps from now."""
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(key), drift=offset_steps):06d}"
+
+
+def fresh_totp(user: Any) -> str:
+    """A code the user's app would give, accepted even if the test used one in this time step already: the
+    device forgets its last step and its failures (a test's shortcut, like force_login)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = give_totp(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return totp_now(device.key)
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """Signs `user` in on the test client with both factors given (force_login, and the session marked as
+    having given the second factor): the sign-in pages themselves are tested in tests/accounts."""
+    from finsam.core import second_factor
+
+    client.force_login(user)
+    session = client.session
+    session[second_factor.SESSION_KEY] = second_factor.TOTP
+    session.save()
+    return client
+
+
+def token_for(*, username: str, password: str = PASSWORD) -> str:
+    """An API token as POST /api/v1/auth/token gives it, with a code from the user's app where one is
+    needed (the app set up with the tests' secret on first use)."""
+    from finsam.accounts.services import token_create
+    from finsam.core import second_factor
+
+    user = get_user_model()._default_manager.filter(username=username).first()
+    otp = fresh_totp(user) if user is not None and second_factor.required_for(user) else None
+    return token_create(username=username, password=password, otp=otp)
+
+
 def ensure_reference_data() -> None:
     """Browser tests flush the database between tests; put the migrated reference data back."""
     if Region.objects.count() < 21 or Municipality.objects.count() < 290:

@@ -91,18 +91,28 @@ SAMPLES: dict[str, Callable[[Any], tuple[Any, Any]]] = {
     "handbook_version": lambda w: (handbook_sample().version, handbook_sample().version),
     "code": lambda w: ("R-BUDGET", "R-BUDGET"),
     "token": lambda w: ("set-password", "set-password"),
+    # The invitation's password page, reached without a link: it says the link is not valid.
+    "invitation_token": lambda w: ("valj-losenord", "valj-losenord"),
+    # A role held in the förbund (its auditor's): its page ends it.
+    "assignment_id": lambda w: (role_sample(w.own), role_sample(w.other)),
     # An API token of the user without roles: they may revoke it, everyone else finds no such token.
     "token_id": lambda w: (api_token_sample(w), api_token_sample(w)),
 }
 
 
+def role_sample(association: Any) -> int:
+    from finsam.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.get(association=association, role="auditor").pk
+
+
 def api_token_sample(w: Any) -> int:
     from finsam.accounts.models import ApiToken
-    from finsam.accounts.services import token_create
+    from tests.factories import token_for
 
     row = ApiToken.objects.filter(user=w.no_role).order_by("pk").first()
     if row is None:
-        token_create(username=w.no_role.username, password="test-lösenord-123")
+        token_for(username=w.no_role.username, password="test-lösenord-123")
         row = ApiToken.objects.filter(user=w.no_role).order_by("pk").first()
     return row.pk
 
@@ -353,9 +363,9 @@ def test_every_api_operation_answers_each_role_as_its_rule_says(world: Any) -> N
             client = world.client(None)
             headers = {}
             if user is not None:
-                from finsam.accounts.services import token_create
+                from tests.factories import token_for
 
-                headers["HTTP_AUTHORIZATION"] = "Bearer " + token_create(
+                headers["HTTP_AUTHORIZATION"] = "Bearer " + token_for(
                     username=user.username, password="test-lösenord-123"
                 )
             if method == "get":
@@ -397,10 +407,10 @@ def test_the_auditor_reads_its_forbund_s_audit_log_statistics_and_finance_and_no
     assert auditor.get(reverse("finance:budget_list", args=[world.own.pk])).status_code == 200
     assert auditor.get(reverse("finance:budget_list", args=[world.other.pk])).status_code == 404
     # The statistics API: the own förbund's figures, and 404 for another's.
-    from finsam.accounts.services import token_create
+    from tests.factories import token_for
 
     bearer = {
-        "HTTP_AUTHORIZATION": "Bearer " + token_create(username="own-auditor", password="test-lösenord-123")
+        "HTTP_AUTHORIZATION": "Bearer " + token_for(username="own-auditor", password="test-lösenord-123")
     }
     assert auditor.get("/api/v1/statistics", **bearer).status_code == 200
     assert auditor.get("/api/v1/statistics", {"association": world.other.pk}, **bearer).status_code == 404

@@ -24,7 +24,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from finsam.accounts.services import token_create
 from finsam.core.access import SYSTEM
 from finsam.core.roles import Role
 from finsam.registry.models import Director, Member, MemberRepresentative, Municipality, Person
@@ -37,6 +36,8 @@ from tests.factories import (
     make_document,
     make_intervention,
     make_populations,
+    sign_in,
+    token_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -304,9 +305,9 @@ def queries(listing: Listing, world: Any) -> int:
     client = Client()
     headers = {}
     if listing.api:
-        headers["Authorization"] = f"Bearer {token_create(username=user.username, password=PASSWORD)}"
+        headers["Authorization"] = f"Bearer {token_for(username=user.username, password=PASSWORD)}"
     else:
-        client.force_login(user)
+        sign_in(client, user)
     url = listing.url(world)
     assert client.get(url, headers=headers).status_code == 200  # warms the session and the caches
     with CaptureQueriesContext(connection) as captured:

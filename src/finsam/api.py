@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 
 from finsam.accounts.selectors import token_row, tokens_of
 from finsam.accounts.services import token_create, token_revoke
-from finsam.core import release
+from finsam.core import reauth, release
 from finsam.core.decorators import AUTHENTICATED, PUBLIC, api_operation
 from finsam.core.errors import CONFLICT, RuleViolation
 
@@ -35,6 +35,7 @@ class BearerToken(HttpBearer):
             return None
         request.user = row.user
         request.api_token_id = row.pk  # type: ignore[attr-defined]
+        request.api_token_created = row.created  # type: ignore[attr-defined]
         return row.user
 
 
@@ -185,6 +186,11 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     return _errors(request, 403, "R-ACCESS", gettext("Du har inte behörighet till detta."))
 
 
+@api.exception_handler(reauth.TokenTooOld)
+def on_token_too_old(request: HttpRequest, exc: reauth.TokenTooOld) -> HttpResponse:
+    return _errors(request, 403, "R-REAUTH", reauth.token_too_old_message())
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _errors(request, 404, "R-NOT-FOUND", gettext("Finns inte, eller så saknar du behörighet."))
@@ -206,6 +212,12 @@ TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[^\x00-\x1F\x7F]+$")
     password: str = Field(min_length=1, max_length=4096)
+    otp: str | None = Field(
+        default=None,
+        max_length=32,
+        description="För nationella administratörer, förbundschefer och deltagaransvariga: den sexsiffriga "
+        "koden från appen för tvåstegsverifiering, eller en reservkod (som då är förbrukad).",
+    )
 
 
 class TokenOut(Schema):
@@ -224,10 +236,18 @@ class TokenOut(Schema):
     description="Byt användarnamn och lösenord mot en API-nyckel som skickas som `Authorization: Bearer …`. "
     "Nyckeln visas bara en gång och slutar gälla efter den tid installationen anger, när den återkallas, "
     "när lösenordet byts eller när kontot stängs. Efter för många fel lösenord spärras inloggningen en "
-    "stund, också på inloggningssidan: 429 med koden R-LOCKED.",
+    "stund, också på inloggningssidan: 429 med koden R-LOCKED. Den som måste använda tvåstegsverifiering "
+    "(nationell administratör, förbundschef, deltagaransvarig) skickar också `otp`: koden från appen eller "
+    "en reservkod. Saknas den: 400 med R-OTP-REQUIRED; är den fel, redan använd eller kommer för tätt "
+    "efter fel: 400 med R-OTP; är ingen app inställd ännu (görs på webbplatsen): 400 med R-OTP-SETUP. "
+    "Att läsa personnummer kräver en nyckel som hämtats under de senaste minuterna (R-REAUTH).",
 )
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    return {"token": token_create(username=payload.username, password=payload.password, request=request)}
+    return {
+        "token": token_create(
+            username=payload.username, password=payload.password, otp=payload.otp, request=request
+        )
+    }
 
 
 class TokenInfoOut(Schema):

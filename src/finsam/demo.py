@@ -15,13 +15,16 @@ app imports it.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
 
 from django.conf import settings
 
+from finsam.accounts import two_factor
 from finsam.accounts.demo import USERS, users_step
+from finsam.core import second_factor
 from finsam.core.demo import DemoContext, Step, Writer
 from finsam.finance.demo import finance_step
 from finsam.followup.demo import participants_step
@@ -40,17 +43,32 @@ __all__ = [
     "Step",
     "build",
     "demo_password",
+    "demo_totp_secret",
     "logins",
     "password_path",
     "registry_step",
+    "totp_secret_path",
     "users_step",
 ]
 
 PASSWORD_FILE_NAME = "demo_password"  # noqa: S105 - a file name, not a password
+TOTP_SECRET_FILE_NAME = "demo_totp_secret"  # noqa: S105 - a file name, not a secret
+
+
+def second_factor_step(ctx: DemoContext) -> None:
+    """The demo users who must give a second factor get a TOTP app with the demo's secret
+    (FINSAM_DEMO_TOTP_SECRET, else generated and kept beside the password), so that one code serves them
+    all."""
+    secret, _generated = demo_totp_secret()
+    for spec in USERS:
+        if spec.role in second_factor.REQUIRED_ROLES and spec.username in ctx.users:
+            two_factor.totp_set_secret(actor=ctx.actor, user=ctx.users[spec.username], secret=secret)
+
 
 STEPS: list[Step] = [
     Step("Förbund, medlemmar, förbundsordningar, styrelser", registry_step),
     Step("Användare och roller", users_step),
+    Step("Tvåstegsverifiering för demoanvändarna", second_factor_step),
     Step("Insatser", interventions_step),
     Step("Folkmängd, budgetar, utfall och eget kapital", finance_step),
     Step("Möten, medlemssamråd, protokoll och årscykel", governance_step),
@@ -85,6 +103,24 @@ def demo_password() -> tuple[str, bool]:
     return path.read_text(encoding="utf-8").strip(), True
 
 
+def totp_secret_path() -> Path:
+    return Path(settings.DATA_DIR) / TOTP_SECRET_FILE_NAME
+
+
+def demo_totp_secret() -> tuple[str, bool]:
+    """(base32 secret, generated): FINSAM_DEMO_TOTP_SECRET if set, else one generated on the first run (160
+    bits) and kept in the data directory (mode 0600), so that later runs print the same."""
+    if settings.DEMO_TOTP_SECRET:
+        return settings.DEMO_TOTP_SECRET, False
+    path = totp_secret_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(base64.b32encode(secrets.token_bytes(20)).decode("ascii") + "\n")
+    return path.read_text(encoding="utf-8").strip(), True
+
+
 def build(
     *, out: Writer, password: str, show_progress: bool | None = None, steps: list[Step] | None = None
 ) -> DemoContext:
@@ -109,3 +145,8 @@ def logins(ctx: DemoContext) -> list[tuple[str, str, str]]:
         )
         for spec in USERS
     ]
+
+
+def second_factor_logins() -> list[tuple[str, str]]:
+    """(username, role) of the demo users who must give a second factor."""
+    return [(spec.username, str(spec.role)) for spec in USERS if spec.role in second_factor.REQUIRED_ROLES]

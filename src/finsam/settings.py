@@ -6,8 +6,11 @@ than falling back silently. Secrets can also be given as FINSAM_X_FILE (a path t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,6 +69,24 @@ def env_days(name: str, default: list[int]) -> list[int]:
     if not days or any(day < 0 or day > 366 for day in days):
         raise ImproperlyConfigured(f"{name} must list days between 0 and 366, not {raw!r}")
     return days
+
+
+def env_base32(name: str) -> str:
+    """A base32 secret (RFC 4648 letters A–Z and digits 2–7, at least 16 of them, spaces and padding
+    allowed), as upper case without spaces or padding; "" when unset."""
+    raw = os.environ.get(name, "")
+    value = "".join(raw.split()).upper().rstrip("=")
+    if not value:
+        return ""
+    if len(value) < 16 or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in value):
+        raise ImproperlyConfigured(
+            f"{name} must be base32 (letters A-Z and digits 2-7), at least 16 characters"
+        )
+    try:
+        base64.b32decode(value + "=" * (-len(value) % 8))
+    except binascii.Error as exc:
+        raise ImproperlyConfigured(f"{name} is not valid base32") from exc
+    return value
 
 
 def env_secret(name: str, *, data_dir: Path, filename: str) -> str:
@@ -188,6 +209,10 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "axes",
+    # The second factor (accounts.two_factor): TOTP apps and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
@@ -223,6 +248,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "finsam.core.middleware.RequestContextMiddleware",
+    # A user who must give a second factor gives it before any page that is not public (core.second_factor).
+    "finsam.core.second_factor.SecondFactorMiddleware",
     # Answers a sign-in refused for too many failures (accounts.signin.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
@@ -277,6 +304,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "finsam.core.middleware.client_address"
 AXES_LOCKOUT_CALLABLE = "finsam.accounts.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A sign-in with e-legitimation guesses nothing: neither counted nor locked (accounts.signin.not_a_password).
+AXES_WHITELIST_CALLABLE = "finsam.accounts.signin.not_a_password"
 # The audit log records sign-ins (accounts.services); axes keeps only the failures it counts, and names no
 # user or address in its log lines. Its admin pages are not offered (to unlock at once:
 # `finsam manage axes_reset_username USERNAME`).
@@ -286,6 +315,116 @@ AXES_VERBOSE = False
 # Showing or exporting identities and changing roles need the password given in the last
 # FINSAM_REAUTHENTICATION_MINUTES (a sign-in counts); otherwise the user confirms it again (core.reauth).
 REAUTHENTICATION_MINUTES = env_int("FINSAM_REAUTHENTICATION_MINUTES", 15, minimum=1)
+# An invitation's link to set a password is valid FINSAM_INVITATION_HOURS, and once (accounts.services).
+INVITATION_HOURS = env_int("FINSAM_INVITATION_HOURS", 72, minimum=1)
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """The OpenID Connect provider that signs users in (env_oidc). The endpoints are None when they are to
+    be read from the issuer's discovery document."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    authorization_endpoint: str | None
+    token_endpoint: str | None
+    jwks_uri: str | None
+    high_assurance_acr: tuple[str, ...]
+    user_claim: str
+    sign_algorithm: str
+    scopes: str
+    acr_values: str
+    timeout_seconds: int
+
+
+def _https(name: str, value: str) -> str:
+    loopback = value.startswith(("http://127.0.0.1:", "http://localhost:", "http://[::1]:"))
+    if not (value.startswith("https://") or loopback) or any(char.isspace() for char in value):
+        raise ImproperlyConfigured(f"{name} must be an https:// address, not {value!r}")
+    return value
+
+
+def env_oidc() -> OidcProvider | None:
+    """Sign-in through an OpenID Connect provider (an e-ID broker: BankID, Freja, SITHS), off unless
+    FINSAM_OIDC_ISSUER is set; then the client's id and secret are required, and the provider's endpoints
+    are either all three given or all three read from the issuer's discovery document at first use.
+    FINSAM_OIDC_HIGH_ASSURANCE_ACR lists the `acr` values (in the ID token) that count as both factors;
+    FINSAM_OIDC_USER_CLAIM names the claim whose value an administrator links to an account
+    (docs/security.md, "Sign-in with e-legitimation"). The provider never creates an account."""
+    issuer = env_str("FINSAM_OIDC_ISSUER").rstrip("/")
+    if not issuer:
+        stray = sorted(
+            name for name in os.environ if name.startswith("FINSAM_OIDC_") and os.environ[name].strip()
+        )
+        if stray:
+            raise ImproperlyConfigured(f"{stray[0]} is set but FINSAM_OIDC_ISSUER is not")
+        return None
+    _https("FINSAM_OIDC_ISSUER", issuer)
+    client_id = env_str("FINSAM_OIDC_CLIENT_ID")
+    secret = env_str("FINSAM_OIDC_CLIENT_SECRET")
+    if not secret and (secret_file := env_str("FINSAM_OIDC_CLIENT_SECRET_FILE")):
+        try:
+            secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"FINSAM_OIDC_CLIENT_SECRET_FILE cannot be read: {exc.strerror}"
+            ) from exc
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            "FINSAM_OIDC_ISSUER needs FINSAM_OIDC_CLIENT_ID and FINSAM_OIDC_CLIENT_SECRET"
+        )
+    endpoints = {
+        name: env_str(name)
+        for name in (
+            "FINSAM_OIDC_AUTHORIZATION_ENDPOINT",
+            "FINSAM_OIDC_TOKEN_ENDPOINT",
+            "FINSAM_OIDC_JWKS_URI",
+        )
+    }
+    given = {name: _https(name, value) for name, value in endpoints.items() if value}
+    if given and len(given) != len(endpoints):
+        raise ImproperlyConfigured(
+            "FINSAM_OIDC_AUTHORIZATION_ENDPOINT, FINSAM_OIDC_TOKEN_ENDPOINT and FINSAM_OIDC_JWKS_URI are "
+            "given all three or not at all (then they are read from the issuer's discovery document)"
+        )
+    claim = env_str("FINSAM_OIDC_USER_CLAIM", "sub")
+    if not claim or not all(char.isalnum() or char in "_-.:" for char in claim):
+        raise ImproperlyConfigured(f"FINSAM_OIDC_USER_CLAIM must be the name of a claim, not {claim!r}")
+    algorithm = env_str("FINSAM_OIDC_SIGN_ALGO", "RS256")
+    if algorithm not in {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}:
+        raise ImproperlyConfigured(
+            f"FINSAM_OIDC_SIGN_ALGO must be an asymmetric algorithm, not {algorithm!r}"
+        )
+    scopes = env_list("FINSAM_OIDC_SCOPES", ["openid"])
+    if "openid" not in scopes:
+        raise ImproperlyConfigured("FINSAM_OIDC_SCOPES must include openid")
+    return OidcProvider(
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        authorization_endpoint=given.get("FINSAM_OIDC_AUTHORIZATION_ENDPOINT"),
+        token_endpoint=given.get("FINSAM_OIDC_TOKEN_ENDPOINT"),
+        jwks_uri=given.get("FINSAM_OIDC_JWKS_URI"),
+        high_assurance_acr=tuple(env_list("FINSAM_OIDC_HIGH_ASSURANCE_ACR", [])),
+        user_claim=claim,
+        sign_algorithm=algorithm,
+        scopes=" ".join(scopes),
+        acr_values=" ".join(env_list("FINSAM_OIDC_ACR_VALUES", [])),
+        timeout_seconds=env_int("FINSAM_OIDC_TIMEOUT_SECONDS", 10, minimum=1),
+    )
+
+
+# Sign-in with e-legitimation through an OpenID Connect provider (accounts.oidc), None when off. Its backend
+# answers only the provider's callback, and is there only when the sign-in is configured.
+OIDC_PROVIDER = env_oidc()
+if OIDC_PROVIDER is not None:
+    AUTHENTICATION_BACKENDS.append("finsam.accounts.oidc.SignInLinkBackend")
+# The second factor (core.second_factor, accounts.two_factor): the name the TOTP apps show, and the pause
+# after each wrong code in a row (1, 2, 4 … seconds times the factor), kept across password sign-ins.
+OTP_TOTP_ISSUER = "Finsam"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -379,6 +518,9 @@ TRUST_X_FORWARDED_FOR = env_bool("FINSAM_TRUST_X_FORWARDED_FOR", False)
 
 API_TOKEN_DAYS = env_int("FINSAM_API_TOKEN_DAYS", 30, minimum=1)
 DEMO_PASSWORD = env_str("FINSAM_DEMO_PASSWORD")
+# The TOTP secret of the demo users who must give a second factor (base32, at least 16 characters: 80
+# bits); generated and printed with the logins when unset (finsam.demo).
+DEMO_TOTP_SECRET = env_base32("FINSAM_DEMO_TOTP_SECRET")
 # A file of Skatteverket's test identity numbers (testpersonnummer); when set, the demo's identified
 # participants get numbers from it only, certain not to be a real person's (followup/demo.py).
 DEMO_IDENTITY_NUMBERS = env_str("FINSAM_DEMO_IDENTITY_NUMBERS")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("granskningslogg/export.csv", views.audit_export, name="audit_export"),
     path("", include("finsam.core.urls")),
     path("", include("finsam.accounts.urls")),
+    path("", include("finsam.accounts.two_factor_urls")),
     path("register/", include("finsam.registry.urls")),
     path("insatser/", include("finsam.interventions.urls")),
     path("uppfoljning/", include("finsam.followup.urls")),

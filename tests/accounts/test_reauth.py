@@ -16,14 +16,14 @@ from finsam.accounts.models import RoleAssignment
 from finsam.core import reauth
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
-from tests.factories import PASSWORD, followup_sample, make_user
+from tests.factories import PASSWORD, followup_sample, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in_long_ago(user: Any, minutes: int = 16) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     session = client.session
     session[reauth.SESSION_KEY] = int(time.time()) - minutes * 60
     session.save()

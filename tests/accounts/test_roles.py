@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from finsam.accounts import services
 from finsam.accounts.models import RoleAssignment
@@ -17,7 +18,7 @@ from finsam.core.access import SYSTEM, scope_for
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Capability, Role
-from tests.factories import make_user
+from tests.factories import make_user, sign_in
 
 
 @pytest.mark.django_db
@@ -44,14 +45,32 @@ def test_an_association_role_needs_an_association_and_a_national_role_none(world
 
 
 @pytest.mark.django_db
-def test_an_association_admin_cannot_hand_out_roles(world: Any) -> None:
+def test_a_director_gives_the_forbunds_roles_but_none_in_another_forbund_and_no_national_one(
+    world: Any,
+) -> None:
+    director = world.users[Role.ASSOCIATION_ADMIN]
+    staff = make_user("x")
+    services.role_grant(actor=director, user=staff, role=Role.AUDITOR, association=world.own)
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=director, user=staff, role=Role.AUDITOR, association=world.other)
+    with pytest.raises(PermissionDenied):
+        services.role_grant(actor=director, user=staff, role=Role.NATIONAL_VIEWER, association=None)
+    assert list(RoleAssignment.objects.filter(user=staff).values_list("role", "association_id")) == [
+        (Role.AUDITOR, world.own.pk)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.AUDITOR, Role.PARTICIPANT_COORDINATOR])
+def test_a_board_member_an_auditor_or_a_coordinator_gives_no_role(world: Any, role: Role) -> None:
     with pytest.raises(PermissionDenied):
         services.role_grant(
-            actor=world.users[Role.ASSOCIATION_ADMIN],
-            user=make_user("x"),
-            role=Role.AUDITOR,
+            actor=world.users[role],
+            user=make_user("y"),
+            role=Role.MEMBER_REPRESENTATIVE,
             association=world.own,
         )
+    assert not RoleAssignment.objects.filter(user__username="y").exists()
 
 
 @pytest.mark.django_db
@@ -71,8 +90,11 @@ COORDINATOR = Role.PARTICIPANT_COORDINATOR
 
 
 def coordinator_roles(user: Any) -> list[Any]:
+    """The förbund where the user holds the coordinator role today."""
     return list(
-        RoleAssignment.objects.filter(user=user, role=COORDINATOR).values_list("association_id", flat=True)
+        RoleAssignment.objects.current()
+        .filter(user=user, role=COORDINATOR)
+        .values_list("association_id", flat=True)
     )
 
 
@@ -85,7 +107,13 @@ def test_the_director_grants_the_coordinator_role_in_their_own_forbund(world: An
 
     assert coordinator_roles(staff) == [world.own.pk]
     entry = AuditEntry.objects.get(action="role.grant", object_id=str(assignment.pk))
-    assert entry.actor_id == director.pk and entry.details == {"role": COORDINATOR, "user_id": staff.pk}
+    assert entry.actor_id == director.pk
+    assert entry.details == {
+        "role": COORDINATOR,
+        "user_id": staff.pk,
+        "starts": timezone.localdate().isoformat(),
+        "ends": None,
+    }
 
 
 @pytest.mark.django_db
@@ -124,31 +152,56 @@ def test_a_national_admin_gives_themself_no_role(world: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_director_grants_no_coordinator_role_in_another_forbund_and_no_other_role(world: Any) -> None:
+def test_a_director_grants_no_coordinator_role_in_another_forbund(world: Any) -> None:
     director = world.users[Role.ASSOCIATION_ADMIN]
     staff = make_user("y")
     with pytest.raises(RuleViolation) as refusal:
         services.role_grant(actor=director, user=staff, role=COORDINATOR, association=world.other)
     assert refusal.value.code == "R-ROLE-COORDINATOR"
-    with pytest.raises(PermissionDenied):
-        services.role_grant(actor=director, user=staff, role=Role.BOARD_MEMBER, association=world.own)
+    with pytest.raises(RuleViolation):
+        services.role_grant(
+            actor=world.outsiders[Role.ASSOCIATION_ADMIN], user=staff, role=COORDINATOR, association=world.own
+        )
     assert not RoleAssignment.objects.filter(user=staff).exists()
 
 
 @pytest.mark.django_db
-def test_the_director_revokes_a_coordinator_of_their_forbund_but_not_of_another(world: Any) -> None:
+def test_the_director_ends_a_coordinator_of_their_forbund_but_not_of_another(world: Any) -> None:
     director = world.users[Role.ASSOCIATION_ADMIN]
     own = RoleAssignment.objects.get(user=world.users[COORDINATOR])
     other = RoleAssignment.objects.get(user=world.outsiders[COORDINATOR])
-    with pytest.raises(PermissionDenied):
-        services.role_revoke(actor=director, assignment=other)
-    with pytest.raises(PermissionDenied):
-        services.role_revoke(
-            actor=director, assignment=RoleAssignment.objects.get(user=world.users[Role.AUDITOR])
-        )
-    services.role_revoke(actor=director, assignment=own)
-    assert not RoleAssignment.objects.filter(pk=own.pk).exists()
-    assert RoleAssignment.objects.filter(pk=other.pk).exists()
+    with pytest.raises(RuleViolation) as refusal:
+        services.role_end(actor=director, assignment=other)
+    assert refusal.value.code == "R-ROLE-COORDINATOR"
+    services.role_end(actor=director, assignment=own)
+    own.refresh_from_db()
+    assert own.ends == timezone.localdate()  # kept, ended today: it counts no more
+    assert coordinator_roles(world.users[COORDINATOR]) == []
+    assert RoleAssignment.objects.get(pk=other.pk).ends is None
+    entry = AuditEntry.objects.get(action="role.end", object_id=str(own.pk))
+    assert entry.actor_id == director.pk and entry.association_id == world.own.pk
+
+
+@pytest.mark.django_db
+def test_a_national_admin_ends_no_coordinator_role_but_the_forbunds_other_roles(world: Any) -> None:
+    national = world.users[Role.NATIONAL_ADMIN]
+    coordinator = RoleAssignment.objects.get(user=world.users[COORDINATOR])
+    auditor = RoleAssignment.objects.get(user=world.users[Role.AUDITOR])
+    with pytest.raises(RuleViolation) as refusal:
+        services.role_end(actor=national, assignment=coordinator)
+    assert refusal.value.code == "R-ROLE-COORDINATOR"
+    services.role_end(actor=national, assignment=auditor)
+    assert RoleAssignment.objects.get(pk=coordinator.pk).ends is None
+    assert RoleAssignment.objects.get(pk=auditor.pk).ends == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_no_one_ends_their_own_role(world: Any) -> None:
+    director = world.users[Role.ASSOCIATION_ADMIN]
+    with pytest.raises(RuleViolation) as refusal:
+        services.role_end(actor=director, assignment=RoleAssignment.objects.get(user=director))
+    assert refusal.value.code == "R-ROLE-SELF"
+    assert RoleAssignment.objects.get(user=director).ends is None
 
 
 @pytest.mark.django_db
@@ -247,7 +300,7 @@ def test_the_director_gives_and_takes_the_coordinator_role_on_their_page(world: 
 
     assert client.post(coordinators_page(world), {"assignment": assignment.pk}).status_code == 302
     assert coordinator_roles(staff) == []
-    assert AuditEntry.objects.filter(action="role.revoke", object_id=str(assignment.pk)).exists()
+    assert AuditEntry.objects.filter(action="role.end", object_id=str(assignment.pk)).exists()
 
 
 @pytest.mark.django_db
@@ -290,7 +343,7 @@ def test_a_change_on_the_page_needs_a_recent_password(world: Any) -> None:
 
     staff = make_user("vantar")
     client = Client()
-    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.users[Role.ASSOCIATION_ADMIN])
     session = client.session
     session[reauth.SESSION_KEY] = int(time.time()) - 16 * 60
     session.save()

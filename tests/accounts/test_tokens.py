@@ -21,18 +21,18 @@ from django.utils.http import urlsafe_base64_encode
 
 from finsam.accounts.models import ApiToken
 from finsam.accounts.selectors import token_user
-from finsam.accounts.services import token_create
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, fresh_totp, make_user, token_for
 
 pytestmark = pytest.mark.django_db
 
 
-def ask_for_token(username: str, password: str) -> Any:
+def ask_for_token(username: str, password: str, otp: str | None = None) -> Any:
+    body = {"username": username, "password": password} | ({"otp": otp} if otp is not None else {})
     return Client().post(
         "/api/v1/auth/token",
-        data=json.dumps({"username": username, "password": password}),
+        data=json.dumps(body),
         content_type="application/json",
     )
 
@@ -42,7 +42,9 @@ def list_associations(token: str) -> Any:
 
 
 def test_a_correct_password_gives_a_token_that_opens_the_api(world: Any) -> None:
-    response = ask_for_token("own-association_admin", PASSWORD)
+    response = ask_for_token(
+        "own-association_admin", PASSWORD, otp=fresh_totp(world.users["association_admin"])
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert set(response.json()) == {"token"}
@@ -53,7 +55,7 @@ def test_a_correct_password_gives_a_token_that_opens_the_api(world: Any) -> None
 
 def test_only_the_hash_of_the_token_is_stored() -> None:
     user = make_user("tokenhash")
-    token = token_create(username="tokenhash", password=PASSWORD)
+    token = token_for(username="tokenhash", password=PASSWORD)
     row = ApiToken.objects.get(user=user)
     assert row.key_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in row.key_hash
@@ -62,7 +64,7 @@ def test_only_the_hash_of_the_token_is_stored() -> None:
 
 def test_issuing_a_token_is_audited() -> None:
     user = make_user("tokenaudit")
-    token_create(username="tokenaudit", password=PASSWORD)
+    token_for(username="tokenaudit", password=PASSWORD)
     entry = AuditEntry.objects.get(action="api_token.create")
     assert entry.actor_id == user.pk
 
@@ -89,7 +91,7 @@ def test_a_refused_attempt_is_counted_by_the_lock_and_not_written_to_the_audit_l
     make_user("forgetful")
     for _ in range(3):
         with pytest.raises(RuleViolation):
-            token_create(username="forgetful", password="wrong")
+            token_for(username="forgetful", password="wrong")
     assert not AuditEntry.objects.exists()
     assert AccessAttempt.objects.get(username="forgetful").failures_since_start == 3
 
@@ -104,7 +106,7 @@ def test_an_inactive_user_gets_no_token() -> None:
 
 
 def test_an_expired_token_answers_401(world: Any) -> None:
-    token = token_create(username="own-national_admin", password=PASSWORD)
+    token = token_for(username="own-national_admin", password=PASSWORD)
     ApiToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     response = list_associations(token)
     assert response.status_code == 401
@@ -114,7 +116,7 @@ def test_an_expired_token_answers_401(world: Any) -> None:
 
 def test_the_token_of_a_user_made_inactive_answers_401(world: Any) -> None:
     user = world.users["national_admin"]
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     assert list_associations(token).status_code == 200
     user.is_active = False
     user.save()
@@ -130,7 +132,7 @@ def test_a_token_that_was_never_issued_is_nobody(value: str) -> None:
 
 def test_using_a_token_marks_when_it_was_last_used() -> None:
     make_user("lastused")
-    token = token_create(username="lastused", password=PASSWORD)
+    token = token_for(username="lastused", password=PASSWORD)
     assert ApiToken.objects.get().last_used is None
     assert token_user(token) is not None
     assert ApiToken.objects.get().last_used is not None
@@ -168,9 +170,9 @@ def assert_refused(response: Any) -> None:
 
 def test_the_api_lists_the_owners_valid_tokens_only(world: Any) -> None:
     user = world.users["auditor"]
-    first = token_create(username=user.username, password=PASSWORD)
-    second = token_create(username=user.username, password=PASSWORD)
-    token_create(username=world.users["board_member"].username, password=PASSWORD)  # another's
+    first = token_for(username=user.username, password=PASSWORD)
+    second = token_for(username=user.username, password=PASSWORD)
+    token_for(username=world.users["board_member"].username, password=PASSWORD)  # another's
     ApiToken.objects.create(
         user=user, key_hash="0" * 64, expires=timezone.now() - timedelta(days=1), password_hash="x"
     )
@@ -191,8 +193,8 @@ def test_the_api_lists_the_owners_valid_tokens_only(world: Any) -> None:
 
 def test_the_owner_revokes_a_token_through_the_api_and_it_answers_401_after(world: Any) -> None:
     user = world.users["auditor"]
-    kept = token_create(username=user.username, password=PASSWORD)
-    ended = token_create(username=user.username, password=PASSWORD)
+    kept = token_for(username=user.username, password=PASSWORD)
+    ended = token_for(username=user.username, password=PASSWORD)
     row = ApiToken.objects.get(key_hash=hashlib.sha256(ended.encode()).hexdigest())
 
     response = api("DELETE", f"/api/v1/auth/tokens/{row.pk}", kept)
@@ -207,8 +209,8 @@ def test_the_owner_revokes_a_token_through_the_api_and_it_answers_401_after(worl
 
 
 def test_another_users_token_is_not_found_and_keeps_working(world: Any) -> None:
-    theirs = token_create(username=world.users["board_member"].username, password=PASSWORD)
-    mine = token_create(username=world.users["auditor"].username, password=PASSWORD)
+    theirs = token_for(username=world.users["board_member"].username, password=PASSWORD)
+    mine = token_for(username=world.users["auditor"].username, password=PASSWORD)
     row = ApiToken.objects.get(user=world.users["board_member"])
 
     response = api("DELETE", f"/api/v1/auth/tokens/{row.pk}", mine)
@@ -221,8 +223,8 @@ def test_another_users_token_is_not_found_and_keeps_working(world: Any) -> None:
 
 def test_a_revoked_token_changes_nothing(world: Any) -> None:
     user = world.users["auditor"]
-    other = token_create(username=user.username, password=PASSWORD)
-    revoked = token_create(username=user.username, password=PASSWORD)
+    other = token_for(username=user.username, password=PASSWORD)
+    revoked = token_for(username=user.username, password=PASSWORD)
     ApiToken.objects.filter(key_hash=hashlib.sha256(revoked.encode()).hexdigest()).update(
         revoked=timezone.now()
     )
@@ -236,8 +238,8 @@ def test_a_revoked_token_changes_nothing(world: Any) -> None:
 
 def test_the_page_lists_the_owners_tokens_and_revokes_one(world: Any) -> None:
     user = world.users["auditor"]
-    token = token_create(username=user.username, password=PASSWORD)
-    token_create(username=world.users["board_member"].username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
+    token_for(username=world.users["board_member"].username, password=PASSWORD)
     mine = ApiToken.objects.get(user=user)
     theirs = ApiToken.objects.get(user=world.users["board_member"])
     client = world.client(user)
@@ -254,7 +256,7 @@ def test_the_page_lists_the_owners_tokens_and_revokes_one(world: Any) -> None:
 
 
 def test_the_page_does_not_find_another_users_token(world: Any) -> None:
-    theirs_token = token_create(username=world.users["board_member"].username, password=PASSWORD)
+    theirs_token = token_for(username=world.users["board_member"].username, password=PASSWORD)
     theirs = ApiToken.objects.get(user=world.users["board_member"])
     client = world.client(world.users["auditor"])
 
@@ -269,7 +271,7 @@ def test_the_page_does_not_find_another_users_token(world: Any) -> None:
 
 def test_a_password_reset_ends_every_token_of_the_user(world: Any) -> None:
     user = world.users["auditor"]
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     client = Client()
     url = reverse(
         "password_reset_confirm",
@@ -291,7 +293,7 @@ def test_a_password_reset_ends_every_token_of_the_user(world: Any) -> None:
 
 def test_a_password_changed_in_the_admin_ends_the_tokens(world: Any) -> None:
     user = world.users["auditor"]
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     client = world.client(world.users["national_admin"])
 
     response = client.post(
@@ -308,7 +310,7 @@ def test_a_password_changed_by_any_other_path_ends_the_tokens_too(world: Any) ->
     """Even a path that forgets to revoke (the shell): a token carries the password's hash it was issued
     under."""
     user = world.users["auditor"]
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     user.set_password("Ett-nytt-l0senord!")
     user.save()
     assert_refused(list_associations(token))
@@ -316,7 +318,7 @@ def test_a_password_changed_by_any_other_path_ends_the_tokens_too(world: Any) ->
 
 def test_deactivating_a_user_ends_the_tokens_for_good(world: Any) -> None:
     user = world.users["auditor"]
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     client = world.client(world.users["national_admin"])
     form = {"username": user.username, "first_name": "", "last_name": "", "email": user.email}
     form.update(

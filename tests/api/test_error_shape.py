@@ -52,7 +52,7 @@ def test_a_body_that_django_finds_too_large_as_it_reads_answers_413_in_json(
     """Django raises RequestDataTooBig when it reads a body over its limit (a form's fields, say): the API
     answers its 413, not the framework's HTML 400."""
 
-    def reads_too_much(*, username: str, password: str, request: Any = None) -> str:
+    def reads_too_much(*, username: str, password: str, otp: str | None = None, request: Any = None) -> str:
         raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
 
     monkeypatch.setattr("finsam.api.token_create", reads_too_much)

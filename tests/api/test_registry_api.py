@@ -14,16 +14,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from finsam.accounts.services import token_create
 from finsam.core.models import AuditEntry
 from finsam.registry.models import Association, BoardSeat, Member, PartyKind, Person, SeatRole
-from tests.factories import PASSWORD, valid_org_number
+from tests.factories import PASSWORD, token_for, valid_org_number
 
 pytestmark = pytest.mark.django_db
 
 
 def bearer(user: Any) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)}
+    return {"HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)}
 
 
 def get(user: Any, url: str) -> Any:

@@ -26,9 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from finsam.accounts.services import token_create
 from finsam.wsgi import application
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_for
 
 # The document as served to clients, fetched without credentials.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -52,7 +51,7 @@ def connection_kept_open() -> Iterator[None]:
 
 @pytest.fixture
 def admin_token(world: Any) -> str:
-    return token_create(username=world.users["national_admin"].username, password=PASSWORD)
+    return token_for(username=world.users["national_admin"].username, password=PASSWORD)
 
 
 @pytest.mark.django_db

@@ -27,9 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from finsam.accounts.selectors import token_row
-from finsam.accounts.services import token_create
 from finsam.wsgi import application
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_for
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -49,7 +48,7 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         if token_row(Workflow.token) is None:
             # The walk may revoke its own token (GET /auth/tokens gives the id DELETE /auth/tokens/{id}
             # takes): it signs in again rather than spend the rest of the run on 401s.
-            Workflow.token = token_create(username=Workflow.username, password=PASSWORD)
+            Workflow.token = token_for(username=Workflow.username, password=PASSWORD)
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
         case.headers = {**headers, "Authorization": f"Bearer {self.token}"}
 
@@ -77,7 +76,7 @@ def test_sequences_of_calls_along_the_links_answer_as_documented(
     world: Any, connection_kept_open: Any
 ) -> None:
     Workflow.username = world.users["national_admin"].username
-    Workflow.token = token_create(username=Workflow.username, password=PASSWORD)
+    Workflow.token = token_for(username=Workflow.username, password=PASSWORD)
     Workflow.calls.clear()
 
     Workflow.run(

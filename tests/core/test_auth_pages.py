@@ -14,7 +14,7 @@ from django.urls import reverse
 
 import finsam
 from finsam.core.roles import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in
 
 PACKAGE = Path(finsam.__file__).resolve().parent
 NEW_PASSWORD = "Nytt-långt-lösenord-2026"
@@ -118,7 +118,7 @@ def test_the_password_pages_and_the_mail_are_finsams_not_the_admins(world: Any) 
 @pytest.mark.django_db
 def test_signing_out_takes_a_post_and_ends_the_session(world: Any) -> None:
     client = Client()
-    client.force_login(world.users[Role.NATIONAL_ADMIN])
+    sign_in(client, world.users[Role.NATIONAL_ADMIN])
     assert client.get(reverse("logout")).status_code == 405
     assert client.get(reverse("home")).status_code == 200, "a GET must not sign the user out"
     response = client.post(reverse("logout"))

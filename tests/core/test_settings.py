@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from finsam.settings import env_bool, env_int, env_list, env_secret
+from finsam.settings import env_base32, env_bool, env_int, env_list, env_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,6 +119,7 @@ def test_env_secret_generates_a_private_key_once(monkeypatch: pytest.MonkeyPatch
         ("FINSAM_SESSION_SECONDS", "a day"),
         ("FINSAM_DATABASE_URL", "nosuchdb://x"),
         ("FINSAM_SQLITE_BUSY_TIMEOUT", "0"),
+        ("FINSAM_DEMO_TOTP_SECRET", "not base32 at all!"),
     ],
 )
 def test_the_settings_refuse_to_load_with_a_bad_value(tmp_path: Path, name: str, raw: str) -> None:
@@ -147,3 +148,27 @@ def test_sqlite_waits_for_anothers_write_lock_as_long_as_the_busy_timeout_says(t
 
     assert timeout() == "20"
     assert timeout(FINSAM_SQLITE_BUSY_TIMEOUT="45") == "45"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "JBSWY3DPEHPK3PX",  # 15 characters: under 80 bits
+        "JBSWY3DPEHPK3PX1",  # 1 is not a base32 digit
+        "JBSWY3DPEHPK3PXP0000",  # nor is 0
+        "JBSWY3DPEHPK3PXPA",  # 17 characters: no whole number of bytes
+        "JBSWY3DP-EHPK3PXP",
+    ],
+)
+def test_env_base32_refuses_what_is_not_a_base32_secret(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("FINSAM_DEMO_TOTP_SECRET", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="FINSAM_DEMO_TOTP_SECRET"):
+        env_base32("FINSAM_DEMO_TOTP_SECRET")
+
+
+def test_env_base32_reads_a_secret_as_the_apps_show_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINSAM_DEMO_TOTP_SECRET", " jbsw y3dp ehpk 3pxp ")
+    assert env_base32("FINSAM_DEMO_TOTP_SECRET") == "JBSWY3DPEHPK3PXP"
+    monkeypatch.setenv("FINSAM_DEMO_TOTP_SECRET", "")
+    assert env_base32("FINSAM_DEMO_TOTP_SECRET") == ""

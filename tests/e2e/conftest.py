@@ -24,6 +24,7 @@ from django.db import connections
 from django.test import Client
 
 from tests.committed import audit_guard
+from tests.factories import sign_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -109,9 +110,10 @@ class Browser:
             control.click()
 
     def login_as(self, user: Any) -> None:
-        """Signs in through a session cookie (the login form itself is tested in test_auth/test_keyboard)."""
+        """Signs in through a session cookie, with both factors given (the login form and the second step
+        are tested in test_auth, test_keyboard and test_second_factor)."""
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.context.clear_cookies()
         self.context.add_cookies(

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from finsam.core.roles import Role
 from tests.e2e import axe
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, give_totp, totp_now
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,13 @@ def _sign_in(ui: Any, username: str, password: str) -> None:
     ui.page.get_by_label("Användarnamn").fill(username)
     ui.page.get_by_label("Lösenord").fill(password)
     ui.follow(ui.page.get_by_role("button", name="Logga in"))
+
+
+def _give_code(ui: Any) -> None:
+    """The second step for a role that needs it (tests/e2e/test_second_factor.py tests it on its own)."""
+    assert ui.page.url.startswith(ui.url(reverse("second_factor_verify")))
+    ui.page.get_by_label("Kod").fill(totp_now())
+    ui.follow(ui.page.get_by_role("button", name="Fortsätt"))
 
 
 def test_a_forgotten_password_is_replaced_through_the_link_in_the_email(ui: Any, world: Any) -> None:
@@ -54,7 +61,9 @@ def test_a_forgotten_password_is_replaced_through_the_link_in_the_email(ui: Any,
 
     _sign_in(ui, user.username, PASSWORD)
     assert ui.page.url.startswith(ui.url(reverse("login"))), "the old password still works"
+    give_totp(user)
     _sign_in(ui, user.username, NEW_PASSWORD)
+    _give_code(ui)
     assert ui.page.url == ui.url(reverse("home"))
 
 
@@ -91,12 +100,14 @@ def test_signing_in_leads_back_to_the_page_asked_for_and_signing_out_ends_the_se
     ui: Any, world: Any
 ) -> None:
     user = world.users[Role.NATIONAL_ADMIN]
+    give_totp(user)
     wanted = reverse("audit_log")
     ui.goto(wanted)
     assert ui.page.url.startswith(ui.url(reverse("login")))
     ui.page.get_by_label("Användarnamn").fill(user.username)
     ui.page.get_by_label("Lösenord").fill(PASSWORD)
     ui.follow(ui.page.get_by_role("button", name="Logga in"))
+    _give_code(ui)
     assert ui.page.url == ui.url(wanted)
 
     ui.follow(ui.page.get_by_role("button", name="Logga ut"))

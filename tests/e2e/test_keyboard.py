@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from finsam.core.roles import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, give_totp, totp_now
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +32,7 @@ def _tab(page: Any) -> dict[str, Any]:
 
 def test_a_person_signs_in_with_the_keyboard_only(ui: Any, world: Any) -> None:
     user = world.users[Role.NATIONAL_ADMIN]
+    give_totp(user)
     ui.goto(reverse("login"))
     stops = [_tab(ui.page)]
     while stops[-1]["id"] != "id_username" and len(stops) < 10:
@@ -41,6 +42,15 @@ def test_a_person_signs_in_with_the_keyboard_only(ui: Any, world: Any) -> None:
     ui.page.keyboard.type(user.username)
     assert _tab(ui.page)["id"] == "id_password"
     ui.page.keyboard.type(PASSWORD)
+    with ui.page.expect_navigation():
+        ui.page.keyboard.press("Enter")
+    # The second step: the code from the app, reached by Tab as well.
+    assert ui.page.url.startswith(ui.url(reverse("second_factor_verify")))
+    stops = [_tab(ui.page)]
+    while stops[-1]["id"] != "id_otp" and len(stops) < 15:
+        stops.append(_tab(ui.page))
+    assert stops[-1]["id"] == "id_otp", f"the code field is not reached by Tab: {stops}"
+    ui.page.keyboard.type(totp_now())
     with ui.page.expect_navigation():
         ui.page.keyboard.press("Enter")
     assert ui.page.url == ui.url(reverse("home"))

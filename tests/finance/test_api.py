@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from finsam.accounts.services import token_create
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.finance.models import Budget
-from tests.factories import PASSWORD, make_budget
+from tests.factories import PASSWORD, make_budget, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ API = "/api/v1"
 def call(user: Any, method: str, path: str, body: Any = None) -> Any:
     headers = {}
     if user is not None:
-        headers["HTTP_AUTHORIZATION"] = "Bearer " + token_create(username=user.username, password=PASSWORD)
+        headers["HTTP_AUTHORIZATION"] = "Bearer " + token_for(username=user.username, password=PASSWORD)
     client = Client()
     if method == "get":
         return client.get(API + path, **headers)

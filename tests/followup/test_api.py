@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from finsam.accounts.models import RoleAssignment
-from finsam.accounts.services import token_create
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.followup.models import Participant, Participation
@@ -20,6 +19,7 @@ from tests.factories import (
     make_participant,
     make_participation,
     make_user,
+    token_for,
     valid_identity_number,
 )
 
@@ -28,7 +28,7 @@ NUMBER = valid_identity_number(date(1988, 8, 8), 222)
 
 def api(user: Any) -> Any:
     client = Client()
-    headers = {"HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)}
+    headers = {"HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)}
 
     class Api:
         def get(self, path: str) -> Any:

@@ -23,6 +23,7 @@ from finsam.followup.demo import fictional_identity_number, participants_step
 from finsam.followup.models import Participant, Participation
 from finsam.interventions.models import Intervention
 from finsam.statistics import economics
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +98,8 @@ def test_statistics_pages_render_with_the_demo_data(built: Demo) -> None:
     ctx = built.ctx
     year = timezone.localdate().year - 1
     chief, council = Client(), Client()
-    chief.force_login(ctx.users["umea-chef"])
-    council.force_login(ctx.users["nationella-radet"])
+    sign_in(chief, ctx.users["umea-chef"])
+    sign_in(council, ctx.users["nationella-radet"])
     umea = ctx.associations["umea"]
     response = chief.get(f"/uppfoljning/forbund/{umea.pk}/statistik/?ar={year}")
     assert response.status_code == 200

@@ -9,8 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from finsam.accounts.services import token_create
-from tests.factories import PASSWORD, make_participant
+from tests.factories import PASSWORD, make_participant, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def test_the_pages_with_identities_are_not_stored(fu: Any) -> None:
 
 def test_the_api_answer_with_a_personnummer_is_not_stored(fu: Any) -> None:
     participant = make_participant(fu.x)
-    token = token_create(username=fu.coordinator.username, password=PASSWORD)
+    token = token_for(username=fu.coordinator.username, password=PASSWORD)
     response = Client().get(f"/api/v1/participants/{participant.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.json()["identity_number"]
     _no_store(response)

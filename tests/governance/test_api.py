@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
-from finsam.accounts.services import token_create
 from finsam.core.access import SYSTEM
 from finsam.governance import services
 from finsam.governance.models import Meeting
 from finsam.registry.models import BoardSeat
-from tests.factories import PASSWORD, consultation_participants, make_consultation, make_document
+from tests.factories import PASSWORD, consultation_participants, make_consultation, make_document, token_for
 from tests.governance.helpers import counts
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ class Api:
     def __init__(self, world: Any, user: Any) -> None:
         self.client = world.client(None)
         self.headers = {
-            "HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)
+            "HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)
         }
 
     def get(self, path: str) -> Any:

@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from finsam.accounts.services import token_create
 from finsam.core.errors import RuleViolation
 from finsam.core.models import AuditEntry
 from finsam.core.roles import Role
 from finsam.interventions import services
 from finsam.interventions.models import Intervention, InterventionKind, StructuralCount
 from finsam.registry.models import Member, PartyKind
-from tests.factories import PASSWORD, make_intervention, make_participant, make_user
+from tests.factories import PASSWORD, make_intervention, make_participant, make_user, token_for
 
 
 def _create(world: Any, **overrides: Any) -> Intervention:
@@ -215,9 +214,7 @@ def test_structural_interventions_record_counts_per_period_never_persons(world: 
 
 
 def _api(user: Any) -> tuple[Client, dict[str, str]]:
-    return Client(), {
-        "HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)
-    }
+    return Client(), {"HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)}
 
 
 @pytest.mark.django_db

@@ -10,18 +10,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from finsam.accounts.services import token_create
 from finsam.core.access import SYSTEM
 from finsam.national.conferences.models import Registration
 from finsam.national.council import services as council_services
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, token_for
 from tests.national.test_conferences import make_conference
 
 pytestmark = pytest.mark.django_db
 
 
 def api(user: Any) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)}
+    return {"HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)}
 
 
 def post(user: Any, url: str, body: dict[str, Any]) -> Any:

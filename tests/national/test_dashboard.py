@@ -24,6 +24,7 @@ from tests.factories import (
     make_participant,
     make_participation,
     make_user,
+    sign_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ URL = "/nationellt/oversikt/"
 
 def _client(user: Any) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -7,15 +7,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from finsam.accounts.services import token_create
 from finsam.national.handbook import services
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_for
 
 pytestmark = pytest.mark.django_db
 
 
 def get(user: Any, url: str) -> Any:
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     return Client().get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
 
 

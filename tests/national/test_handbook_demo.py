@@ -11,6 +11,7 @@ import pytest
 from finsam.core.rulebook import CODE_PATTERN, rule_for
 from finsam.national.handbook.demo import handbook_step
 from finsam.national.handbook.models import HandbookChapter, HandbookPage, HandbookVersion
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_the_member_consultation_page_links_to_the_councils_recommendation(demo_
     recommendation = Recommendation.objects.get(title="Nationella rådets rekommendation om medlemssamråd")
     url = reverse("national:recommendation_detail", args=[recommendation.pk])
     client = Client()
-    client.force_login(demo_data.users["umea-chef"])
+    sign_in(client, demo_data.users["umea-chef"])
     page = client.get(reverse("national:handbook_page", kwargs={"slug": "medlemssamrad"})).content.decode()
     assert f'href="{url}"' in page
     assert client.get(url).status_code == 200

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from finsam.accounts.services import token_create
 from finsam.core.roles import Role
 from finsam.national.helpdesk.models import Question, QuestionMessage
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_for
 from tests.national.helpdesk_samples import ask
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ class Api:
     def __init__(self, world: Any, user: Any) -> None:
         self.client = world.client(None)
         self.headers = {
-            "HTTP_AUTHORIZATION": "Bearer " + token_create(username=user.username, password=PASSWORD)
+            "HTTP_AUTHORIZATION": "Bearer " + token_for(username=user.username, password=PASSWORD)
         }
 
     def get(self, path: str, **params: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from finsam.accounts.models import RoleAssignment
 from finsam.core.access import SYSTEM
@@ -121,7 +122,7 @@ def test_a_role_given_on_the_user_page_is_granted_through_the_service(world: Any
     assert AuditEntry.objects.filter(action="admin.user.update", object_id=str(newcomer.pk)).exists()
 
 
-def test_a_role_removed_on_the_user_page_is_revoked_through_the_service(world: Any) -> None:
+def test_a_role_removed_on_the_user_page_is_ended_through_the_service(world: Any) -> None:
     holder = make_user("gammal-chef", association_admin=world.own)
     existing = list(RoleAssignment.objects.filter(user=holder))
     data = user_form(holder, [], existing) | {"role_assignments-0-DELETE": "on"}
@@ -129,8 +130,9 @@ def test_a_role_removed_on_the_user_page_is_revoked_through_the_service(world: A
     response = national_admin(world).post(admin_url(User, "change", holder.pk), data)
 
     assert response.status_code == 302
-    assert not RoleAssignment.objects.filter(user=holder).exists()
-    entry = AuditEntry.objects.get(action="role.revoke")
+    # Ended today, and kept as the record of who held it when.
+    assert [a.ends for a in RoleAssignment.objects.filter(user=holder)] == [timezone.localdate()]
+    entry = AuditEntry.objects.get(action="role.end")
     assert entry.object_id == str(existing[0].pk) and entry.association_id == world.own.pk
 
 

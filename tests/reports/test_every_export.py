@@ -28,6 +28,7 @@ from finsam.imports.models import ImportRun, ImportRunError
 from finsam.interventions.models import Intervention
 from finsam.national.conferences.models import Conference, Registration
 from finsam.registry.models import Association, Municipality, Person, Region
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_every_export_writes_formula_like_names_as_text(demo_data: DemoContext) 
     fetch: list[tuple[str, Client, str]] = []
     for name, username in EXPORTS.items():
         client = Client()
-        client.force_login(users[username])
+        sign_in(client, users[username])
         kwargs = {key: ids[key] for key in urls[name].pattern.converters}
         fetch.append((name, client, reverse(name, kwargs=kwargs)))
     fetch += [(name, Client(), reverse(name)) for name in urls if name.startswith("open_data:")]

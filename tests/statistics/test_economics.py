@@ -23,7 +23,7 @@ from finsam.finance.models import BudgetLine
 from finsam.followup import rules
 from finsam.followup.models import EXTENTS, IncomeSource
 from finsam.statistics import economics
-from tests.factories import make_budget, make_intervention
+from tests.factories import make_budget, make_intervention, sign_in
 from tests.statistics.test_statistics import enrol
 
 # --- rules ------------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_economy_is_scoped_to_the_users_forbund(world: Any, economy_data: Any) -
 
 @pytest.mark.django_db
 def test_page_shows_figures_with_their_assumptions(client: Any, world: Any, economy_data: Any) -> None:
-    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.users[Role.ASSOCIATION_ADMIN])
     url = reverse("statistics:economy_association", args=[world.own.pk])
     page = client.get(url, {"ar": "2025"}).content.decode()
     assert "Steget vidare" in page
@@ -221,7 +221,7 @@ def test_page_shows_figures_with_their_assumptions(client: Any, world: Any, econ
 
 @pytest.mark.django_db
 def test_workbook_holds_the_table_and_the_assumptions(client: Any, world: Any, economy_data: Any) -> None:
-    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.users[Role.ASSOCIATION_ADMIN])
     response = client.get(
         reverse("statistics:economy_association_excel", args=[world.own.pk]),
         {"ar": "2025", "kostnad": "250000"},
@@ -240,7 +240,7 @@ def test_workbook_holds_the_table_and_the_assumptions(client: Any, world: Any, e
 
 @pytest.mark.django_db
 def test_another_forbunds_page_is_not_found(client: Any, world: Any, economy_data: Any) -> None:
-    client.force_login(world.outsiders[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.outsiders[Role.ASSOCIATION_ADMIN])
     response = client.get(reverse("statistics:economy_association", args=[world.own.pk]))
     assert response.status_code == 404
 
@@ -249,7 +249,7 @@ def test_another_forbunds_page_is_not_found(client: Any, world: Any, economy_dat
 def test_statistics_page_and_workbook_show_cost_per_participant(
     client: Any, world: Any, economy_data: Any
 ) -> None:
-    client.force_login(world.users[Role.ASSOCIATION_ADMIN])
+    sign_in(client, world.users[Role.ASSOCIATION_ADMIN])
     page = client.get(reverse("statistics:statistics_association", args=[world.own.pk]), {"ar": "2025"})
     text = page.content.decode()
     assert "Kostnad per deltagare per insats, 2025" in text

@@ -220,6 +220,7 @@ def _true_tables(keys: tuple[str, ...]) -> list[Any]:
         return original(tables, suppress=suppress)
 
     statistics._publish = spy  # type: ignore[assignment]
+    statistics.forget_kept()  # built anew, not the answer kept from the request before
     try:
         statistics.national_statistics(user=SYSTEM, year=2025)
     finally:

@@ -11,11 +11,10 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from finsam.accounts.services import token_create
 from finsam.core.roles import Role
 from finsam.core.suppression import audit
 from finsam.statistics import outcomes as statistics
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, token_for
 from tests.statistics.test_statistics import _true_tables, build_data
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def data(world: Any) -> Any:
 
 
 def _get(world: Any, user: Any, url: str) -> Any:
-    token = token_create(username=user.username, password=PASSWORD)
+    token = token_for(username=user.username, password=PASSWORD)
     return world.client(None).get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
@@ -163,7 +162,7 @@ def test_pages_workbooks_and_api_work_in_english_too(world: Any, data: Any) -> N
         response = client.get(url)
         assert response.status_code == 200, url
         assert load_workbook(io.BytesIO(response.content)).sheetnames
-    token = token_create(username=world.users[Role.ASSOCIATION_ADMIN].username, password=PASSWORD)
+    token = token_for(username=world.users[Role.ASSOCIATION_ADMIN].username, password=PASSWORD)
     response = world.client(None).get(
         "/api/v1/statistics?year=2025", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en"
     )

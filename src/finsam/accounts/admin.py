@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from finsam.accounts import services
 from finsam.accounts.audit_actions import AuditAction
-from finsam.accounts.models import ApiToken, RoleAssignment
+from finsam.accounts.models import ApiToken, RoleAssignment, SignInLink
 from finsam.core import audit, reauth
 from finsam.core.admin import FinsamModelAdmin
 from finsam.core.admin_kit import RuleViolationsAsFormErrors, ServiceAdminMixin, national_admin
+from finsam.core.errors import RuleViolation
 
 User = get_user_model()
 
@@ -50,19 +54,33 @@ class RecentAuthenticationAdmin:
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamModelAdmin):
-    """Roles are granted and revoked through the services, which audit them; never edited in place."""
+    """Roles are given and ended through the services, which hold the rules (the pages "Användare och
+    roller" obey the same) and audit them; a role is never edited in place nor deleted: its end date is
+    set, and the row stays as the record of who held it when."""
 
-    list_display = ["user", "role", "association"]
+    list_display = ["user", "role", "association", "starts", "ends"]
     list_filter = ["role", "association"]
     search_fields = ["user__username"]
+    fields = ["user", "role", "association", "starts", "ends"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["user", "role", "association", "starts"] if obj is not None else []
 
     def service_create(self, request: HttpRequest, data: dict[str, Any]) -> RoleAssignment:
         return services.role_grant(
-            actor=request.user, user=data["user"], role=data["role"], association=data["association"]
+            actor=request.user,
+            user=data["user"],
+            role=data["role"],
+            association=data["association"],
+            starts=data.get("starts"),
+            ends=data.get("ends"),
         )
 
-    def service_delete(self, request: HttpRequest, obj: Any) -> None:
-        services.role_revoke(actor=request.user, assignment=obj)
+    def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> RoleAssignment:
+        """Only the end date changes: saving without one changes nothing and says so."""
+        if data.get("ends") is None:
+            raise RuleViolation("R-ROLE-DATES", "Ange den första dagen utan rollen.", "ends")
+        return services.role_end(actor=request.user, assignment=obj, ends=data["ends"])
 
 
 @admin.register(ApiToken)
@@ -81,13 +99,55 @@ class ApiTokenAdmin(FinsamModelAdmin):
         return False
 
 
+class SignInLinkForm(forms.ModelForm):
+    value = forms.CharField(
+        label="värde som e-legitimationen intygar",
+        max_length=256,
+        help_text=(
+            "Värdet i det anspråk som inloggningen matchar på (FINSAM_OIDC_USER_CLAIM, oftast sub), så som "
+            "leverantören av e-legitimationen anger det. Bara en nyckelhashning av värdet sparas."
+        ),
+    )
+
+    class Meta:
+        model = SignInLink
+        fields = ["user"]
+
+
+@admin.register(SignInLink)
+class SignInLinkAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamModelAdmin):
+    """Which e-legitimation may sign in which account (accounts.oidc): linked and unlinked through the
+    services, which audit it; never edited in place. The linked value is not stored, so not shown."""
+
+    list_display = ["user", "created"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = SignInLinkForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["user", "value"] if obj is None else ["user", "created"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else ["user", "created"]
+
+    def service_create(self, request: HttpRequest, data: dict[str, Any]) -> SignInLink:
+        return services.sign_in_link_create(actor=request.user, user=data["user"], value=data["value"])
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        services.sign_in_link_delete(actor=request.user, link=obj)
+
+
 class RoleAssignmentInline(admin.TabularInline):
-    """Roles are granted and revoked (UserAdmin.save_formset calls the services); a role is never edited
-    in place."""
+    """Roles are given and ended (UserAdmin.save_formset calls the services); a role is never edited in
+    place. Deleting a row here ends the role today; the row stays, with its end date."""
 
     model = RoleAssignment
     extra = 0
-    fields = ["role", "association"]
+    fields = ["role", "association", "starts", "ends"]
     autocomplete_fields = ["association"]
     verbose_name = "roll"
     verbose_name_plural = "roller (nationella roller utan förbund, övriga för ett förbund)"
@@ -140,6 +200,7 @@ class UserAdmin(
         return ", ".join(
             f"{a.get_role_display()}{f' ({a.association.name})' if a.association_id else ''}"
             for a in obj.role_assignments.all()
+            if a.starts <= timezone.localdate() and (a.ends is None or a.ends > timezone.localdate())
         )
 
     def _guards_superuser(self, request: HttpRequest, obj: Any) -> bool:
@@ -161,7 +222,7 @@ class UserAdmin(
             if role_form.instance.pk is not None:
                 # The row as stored, not as posted: the form has copied the posted values onto it.
                 assignment = RoleAssignment.objects.get(pk=role_form.instance.pk)
-                services.role_revoke(actor=request.user, assignment=assignment)
+                services.role_end(actor=request.user, assignment=assignment)
                 formset.deleted_objects.append(assignment)
         for role_form in formset.extra_forms:
             if role_form.has_changed() and role_form not in formset.deleted_forms:
@@ -171,12 +232,24 @@ class UserAdmin(
                         user=form.instance,
                         role=role_form.cleaned_data["role"],
                         association=role_form.cleaned_data["association"],
+                        starts=role_form.cleaned_data.get("starts"),
+                        ends=role_form.cleaned_data.get("ends"),
                     )
                 )
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A user's roles go with the user (ended first by delete_model, audited), although a single role
+        is never deleted in the admin: their missing delete permission does not hold the user back."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = {name for name in perms_needed if name != RoleAssignment._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        for assignment in obj.role_assignments.all():
-            services.role_revoke(actor=request.user, assignment=assignment)
+        # Its current and coming roles end first (audited), by the same rules as on the pages.
+        for assignment in obj.role_assignments.filter(
+            Q(ends__isnull=True) | Q(ends__gt=timezone.localdate())
+        ):
+            services.role_end(actor=request.user, assignment=assignment)
         super().delete_model(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -195,3 +268,7 @@ class UserAdmin(
             audit.record(actor=request.user, action=AuditAction.ADMIN_USER_PASSWORD, target=user, details={})
             services.tokens_end(actor=request.user, user=user, reason=services.TokenEnd.PASSWORD)
         return response
+
+
+# The second factor's devices (accounts.two_factor_admin replaces django-otp's own admin pages).
+from finsam.accounts import two_factor_admin  # noqa: E402, F401

@@ -70,3 +70,11 @@ class TokenRevokeForm(FinsamFormMixin, forms.Form):
             "max_value": _("Välj en API-nyckel."),
         },
     )
+
+
+class InvitationPasswordForm(FinsamFormMixin, auth_forms.SetPasswordForm):
+    """The invited user's first password, checked by the password validators; saved by the view through
+    the invitation service (never by the form)."""
+
+    def save(self, commit: bool = True) -> Any:
+        raise NotImplementedError("the invitation service saves the password")

@@ -44,6 +44,15 @@ class SignInAttempts(AxesDatabaseHandler):
         return per_account
 
 
+def not_a_password(request: Any, credentials: dict[str, Any] | None = None) -> bool:
+    """The answer of an e-legitimation provider (accounts.oidc: a nonce, no user name) is neither counted
+    nor locked (AXES_WHITELIST_CALLABLE): each try costs a real sign-in at the provider, so it guesses
+    nothing, and counting it against the address would let a few refused e-legitimations lock everyone
+    behind that address out."""
+    credentials = credentials or {}
+    return "nonce" in credentials and not credentials.get("username")
+
+
 def lockout_message() -> str:
     return _(
         "För många misslyckade inloggningsförsök. Inloggningen är spärrad i %(minutes)d minuter. "

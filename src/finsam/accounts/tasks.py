@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.tasks import task
-from django.utils import translation
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -39,3 +42,29 @@ def password_reset_mail(*, user_id: int, domain: str, site_name: str, protocol: 
             None,
             email,
         )
+
+
+@task()
+def invitation_mail(*, invitation_id: int, domain: str, protocol: str, language: str) -> None:
+    """The invitation's link to set a password, in the language of the inviter's page. The token is made
+    here, once (services.invitation_issue), so that it is never stored in the queue nor sent twice."""
+    from finsam.accounts import services
+
+    issued = services.invitation_issue(invitation_id=invitation_id)
+    if issued is None:
+        return
+    invitation, token = issued
+    inviter = invitation.invited_by
+    context = {
+        "url": f"{protocol}://{domain}{reverse('invitation_accept', args=[token])}",
+        "site_name": domain,
+        "association": invitation.association.name if invitation.association is not None else "",
+        "inviter": (inviter.get_full_name() or inviter.get_username()) if inviter is not None else "",
+        "expires": timezone.localtime(invitation.expires),
+        "username": invitation.user.get_username(),
+    }
+    with translation.override(language):
+        subject = "".join(render_to_string("accounts/invitation_subject.txt", context).splitlines())
+        body = render_to_string("accounts/invitation_email.txt", context)
+    # Django's own sending; a failure is logged there without the address.
+    send_mail(subject, body, None, [invitation.user.email])

@@ -1,6 +1,7 @@
 """Signing in and out, resetting a password, confirming it again, and the user's own API tokens. The names
 are global (no namespace): Django's authentication views and LOGIN_URL refer to them so."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("konto/bekrafta-losenord/", views.reauthenticate, name="reauthenticate"),
     path("konto/api-nycklar/", views.api_tokens, name="api_tokens"),
+    path("konto/inbjudan/<invitation_token>/", views.invitation_accept, name="invitation_accept"),
     path(
         "losenord/aterstall/",
         _public(
@@ -49,3 +51,16 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+# Sign-in with e-legitimation (accounts.oidc): the addresses exist only when a provider is configured.
+if settings.OIDC_PROVIDER is not None:
+    from finsam.accounts import oidc
+
+    urlpatterns += [
+        path("logga-in/e-legitimation/", _public_get(oidc.SignInStartView.as_view()), name="oidc_start"),
+        path(
+            "logga-in/e-legitimation/svar/",
+            _public_get(oidc.SignInCallbackView.as_view()),
+            name="oidc_callback",
+        ),
+    ]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from finsam.core.roles import GRANTS, NATIONAL_ROLES, Capability, Role
 
@@ -54,13 +55,21 @@ EVERYTHING = Scope(all=True, association_ids=frozenset())
 
 
 def role_assignments(user: object) -> list[tuple[str, int | None]]:
-    """(role, association_id) pairs of an active user, cached on the user object for the request."""
+    """(role, association_id) pairs of an active user that count today (a role counts from its start date
+    until its end date), cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
     account: Any = user  # signed in and active: an instance of the user model
     cached: list[tuple[str, int | None]] | None = getattr(account, "_finsam_roles", None)
     if cached is None:
-        cached = list(account.role_assignments.values_list("role", "association_id"))
+        # Only the roles that count today (accounts.models.current_roles, written out here: core is below
+        # accounts): started and not yet ended. The same one query as without dates.
+        today = timezone.localdate()
+        cached = list(
+            account.role_assignments.filter(Q(ends__isnull=True) | Q(ends__gt=today), starts__lte=today)
+            .values_list("role", "association_id")
+            .distinct()
+        )
         account._finsam_roles = cached
     return cached
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from finsam.core import release
+from finsam.core import release, second_factor
 from finsam.core.access import has_capability, roles_of, scope_for
 from finsam.core.roles import Capability, Role
 
@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """The main navigation, built from what the user's roles allow (nothing for anonymous users)."""
     user = request.user
     items: list[tuple[str, str]] = []
-    if user.is_authenticated:
+    # Before the second factor no page but giving it opens: no menu to lead elsewhere.
+    if user.is_authenticated and not second_factor.pending(request):
         items.append((_("Start"), reverse("home")))
         if has_capability(user, Capability.REGISTRY_VIEW):
             items.append((_("Förbund"), reverse("registry:association_list")))
@@ -51,6 +52,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The national support structure's parts (questions, handbook, conferences, the council, the state
         # allocation …) are gathered on one page rather than in the menu.
         items.append((_("Nationellt stöd"), reverse("national:home")))
+        # Users and roles are managed per förbund: a director goes straight to their förbund's page, the
+        # working group chooses the förbund in the list.
+        users = scope_for(user, Capability.USERS_MANAGE)
+        if not users.all and len(users.association_ids) == 1:
+            [association_id] = users.association_ids
+            items.append(
+                (_("Användare och roller"), reverse("registry:association_users", args=[association_id]))
+            )
         if has_capability(user, Capability.AUDIT_VIEW):
             items.append((_("Granskningslogg"), reverse("audit_log")))
         if has_capability(user, Capability.ADMIN_SITE):

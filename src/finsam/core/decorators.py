@@ -110,21 +110,34 @@ def may_open(user: Any, path: str) -> bool:
 
 
 def api_operation(
-    router: Any, method: str, path: str, *, need: Capability | str, scoped: str | None = None, **kwargs: Any
+    router: Any,
+    method: str,
+    path: str,
+    *,
+    need: Capability | str,
+    scoped: str | None = None,
+    recent_authentication: bool = False,
+    **kwargs: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Registers an API operation together with its access rule.
 
     The rule is enforced before the operation runs (403 without the capability; authentication is the
     router's bearer auth) and published in the OpenAPI document as `x-access`, where the access matrix
     test reads it: an operation registered without this helper has no `x-access` and fails the test.
+    `recent_authentication`: the operation shows identities, and needs a token issued in the last minutes
+    (core.reauth; 403 with R-REAUTH otherwise, after the capability check).
     """
-    rule = AccessRule(need=need, scoped=scoped, methods=(method.upper(),))
+    rule = AccessRule(
+        need=need, scoped=scoped, methods=(method.upper(),), recent_authentication=recent_authentication
+    )
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def wrapped(request: HttpRequest, *args: Any, **kw: Any) -> Any:
             if isinstance(rule.need, Capability) and not has_capability(request.user, rule.need):
                 raise PermissionDenied
+            if rule.recent_authentication and not reauth.token_is_recent(request):
+                raise reauth.TokenTooOld
             return func(request, *args, **kw)
 
         wrapped.access_rule = rule  # type: ignore[attr-defined]
@@ -132,6 +145,8 @@ def api_operation(
         wrapped.__signature__ = inspect.signature(func, eval_str=True)  # type: ignore[attr-defined]
         extra = dict(kwargs.pop("openapi_extra", None) or {})
         extra["x-access"] = {"need": str(need), "scoped": scoped}
+        if recent_authentication:
+            extra["x-access"]["recent_authentication"] = True
         getattr(router, method.lower())(path, openapi_extra=extra, **kwargs)(wrapped)
         return wrapped
 

@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 SESSION_KEY = "finsam_authenticated_at"
@@ -32,6 +33,28 @@ def is_recent(request: HttpRequest) -> bool:
     if not isinstance(at, int):
         return False
     return 0 <= time.time() - at < settings.REAUTHENTICATION_MINUTES * 60
+
+
+def token_too_old_message() -> str:
+    return (
+        f"Att läsa personnummer kräver en API-nyckel som hämtats de senaste "
+        f"{settings.REAUTHENTICATION_MINUTES} minuterna. Hämta en ny nyckel (POST /api/v1/auth/token) och "
+        "försök igen med den."
+    )
+
+
+class TokenTooOld(Exception):
+    """An API operation that shows identities was called with a token issued too long ago (the API has no
+    session: its token shows when the password, and the second factor, were given)."""
+
+
+def token_is_recent(request: HttpRequest) -> bool:
+    """Whether the API token of the request was issued in the last REAUTHENTICATION_MINUTES."""
+    created = getattr(request, "api_token_created", None)
+    if created is None:
+        return False
+    age = (timezone.now() - created).total_seconds()
+    return 0 <= age < settings.REAUTHENTICATION_MINUTES * 60
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str | None:

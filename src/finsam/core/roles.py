@@ -54,6 +54,7 @@ class Capability(StrEnum):
     STATE_ALLOCATION_VIEW = "national.allocation_view"
     STATE_ALLOCATION_EDIT = "national.allocation_edit"
     NATIONAL_DASHBOARD = "national.dashboard"
+    USERS_MANAGE = "accounts.users_manage"
 
 
 ALL_ASSOCIATION_ROLES = frozenset(Role) - NATIONAL_ROLES
@@ -168,4 +169,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
     ),
     Capability.STATE_ALLOCATION_EDIT: frozenset({Role.NATIONAL_ADMIN}),
     Capability.NATIONAL_DASHBOARD: NATIONAL_ROLES,
+    # Users and roles (docs/users-and-roles.md): a förbund's director manages its users, the working group
+    # those of every förbund; who may give which role is decided by accounts.rules.
+    Capability.USERS_MANAGE: frozenset({Role.NATIONAL_ADMIN, Role.ASSOCIATION_ADMIN}),
 }

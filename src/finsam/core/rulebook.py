@@ -361,14 +361,64 @@ CHECKS = (
         "R-ROLE-COORDINATOR",
         gettext_noop("Rollen som deltagaransvarig"),
         gettext_noop(
-            "Rollen som deltagaransvarig ser deltagarnas identitet och ges bara av förbundets egen "
-            "förbundschef, aldrig av en nationell roll."
+            "Rollen som deltagaransvarig ser deltagarnas identitet och ges och avslutas bara av förbundets "
+            "egen förbundschef, aldrig av en nationell roll."
         ),
     ),
     _check(
         "R-ROLE-SELF",
         gettext_noop("Ingen ger sig själv en roll"),
-        gettext_noop("En roll ges alltid av någon annan än den som får den."),
+        gettext_noop("En roll ges och avslutas alltid av någon annan än den som har den."),
+    ),
+    _check(
+        "R-ROLE-DATES",
+        gettext_noop("Rollens datum"),
+        gettext_noop(
+            "En roll gäller från sitt startdatum till sitt slutdatum, den första dagen utan rollen. "
+            "Slutdatumet är inte före startdatumet och inte redan passerat, och samma roll i samma förbund "
+            "gäller inte två gånger samma dag."
+        ),
+    ),
+    _check(
+        "R-INVITATION",
+        gettext_noop("Inbjudan med e-post"),
+        gettext_noop(
+            "En ny användare bjuds in med en e-postadress som inget annat konto har. Länken i inbjudan "
+            "gäller en begränsad tid och bara en gång."
+        ),
+    ),
+    _check(
+        "R-OTP",
+        gettext_noop("Koden för tvåstegsverifiering stämmer inte"),
+        gettext_noop(
+            "Koden från appen för tvåstegsverifiering eller reservkoden var fel, redan använd eller för "
+            "gammal. Efter flera fel i rad måste du vänta en stund innan nästa försök. Ingenting har ändrats."
+        ),
+    ),
+    _check(
+        "R-OTP-REQUIRED",
+        gettext_noop("Tvåstegsverifiering krävs"),
+        gettext_noop(
+            "Den som är nationell administratör, förbundschef eller deltagaransvarig loggar in med både "
+            "lösenord och en kod från sin app för tvåstegsverifiering (eller en reservkod). I API:et skickas "
+            "koden som otp tillsammans med lösenordet."
+        ),
+    ),
+    _check(
+        "R-OTP-SETUP",
+        gettext_noop("Tvåstegsverifiering är inte inställd"),
+        gettext_noop(
+            "Kontot behöver tvåstegsverifiering men har ännu ingen app kopplad. Logga in på webbplatsen "
+            "och ställ in appen först; därefter kan du hämta API-nycklar med koden."
+        ),
+    ),
+    _check(
+        "R-REAUTH",
+        gettext_noop("Ny inloggning krävs"),
+        gettext_noop(
+            "Att läsa eller exportera personnummer kräver att lösenordet (och koden för tvåstegsverifiering) "
+            "har angetts nyligen. I API:et: hämta en ny API-nyckel och försök igen med den."
+        ),
     ),
     _check(
         "R-LOCKED",
@@ -376,6 +426,14 @@ CHECKS = (
         gettext_noop(
             "Efter för många felaktiga lösenord i rad spärras kontot från den adressen en stund. Vänta och "
             "försök igen, eller be den som driftar plattformen att häva spärren."
+        ),
+    ),
+    _check(
+        "R-SIGN-IN-LINK",
+        gettext_noop("En e-legitimation hör till ett konto"),
+        gettext_noop(
+            "Ett konto kan kopplas till en e-legitimation, och en e-legitimation till ett konto. Kopplingen "
+            "görs av en nationell administratör; inloggningen med e-legitimation skapar aldrig ett konto."
         ),
     ),
     _check(

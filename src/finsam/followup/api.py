@@ -417,10 +417,12 @@ def participant_create(
     "/participants/{participant_id}",
     need=Capability.PARTICIPANT_VIEW,
     scoped="participant_id",
+    recent_authentication=True,
     response=ParticipantDetailOut,
     summary="En deltagare, med personnummer (loggas)",
     description="Bara för deltagaransvariga för deltagarens insats. Varje läsning av ett personnummer skrivs "
-    "i granskningsloggen (participant.identity.read).",
+    "i granskningsloggen (participant.identity.read). Kräver en API-nyckel som hämtats de senaste minuterna "
+    "(FINSAM_REAUTHENTICATION_MINUTES, som standard 15); en äldre nyckel får 403 med R-REAUTH: hämta en ny.",
 )
 def participant_detail(request: HttpRequest, participant_id: ParticipantId) -> dict[str, Any]:
     participant = selectors.participant_get(user=request.user, participant_id=participant_id)

@@ -47,8 +47,13 @@ def consent_form_path(instance: Consent, filename: str) -> str:
 class Participant(models.Model):
     """A person taking part in one individual-level intervention (see the module docstring)."""
 
+    # No index of its own: participant_assoc_year and participant_assoc_interv begin with it.
     association = models.ForeignKey(
-        "registry.Association", on_delete=models.PROTECT, related_name="participants", verbose_name="förbund"
+        "registry.Association",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name="förbund",
+        db_index=False,
     )
     intervention = models.ForeignKey(
         "interventions.Intervention",
@@ -153,19 +158,25 @@ class Participation(models.Model):
     `intervention` repeat the participant's, so that statistics aggregate on indexed columns.
     """
 
+    # The three keys have no index of their own: the composite indexes in Meta begin with each of them,
+    # and every index is one more entry per row written (the import writes hundreds of thousands).
     association = models.ForeignKey(
         "registry.Association",
         on_delete=models.PROTECT,
         related_name="participations",
         verbose_name="förbund",
+        db_index=False,
     )
     intervention = models.ForeignKey(
         "interventions.Intervention",
         on_delete=models.PROTECT,
         related_name="participations",
         verbose_name="insats",
+        db_index=False,
     )
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="participations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="participations", db_index=False
+    )
     start = models.DateField("startdatum")
     exit = models.DateField("avslutsdatum", null=True, blank=True)
     exit_reason = models.CharField("avslutsorsak", max_length=32, choices=ExitReason.choices, blank=True)
@@ -226,7 +237,10 @@ class Participation(models.Model):
 class IncomeSourceEntry(models.Model):
     """One income source before or after the participation, with its extent (25/50/75/100 %)."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="income_sources")
+    # No index of its own: income_source_once begins with it.
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="income_sources", db_index=False
+    )
     phase = models.CharField("när", max_length=8, choices=Phase.choices)
     source = models.CharField("försörjningskälla", max_length=32, choices=IncomeSource.choices)
     extent = models.PositiveSmallIntegerField("omfattning (%)", choices=[(e, f"{e} %") for e in EXTENTS])
@@ -467,3 +481,17 @@ class TakingPartSummary(SummaryCell):
         ]
         # The cumulative reads of one förbund (ongoing, people taking part): its years up to one.
         indexes = [models.Index(fields=["association", "year"], name="taking_part_assoc_year")]
+
+
+class SummaryStamp(models.Model):
+    """A förbund's summaries' stamp: a random number set anew, in the same transaction, by every write that
+    changes a cell of the förbund (`summaries.add`). The statistics keep what they built from the
+    summaries in the process under the stamps they read first (`statistics.outcomes`): the same stamps,
+    the same cells, in any process. Random rather than counted, so that a value is never seen again after
+    a rollback or a restore with other cells."""
+
+    association_id = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.association_id}: {self.stamp}"

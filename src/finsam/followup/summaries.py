@@ -22,6 +22,7 @@ SQL over the rows), and the property test in tests/followup/test_summaries.py ho
 from __future__ import annotations
 
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ from finsam.followup.models import (
     Phase,
     StartedAgeSummary,
     StartedSummary,
+    SummaryStamp,
     TakingPartSummary,
 )
 from finsam.interventions.schemas import InterventionKind
@@ -228,14 +230,22 @@ def recounted(participant_id: int | None) -> Iterator[list[int]]:
 _ROWS_PER_STATEMENT = 500  # elsewhere than on PostgreSQL: the rows of one VALUES list
 
 
-def add(cells: Cells) -> None:
+def add(cells: Cells, *, stamp: bool = True) -> None:
     """Adds `cells` to the summaries: one upsert (INSERT … ON CONFLICT DO UPDATE) per summary, the cells in
     a fixed order of their keys so that concurrent writers lock them in the same order. On PostgreSQL the
     cells go as one array per column (`unnest`), so a summary is one statement however many cells;
-    elsewhere as VALUES lists of 500 cells."""
+    elsewhere as VALUES lists of 500 cells. The förbund whose cells change get new stamps
+    (models.SummaryStamp) first; `stamp=False` only for the migration that fills the summaries before the
+    stamps' table exists."""
     quote = connection.ops.quote_name
     postgresql = connection.vendor == "postgresql"
+    # Every summary's key starts (year, association): the förbund whose cells change.
+    associations = sorted(
+        {key[1] for changes in cells.cells.values() for key, values in changes.items() if any(values)}
+    )
     with connection.cursor() as cursor:
+        if associations and stamp:
+            _stamp(cursor, associations)
         for summary in SUMMARIES:
             changes = cells.cells.get(summary.model)
             if not changes:
@@ -269,6 +279,19 @@ def add(cells: Cells) -> None:
                     f"VALUES {', '.join([row] * len(chunk))} {upsert}",
                     [value for key, values in chunk for value in (*key, *values)],
                 )
+
+
+def _stamp(cursor: Any, associations: Sequence[int]) -> None:
+    """A new random stamp for each of these förbund (models.SummaryStamp), before their cells: the stamp's
+    row lock, held to the commit, orders the writers of one förbund's summaries."""
+    quote = connection.ops.quote_name
+    table = quote(SummaryStamp._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(associations))
+    cursor.execute(
+        f"INSERT INTO {table} ({quote('association_id')}, {quote('stamp')}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({quote('association_id')}) DO UPDATE SET {quote('stamp')} = EXCLUDED.{quote('stamp')}",
+        [value for association in associations for value in (association, secrets.randbits(62))],
+    )
 
 
 # --- the cells of many participations, grouped in the database -------------------------------------------

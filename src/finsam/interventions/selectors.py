@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from finsam.accounts import selectors as account_selectors
 from finsam.core.access import Actor, is_system, require, scope_for
 from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability, Role
@@ -83,20 +84,12 @@ def coordinates(*, user: Actor, intervention_id: int) -> bool:
 
 
 def coordinator_candidates(*, user: Actor, association_id: int) -> QuerySet[Any]:
-    """Users who may be assigned as coordinators: those holding the participant_coordinator role there."""
+    """Users who may be assigned as coordinators: those holding the participant_coordinator role there
+    today."""
     scope = require(user, Capability.INTERVENTION_VIEW)
     if not scope.allows(association_id):
         raise Http404
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            role_assignments__role=Role.PARTICIPANT_COORDINATOR,
-            role_assignments__association_id=association_id,
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return account_selectors.current_holders(role=Role.PARTICIPANT_COORDINATOR, association_id=association_id)
 
 
 def structural_counts(*, user: Actor, intervention_id: int) -> QuerySet[StructuralCount]:

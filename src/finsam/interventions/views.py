@@ -240,13 +240,13 @@ def coordinator_roles(request: HttpRequest, association_id: int) -> HttpResponse
         assignment = account_selectors.coordinator_role_get(
             association_id=association.pk, assignment_id=revoke.cleaned_data["assignment"]
         )
-        account_services.role_revoke(actor=request.user, assignment=assignment)
+        account_services.role_end(actor=request.user, assignment=assignment)
 
     granted = pages.attempt(grant, grant_role)
     revoked = pages.attempt(revoke, revoke_role)
     if granted.done or revoked.done:
         messages.success(
-            request, _("Rollen deltagaransvarig är given.") if granted.done else _("Rollen är borttagen.")
+            request, _("Rollen deltagaransvarig är given.") if granted.done else _("Rollen är avslutad.")
         )
         return redirect("interventions:coordinator_roles", association.pk)
     return pages.form_page(

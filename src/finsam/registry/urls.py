@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finsam.registry import views
+from finsam.registry import user_views, views
 
 app_name = "registry"
 
@@ -20,6 +20,13 @@ urlpatterns = [
         name="association_import_board_csv",
     ),
     path(association, views.association_detail, name="association_detail"),
+    path(association + "anvandare/", user_views.association_users, name="association_users"),
+    path(association + "anvandare/bjud-in/", user_views.user_invite, name="user_invite"),
+    path(
+        association + "anvandare/roller/<int:assignment_id>/avsluta/",
+        user_views.role_end,
+        name="role_end",
+    ),
     path(association + "andra/", views.association_edit, name="association_edit"),
     # Members
     path(association + "medlemmar/ny/", views.member_create, name="member_create"),

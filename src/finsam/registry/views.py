@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from finsam.core import pages
+from finsam.core.access import scope_for
 from finsam.core.decorators import page_access
 from finsam.core.roles import Capability
 from finsam.core.tabular import ImportFileError, RowError
@@ -198,6 +199,7 @@ def association_detail(request: HttpRequest, association_id: int) -> HttpRespons
             ),
             "charters": selectors.charter_list(user=request.user, association_id=association_id),
             "can_edit": selectors.can_edit(user=request.user, association_id=association_id),
+            "can_manage_users": scope_for(request.user, Capability.USERS_MANAGE).allows(association_id),
         },
     )
 

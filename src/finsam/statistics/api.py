@@ -7,12 +7,15 @@ always suppressed (R-SUPPRESS): a hidden cell has `"value": null, "suppressed": 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 from pydantic import BaseModel
 
 from finsam.core.access import scope_for
@@ -110,6 +113,40 @@ def _out(stats: statistics.Statistics) -> dict[str, Any]:
     }
 
 
+# The JSON of the statistics kept in the process (`outcomes._kept`), under the same key: a repeated request
+# is the answer's bytes. The bytes are those the framework writes for the returned dict (validated by the
+# response model, then rendered by the API's renderer, the default one).
+_RENDERER = JSONRenderer()
+_CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
+_KEPT = 64
+_kept_json: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _response(request: HttpRequest, stats: statistics.Statistics) -> HttpResponse:
+    content = None
+    if stats.key is not None:
+        with _kept_lock:
+            content = _kept_json.get(stats.key)
+            if content is not None:
+                _kept_json.move_to_end(stats.key)
+    if content is None:
+        data = StatisticsOut.model_validate(_out(stats)).model_dump()
+        rendered = _RENDERER.render(request, data, response_status=200)
+        content = rendered.encode() if isinstance(rendered, str) else rendered
+        if stats.key is not None:
+            with _kept_lock:
+                _kept_json[stats.key] = content
+                while len(_kept_json) > _KEPT:
+                    _kept_json.popitem(last=False)
+    return HttpResponse(content, content_type=_CONTENT_TYPE)
+
+
+def forget_kept() -> None:
+    with _kept_lock:
+        _kept_json.clear()
+
+
 def _year(year: int | None) -> int:
     return year if year is not None else timezone.localdate().year
 
@@ -127,9 +164,7 @@ def _year(year: int | None) -> int:
     "sysselsättning och försörjning före och efter, tid i insatsen. Exakta antal för förbundets egna "
     "användare; felregistrerade deltaganden räknas inte. Ett förbund utanför ditt ger 404.",
 )
-def association_statistics(
-    request: HttpRequest, filters: Query[AssociationStatisticsQuery]
-) -> dict[str, Any]:
+def association_statistics(request: HttpRequest, filters: Query[AssociationStatisticsQuery]) -> HttpResponse:
     association_id = filters.association
     if association_id is None:
         scope = scope_for(request.user, Capability.STATISTICS_VIEW)
@@ -139,7 +174,7 @@ def association_statistics(
     stats = statistics.association_statistics(
         user=request.user, association_id=association_id, year=_year(filters.year)
     )
-    return _out(stats)
+    return _response(request, stats)
 
 
 @api_operation(
@@ -153,5 +188,5 @@ def association_statistics(
     description="Deltaganden per förbund, region och för hela landet. Antal 1–4 döljs, och fler celler "
     "döljs så att en dold uppgift inte kan räknas fram ur summorna (R-SUPPRESS).",
 )
-def national_statistics(request: HttpRequest, filters: Query[NationalStatisticsQuery]) -> dict[str, Any]:
-    return _out(statistics.national_statistics(user=request.user, year=_year(filters.year)))
+def national_statistics(request: HttpRequest, filters: Query[NationalStatisticsQuery]) -> HttpResponse:
+    return _response(request, statistics.national_statistics(user=request.user, year=_year(filters.year)))

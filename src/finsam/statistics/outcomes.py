@@ -16,16 +16,24 @@ Two views:
 
 The year of a figure: "started" counts participations started in the year, "exited" those exited in the
 year, "ongoing" those open on 31 December of the year (or today, for the current year).
+
+What is built is kept in the process (`_kept`), under a key of everything it was built from that can
+change: the summaries' stamps (`followup.selectors.summaries_stamp`, set anew in the transaction of every
+write that changes a cell, and read before anything else), the names it shows (förbund, interventions,
+regions: read on every request, a query each), the year and the language. A repeated request costs those
+few small reads; the first after a write builds anew. The key comes from the database, so every process
+sees the write at its next request.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -140,9 +148,43 @@ class Statistics:
     tables: list[StatisticsTable]
     figures: list[Figure]
     regions: list[RegionRow] = field(default_factory=list)
+    # What the figures were built from (see `_kept`): equal keys, equal figures. None when not kept.
+    key: tuple[Any, ...] | None = field(default=None, compare=False)
 
     def table(self, key: str) -> StatisticsTable:
         return next(t for t in self.tables if t.key == key)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What was built, kept in the process
+
+_KEPT = 64  # answers; a national one is some 1 500 cells
+_kept_answers: OrderedDict[tuple[Any, ...], Statistics] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept(key: tuple[Any, ...], build: Callable[[], Statistics]) -> Statistics:
+    """The statistics kept under `key`, or built and kept (the least recently used dropped beyond _KEPT).
+    The key is read before what `build` reads, so what is kept is at least as new as its key."""
+    key = (*key, translation.get_language())
+    with _kept_lock:
+        kept = _kept_answers.get(key)
+        if kept is not None:
+            _kept_answers.move_to_end(key)
+            return kept
+    built = replace(build(), key=key)
+    with _kept_lock:
+        _kept_answers[key] = built
+        _kept_answers.move_to_end(key)
+        while len(_kept_answers) > _KEPT:
+            _kept_answers.popitem(last=False)
+    return built
+
+
+def forget_kept() -> None:
+    """Drops what the process keeps (the tests that count queries start from nothing)."""
+    with _kept_lock:
+        _kept_answers.clear()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -304,7 +346,17 @@ def association_statistics(*, user: Actor, association_id: int, year: int) -> St
     association = registry.association_get(
         user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
     )
+    stamps = followup.summaries_stamp(association_id=association_id)
     intervention_names = _intervention_names(association_id)
+    key = ("association", association_id, year, stamps, tuple(intervention_names.items()))
+    stats = _kept(key, lambda: _association_statistics(association, year, intervention_names))
+    return stats if stats.association is association else replace(stats, association=association)
+
+
+def _association_statistics(
+    association: Association, year: int, intervention_names: dict[str, str]
+) -> Statistics:
+    association_id = association.pk
     groups = list(intervention_names) or ["-"]
     names: Names = {"intervention": intervention_names, "sex": SEX_LABELS}
     started = _Participations("started", year, association_id)
@@ -340,10 +392,12 @@ def association_statistics(*, user: Actor, association_id: int, year: int) -> St
 
 
 def _region_rows(
-    started: SuppressedTable, exited: SuppressedTable, associations: Sequence[str]
+    started: SuppressedTable,
+    exited: SuppressedTable,
+    associations: Sequence[str],
+    membership: Mapping[int, Sequence[tuple[str, str]]],
 ) -> list[RegionRow]:
     """A region's figure is the sum of its förbunds' shown totals, hidden if any of them is hidden."""
-    membership = registry.association_regions()
     by_region: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in associations:
         for region in membership.get(int(key), []):
@@ -363,8 +417,26 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
-    active = registry.association_names(association_ids=followup.participation_association_ids())
-    names_by_id = {str(pk): name for pk, name in active.items()}
+    stamps = followup.summaries_stamp()
+    # The names of every förbund with summaries (those with participations counted are among them, and
+    # which they are follows from the summaries, hence from the stamps).
+    names = registry.association_names(association_ids=[pk for pk, _ in stamps])
+    membership = registry.association_regions()
+    key = (
+        "national",
+        year,
+        stamps,
+        tuple(names.items()),
+        tuple(sorted((pk, tuple(regions)) for pk, regions in membership.items())),
+    )
+    return _kept(key, lambda: _national_statistics(year, names, membership))
+
+
+def _national_statistics(
+    year: int, names: Mapping[int, str], membership: Mapping[int, Sequence[tuple[str, str]]]
+) -> Statistics:
+    active = set(followup.participation_association_ids())
+    names_by_id = {str(pk): name for pk, name in names.items() if pk in active}
     keys = list(names_by_id) or ["-"]
     started = _Participations("started", year)
     exited = _Participations("exited", year)
@@ -390,7 +462,7 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
         for (key, title, table_names), table in zip(titles, published, strict=True)
     ]
     figures = _figures(published[2], published[3], durations, two_way=False)
-    regions = _region_rows(published[0], published[2], [k for k in keys if k != "-"])
+    regions = _region_rows(published[0], published[2], [k for k in keys if k != "-"], membership)
     return Statistics(
         year=year, suppressed=True, association=None, tables=tables, figures=figures, regions=regions
     )

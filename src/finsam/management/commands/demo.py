@@ -64,5 +64,15 @@ class Command(BaseCommand):
             self.stdout.write(f"(sparat i {demo.password_path()}; sätt FINSAM_DEMO_PASSWORD för ett eget)")
         else:
             self.stdout.write("\nLösenord för alla demoanvändare: värdet av FINSAM_DEMO_PASSWORD")
+        secret, secret_generated = demo.demo_totp_secret()
+        required = ", ".join(username for username, role in demo.second_factor_logins())
+        self.stdout.write(f"\nTvåstegsverifiering (TOTP) krävs för: {required}")
+        if secret_generated:
+            self.stdout.write(f"Deras TOTP-nyckel (base32), att läsa in i en app: {secret}")
+            self.stdout.write(
+                f"(sparad i {demo.totp_secret_path()}; sätt FINSAM_DEMO_TOTP_SECRET för en egen)"
+            )
+        else:
+            self.stdout.write("Deras TOTP-nyckel (base32): värdet av FINSAM_DEMO_TOTP_SECRET")
         bind = os.environ.get("FINSAM_BIND", "127.0.0.1:8000")
         self.stdout.write(f"Webbservern startas med `finsam serve`: http://{bind}/")
