@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from finsam.accounts import services
 from finsam.accounts.audit_actions import AuditAction
@@ -79,7 +80,7 @@ class RoleAssignmentAdmin(RecentAuthenticationAdmin, ServiceAdminMixin, FinsamMo
     def service_update(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> RoleAssignment:
         """Only the end date changes: saving without one changes nothing and says so."""
         if data.get("ends") is None:
-            raise RuleViolation("R-ROLE-DATES", "Ange den första dagen utan rollen.", "ends")
+            raise RuleViolation("R-ROLE-DATES", _("Ange den första dagen utan rollen."), "ends")
         return services.role_end(actor=request.user, assignment=obj, ends=data["ends"])
 
 

@@ -18,30 +18,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_noop as _noop
+
 from finsam.core.roles import NATIONAL_ROLES, Role
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """`forbidden`: the actor may not hand out roles at all (403); otherwise a broken rule (400)."""
+    """`forbidden`: the actor may not hand out roles at all (403); otherwise a broken rule (400). The
+    message is the Swedish text, marked for the catalogue; the services translate it when they raise."""
 
     code: str
     message: str
     forbidden: bool = False
 
 
-NO_AUTHORITY = Refusal("R-ACCESS", "Du har inte behörighet att ändra roller.", forbidden=True)
+NO_AUTHORITY = Refusal("R-ACCESS", _noop("Du har inte behörighet att ändra roller."), forbidden=True)
 COORDINATOR_BY_DIRECTOR = Refusal(
     "R-ROLE-COORDINATOR",
-    "Rollen deltagaransvarig ges bara av förbundets egen förbundschef, aldrig av en nationell roll.",
+    _noop("Rollen deltagaransvarig ges bara av förbundets egen förbundschef, aldrig av en nationell roll."),
 )
 COORDINATOR_ENDED_BY_DIRECTOR = Refusal(
     "R-ROLE-COORDINATOR",
-    "Rollen deltagaransvarig avslutas bara av förbundets egen förbundschef, aldrig av en nationell roll.",
+    _noop(
+        "Rollen deltagaransvarig avslutas bara av förbundets egen förbundschef, aldrig av en nationell roll."
+    ),
 )
-NOT_TO_ONESELF = Refusal("R-ROLE-SELF", "Du kan inte ge dig själv en roll.")
-NOT_ONESELF_END = Refusal("R-ROLE-SELF", "Du kan inte avsluta din egen roll.")
-ENDS_BEFORE_START = Refusal("R-ROLE-DATES", "Slutdatumet kan inte vara före startdatumet.")
+NOT_TO_ONESELF = Refusal("R-ROLE-SELF", _noop("Du kan inte ge dig själv en roll."))
+NOT_ONESELF_END = Refusal("R-ROLE-SELF", _noop("Du kan inte avsluta din egen roll."))
+ENDS_BEFORE_START = Refusal("R-ROLE-DATES", _noop("Slutdatumet kan inte vara före startdatumet."))
 
 
 NATIONAL_ADMIN = Role.NATIONAL_ADMIN.value

@@ -35,7 +35,7 @@ def _refuse(refusal: rules.Refusal | None, field: str = "role") -> None:
         return
     if refusal.forbidden:
         raise PermissionDenied
-    raise RuleViolation(refusal.code, refusal.message, field)
+    raise RuleViolation(refusal.code, _(refusal.message), field)
 
 
 def _today() -> date:
@@ -60,11 +60,11 @@ def role_grant(
     working group, never to oneself; the system actor (the command line) any. The same role in the same
     förbund twice on one day is refused; asking again for a period the user already has changes nothing."""
     if role not in Role.values:
-        raise RuleViolation("R-ROLE", f"Okänd roll: {role}.", "role")
+        raise RuleViolation("R-ROLE", _("Okänd roll: %(role)s.") % {"role": role}, "role")
     if role in NATIONAL_ROLES and association is not None:
-        raise RuleViolation("R-ROLE", "En nationell roll gäller inte ett enskilt förbund.", "association")
+        raise RuleViolation("R-ROLE", _("En nationell roll gäller inte ett enskilt förbund."), "association")
     if role not in NATIONAL_ROLES and association is None:
-        raise RuleViolation("R-ROLE", "Rollen måste gälla ett förbund.", "association")
+        raise RuleViolation("R-ROLE", _("Rollen måste gälla ett förbund."), "association")
     _refuse(
         rules.grant_refusal(
             actor_is_system=is_system(actor),
@@ -77,7 +77,7 @@ def role_grant(
     )
     starts = starts or _today()
     if ends is not None and ends <= starts:
-        raise RuleViolation("R-ROLE-DATES", "Slutdatumet måste vara efter startdatumet.", "ends")
+        raise RuleViolation("R-ROLE-DATES", _("Slutdatumet måste vara efter startdatumet."), "ends")
     # The user's rows of this role, locked: two grants at once cannot both find no overlap.
     same = RoleAssignment.objects.select_for_update().filter(user=user, role=role, association=association)
     overlapping = same.filter(Q(ends__isnull=True) | Q(ends__gt=starts)).exclude(ends=F("starts"))
@@ -91,7 +91,7 @@ def role_grant(
         if covers:
             return existing
         raise RuleViolation(
-            "R-ROLE-DATES", "Användaren har redan rollen i förbundet under en del av perioden.", "starts"
+            "R-ROLE-DATES", _("Användaren har redan rollen i förbundet under en del av perioden."), "starts"
         )
     assignment = RoleAssignment.objects.create(
         user=user, role=role, association=association, starts=starts, ends=ends
@@ -130,10 +130,10 @@ def role_end(*, actor: Actor, assignment: RoleAssignment, ends: date | None = No
     today = _today()
     ends = ends or max(today, row.starts)
     if row.ends is not None and row.ends <= today:
-        raise RuleViolation("R-ROLE-DATES", "Rollen har redan upphört.", "ends")
+        raise RuleViolation("R-ROLE-DATES", _("Rollen har redan upphört."), "ends")
     _refuse(rules.dates_refusal(starts=row.starts, ends=ends), "ends")
     if ends < today:
-        raise RuleViolation("R-ROLE-DATES", "Slutdatumet kan inte ha passerat.", "ends")
+        raise RuleViolation("R-ROLE-DATES", _("Slutdatumet kan inte ha passerat."), "ends")
     row.ends = ends
     row.save(update_fields=["ends"])
     audit.record(
@@ -186,7 +186,7 @@ def user_invite(
     if found and not invited_before:
         raise RuleViolation(
             "R-INVITATION",
-            "Det finns redan ett konto med den e-postadressen. Ge kontot rollen i stället.",
+            _("Det finns redan ett konto med den e-postadressen. Ge kontot rollen i stället."),
             "email",
         )
     # The role rules are asked before the account is made; role_grant asks again with the account.
@@ -410,7 +410,7 @@ def reauthenticate(*, request: HttpRequest, password: str) -> None:
     user = request.user
     confirmed = authenticate(request, username=user.get_username(), password=password)
     if confirmed is None or confirmed.pk != user.pk:
-        raise RuleViolation("R-AUTH", "Fel lösenord. Försök igen.", "password")
+        raise RuleViolation("R-AUTH", _("Fel lösenord. Försök igen."), "password")
     reauth.mark(request)
     audit.record(actor=user, action=AuditAction.REAUTHENTICATE, target=user)
 
@@ -433,7 +433,7 @@ def token_create(
     counts it, and one undeletable entry per guess would let a guesser fill the log."""
     user = authenticate(request or HttpRequest(), username=username, password=password)
     if user is None or not user.is_active:
-        raise RuleViolation("R-AUTH", "Fel användarnamn eller lösenord.", "password")
+        raise RuleViolation("R-AUTH", _("Fel användarnamn eller lösenord."), "password")
     if second_factor.required_for(user):
         two_factor.verify(user=user, code=otp)
     with transaction.atomic():
