@@ -25,6 +25,7 @@ from finsam.core.rulebook import RULES
 from finsam.national.council.models import Recommendation
 from finsam.national.handbook.models import HandbookChapter, HandbookPage
 from tests.core.test_i18n import EN_PO, parse_po
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +121,7 @@ def walk(client: Client, language: str) -> dict[str, str]:
 
 
 def _client(username: str) -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    client: Client = sign_in(Client(), get_user_model().objects.get(username=username))
     return client
 
 
