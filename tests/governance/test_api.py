@@ -85,7 +85,9 @@ def test_the_stored_warnings_follow_accept_language_and_keep_their_shape(world: 
     created = caller.send("POST", "/meetings", body(world, spring)).json()
     path = f"/meetings/{created['id']}"
     swedish = caller.get(path).json()["warnings"]
-    english = caller.client.get(f"/api/v1{path}", HTTP_ACCEPT_LANGUAGE="en", **caller.headers).json()["warnings"]
+    english = caller.client.get(f"/api/v1{path}", HTTP_ACCEPT_LANGUAGE="en", **caller.headers).json()[
+        "warnings"
+    ]
     assert [set(w) for w in swedish] == [set(w) for w in english] == [{"code", "message", "field"}]
     assert [w["code"] for w in english] == [w["code"] for w in swedish] == ["R-SAMRAD-5"]
     assert "har inte lämnat" in swedish[0]["message"]

@@ -327,7 +327,11 @@ def check_meeting(
                                 "%(name)s har inte lämnat %(join)s för %(value)s till "
                                 "medlemmarna före samrådet."
                             )
-                            % {"name": a.name, "join": _join([gettext(n) for n in a.year_end_missing]), "value": day.year - 1}
+                            % {
+                                "name": a.name,
+                                "join": _join([gettext(n) for n in a.year_end_missing]),
+                                "value": day.year - 1,
+                            }
                         ),
                         "date",
                     )
