@@ -224,7 +224,7 @@ def _check(
         )
 
     check = run()
-    if check.errors:
+    if not check.warnings:
         return check
     # The warnings are stored with the meeting and read later by anyone: made in every language of the
     # site, so that each reader sees them in their own (the errors answer the request, in its language).
