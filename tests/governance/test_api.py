@@ -80,6 +80,20 @@ def test_a_member_consultation_is_created_with_the_design_shape(world: Any, spri
     assert Meeting.objects.get().pk == data["id"]
 
 
+def test_the_stored_warnings_follow_accept_language_and_keep_their_shape(world: Any, spring: date) -> None:
+    caller = api(world)
+    created = caller.send("POST", "/meetings", body(world, spring)).json()
+    path = f"/meetings/{created['id']}"
+    swedish = caller.get(path).json()["warnings"]
+    english = caller.client.get(f"/api/v1{path}", HTTP_ACCEPT_LANGUAGE="en", **caller.headers).json()[
+        "warnings"
+    ]
+    assert [set(w) for w in swedish] == [set(w) for w in english] == [{"code", "message", "field"}]
+    assert [w["code"] for w in english] == [w["code"] for w in swedish] == ["R-SAMRAD-5"]
+    assert "har inte lämnat" in swedish[0]["message"]
+    assert "has not delivered" in english[0]["message"]
+
+
 def test_a_board_member_as_member_representative_gives_400_r_samrad_1_and_writes_nothing(
     world: Any, spring: date
 ) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -176,6 +177,36 @@ def test_the_warnings_kept_on_the_record_are_shown_on_the_meeting_page(world: An
     text = page.content.decode()
     assert "Förbundschefen för" in text and '/nationellt/regler/R-SAMRAD/#punkt-2"' in text
     assert '/nationellt/regler/R-SAMRAD/#punkt-5"' in text
+
+
+def test_the_stored_warnings_are_shown_in_the_language_of_the_reader(world: Any, spring: date) -> None:
+    without_director = [p for p in consultation_participants(world.own, spring) if p.capacity != "director"]
+    meeting = make_consultation([world.own], day=spring, participants=without_director)
+    stored = {w["code"]: w for w in Meeting.objects.get(pk=meeting.pk).warnings}
+    assert stored["R-SAMRAD-2"]["message"].startswith("Förbundschefen för")  # the Swedish text, as before
+    assert stored["R-SAMRAD-2"]["messages"]["en"].startswith("The director of")
+    url = reverse("governance:meeting_detail", args=[meeting.pk])
+    reader = client(world, "member_representative")
+    swedish = reader.get(url).content.decode()
+    assert "Förbundschefen för" in swedish and "The director of" not in swedish
+    assert "revisionsberättelse" in swedish
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = reader.get(url).content.decode()
+    assert "The director of" in english and "Förbundschefen för" not in english
+    assert "audit report" in english and "revisionsberättelse" not in english  # the documents named too
+
+
+def test_warnings_stored_before_they_were_kept_in_each_language_are_shown_as_stored(
+    world: Any, spring: date
+) -> None:
+    meeting = make_consultation([world.own], day=spring)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        warnings=[{"code": "R-SAMRAD-5", "message": "Ett gammalt meddelande.", "field": "date"}]
+    )
+    reader = client(world, "member_representative")
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = reader.get(reverse("governance:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Ett gammalt meddelande." in page and '/nationellt/regler/R-SAMRAD/#punkt-5"' in page
 
 
 def test_the_meeting_is_edited_on_the_page(world: Any, spring: date) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client, TestCase
@@ -179,6 +180,58 @@ def test_a_file_with_bad_rows_is_refused_and_the_report_lists_them_without_ident
     ]
     for serial in (101, 103, 104):
         assert number(serial)[:8] not in html and number(serial)[:8] not in text
+
+
+@pytest.mark.django_db
+def test_the_stored_report_is_read_in_the_language_of_the_reader(fu: Any) -> None:
+    client = _client(fu)
+    bad_number = number(103)[:-1] + str((int(number(103)[-1]) + 1) % 10)
+    data = csv_bytes(
+        [row(personnummer=number(101)), row(personnummer=number(101)), row(personnummer=bad_number)]
+    )
+    response = _upload(client, _upload_url(fu), data)  # the worker's run, in Swedish
+    run = ImportRun.objects.get()
+    stored = list(run.errors.values_list("message", "message_en"))
+    assert stored == [
+        (
+            "Personen finns redan på rad 2 för samma insats.",
+            "The person is already on row 2 for the same intervention.",
+        ),
+        (
+            "Kontrollsiffran stämmer inte. Kontrollera numret.",
+            "The check digit does not match. Check the number.",
+        ),
+    ]
+    report_url = reverse("imports:import_run_report", args=[run.pk])
+
+    def report() -> list[list[str]]:
+        text = b"".join(client.get(report_url).streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+
+    swedish = client.get(response["Location"]).content.decode()
+    assert "Kontrollsiffran stämmer inte." in swedish and "The check digit" not in swedish
+    assert report()[1] == ["4", "personnummer", "Kontrollsiffran stämmer inte. Kontrollera numret."]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(response["Location"]).content.decode()
+    assert "The person is already on row 2 for the same intervention." in english
+    assert "The check digit does not match. Check the number." in english
+    assert "Kontrollsiffran stämmer inte." not in english
+    assert report() == [
+        ["3", "personnummer", "The person is already on row 2 for the same intervention."],
+        ["4", "personnummer", "The check digit does not match. Check the number."],
+    ]
+
+
+@pytest.mark.django_db
+def test_errors_stored_without_english_are_read_in_swedish_by_an_english_reader(fu: Any) -> None:
+    run = _run(fu, status=ImportStatus.REFUSED, error_count=1)
+    ImportRunError.objects.create(run=run, row=2, column="insats", message="Ange insatsens id eller namn.")
+    client = _client(fu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("imports:import_run", args=[run.pk])).content.decode()
+    assert "Ange insatsens id eller namn." in page
+    text = b"".join(client.get(reverse("imports:import_run_report", args=[run.pk])).streaming_content)
+    assert "Ange insatsens id eller namn." in text.decode("utf-8-sig")
 
 
 @pytest.mark.django_db

@@ -70,6 +70,7 @@ class RowError:
     column: str
     message: str
     sheet: str = ""  # the sheet (or file) of a file of several tables
+    message_en: str = ""  # the reason in English, where the import keeps it for its English readers
 
 
 NOT_UTF8 = gettext_lazy(

@@ -173,7 +173,8 @@ class MeetingOut(Schema):
     decisions: list[DecisionOut]
     documents: list[int]
     warnings: list[WarningOut] = Field(
-        description="R-SAMRAD-punkter 2, 5 och 6 som inte följs (sparas med mötet)."
+        description="R-SAMRAD-punkter 2, 5 och 6 som inte följs (sparas med mötet). Meddelandet följer "
+        "Accept-Language som felmeddelandena."
     )
     minutes: MinutesOut | None
     version: int
@@ -299,7 +300,7 @@ def meeting_out(detail: selectors.MeetingDetail) -> dict[str, Any]:
             for d in detail.decisions
         ],
         "documents": [d.pk for d in detail.documents],
-        "warnings": list(meeting.warnings),
+        "warnings": meeting.warnings_here(),
         "minutes": None
         if minutes is None
         else {

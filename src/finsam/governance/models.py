@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 
 from finsam.governance.schemas import Capacity, ConsultationKind, DocumentKind, MeetingKind, MinutesStatus
 
@@ -45,7 +46,9 @@ class Meeting(models.Model):
     documents: models.ManyToManyField[Document, Any] = models.ManyToManyField(
         "Document", related_name="meetings", blank=True, verbose_name="underlag"
     )
-    # The R-SAMRAD warnings (points 2, 5 and 6) found at the last save: [{"code", "message", "field"}].
+    # The R-SAMRAD warnings (points 2, 5 and 6) found at the last save: [{"code", "message", "field",
+    # "messages"}], `message` in Swedish and `messages` the text in each language of the site (language
+    # code → text; absent from warnings stored before there were several). Read them with `warnings_here`.
     warnings = models.JSONField("varningar", default=list, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField("registrerat", auto_now_add=True)
@@ -71,6 +74,17 @@ class Meeting(models.Model):
     @property
     def is_consultation(self) -> bool:
         return self.kind == MeetingKind.MEMBER_CONSULTATION
+
+    def warnings_here(self) -> list[dict[str, str | None]]:
+        """The stored warnings as {"code", "message", "field"}, the message in the active language (the
+        page's, or the API request's): the Swedish `message` when a warning has no text in it."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        shown: list[dict[str, str | None]] = []
+        for warning in self.warnings:
+            messages = warning.get("messages") or {}
+            message = messages.get(language) or messages.get(language.split("-")[0]) or warning.get("message")
+            shown.append({"code": warning.get("code"), "message": message, "field": warning.get("field")})
+        return shown
 
 
 class MeetingParticipant(models.Model):

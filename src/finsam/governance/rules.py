@@ -84,7 +84,8 @@ class AssociationFacts:
     ordinary: frozenset[int] = frozenset()  # people holding an ordinary seat (ledamot) on the day
     directors: frozenset[int] = frozenset()  # the förbundschef on the day
     representatives: frozenset[int] = frozenset()  # people designated by one of its members on the day
-    year_end_missing: tuple[str, ...] = ()  # last year's documents not delivered to the members by the day
+    # last year's documents not delivered to the members by the day: Swedish message ids of their names
+    year_end_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class ParticipantFact:
 class MeetingCheck:
     errors: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
+    # The warnings made again in each language of the site (language code → warnings, in the same order).
+    translated: dict[str, list[Violation]] = field(default_factory=dict)
 
 
 def check_meeting(
@@ -324,7 +327,11 @@ def check_meeting(
                                 "%(name)s har inte lämnat %(join)s för %(value)s till "
                                 "medlemmarna före samrådet."
                             )
-                            % {"name": a.name, "join": _join(a.year_end_missing), "value": day.year - 1}
+                            % {
+                                "name": a.name,
+                                "join": _join([gettext(n) for n in a.year_end_missing]),
+                                "value": day.year - 1,
+                            }
                         ),
                         "date",
                     )

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from finsam.accounts import selectors as account_selectors
 from finsam.core.access import SYSTEM, Actor, Scope, filter_scope, require, scope_for
@@ -345,10 +345,11 @@ def _year_end_missing(association_id: int, day: date) -> list[str]:
             delivered_on__lte=day,
         ).values_list("kind", flat=True)
     )
+    # Swedish message ids, translated where the warning is made (in each language of the site).
     names = {
-        DocumentKind.ANNUAL_REPORT: gettext("bokslut (årsredovisning)"),
-        DocumentKind.ACTIVITY_REPORT: gettext("verksamhetsberättelse"),
-        DocumentKind.AUDIT_REPORT: gettext("revisionsberättelse"),
+        DocumentKind.ANNUAL_REPORT: gettext_noop("bokslut (årsredovisning)"),
+        DocumentKind.ACTIVITY_REPORT: gettext_noop("verksamhetsberättelse"),
+        DocumentKind.AUDIT_REPORT: gettext_noop("revisionsberättelse"),
     }
     return [names[kind] for kind in YEAR_END_KINDS if kind not in delivered]
 

@@ -7,6 +7,7 @@ refuse every change to the meeting under them (R-MINUTES-LOCKED).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
@@ -200,25 +201,38 @@ def _check(
     agenda: Sequence[AgendaInput],
 ) -> rules.MeetingCheck:
     facts = selectors.association_facts(associations=associations, day=day)
-    return rules.check_meeting(
-        kind=kind,
-        consultation_kind=consultation_kind,
-        day=day,
-        associations=facts,
-        convener_id=convener.pk if convener is not None else None,
-        participants=[
-            rules.ParticipantFact(
-                person_id=p.person.pk,
-                person_name=p.person.name,
-                capacity=p.capacity,
-                member_id=p.member.pk if p.member is not None else None,
-                association_id=p.association.pk if p.association is not None else None,
-                attended=p.attended,
-            )
-            for p in participants
-        ],
-        agenda=[(a.title, a.samrad_point) for a in agenda],
-    )
+
+    def run() -> rules.MeetingCheck:
+        return rules.check_meeting(
+            kind=kind,
+            consultation_kind=consultation_kind,
+            day=day,
+            associations=facts,
+            convener_id=convener.pk if convener is not None else None,
+            participants=[
+                rules.ParticipantFact(
+                    person_id=p.person.pk,
+                    person_name=p.person.name,
+                    capacity=p.capacity,
+                    member_id=p.member.pk if p.member is not None else None,
+                    association_id=p.association.pk if p.association is not None else None,
+                    attended=p.attended,
+                )
+                for p in participants
+            ],
+            agenda=[(a.title, a.samrad_point) for a in agenda],
+        )
+
+    check = run()
+    if not check.warnings:
+        return check
+    # The warnings are stored with the meeting and read later by anyone: made in every language of the
+    # site, so that each reader sees them in their own (the errors answer the request, in its language).
+    translated: dict[str, list[Violation]] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            translated[language] = run().warnings
+    return dataclasses.replace(check, translated=translated)
 
 
 def _store_participants(meeting: Meeting, participants: Sequence[ParticipantInput]) -> None:
@@ -270,8 +284,25 @@ def _store_agenda(meeting: Meeting, agenda: Sequence[AgendaInput]) -> None:
         AgendaItem.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
 
 
-def _warnings_payload(check: rules.MeetingCheck) -> list[dict[str, str | None]]:
-    return [w.as_dict() for w in check.warnings]
+def _warnings_payload(check: rules.MeetingCheck) -> list[dict[str, Any]]:
+    """The warnings as stored: {"code", "field", "message", "messages"}, where `message` is the Swedish
+    text (as stored before there were several languages) and `messages` the text in each language."""
+    payload: list[dict[str, Any]] = []
+    for index, warning in enumerate(check.warnings):
+        messages = {
+            language: warnings[index].message
+            for language, warnings in check.translated.items()
+            if len(warnings) == len(check.warnings) and warnings[index].code == warning.code
+        }
+        payload.append(
+            {
+                "code": warning.code,
+                "message": messages.get(settings.LANGUAGE_CODE, warning.message),
+                "field": warning.field,
+                "messages": messages,
+            }
+        )
+    return payload
 
 
 def _reopen_minutes(meeting: Meeting) -> dict[str, Any]:
@@ -451,7 +482,7 @@ def _document_violations(
 
 
 @transaction.atomic
-def meeting_refresh_warnings(*, meeting: Meeting) -> list[dict[str, str | None]]:
+def meeting_refresh_warnings(*, meeting: Meeting) -> list[dict[str, Any]]:
     """Recomputes the stored R-SAMRAD warnings (after a year-end document is delivered, say). Locked
     minutes keep the warnings of their time."""
     if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.LOCKED).exists():

@@ -22,7 +22,7 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -70,6 +70,7 @@ from finsam.followup.schemas import (
 from finsam.interventions import selectors as intervention_selectors
 
 if TYPE_CHECKING:
+    from finsam.followup.rules import IdentityNumber
     from finsam.registry.models import Association
 
 logger = logging.getLogger(__name__)
@@ -537,6 +538,46 @@ def parse_row(
 
 # --- the two passes -------------------------------------------------------------------------------
 
+ENGLISH = "en"
+
+
+def _in_english(make: Callable[[], str]) -> str:
+    with translation.override(ENGLISH):
+        return make()
+
+
+def _row_errors(
+    context: Context, number: int, cells: dict[str, Any]
+) -> tuple[ImportRow | None, IdentityNumber | None, list[RowError]]:
+    """One row parsed and checked against the rules (duplicates aside): the row, the rules' reading of
+    it, and its errors, in the active language."""
+    row, errors = parse_row(context, number, cells)
+    if row is None:
+        return None, None, errors
+    parsed, violations = followup_rules.row_violations(
+        row, intervention=context.by_id[row.intervention_id], today=context.today
+    )
+    if violations:
+        errors = [RowError(number, column_of(v.field), v.message) for v in violations]
+    return row, parsed, errors
+
+
+def _with_english(
+    errors: list[RowError], context: Context, number: int, cells: dict[str, Any]
+) -> list[RowError]:
+    """A row's errors with their English text, made by checking the row again in English: the run's
+    report is stored once and read in each reader's language. Only rows in error are checked twice, and a
+    run keeps at most `settings.IMPORT_MAX_ERRORS` errors."""
+    plain = [e for e in errors if not e.message_en]
+    if not plain:
+        return errors
+    with translation.override(ENGLISH):
+        _row, _parsed, again = _row_errors(context, number, cells)
+    if [(e.row, e.column) for e in again] != [(e.row, e.column) for e in plain]:
+        return errors  # cannot happen (the checks depend on the row alone); the Swedish text then stands
+    english = iter(again)
+    return [e if e.message_en else replace(e, message_en=next(english).message) for e in errors]
+
 
 class _Duplicates:
     """The keyed hashes seen in the file (32 bytes + the intervention id each, with the row number), and
@@ -554,6 +595,12 @@ class _Duplicates:
                 row,
                 "personnummer",
                 gettext("Personen finns redan på rad %(earlier)s för samma insats.") % {"earlier": earlier},
+                message_en=_in_english(
+                    lambda: (
+                        gettext("Personen finns redan på rad %(earlier)s för samma insats.")
+                        % {"earlier": earlier}
+                    )
+                ),
             )
         self.seen[key] = row
         self.pending.append((row, intervention_id, hashed))
@@ -567,8 +614,10 @@ class _Duplicates:
                 intervention_ids={i for _, i, _ in self.pending}, hashes=[h for _, _, h in self.pending]
             )
         )
+        message = gettext("Personen är redan registrerad som deltagare i insatsen.")
+        english = _in_english(lambda: gettext("Personen är redan registrerad som deltagare i insatsen."))
         errors = [
-            RowError(row, "personnummer", gettext("Personen är redan registrerad som deltagare i insatsen."))
+            RowError(row, "personnummer", message, message_en=english)
             for row, intervention_id, hashed in self.pending
             if (intervention_id, hashed) in registered
         ]
@@ -602,27 +651,23 @@ class _Check:
 
     def rows(self, *, keep: bool) -> Iterator[ImportRow]:
         context, errors, progress = self.context, self.errors, self.progress
-        by_id, today = context.by_id, context.today
-        row_violations, keyed_hash = followup_rules.row_violations, followup_selectors.identity_keyed_hash
+        keyed_hash = followup_selectors.identity_keyed_hash
         duplicates = _Duplicates()
         held: list[ImportRow] = []  # good rows waiting for their duplicate lookup
         limit = settings.IMPORT_MAX_ERRORS
         rows = 0
         for number, cells in self.source.rows():
             rows += 1
-            row, row_errors = parse_row(context, number, cells)
+            row, parsed, row_errors = _row_errors(context, number, cells)
             if row is not None:
-                parsed, violations = row_violations(row, intervention=by_id[row.intervention_id], today=today)
-                if violations:
-                    row_errors = [RowError(number, column_of(v.field), v.message) for v in violations]
-                elif parsed is not None:
+                if not row_errors and parsed is not None:
                     duplicate = duplicates.add(number, row.intervention_id, keyed_hash(parsed.normalised))
                     if duplicate is not None:
                         row_errors.append(duplicate)
                 if keep and not row_errors and not errors:
                     held.append(row)
             if row_errors:
-                errors += row_errors
+                errors += _with_english(row_errors, context, number, cells)
                 if len(errors) >= limit:
                     self.more = True
                     break

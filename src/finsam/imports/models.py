@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class ImportStatus(models.TextChoices):
@@ -90,6 +90,8 @@ class ImportRunError(models.Model):
     row = models.PositiveIntegerField("rad")
     column = models.CharField("kolumn", max_length=60, blank=True)
     message = models.CharField("meddelande", max_length=400)
+    # The message in English, for English readers of the report; empty on errors stored before it was kept.
+    message_en = models.CharField("meddelande på engelska", max_length=400, blank=True, default="")
 
     class Meta:
         ordering = ["run_id", "row", "id"]
@@ -98,3 +100,12 @@ class ImportRunError(models.Model):
 
     def __str__(self) -> str:
         return f"Rad {self.row}: {self.message}"
+
+    def message_here(self) -> str:
+        """The message in the active language: English where it was kept, else the Swedish one."""
+        return self.message_en if self.message_en and reads_english() else self.message
+
+
+def reads_english() -> bool:
+    """Whether the active language (the page's) is English."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en"

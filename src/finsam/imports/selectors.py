@@ -18,7 +18,7 @@ from finsam.core.access import Actor, require
 from finsam.core.audit_text import Described, ObjectText, Refs, ids_of
 from finsam.core.roles import Capability
 from finsam.imports import services
-from finsam.imports.models import ImportRun
+from finsam.imports.models import ImportRun, reads_english
 from finsam.imports.services import ACTIVE, upload_dir
 
 __all__ = ["ACTIVE", "is_expired", "run_busy", "run_errors", "run_get", "run_list", "upload_dir"]
@@ -50,9 +50,14 @@ def run_get(*, user: Actor, run_id: int) -> ImportRun:
 
 
 def run_errors(*, run: ImportRun) -> Iterator[tuple[int, str, str]]:
-    """(row, column, message) of every error of a run got through `run_get`, in row order, streamed."""
-    errors = run.errors.order_by("row", "id").values_list("row", "column", "message")
-    return errors.iterator(chunk_size=2000)
+    """(row, column, message) of every error of a run got through `run_get`, in row order, streamed; the
+    message in the language active at the call (English where it was kept, else Swedish)."""
+    errors = run.errors.order_by("row", "id").values_list("row", "column", "message", "message_en")
+    english = reads_english()
+    return (
+        (row, column, message_en if english and message_en else message)
+        for row, column, message, message_en in errors.iterator(chunk_size=2000)
+    )
 
 
 def run_busy(*, association_id: int) -> ImportRun | None:

@@ -238,7 +238,13 @@ def _work(run: ImportRun, path: Path) -> None:
         with transaction.atomic():
             for start in range(0, len(errors), 1000):
                 ImportRunError.objects.bulk_create(
-                    ImportRunError(run_id=run_id, row=e.row, column=e.column, message=e.message[:400])
+                    ImportRunError(
+                        run_id=run_id,
+                        row=e.row,
+                        column=e.column,
+                        message=e.message[:400],
+                        message_en=e.message_en[:400],
+                    )
                     for e in errors[start : start + 1000]
                 )
             _update(
