@@ -78,14 +78,23 @@ def _write(**_: Any) -> None:
 
 
 VERIFY = "/konto/tvastegsverifiering/kod/"
+STEP_SECONDS = 30
 SECOND_FACTOR_ROLES = {"national_admin", "association_admin", "participant_coordinator"}
 
 
-def totp(secret: str, *, steps_ahead: int = 0) -> str:
-    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows for the base32 secret: django-otp's
-    own computation, the one the server checks against."""
+def totp(secret: str) -> tuple[str, int]:
+    """The code a TOTP app (RFC 6238: SHA-1, 30 seconds, 6 digits) shows now for the base32 secret, computed
+    by django-otp as the server checks it, and its time step."""
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{oath_totp(key, drift=steps_ahead):06d}"
+    return f"{oath_totp(key):06d}", int(time.time()) // STEP_SECONDS
+
+
+def next_step(after: int) -> None:
+    """Waits, as a person does, for the app to show the code of a time step after `after`: the server
+    refuses a step already used, and a code of a step still to come would teach it a clock drift that it
+    keeps (django-otp's TOTPDevice.drift) and that refuses the next sign-in's code."""
+    while int(time.time()) // STEP_SECONDS <= after:
+        time.sleep(0.5)
 
 
 def _wait() -> Any:
@@ -100,10 +109,12 @@ class Person(HttpUser):
         self.account = ACCOUNTS["users"][next(_next_account)]
         self.role: str = self.account["role"]
         self.association: int | None = self.account["association"]
+        self.code_step = -1
         self.sign_in()
         credentials = {"username": self.account["username"], "password": ACCOUNTS["password"]}
         if self.role in SECOND_FACTOR_ROLES:
-            credentials["otp"] = totp(ACCOUNTS["totp_secret"], steps_ahead=1)
+            next_step(self.code_step)
+            credentials["otp"], self.code_step = totp(ACCOUNTS["totp_secret"])
         response = self.client.post("/api/v1/auth/token", json=credentials, name="POST /api/v1/auth/token")
         self.api = {"Authorization": f"Bearer {response.json()['token']}"}
 
@@ -135,9 +146,10 @@ class Person(HttpUser):
             return
         if match is None:
             raise RuntimeError("the second factor's page has no CSRF token")
+        code, self.code_step = totp(ACCOUNTS["totp_secret"])
         with self.client.post(
             VERIFY,
-            data={"otp": totp(ACCOUNTS["totp_secret"]), "next": "/", "csrfmiddlewaretoken": match.group(1)},
+            data={"otp": code, "next": "/", "csrfmiddlewaretoken": match.group(1)},
             headers={"Referer": f"{self.host}{VERIFY}"},
             name="POST /konto/tvastegsverifiering/kod/ (then GET /)",
             catch_response=True,
