@@ -20,6 +20,7 @@ from finsam.core import pages
 from finsam.core.errors import RuleViolation, Violation
 from finsam.core.forms import FinsamForm
 from finsam.core.rulebook import CODE_PATTERN, RULES, Kind, checks, codes_in, domain_rules, point_of, rule_for
+from finsam.governance.models import Meeting
 
 SOURCE = Path(finsam.__file__).parent
 
@@ -154,9 +155,9 @@ def test_a_message_is_escaped_before_the_link_is_added() -> None:
 
 
 def test_a_warning_kept_with_a_meeting_links_to_the_point_of_the_rule() -> None:
-    html = render_to_string("governance/_warnings.html", {"meeting": {"warnings": [
-        {"code": "R-SAMRAD-5", "message": "Samrådet hålls inte under våren."}
-    ]}})  # fmt: skip
+    meeting = Meeting(warnings=[{"code": "R-SAMRAD-5", "message": "Samrådet hålls inte under våren."}])
+    html = render_to_string("governance/_warnings.html", {"meeting": meeting})
+    assert "Samrådet hålls inte under våren." in html
     assert 'href="/nationellt/regler/R-SAMRAD/#punkt-5"' in html
 
 
