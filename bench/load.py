@@ -73,6 +73,8 @@ def main() -> int:
     if not has_forbund(args.database_url):
         print("Building national data: finsam synth --scale 1 --seed 1 …", flush=True)
         run([str(BIN / "finsam"), "synth", "--scale", "1", "--seed", "1", "--no-progress"], env)
+    # A database built by an earlier version gets this version's migrations (a no-op when it has them).
+    run([str(BIN / "finsam"), "manage", "migrate", "--no-input", "--verbosity", "0"], env)
     accounts = data_dir / "load-accounts.json"
     run(
         [

@@ -189,3 +189,46 @@ def test_the_kept_answer_follows_the_names(world: Any) -> None:
     [table] = [t for t in get()["tables"] if t["key"] == "started"]
     assert table["names"]["intervention"][str(intervention.pk)] == "Steget längre"
     assert first != get()
+
+
+def test_a_write_of_a_later_year_leaves_the_years_before_kept(world: Any) -> None:
+    """The stamps are per förbund and year: a registration of this year does not make the figures of last
+    year be built again, while this year's answer has it at once."""
+    data = build_data(world)
+    admin = world.users[Role.ASSOCIATION_ADMIN]
+    viewer = world.users[Role.NATIONAL_VIEWER]
+    own_last = _getter(world, admin, f"/api/v1/statistics?year={YEAR}")
+    own_this = _getter(world, admin, f"/api/v1/statistics?year={YEAR + 1}")
+    national_last = _getter(world, viewer, f"/api/v1/statistics/national?year={YEAR}")
+    before = (own_last(), own_this(), national_last())
+
+    enrol(data["b"], sex="woman", start=date(YEAR + 1, 3, 1))
+
+    stamps = SummaryStamp._meta.db_table
+    for get, kept_answer in ((own_last, before[0]), (national_last, before[2])):
+        with CaptureQueriesContext(connection) as read:
+            assert get() == kept_answer
+        assert "summary" not in " ".join(q["sql"] for q in read.captured_queries).replace(stamps, "")
+    this_year = own_this()
+    started = (("intervention", str(data["b"].pk)), ("sex", "woman"))
+    assert _cells(this_year, "started")[started] == (_cells(before[1], "started").get(started) or 0) + 1
+    # And what was kept is what would be built now.
+    assert own_last() == _fresh(own_last)
+    assert national_last() == _fresh(national_last)
+
+
+def test_a_correction_of_an_earlier_year_is_in_that_years_next_answer(world: Any) -> None:
+    """A write to last year's cells sets last year's stamp: the kept answer of last year and of the years
+    after it (which read last year's cells too: ongoing, people taking part) is built anew."""
+    data = build_data(world)
+    admin = world.users[Role.ASSOCIATION_ADMIN]
+    own_last = _getter(world, admin, f"/api/v1/statistics?year={YEAR}")
+    own_this = _getter(world, admin, f"/api/v1/statistics?year={YEAR + 1}")
+    before_last, before_this = own_last(), own_this()
+
+    enrol(data["b"], sex="man", start=date(YEAR, 4, 1))
+
+    assert _inner(_cells(own_last(), "started")) == _from_rows(world.own, "started")
+    assert own_last() != before_last
+    ongoing = (("intervention", str(data["b"].pk)), ("sex", "man"))
+    assert _cells(own_this(), "ongoing")[ongoing] == (_cells(before_this, "ongoing").get(ongoing) or 0) + 1

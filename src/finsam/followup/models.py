@@ -484,14 +484,22 @@ class TakingPartSummary(SummaryCell):
 
 
 class SummaryStamp(models.Model):
-    """A förbund's summaries' stamp: a random number set anew, in the same transaction, by every write that
-    changes a cell of the förbund (`summaries.add`). The statistics keep what they built from the
-    summaries in the process under the stamps they read first (`statistics.outcomes`): the same stamps,
-    the same cells, in any process. Random rather than counted, so that a value is never seen again after
-    a rollback or a restore with other cells."""
+    """The stamp of a förbund's summary cells of one year: a random number set anew, in the same
+    transaction, by every write that changes a cell of that förbund and year (`summaries.add`). The
+    statistics of a year read only the cells of that year and the years before it, and keep what they built
+    from them in the process under those years' stamps, read first (`statistics.outcomes`): the same stamps,
+    the same cells, in any process. A registration of this year leaves last year's figures kept. Random
+    rather than counted, so that a value is never seen again after a rollback or a restore with other
+    cells."""
 
-    association_id = models.BigIntegerField(primary_key=True)
+    association_id = models.BigIntegerField()
+    year = models.IntegerField()
     stamp = models.BigIntegerField()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["association_id", "year"], name="summary_stamp_once"),
+        ]
+
     def __str__(self) -> str:
-        return f"{self.association_id}: {self.stamp}"
+        return f"{self.association_id} {self.year}: {self.stamp}"

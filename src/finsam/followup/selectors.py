@@ -495,15 +495,15 @@ def duration_mean_median(durations: Mapping[int, int]) -> tuple[float | None, fl
     return mean, sum(middle) / len(middle)
 
 
-def summaries_stamp(*, association_id: int | None = None) -> tuple[tuple[int, int], ...]:
-    """The stamps of the summaries (models.SummaryStamp), one förbund's or every förbund's, as
-    ((association id, stamp), …): whatever a write changes in the summaries, it changes these in the same
-    transaction. Read them before the summaries: what is read after is at least as new. One query.
-    Unscoped: see above."""
-    stamps = SummaryStamp.objects.order_by("association_id")
+def summaries_stamp(*, year: int, association_id: int | None = None) -> tuple[tuple[int, int, int], ...]:
+    """The stamps of the summaries (models.SummaryStamp) of `year` and the years before it — all that the
+    statistics of `year` read — one förbund's or every förbund's, as ((association id, year, stamp), …):
+    whatever a write changes in those cells, it changes these in the same transaction. Read them before the
+    summaries: what is read after is at least as new. One query. Unscoped: see above."""
+    stamps = SummaryStamp.objects.filter(year__lte=year).order_by("association_id", "year")
     if association_id is not None:
         stamps = stamps.filter(association_id=association_id)
-    return tuple(stamps.values_list("association_id", "stamp"))
+    return tuple(stamps.values_list("association_id", "year", "stamp"))
 
 
 def statistics_first_year() -> int | None:
@@ -519,11 +519,15 @@ def participations_first_start(*, counted_only: bool = True) -> date | None:
     return first
 
 
-def participation_association_ids() -> QuerySet[Any, int]:
-    """The ids of the förbund with participations the statistics count, as a lazy query: handed to a
-    registry selector, the database answers both in one query. Unscoped: see above."""
+def participation_association_ids(*, until_year: int) -> QuerySet[Any, int]:
+    """The ids of the förbund with participations the statistics count started in `until_year` or before
+    it, as a lazy query: handed to a registry selector, the database answers both in one query. Unscoped:
+    see above."""
     return (
-        StartedSummary.objects.filter(n__gt=0).order_by().values_list("association_id", flat=True).distinct()
+        StartedSummary.objects.filter(n__gt=0, year__lte=until_year)
+        .order_by()
+        .values_list("association_id", flat=True)
+        .distinct()
     )
 
 

@@ -234,18 +234,23 @@ def add(cells: Cells, *, stamp: bool = True) -> None:
     """Adds `cells` to the summaries: one upsert (INSERT … ON CONFLICT DO UPDATE) per summary, the cells in
     a fixed order of their keys so that concurrent writers lock them in the same order. On PostgreSQL the
     cells go as one array per column (`unnest`), so a summary is one statement however many cells;
-    elsewhere as VALUES lists of 500 cells. The förbund whose cells change get new stamps
+    elsewhere as VALUES lists of 500 cells. The förbund and years whose cells change get new stamps
     (models.SummaryStamp) first; `stamp=False` only for the migration that fills the summaries before the
     stamps' table exists."""
     quote = connection.ops.quote_name
     postgresql = connection.vendor == "postgresql"
-    # Every summary's key starts (year, association): the förbund whose cells change.
-    associations = sorted(
-        {key[1] for changes in cells.cells.values() for key, values in changes.items() if any(values)}
+    # Every summary's key starts (year, association): the förbund and years whose cells change.
+    changed = sorted(
+        {
+            (key[1], key[0])
+            for changes in cells.cells.values()
+            for key, values in changes.items()
+            if any(values)
+        },
     )
     with connection.cursor() as cursor:
-        if associations and stamp:
-            _stamp(cursor, associations)
+        if changed and stamp:
+            _stamp(cursor, changed)
         for summary in SUMMARIES:
             changes = cells.cells.get(summary.model)
             if not changes:
@@ -281,16 +286,18 @@ def add(cells: Cells, *, stamp: bool = True) -> None:
                 )
 
 
-def _stamp(cursor: Any, associations: Sequence[int]) -> None:
-    """A new random stamp for each of these förbund (models.SummaryStamp), before their cells: the stamp's
-    row lock, held to the commit, orders the writers of one förbund's summaries."""
+def _stamp(cursor: Any, changed: Sequence[tuple[int, int]]) -> None:
+    """A new random stamp for each of these (förbund, year) (models.SummaryStamp), before their cells, in
+    the order of the pairs: the stamps' row locks, held to the commit, order the writers of one förbund's
+    summaries of a year."""
     quote = connection.ops.quote_name
     table = quote(SummaryStamp._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * len(associations))
+    columns = [quote("association_id"), quote("year"), quote("stamp")]
+    rows = ", ".join(["(%s, %s, %s)"] * len(changed))
     cursor.execute(
-        f"INSERT INTO {table} ({quote('association_id')}, {quote('stamp')}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({quote('association_id')}) DO UPDATE SET {quote('stamp')} = EXCLUDED.{quote('stamp')}",
-        [value for association in associations for value in (association, secrets.randbits(62))],
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {columns[2]} = EXCLUDED.{columns[2]}",
+        [value for association, year in changed for value in (association, year, secrets.randbits(62))],
     )
 
 

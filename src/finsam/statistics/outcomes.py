@@ -18,8 +18,9 @@ The year of a figure: "started" counts participations started in the year, "exit
 year, "ongoing" those open on 31 December of the year (or today, for the current year).
 
 What is built is kept in the process (`_kept`), under a key of everything it was built from that can
-change: the summaries' stamps (`followup.selectors.summaries_stamp`, set anew in the transaction of every
-write that changes a cell, and read before anything else), the names it shows (förbund, interventions,
+change: the summaries' stamps of the year and the years before it (`followup.selectors.summaries_stamp`,
+one per förbund and year, set anew in the transaction of every write that changes a cell of that year,
+and read before anything else), the names it shows (förbund, interventions,
 regions: read on every request, a query each), the year and the language. A repeated request costs those
 few small reads; the first after a write builds anew. The key comes from the database, so every process
 sees the write at its next request.
@@ -346,7 +347,7 @@ def association_statistics(*, user: Actor, association_id: int, year: int) -> St
     association = registry.association_get(
         user=user, association_id=association_id, capability=Capability.STATISTICS_VIEW
     )
-    stamps = followup.summaries_stamp(association_id=association_id)
+    stamps = followup.summaries_stamp(year=year, association_id=association_id)
     intervention_names = _intervention_names(association_id)
     key = ("association", association_id, year, stamps, tuple(intervention_names.items()))
     stats = _kept(key, lambda: _association_statistics(association, year, intervention_names))
@@ -417,10 +418,10 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
     """The national figures: per förbund (one table whose total row is the nation), by age band, exit
     outcome, income sources and duration; always suppressed (R-SUPPRESS), whoever asks."""
     require(user, Capability.STATISTICS_NATIONAL)
-    stamps = followup.summaries_stamp()
-    # The names of every förbund with summaries (those with participations counted are among them, and
-    # which they are follows from the summaries, hence from the stamps).
-    names = registry.association_names(association_ids=[pk for pk, _ in stamps])
+    stamps = followup.summaries_stamp(year=year)
+    # The names of every förbund with summaries of the year or before it (those with participations counted
+    # are among them, and which they are follows from those summaries, hence from their stamps).
+    names = registry.association_names(association_ids=sorted({pk for pk, _, _ in stamps}))
     membership = registry.association_regions()
     key = (
         "national",
@@ -435,7 +436,7 @@ def national_statistics(*, user: Actor, year: int) -> Statistics:
 def _national_statistics(
     year: int, names: Mapping[int, str], membership: Mapping[int, Sequence[tuple[str, str]]]
 ) -> Statistics:
-    active = set(followup.participation_association_ids())
+    active = set(followup.participation_association_ids(until_year=year))
     names_by_id = {str(pk): name for pk, name in names.items() if pk in active}
     keys = list(names_by_id) or ["-"]
     started = _Participations("started", year)
