@@ -91,11 +91,13 @@ def test_the_usage_names_the_worker(capsys: pytest.CaptureFixture[str]) -> None:
     assert "worker" in capsys.readouterr().out
 
 
-def test_serve_runs_gunicorn_threaded_without_keep_alive(
+def test_serve_runs_gunicorn_threaded_without_keep_alive_and_preloaded(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Threads per worker (a long request does not hold a whole process) and responses that close their
-    connection (a kept-alive one the server closes when idle races the client's next request)."""
+    """Threads per worker (a long request does not hold a whole process), responses that close their
+    connection (a kept-alive one the server closes when idle races the client's next request), and the
+    application loaded and warmed up once in the master (finsam.wsgi.warm_up), not in every worker on its
+    first requests."""
     started: list[list[str]] = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)  # no collectstatic
@@ -105,6 +107,8 @@ def test_serve_runs_gunicorn_threaded_without_keep_alive(
     cli.serve(["--bind", "127.0.0.1:8123", "--workers", "2"])
 
     [argv] = started
+    assert "--preload" in argv
+    argv = [argument for argument in argv if argument != "--preload"]
     options = dict(zip(argv[4::2], argv[5::2], strict=False))
     assert argv[2:4] == ["gunicorn", "finsam.wsgi:application"]
     assert options["--bind"] == "127.0.0.1:8123" and options["--workers"] == "2"

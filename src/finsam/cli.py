@@ -91,6 +91,9 @@ def serve(argv: list[str]) -> int:
         # connection). The reverse proxy in front opens its own connections anyway.
         "--keep-alive",
         "0",
+        # The application, warmed up (finsam.wsgi.warm_up), is loaded once in the master and shared by the
+        # workers it starts, instead of each worker paying its imports on its first requests.
+        "--preload",
         "--access-logfile",
         "-",
         "--forwarded-allow-ips",

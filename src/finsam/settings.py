@@ -276,6 +276,21 @@ TEMPLATES = [
     }
 ]
 
+# "charts": the SVG charts, drawn once for every process of the installation and kept across restarts
+# (reports/charts.py), as files under the data directory (private, like the keys beside them). They hold
+# the figures a page shows and nothing else. The tests keep them in the process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "charts"),
+        "TIMEOUT": 60 * 60 * 24 * 30,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+if TESTING:
+    CACHES["charts"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts"}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

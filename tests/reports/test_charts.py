@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from typing import Any
 
+import pytest
 from django.test import override_settings
 
 from finsam.core.money import format_tkr
@@ -108,3 +110,41 @@ def test_an_empty_chart_still_draws() -> None:
     svg = svg_of(chart(categories=[], series=[("Budget", [])]))
 
     assert ET.fromstring(svg).get("role") == "img"  # noqa: S314 - our own markup
+
+
+def test_a_drawn_chart_is_shared_with_the_other_processes_and_not_drawn_again(monkeypatch: Any) -> None:
+    """What one process drew is in the shared cache: another process (here: this one with its own memory
+    dropped) takes the markup from there without drawing."""
+    from finsam.reports import charts
+
+    made = chart(chart_id="delad", series=[("Budget", [Decimal("41"), Decimal("7")])])
+    drawn = svg_of(made)
+    charts._kept.cache_clear()
+
+    def no_drawing(*_: object) -> str:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(charts, "_render", no_drawing)
+    assert svg_of(made) == drawn
+    # Other figures are another chart: drawn, never served from the first one's entry.
+    charts._kept.cache_clear()
+    with pytest.raises(AssertionError, match="drawn again"):
+        svg_of(chart(chart_id="delad", series=[("Budget", [Decimal("42"), Decimal("7")])]))
+
+
+def test_a_chart_whose_formatter_has_no_name_is_not_shared(monkeypatch: Any) -> None:
+    from finsam.reports import charts
+
+    made = chart(chart_id="lokal", format_value=lambda value: f"{value} st")
+    drawn = svg_of(made)
+    charts._kept.cache_clear()
+    calls: list[str] = []
+    render = charts._render
+
+    def counted(*arguments: Any) -> str:
+        calls.append(arguments[0])
+        return render(*arguments)
+
+    monkeypatch.setattr(charts, "_render", counted)
+    assert svg_of(made) == drawn
+    assert calls == ["lokal"]

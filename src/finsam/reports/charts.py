@@ -10,13 +10,16 @@ module then makes its SVG fit the platform's pages:
 - it carries a title and a description for screen readers (`role="img"`), the drawing itself hidden from
   them; every bar has its value as text, so that nothing is told by colour alone, and the page shows the
   same figures in a table;
-- the markup is the same for the same chart (no date, ids salted with the chart's id), and is kept in
-  the process once drawn: a statistics page with seven charts does not lay them out again while its
-  figures stay the same.
+- the markup is the same for the same chart (no date, ids salted with the chart's id), and is kept once
+  drawn: in the process, and in the cache `charts` (settings.CACHES: files under the data directory) that
+  every process of the installation shares and that outlives a restart, under a digest of everything the
+  chart is drawn from. A statistics page with seven charts does not lay them out again while its figures
+  stay the same, in whichever process it is asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import re
@@ -28,6 +31,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import caches
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -70,7 +74,7 @@ class BarChart:
 
     def _svg(self) -> SafeString:
         return SafeString(
-            _render(
+            _kept(
                 self.id,
                 self.title,
                 self.description,
@@ -113,7 +117,34 @@ def _label(text: str) -> str:
     return "\n".join(lines)
 
 
+CACHE = "charts"  # settings.CACHES
+CACHE_VERSION = 1  # raised when the drawing changes, so that no chart of the earlier drawing is served
+
+
 @lru_cache(maxsize=512)
+def _kept(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...],
+    format_value: Callable[[Decimal], str],
+    integer: bool,
+    language: str,
+) -> str:
+    """The chart's markup: kept in the process, then in the shared cache, else drawn and kept in both."""
+    formatter = f"{format_value.__module__}.{format_value.__qualname__}"
+    if "<" in formatter:  # a lambda or a local function: its name does not say what it does
+        return _render(chart_id, title, description, categories, series, format_value, integer, language)
+    what = repr((chart_id, title, description, categories, series, formatter, integer, language))
+    key = "chart:" + hashlib.sha256(what.encode()).hexdigest()
+    markup = caches[CACHE].get(key, version=CACHE_VERSION)
+    if not isinstance(markup, str):
+        markup = _render(chart_id, title, description, categories, series, format_value, integer, language)
+        caches[CACHE].set(key, markup, version=CACHE_VERSION)
+    return markup
+
+
 def _render(
     chart_id: str,
     title: str,
