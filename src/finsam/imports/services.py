@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -73,7 +74,7 @@ class _Refused(Exception):
         self.message_en = message_en
 
 
-def _in_both(make: Any) -> dict[str, str]:
+def _in_both(make: Callable[[], object]) -> dict[str, str]:
     """The fields `message` and `message_en` of a run, from a message made in the active language."""
     with translation.override(ENGLISH):
         english = str(make())
@@ -248,8 +249,8 @@ def _read(
     *,
     actor: Any,
     association: Association,
-    counted: Any = None,
-    progress: Any = None,
+    counted: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[ImportFile, Context, Checked]:
     """The reading pass: the rows counted (`counted` is told their number), then checked (`progress` is
     told the rows checked so far). ImportFileError or RuleViolation when the file as a whole is refused."""
