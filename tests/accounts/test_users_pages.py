@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from finsam.accounts import services
+from finsam.accounts import selectors, services
 from finsam.accounts.models import Invitation, RoleAssignment
 from finsam.core.access import SYSTEM, scope_for
 from finsam.core.errors import RuleViolation
@@ -231,6 +232,25 @@ def test_another_forbunds_director_finds_no_page(world: Any) -> None:
     )
     assert client.get(end_page(RoleAssignment.objects.get(user=world.users[Role.AUDITOR]))).status_code == 404
     assert not RoleAssignment.objects.filter(user=staff).exists()
+
+
+def test_only_one_who_manages_the_forbunds_roles_may_look_up_an_account_for_a_role(world: Any) -> None:
+    staff = make_user("slas-upp")
+    director = fresh(world.users[Role.ASSOCIATION_ADMIN])
+    found = selectors.account_for_role(user=director, association_id=world.own.pk, identifier=staff.email)
+    assert found == staff
+    for caller in (
+        world.outsiders[Role.ASSOCIATION_ADMIN],
+        world.users[COORDINATOR],
+        world.users[Role.AUDITOR],
+        world.users[Role.BOARD_MEMBER],
+    ):
+        with pytest.raises(PermissionDenied):
+            selectors.account_for_role(
+                user=fresh(caller), association_id=world.own.pk, identifier=staff.email
+            )
+    with pytest.raises(PermissionDenied):  # the director of one förbund, asking for another
+        selectors.account_for_role(user=director, association_id=world.other.pk, identifier=staff.username)
 
 
 @pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.AUDITOR, COORDINATOR, Role.MEMBER_REPRESENTATIVE])

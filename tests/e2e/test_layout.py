@@ -32,6 +32,11 @@ def _main_pages(world: Any) -> list[tuple[str, Role | None, str]]:
         ),
         ("municipality-list", Role.NATIONAL_ADMIN, reverse("registry:municipality_list")),
         ("audit-log", Role.NATIONAL_ADMIN, reverse("audit_log")),
+        (
+            "participant-list",
+            Role.PARTICIPANT_COORDINATOR,
+            reverse("followup:participant_list", args=[world.own.pk]),
+        ),
     ]
 
 
@@ -86,6 +91,45 @@ def test_main_pages_reflow_to_a_narrow_screen_and_stay_accessible_there(ui: Any,
         if scroll > client:
             problems.append(f"{name} ({path}): {scroll}px wide in {client}px")
         problems += axe.describe(axe.blocking(ui.page), f"{path} at 320px")
+    assert not problems, "\n".join(problems)
+
+
+# The selects of the page's filter forms whose longest option is cut: the option's text measured in the
+# select's font against the room the select gives its text (its width less its padding, where the arrow
+# sits). [label, the text's width, the room] of each.
+CUT_SELECTS = """() => {
+  const canvas = document.createElement("canvas").getContext("2d");
+  return [...document.querySelectorAll(".filter-form select")].flatMap(select => {
+    const style = getComputedStyle(select);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const needed = Math.max(...[...select.options].map(option => canvas.measureText(option.text).width));
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const cut = needed > room || select.scrollWidth > select.clientWidth;
+    return cut ? [[select.labels[0].innerText.trim(), Math.ceil(needed), room]] : [];
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_selects_of_filter_forms_show_their_longest_option_whole(ui: Any, world: Any, width: int) -> None:
+    """The participant list's sort order, in Swedish and in English, on a wide screen and on a phone's; and
+    the other filter forms of the main pages on a wide one (on a narrow screen an option longer than the
+    screen is wide, such as a förbund's full name, cannot be read whole: there the select takes the line)."""
+    ui.page.set_viewport_size({"width": width, "height": 800})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for name, who, path in _main_pages(world):
+        if width < 1000 and name != "participant-list":
+            continue
+        _open(ui, world, who, path)
+        problems += [f"{name} at {width}px: {cut}" for cut in ui.page.evaluate(CUT_SELECTS)]
+        if name == "participant-list":
+            _save(ui, f"{name}-{width}")
+            ui.follow(ui.page.get_by_role("button", name="English"))
+            assert ui.page.get_by_label("Sort order").count() == 1
+            problems += [f"{name} in English at {width}px: {cut}" for cut in ui.page.evaluate(CUT_SELECTS)]
+            _save(ui, f"{name}-{width}-en")
+            ui.follow(ui.page.get_by_role("button", name="Svenska"))
     assert not problems, "\n".join(problems)
 
 

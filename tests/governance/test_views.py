@@ -162,6 +162,36 @@ def test_a_convener_not_designated_by_a_member_and_a_meeting_without_association
     assert counts() == before
 
 
+def _intro(page: str) -> str:
+    """The text of the form's rules of a consultation, the list's links kept as they are."""
+    start = page.index("<h1>")
+    return page[start : page.index("<form", start)]
+
+
+def test_the_meeting_form_says_each_rule_of_a_consultation_with_a_link_named_for_it(world: Any) -> None:
+    reader = client(world, "association_admin")
+    url = reverse("governance:meeting_create")
+    rules = [
+        (1, "Varje förbundsmedlem företräds", "Regeln om medlemmarnas företrädare"),
+        (2, "Från förbundet deltar ordföranden", "Regeln om vilka som deltar från förbundet"),
+        (4, "Sammankallande är en person", "Regeln om sammankallande"),
+    ]
+    swedish = _intro(reader.get(url).content.decode())
+    items = re.findall(r"<li>(.*?)</li>", swedish)
+    assert len(items) == 3
+    for item, (point, sentence, link) in zip(items, rules, strict=True):
+        assert item.startswith(sentence)
+        assert f'href="/nationellt/regler/R-SAMRAD/#punkt-{point}">{link}</a>' in item
+    shown = re.sub(r"<[^>]+>", " ", swedish)
+    assert "Om regeln" not in shown and "R-SAMRAD" not in shown  # the rule ids only in the links' addresses
+
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = _intro(reader.get(url).content.decode())
+    assert "Each member is represented by a person other than a board member" in english
+    assert '#punkt-4">The rule on the convener</a>' in english
+    assert "förbundsmedlem" not in english and "Regeln om" not in english
+
+
 def test_a_new_consultation_form_starts_from_the_recommended_agenda(world: Any) -> None:
     page = client(world, "association_admin").get(
         reverse("governance:meeting_create") + "?typ=member_consultation"

@@ -54,8 +54,17 @@ def test_a_csv_of_200_000_bad_rows_stores_1000_errors_and_says_there_may_be_more
         run.message
         == "Kontrollen avbröts efter 1000 fel; filen kan ha fler. Rätta dem och läs in filen igen."
     )
+    assert run.message_en == (
+        "The check stopped after 1000 errors; the file may have more. Correct them and import the file again."
+    )
     html = _client(fu).get(response["Location"]).content.decode()
     assert "Kontrollen avbröts efter 1000 fel; filen kan ha fler." in html
+    english = _client(fu)
+    english.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert (
+        "The check stopped after 1000 errors; the file may have more."
+        in english.get(response["Location"]).content.decode()
+    )
     assert Participant.objects.count() == 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client, TestCase
@@ -279,6 +280,75 @@ def test_a_file_with_a_wrong_header_is_refused_by_the_run(fu: Any) -> None:
     assert run.message.startswith("Första raden ska innehålla kolumnrubrikerna (se mallen)")
     assert run.message.count("Anna") == 0
     assert run.message in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_message_of_a_refused_run_is_read_in_the_language_of_the_reader(fu: Any) -> None:
+    client = _client(fu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = (
+        "en"  # the uploader reads English; the run is kept in both
+    )
+    response = _upload(client, _upload_url(fu), b"namn;adress\r\nAnna;Storgatan 1\r\n")
+
+    run = ImportRun.objects.get()
+    assert run.message.startswith("Första raden ska innehålla kolumnrubrikerna (se mallen); ")
+    assert run.message_en.startswith("The first row must contain the column headings (see the template); ")
+    english = client.get(response["Location"]).content.decode()
+    assert run.message_en in english and "Första raden" not in english
+
+    by_header = _client(fu)
+    by_header.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert run.message_en in by_header.get(response["Location"]).content.decode()
+    swedish = _client(fu).get(response["Location"]).content.decode()
+    assert run.message in swedish and "The first row" not in swedish
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("trouble", "status", "swedish", "english"),
+    [
+        (
+            PermissionDenied(),  # the uploader's role ended while the run worked
+            ImportStatus.REFUSED,
+            "Du får inte längre registrera deltagare i förbundet; ingenting har sparats.",
+            "You may no longer register participants in the förbund; nothing has been saved.",
+        ),
+        (
+            RuntimeError("ett fel med data ur filen"),
+            ImportStatus.FAILED,
+            "Ett oväntat fel avbröt inläsningen; ingenting har sparats.",
+            "An unexpected error stopped the import; nothing has been saved.",
+        ),
+    ],
+    ids=["role-ended", "unexpected"],
+)
+def test_a_run_stopped_in_the_write_pass_says_so_in_the_language_of_the_reader(
+    fu: Any, monkeypatch: pytest.MonkeyPatch, trouble: Exception, status: str, swedish: str, english: str
+) -> None:
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise trouble
+
+    monkeypatch.setattr(import_services, "write", stopped)
+    response = _upload(_client(fu), _upload_url(fu), csv_bytes([anonymous()]))
+
+    run = ImportRun.objects.get()
+    assert (run.status, run.message, run.message_en) == (status, swedish, english)
+    assert swedish in _client(fu).get(response["Location"]).content.decode()
+    client = _client(fu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(response["Location"]).content.decode()
+    assert english in page and swedish not in page
+
+
+@pytest.mark.django_db
+def test_a_run_message_kept_without_english_is_read_in_swedish_by_an_english_reader(fu: Any) -> None:
+    run = _run(fu, status=ImportStatus.REFUSED, message="Filen har inga rader med deltagare.")
+    client = _client(fu)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert (
+        "Filen har inga rader med deltagare."
+        in client.get(reverse("imports:import_run", args=[run.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -223,9 +223,13 @@ def association_role_get(*, user: Actor, association_id: int, assignment_id: int
     return found
 
 
-def account_for_role(*, identifier: str) -> Any | None:
-    """The active account with this user name, or else the only active account with this e-mail address;
-    None when there is none (or several share the address)."""
+def account_for_role(*, user: Actor, association_id: int, identifier: str) -> Any | None:
+    """The active account with this user name, or else the only active account with this e-mail address,
+    for the user to give a role in the förbund; None when there is none (or several share the address).
+    PermissionDenied unless the user manages the förbund's roles: the look-up tells whether an account
+    exists, which only those who may give it a role need to know."""
+    if not may_manage_roles(user=user, association_id=association_id):
+        raise PermissionDenied
     identifier = identifier.strip()
     users = get_user_model()._default_manager.filter(is_active=True)
     by_name = users.filter(username=identifier).first()

@@ -15,6 +15,8 @@ import re
 import secrets
 from base64 import b32decode, b32encode
 from binascii import hexlify, unhexlify
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -155,12 +158,32 @@ def _throttled_message(device: Any) -> str | None:
     }
 
 
+def _throttled(device: Any) -> RuleViolation | None:
+    """The refusal of any code while the device waits out its failures in a row, or None."""
+    message = _throttled_message(device)
+    return None if message is None else RuleViolation("R-OTP", message, "otp")
+
+
+@contextmanager
+def _locked_device(model: type[Device], *, user: Any, missing: RuleViolation) -> Iterator[Any]:
+    """The user's confirmed device of the kind, locked until the block ends, in a transaction: two tries at
+    once are then checked one after the other and both counted, so the throttling holds. `missing` is
+    raised when the user has none."""
+    with transaction.atomic():
+        device = (
+            model.objects.select_for_update().filter(user_id=user.pk, confirmed=True).order_by("pk").first()
+        )
+        if device is None:
+            raise missing
+        yield device
+
+
 def _check_totp(device: TOTPDevice, code: str) -> RuleViolation | None:
     """None for a right code (the device then remembers its time step); the refusal otherwise, to be raised
     once the device's failure count is saved."""
-    refusal = _throttled_message(device)
+    refusal = _throttled(device)
     if refusal is not None:
-        return RuleViolation("R-OTP", refusal, "otp")
+        return refusal
     if TOTP_PATTERN.match(code) and device.verify_token(code):
         return None
     if not TOTP_PATTERN.match(code):
@@ -186,22 +209,12 @@ def verify(*, user: Any, code: str | None) -> str:
             _("Ange koden från din app för tvåstegsverifiering, eller en reservkod."),
             "otp",
         )
-    with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user_id=user.pk, confirmed=True)
-            .order_by("pk")
-            .first()
-        )
-        if device is None:
-            raise RuleViolation(
-                "R-OTP-SETUP",
-                _(
-                    "Tvåstegsverifiering är inte inställd för kontot. Logga in på webbplatsen och ställ in "
-                    "den."
-                ),
-                "otp",
-            )
+    not_set_up = RuleViolation(
+        "R-OTP-SETUP",
+        _("Tvåstegsverifiering är inte inställd för kontot. Logga in på webbplatsen och ställ in den."),
+        "otp",
+    )
+    with _locked_device(TOTPDevice, user=user, missing=not_set_up) as device:
         refusal = _check_totp(device, given) if TOTP_PATTERN.match(given) else None
     if TOTP_PATTERN.match(given):
         if refusal is not None:
@@ -217,18 +230,10 @@ def _use_recovery_code(*, user: Any, code: str) -> None:
         _("Reservkoden stämmer inte eller har redan använts. Varje reservkod fungerar en gång."),
         "otp",
     )
-    with transaction.atomic():
-        device = (
-            StaticDevice.objects.select_for_update()
-            .filter(user_id=user.pk, confirmed=True)
-            .order_by("pk")
-            .first()
-        )
-        if device is None:
-            raise wrong
-        throttled = _throttled_message(device)
+    with _locked_device(StaticDevice, user=user, missing=wrong) as device:
+        throttled = _throttled(device)
         if throttled is not None:
-            raise RuleViolation("R-OTP", throttled, "otp")
+            raise throttled
         if len(code) == RECOVERY_LENGTH:
             used = device.verify_token(code)  # counts a failure itself
         else:

@@ -59,6 +59,8 @@ class ImportRun(models.Model):
     rows_done = models.PositiveIntegerField("kontrollerade rader", default=0)
     error_count = models.PositiveIntegerField("fel", default=0)
     message = models.TextField("meddelande", blank=True)
+    # The message in English, for English readers of the run; empty on runs finished before it was kept.
+    message_en = models.TextField("meddelande på engelska", blank=True, default="")
     counts = models.JSONField("antal", default=dict, blank=True)
     created_at = models.DateTimeField("startad", auto_now_add=True)
     updated_at = models.DateTimeField("senast uppdaterad", auto_now=True)
@@ -81,6 +83,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Inläsning {self.pk}"
+
+    def message_here(self) -> str:
+        """The message in the active language: English where it was kept, else the Swedish one."""
+        return self.message_en if self.message_en and reads_english() else self.message
 
 
 class ImportRunError(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ from finsam.core.errors import RuleViolation
 from finsam.core.roles import Capability
 from finsam.imports.audit_actions import AuditAction
 from finsam.imports.importing import (
+    ENGLISH,
+    Checked,
+    Context,
     ImportFile,
     ImportFileError,
     check,
@@ -59,6 +63,22 @@ def upload_dir() -> Path:
 
 class LeaseLost(Exception):
     """The run is no longer this worker's: its lease ran out and it was marked failed meanwhile."""
+
+
+class _Refused(Exception):
+    """The file as a whole was refused: the message in Swedish and, where it could be made, in English."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+
+
+def _in_both(make: Callable[[], object]) -> dict[str, str]:
+    """The fields `message` and `message_en` of a run, from a message made in the active language."""
+    with translation.override(ENGLISH):
+        english = str(make())
+    return {"message": str(make()), "message_en": english}
 
 
 def runs_expire(*, association_id: int | None = None, run_id: int | None = None) -> int:
@@ -224,15 +244,54 @@ class _Heartbeat:
             connection.close()
 
 
+def _read(
+    path: Path,
+    *,
+    actor: Any,
+    association: Association,
+    counted: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportFile, Context, Checked]:
+    """The reading pass: the rows counted (`counted` is told their number), then checked (`progress` is
+    told the rows checked so far). ImportFileError or RuleViolation when the file as a whole is refused."""
+    source = ImportFile(path)
+    rows = source.count()
+    if counted is not None:
+        counted(rows)
+    context = context_for(actor=actor, association=association)
+    return source, context, check(source, context=context, progress=progress)
+
+
+def _refusal_in_english(path: Path, *, actor: Any, association: Association) -> str:
+    """The English of a refusal of the whole file by the reading pass: the pass reads the file and the
+    database only, so repeated in English it stops at the same place, with the same refusal in English.
+    Refused runs are few, and the pass stops where the first one did. Empty when it is not refused again."""
+    with translation.override(ENGLISH):
+        try:
+            _read(path, actor=actor, association=association)
+        except (ImportFileError, RuleViolation) as again:
+            return str(again.message)
+        except PermissionDenied:  # the uploader's role ended in between: the refusal stays in Swedish
+            return ""
+    return ""
+
+
 def _work(run: ImportRun, path: Path) -> None:
     run_id = run.pk
     actor = run.created_by
     if actor is None:
         raise PermissionDenied
-    source = ImportFile(path)
-    _update(run_id, rows_total=source.count())
-    context = context_for(actor=actor, association=run.association)
-    checked = check(source, context=context, progress=lambda done: _update(run_id, rows_done=done))
+    try:
+        source, context, checked = _read(
+            path,
+            actor=actor,
+            association=run.association,
+            counted=lambda rows: _update(run_id, rows_total=rows),
+            progress=lambda done: _update(run_id, rows_done=done),
+        )
+    except (ImportFileError, RuleViolation) as exc:
+        english = _refusal_in_english(path, actor=actor, association=run.association)
+        raise _Refused(str(exc.message), english) from exc
     rows, errors = checked.rows, checked.errors
     if errors:
         with transaction.atomic():
@@ -253,7 +312,7 @@ def _work(run: ImportRun, path: Path) -> None:
                 rows_total=rows,
                 rows_done=rows,
                 error_count=len(errors),
-                message=more_errors_message(len(errors)) if checked.more else "",
+                **(_in_both(lambda: more_errors_message(len(errors))) if checked.more else {}),
                 finished_at=timezone.now(),
             )
         return
@@ -274,7 +333,15 @@ def run_execute(run_id: int) -> None:
     """Does the work of a queued run: counts the rows, validates them (reporting progress as it goes, in
     autocommit), and either stores the error report or writes everything in one transaction. The run is
     claimed with a conditional UPDATE, so it is done once, and held by a lease that progress reports and
-    a heartbeat renew. The file is deleted at the end."""
+    a heartbeat renew. The file is deleted at the end.
+
+    The run's texts are written in Swedish, the site's language, whoever runs it (`message`, and each
+    error's), with the English beside them (`message_en`) for English readers."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _execute(run_id)
+
+
+def _execute(run_id: int) -> None:
     now = timezone.now()
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.VALIDATING, updated_at=now, lease_expires=now + lease()
@@ -290,13 +357,19 @@ def run_execute(run_id: int) -> None:
             _work(run, path)
     except LeaseLost:
         logger.warning("participant import run %s lost its lease and stopped; nothing was saved", run_id)
+    except _Refused as exc:
+        _finish(run_id, status=ImportStatus.REFUSED, message=exc.message, message_en=exc.message_en)
     except (ImportFileError, RuleViolation) as exc:
+        # A refusal of the write pass: the database changed since the reading pass (a person registered
+        # meanwhile). The pass is not repeated to say it in English; English readers read it in Swedish.
         _finish(run_id, status=ImportStatus.REFUSED, message=exc.message)
     except PermissionDenied:
         _finish(
             run_id,
             status=ImportStatus.REFUSED,
-            message=gettext("Du får inte längre registrera deltagare i förbundet; ingenting har sparats."),
+            **_in_both(
+                lambda: gettext("Du får inte längre registrera deltagare i förbundet; ingenting har sparats.")
+            ),
         )
     except Exception as exc:
         # The message of an unexpected error may quote data from the file: log only its kind.
@@ -304,7 +377,7 @@ def run_execute(run_id: int) -> None:
         _finish(
             run_id,
             status=ImportStatus.FAILED,
-            message=gettext("Ett oväntat fel avbröt inläsningen; ingenting har sparats."),
+            **_in_both(lambda: gettext("Ett oväntat fel avbröt inläsningen; ingenting har sparats.")),
         )
     finally:
         audit.client_address.reset(address)

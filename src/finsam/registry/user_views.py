@@ -64,7 +64,9 @@ def association_users(request: HttpRequest, association_id: int) -> HttpResponse
     form = user_forms.RoleGrantForm(pages.bound(request), roles=roles)
 
     def grant() -> Any:
-        account = account_selectors.account_for_role(identifier=form.cleaned_data["account"])
+        account = account_selectors.account_for_role(
+            user=request.user, association_id=association.pk, identifier=form.cleaned_data["account"]
+        )
         if account is None:
             raise RuleViolation(
                 "R-ROLE",

@@ -36,11 +36,13 @@ def rule_url(code: str) -> str | None:
     return f"{url}#punkt-{point}" if point else url
 
 
-def _about(code: str) -> SafeString | str:
+def _about(code: str, text: str = "") -> SafeString | str:
     rule = rule_for(code)
     url = rule_url(code)
     if rule is None or url is None:
         return ""
+    if text:  # a link of its own, among others: its text tells which rule it leads to
+        return format_html('<a class="rule-link rule-link--named" href="{}">{}</a>', url, text)
     label = _("Om kontrollen") if rule.is_check else _("Om regeln")
     return format_html(
         '<a class="rule-link" href="{}">{}<span class="sr-only"> {}</span></a>', url, label, code
@@ -95,6 +97,8 @@ def rule_link(code: str) -> SafeString:
 
 
 @register.simple_tag
-def rule_about(code: str) -> SafeString | str:
-    """The small "Om regeln" link for a code shown on its own (a warning kept with a meeting)."""
-    return _about(code)
+def rule_about(code: str, text: str = "") -> SafeString | str:
+    """The small "Om regeln" link for a code shown on its own (a warning kept with a meeting); with `text`,
+    a link that names the rule's subject, where a page links several rules side by side (not three "Om
+    regeln" in a row)."""
+    return _about(code, text)
