@@ -93,8 +93,13 @@ def next_step(after: int) -> None:
     """Waits, as a person does, for the app to show the code of a time step after `after`: the server
     refuses a step already used, and a code of a step still to come would teach it a clock drift that it
     keeps (django-otp's TOTPDevice.drift) and that refuses the next sign-in's code."""
-    while int(time.time()) // STEP_SECONDS <= after:
-        time.sleep(0.5)
+    if int(time.time()) // STEP_SECONDS <= after:
+        while int(time.time()) // STEP_SECONDS <= after:
+            time.sleep(0.5)
+        # People do not all act the moment their apps turn to the next code: without this, every user who
+        # signed in within the same 30 seconds asked for a key in the same second, and that burst of
+        # password hashes queued the requests of everyone else behind it.
+        time.sleep(random.uniform(0, STEP_SECONDS * 2 / 3))
 
 
 def _wait() -> Any:
