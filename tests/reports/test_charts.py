@@ -4,6 +4,7 @@ Content Security Policy without `unsafe-inline` would block."""
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -132,10 +133,15 @@ def test_a_drawn_chart_is_shared_with_the_other_processes_and_not_drawn_again(mo
         svg_of(chart(chart_id="delad", series=[("Budget", [Decimal("42"), Decimal("7")])]))
 
 
-def test_a_chart_whose_formatter_has_no_name_is_not_shared(monkeypatch: Any) -> None:
+@pytest.mark.parametrize(
+    "format_value",
+    [lambda value: f"{value} st", functools.partial(format_tkr), Decimal.__str__],
+    ids=["lambda", "partial", "method"],
+)
+def test_a_chart_whose_formatter_has_no_plain_name_is_not_shared(monkeypatch: Any, format_value: Any) -> None:
     from finsam.reports import charts
 
-    made = chart(chart_id="lokal", format_value=lambda value: f"{value} st")
+    made = chart(chart_id="lokal", format_value=format_value)
     drawn = svg_of(made)
     charts._kept.cache_clear()
     calls: list[str] = []
@@ -148,3 +154,22 @@ def test_a_chart_whose_formatter_has_no_name_is_not_shared(monkeypatch: Any) -> 
     monkeypatch.setattr(charts, "_render", counted)
     assert svg_of(made) == drawn
     assert calls == ["lokal"]
+
+
+def test_a_chart_drawn_by_another_version_of_the_drawing_is_drawn_again(monkeypatch: Any) -> None:
+    """The shared cache outlives a deploy: its key holds the drawing's code and matplotlib's version."""
+    from finsam.reports import charts
+
+    made = chart(chart_id="version", series=[("Budget", [Decimal("3"), Decimal("4")])])
+    svg_of(made)
+    charts._kept.cache_clear()
+    monkeypatch.setattr(charts, "_drawing_version", lambda: "a later drawing")
+    calls: list[str] = []
+    render = charts._render
+    monkeypatch.setattr(
+        charts, "_render", lambda *arguments: calls.append(arguments[0]) or render(*arguments)
+    )
+
+    svg_of(made)
+
+    assert calls == ["version"]

@@ -20,6 +20,7 @@ module then makes its SVG fit the platform's pages:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import math
 import re
@@ -29,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import caches
@@ -118,7 +120,26 @@ def _label(text: str) -> str:
 
 
 CACHE = "charts"  # settings.CACHES
-CACHE_VERSION = 1  # raised when the drawing changes, so that no chart of the earlier drawing is served
+
+
+@lru_cache(maxsize=1)
+def _drawing_version() -> str:
+    """What the drawing is made by, part of every shared key: this module's code and matplotlib's version,
+    so that a chart drawn by an earlier version is never served after a deploy (the cache outlives it)."""
+    import matplotlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16] + "-" + matplotlib.__version__
+
+
+def _formatter_name(format_value: Callable[[Decimal], str]) -> str | None:
+    """A plain module-level function's name and a digest of its code: what the values are written with.
+    None for anything else (a lambda, a local function, a partial, a bound method): its name does not say
+    what it does, so its charts are kept in the process only."""
+    if not inspect.isfunction(format_value) or "<" in format_value.__qualname__:
+        return None
+    code = format_value.__code__
+    body = hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()[:16]
+    return f"{format_value.__module__}.{format_value.__qualname__}:{body}"
 
 
 @lru_cache(maxsize=512)
@@ -133,15 +154,17 @@ def _kept(
     language: str,
 ) -> str:
     """The chart's markup: kept in the process, then in the shared cache, else drawn and kept in both."""
-    formatter = f"{format_value.__module__}.{format_value.__qualname__}"
-    if "<" in formatter:  # a lambda or a local function: its name does not say what it does
+    formatter = _formatter_name(format_value)
+    if formatter is None:
         return _render(chart_id, title, description, categories, series, format_value, integer, language)
-    what = repr((chart_id, title, description, categories, series, formatter, integer, language))
+    what = repr(
+        (_drawing_version(), chart_id, title, description, categories, series, formatter, integer, language)
+    )
     key = "chart:" + hashlib.sha256(what.encode()).hexdigest()
-    markup = caches[CACHE].get(key, version=CACHE_VERSION)
+    markup = caches[CACHE].get(key)
     if not isinstance(markup, str):
         markup = _render(chart_id, title, description, categories, series, format_value, integer, language)
-        caches[CACHE].set(key, markup, version=CACHE_VERSION)
+        caches[CACHE].set(key, markup)
     return markup
 
 
