@@ -19,7 +19,7 @@ from finsam.followup import services, summaries
 from finsam.followup.models import Participation, StartedSummary, SummaryStamp
 from finsam.statistics import api as statistics_api
 from finsam.statistics import outcomes as statistics
-from tests.factories import token_for
+from tests.factories import make_association, make_intervention, token_for
 from tests.statistics.test_statistics import build_data, enrol
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +232,24 @@ def test_a_correction_of_an_earlier_year_is_in_that_years_next_answer(world: Any
     assert own_last() != before_last
     ongoing = (("intervention", str(data["b"].pk)), ("sex", "man"))
     assert _cells(own_this(), "ongoing")[ongoing] == (_cells(before_this, "ongoing").get(ongoing) or 0) + 1
+
+
+def test_the_national_tables_of_a_year_list_the_förbund_that_had_started_by_then(world: Any) -> None:
+    """A förbund whose first participant starts after the year is not a row of zeros in that year's
+    national tables (and its first start leaves them kept); it is a row from the year of that start."""
+    build_data(world)
+    newcomer = make_association("Samordningsförbundet Nykomlingen")
+    late = make_intervention(newcomer, name="Första steget", start=date(2020, 1, 1))
+    viewer = world.users[Role.NATIONAL_VIEWER]
+    last_year = _getter(world, viewer, f"/api/v1/statistics/national?year={YEAR}")
+    before = last_year()
+
+    for n in range(6):
+        enrol(late, sex="woman", start=date(YEAR + 1, 2, 1 + n))
+
+    assert last_year() == before == _fresh(last_year)
+    [started] = [t for t in before["tables"] if t["key"] == "started"]
+    assert str(newcomer.pk) not in started["names"]["association"]
+    this_year = _getter(world, viewer, f"/api/v1/statistics/national?year={YEAR + 1}")()
+    [started] = [t for t in this_year["tables"] if t["key"] == "started"]
+    assert started["names"]["association"][str(newcomer.pk)] == "Samordningsförbundet Nykomlingen"

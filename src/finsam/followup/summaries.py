@@ -227,7 +227,8 @@ def recounted(participant_id: int | None) -> Iterator[list[int]]:
 
 # --- adding to the summaries ----------------------------------------------------------------------------
 
-_ROWS_PER_STATEMENT = 500  # elsewhere than on PostgreSQL: the rows of one VALUES list
+# The rows of one VALUES list: the stamps, and the cells elsewhere than on PostgreSQL.
+_ROWS_PER_STATEMENT = 500
 
 
 def add(cells: Cells, *, stamp: bool = True) -> None:
@@ -293,12 +294,14 @@ def _stamp(cursor: Any, changed: Sequence[tuple[int, int]]) -> None:
     quote = connection.ops.quote_name
     table = quote(SummaryStamp._meta.db_table)
     columns = [quote("association_id"), quote("year"), quote("stamp")]
-    rows = ", ".join(["(%s, %s, %s)"] * len(changed))
-    cursor.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {columns[2]} = EXCLUDED.{columns[2]}",
-        [value for association, year in changed for value in (association, year, secrets.randbits(62))],
-    )
+    for offset in range(0, len(changed), _ROWS_PER_STATEMENT):
+        chunk = changed[offset : offset + _ROWS_PER_STATEMENT]
+        rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
+            f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {columns[2]} = EXCLUDED.{columns[2]}",
+            [value for association, year in chunk for value in (association, year, secrets.randbits(62))],
+        )
 
 
 # --- the cells of many participations, grouped in the database -------------------------------------------
