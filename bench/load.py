@@ -270,15 +270,23 @@ class Sample:
     ended: float  # seconds since the epoch
 
 
-def read_samples(path: Path) -> list[Sample]:
-    """The locustfile's samples: one line per request, name, ms, failed (0/1), when it ended."""
+EVERY_USER_SIGNED_IN = "#every user signed in"
+
+
+def read_samples(path: Path) -> tuple[list[Sample], float | None]:
+    """The locustfile's samples: one line per request, name, ms, failed (0/1), when it ended; and when the
+    last user had signed in and held its API key (None if one never did)."""
     if not path.exists():
-        return []
+        return [], None
     samples = []
+    everyone: float | None = None
     for line in path.read_text().splitlines():
+        if line.startswith(EVERY_USER_SIGNED_IN):
+            everyone = float(line.split("\t")[1])
+            continue
         name, ms, failed, ended = line.split("\t")
         samples.append(Sample(name, float(ms), failed == "1", float(ended)))
-    return samples
+    return samples, everyone
 
 
 def split(samples: list[Sample]) -> tuple[list[Sample], list[Sample]]:
@@ -294,10 +302,18 @@ def summary(samples: list[Sample]) -> str:
 def report(args: argparse.Namespace, samples_path: Path, loads: list[float]) -> str:
     """The report, made from the samples alone (the totals, the split and the endpoints count the same
     requests; locust's CSV is a snapshot taken up to a second or two before the users stop)."""
-    samples = read_samples(samples_path)
+    samples, everyone = read_samples(samples_path)
     if not samples:
         raise SystemExit(f"no samples in {samples_path}: did locust run?")
     every, signed_in = split(samples)
+    at_work = [s for s in signed_in if everyone is not None and s.ended - s.ms / 1000 >= everyone]
+    start = min(s.ended - s.ms / 1000 for s in every)
+    all_at_work = (
+        f"With every user signed in ({everyone - start:.0f} s into the run, the requests begun after it): "
+        f"{summary(at_work)}. "
+        if everyone is not None
+        else "Not every user signed in. "
+    )
     seconds = max(s.ended for s in every) - min(s.ended - s.ms / 1000 for s in every)
     by_name: dict[str, list[Sample]] = {}
     for sample in every:
@@ -315,8 +331,8 @@ def report(args: argparse.Namespace, samples_path: Path, loads: list[float]) -> 
         f"machine ({os.cpu_count()} cores). Load average (1 min) during the run: {load}. "
         f"**{len(every) / seconds:.1f} requests/s** over {seconds:.0f} s; over all: {summary(every)}. "
         "Once signed in (every request but the sign-in page, the sign-in and the API key, whose cost is "
-        f"the password hash): {summary(signed_in)}. Every figure is from the same requests (one sample "
-        "each, written by the locustfile when the users have stopped).",
+        f"the password hash): {summary(signed_in)}. {all_at_work}Every figure is from the same requests "
+        "(one sample each, written by the locustfile when the users have stopped).",
         "",
         "| endpoint | requests | errors | p50, ms | p95, ms | p99, ms | max, ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
