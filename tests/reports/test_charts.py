@@ -148,7 +148,7 @@ def test_a_chart_whose_formatter_has_no_plain_name_is_not_shared(monkeypatch: An
     render = charts._render
 
     def counted(*arguments: Any) -> str:
-        calls.append(arguments[0])
+        calls.append(arguments[0].id)
         return render(*arguments)
 
     monkeypatch.setattr(charts, "_render", counted)
@@ -167,7 +167,7 @@ def test_a_chart_drawn_by_another_version_of_the_drawing_is_drawn_again(monkeypa
     calls: list[str] = []
     render = charts._render
     monkeypatch.setattr(
-        charts, "_render", lambda *arguments: calls.append(arguments[0]) or render(*arguments)
+        charts, "_render", lambda *arguments: calls.append(arguments[0].id) or render(*arguments)
     )
 
     svg_of(made)

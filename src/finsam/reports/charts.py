@@ -75,18 +75,7 @@ class BarChart:
             raise RuntimeError(f"the chart {self.id} could not be drawn") from exc
 
     def _svg(self) -> SafeString:
-        return SafeString(
-            _kept(
-                self.id,
-                self.title,
-                self.description,
-                self.categories,
-                self.series,
-                self.format_value,
-                self.integer,
-                get_language() or "",
-            )
-        )
+        return SafeString(_kept(self, get_language() or ""))
 
 
 def grouped_bar_chart(
@@ -143,45 +132,40 @@ def _formatter_name(format_value: Callable[[Decimal], str]) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _kept(
-    chart_id: str,
-    title: str,
-    description: str,
-    categories: tuple[str, ...],
-    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...],
-    format_value: Callable[[Decimal], str],
-    integer: bool,
-    language: str,
-) -> str:
-    """The chart's markup: kept in the process, then in the shared cache, else drawn and kept in both."""
-    formatter = _formatter_name(format_value)
+def _kept(chart: BarChart, language: str) -> str:
+    """The chart's markup: kept in the process, then in the shared cache, else drawn and kept in both. The
+    language is part of the key: the formatting of the values may follow it."""
+    formatter = _formatter_name(chart.format_value)
     if formatter is None:
-        return _render(chart_id, title, description, categories, series, format_value, integer, language)
+        return _render(chart, language)
     what = repr(
-        (_drawing_version(), chart_id, title, description, categories, series, formatter, integer, language)
+        (
+            _drawing_version(),
+            chart.id,
+            chart.title,
+            chart.description,
+            chart.categories,
+            chart.series,
+            formatter,
+            chart.integer,
+            language,
+        )
     )
     key = "chart:" + hashlib.sha256(what.encode()).hexdigest()
     markup = caches[CACHE].get(key)
     if not isinstance(markup, str):
-        markup = _render(chart_id, title, description, categories, series, format_value, integer, language)
+        markup = _render(chart, language)
         caches[CACHE].set(key, markup)
     return markup
 
 
-def _render(
-    chart_id: str,
-    title: str,
-    description: str,
-    categories: tuple[str, ...],
-    series: tuple[tuple[str, tuple[Decimal | None, ...]], ...],
-    format_value: Callable[[Decimal], str],
-    integer: bool,
-    language: str,  # the formatting of the values may follow it: part of the key
-) -> str:
+def _render(chart: BarChart, language: str) -> str:
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    chart_id, title, description = chart.id, chart.title, chart.description
+    categories, series, format_value = chart.categories, chart.series, chart.format_value
     n_series = max(len(series), 1)
     group = n_series * BAR + GROUP_GAP
     lines = sum(_label(c).count("\n") + 1 for c in categories)
@@ -233,7 +217,7 @@ def _render(
         axes.set_ylim(max(len(categories), 1) - 0.5, -0.5)  # the first category on top
         span = high - low
         axes.set_xlim(low - (0.2 * span if low < 0 else 0), high + 0.2 * span)
-        if integer:
+        if chart.integer:
             axes.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         else:
             axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
